@@ -1,0 +1,46 @@
+# trin — two commands do all the set-up on a fresh Debian machine:
+#   make demo   generate sample exports, import them, publish metrics
+#   make test   build and run every test
+SWIFT      ?= swift
+CONFIG     ?= debug
+DEMO_DIR   ?= demo-out
+BENCH_DIR  ?= bench-out
+SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PKGS   := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 openssl libxml2-utils
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+## Install the system packages the build needs, only when they are missing.
+deps:
+	@missing=""; \
+	command -v pkg-config >/dev/null || missing="$$missing pkg-config"; \
+	pkg-config --exists libcurl 2>/dev/null || missing="$$missing libcurl4-openssl-dev"; \
+	pkg-config --exists libxml-2.0 2>/dev/null || missing="$$missing libxml2-dev"; \
+	pkg-config --exists sqlite3 2>/dev/null || missing="$$missing libsqlite3-dev"; \
+	command -v python3 >/dev/null || missing="$$missing python3"; \
+	command -v openssl >/dev/null || missing="$$missing openssl"; \
+	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 2
+
+demo: deps
+	$(SWIFT) build -c release --product trin
+	./scripts/demo.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(DEMO_DIR)
+
+bench: deps
+	$(SWIFT) build -c release --product trin
+	./scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(BENCH_DIR)
+
+clean:
+	rm -rf .build $(DEMO_DIR) $(BENCH_DIR)

@@ -1,0 +1,82 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// trin: fetch → decode (CSV / XML through a mapping) → canonical record →
+/// pseudonymise → store and deduplicate → aggregate and suppress → write.
+/// Each stage is a small library target; `trin` is a thin command line over them.
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "trin",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "trin", targets: ["trin"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // C libraries, each wrapped once.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+        .target(name: "CLibXML2Shims", dependencies: ["CLibXML2"]),
+
+        // Domain: the canonical record and the rules every stage shares.
+        .target(name: "TrinCore", swiftSettings: strict),
+        // Decoding.
+        .target(name: "TrinCSV", dependencies: ["TrinCore"], swiftSettings: strict),
+        .target(name: "TrinXML", dependencies: ["CLibXML2", "CLibXML2Shims"], swiftSettings: strict),
+        .target(name: "TrinMapping", dependencies: ["TrinCore", "TrinCSV", "TrinXML", "Yams"], swiftSettings: strict),
+        // Pseudonymisation.
+        .target(name: "TrinPseudonym", dependencies: ["TrinCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // Store and deduplication.
+        .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        // Aggregation, disclosure control and publication.
+        .target(name: "TrinDisclosure", swiftSettings: strict),
+        .target(name: "TrinMetrics", dependencies: ["TrinCore", "TrinDisclosure"], swiftSettings: strict),
+        .target(name: "TrinPublish", dependencies: ["TrinCore", "TrinMetrics", "TrinDisclosure", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
+        // Fetching and scheduling.
+        .target(name: "TrinFetch", dependencies: ["CCurl", "CCurlShims", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "TrinSchedule", dependencies: ["TrinCore"], swiftSettings: strict),
+        // Sample exports for the demo, the tests and the benchmarks.
+        .target(name: "TrinSample", dependencies: ["TrinCore"], swiftSettings: strict),
+        // Orchestration: import, run, configuration, log.
+        .target(
+            name: "TrinPipeline",
+            dependencies: [
+                "TrinCore", "TrinCSV", "TrinXML", "TrinMapping", "TrinPseudonym", "TrinStore",
+                "TrinMetrics", "TrinPublish", "TrinFetch", "TrinSchedule", "Yams",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .executableTarget(
+            name: "trin",
+            dependencies: [
+                "TrinPipeline", "TrinSample", "TrinCore", "TrinStore", "TrinPseudonym", "TrinMetrics", "TrinPublish",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
+
+        .target(name: "TrinTestSupport", dependencies: ["TrinCore"], path: "Tests/TrinTestSupport", swiftSettings: strict),
+        .testTarget(name: "TrinCoreTests", dependencies: ["TrinCore"], swiftSettings: strict),
+        .testTarget(name: "TrinCSVTests", dependencies: ["TrinCSV", "TrinCore"], swiftSettings: strict),
+        .testTarget(name: "TrinXMLTests", dependencies: ["TrinXML", "TrinTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TrinMappingTests", dependencies: ["TrinMapping", "TrinCore", "TrinTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TrinPseudonymTests", dependencies: ["TrinPseudonym", "TrinCore"], swiftSettings: strict),
+        .testTarget(name: "TrinStoreTests", dependencies: ["TrinStore", "TrinCore"], swiftSettings: strict),
+        .testTarget(name: "TrinDisclosureTests", dependencies: ["TrinDisclosure"], swiftSettings: strict),
+        .testTarget(name: "TrinMetricsTests", dependencies: ["TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
+        .testTarget(name: "TrinPublishTests", dependencies: ["TrinPublish", "TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
+        .testTarget(name: "TrinFetchTests", dependencies: ["TrinFetch", "TrinTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TrinScheduleTests", dependencies: ["TrinSchedule", "TrinCore"], swiftSettings: strict),
+        .testTarget(name: "TrinPipelineTests", dependencies: ["TrinPipeline", "TrinSample", "TrinCore", "TrinStore", "TrinTestSupport"], swiftSettings: strict),
+    ]
+)

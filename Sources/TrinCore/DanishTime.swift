@@ -1,0 +1,41 @@
+/// Europe/Copenhagen civil time: CET (+01:00) and CEST (+02:00).
+///
+/// Summer time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on
+/// the last Sunday of October (the EU rule, in force since 1996). Written as a
+/// rule rather than through the tz database so that it is fast on the hot path
+/// and says exactly what definitions.md says, including the ambiguous hours.
+public enum DanishTime {
+    /// Whether summer time is in force at an instant.
+    public static func isSummerTime(_ instant: Instant) -> Bool {
+        let year = instant.utcDay.year
+        let (start, end) = summerTimeBounds(year: year)
+        return instant.secondsSinceEpoch >= start && instant.secondsSinceEpoch < end
+    }
+
+    /// The offset from UTC in seconds at an instant.
+    public static func offset(at instant: Instant) -> Int { isSummerTime(instant) ? 7200 : 3600 }
+
+    /// The Danish calendar date at an instant (a `…T22:00:00Z` end date is the next day here).
+    public static func day(at instant: Instant) -> Day {
+        Instant(secondsSinceEpoch: instant.secondsSinceEpoch + Int64(offset(at: instant))).utcDay
+    }
+
+    /// The instant of a Danish wall-clock time. The repeated hour in October is read
+    /// as its first occurrence (summer time); a time in the skipped hour in March as +01:00.
+    public static func instant(day: Day, hour: Int, minute: Int, second: Int) -> Instant {
+        let summer = Instant(day: day, hour: hour, minute: minute, second: second, offsetSeconds: 7200)
+        if isSummerTime(summer) { return summer }
+        return Instant(day: day, hour: hour, minute: minute, second: second, offsetSeconds: 3600)
+    }
+
+    /// Start and end of summer time in `year`, in seconds since the epoch (UTC).
+    static func summerTimeBounds(year: Int) -> (Int64, Int64) {
+        func lastSunday(month: Int) -> Day {
+            let last = Day(year: year, month: month, day: 31)!
+            return last.adding(days: -((last.weekday + 1) % 7))
+        }
+        let start = Int64(lastSunday(month: 3).daysSinceEpoch) * 86_400 + 3600
+        let end = Int64(lastSunday(month: 10).daysSinceEpoch) * 86_400 + 3600
+        return (start, end)
+    }
+}

@@ -1,0 +1,35 @@
+/// Masks anything in a text that could be a CPR number, before the text is kept.
+///
+/// A run of digits, spaces and at most one hyphen holding nine or more digits is
+/// replaced digit by digit with `X` (CPR numbers in every spelling, also
+/// malformed ones). Dates (`03-01-2023`) and timestamps carry two hyphens and
+/// stay readable.
+public enum PersonalDataMask {
+    public static func mask(_ text: String) -> String {
+        var bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            guard isDigit(bytes[i]) else { i += 1; continue }
+            var j = i, digits = 0, hyphens = 0, lastDigit = i
+            while j < bytes.count {
+                let b = bytes[j]
+                if isDigit(b) { digits += 1; lastDigit = j }
+                else if b == UInt8(ascii: "-") { hyphens += 1; if hyphens > 1 { break } }
+                else if b != UInt8(ascii: " ") { break }
+                j += 1
+            }
+            if digits >= 9 {
+                for k in i...lastDigit where isDigit(bytes[k]) { bytes[k] = UInt8(ascii: "X") }
+                i = lastDigit + 1
+            } else {
+                i += 1  // rescan from the next digit: a CPR may follow a date's hyphen
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The masked form of a field known to hold a CPR number.
+    public static let maskedCPR = "XXXXXX-XXXX"
+
+    @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+}

@@ -1,0 +1,1 @@
+// Placeholder until the TrinPseudonym stage lands.
