@@ -32,7 +32,7 @@ build: deps
 
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 2
+	$(SWIFT) test --skip-build
 
 demo: deps
 	$(SWIFT) build -c release --product trin
