@@ -1,0 +1,32 @@
+import Crypto
+import TrinCore
+
+/// Turns a CPR number into a pseudonym: HMAC-SHA-256 under the secret key of the
+/// versioned, domain-separated input `dk-cpr:v1:` + the ten digits, first 128 bits kept.
+///
+/// A plain hash of a CPR number is no pseudonym (all possible numbers can be hashed in
+/// minutes); the key makes the mapping unguessable, and the same key makes every
+/// source map a citizen to the same pseudonym. The keyed state is prepared once and
+/// copied per number, which halves the cost of each hash.
+public struct Pseudonymiser: Sendable {
+    /// The scheme written into the store beside the key id.
+    public static let scheme = "hmac-sha256/dk-cpr:v1/128"
+    static let prefix = Array("dk-cpr:v1:".utf8)
+
+    public let keyID: String
+    private let keyed: HMAC<SHA256>
+
+    public init(key: PseudonymKey) {
+        keyID = key.keyID
+        var hmac = HMAC<SHA256>(key: SymmetricKey(data: key.bytes))
+        hmac.update(data: Self.prefix)
+        keyed = hmac
+    }
+
+    public func pseudonym(for cpr: CPRNumber) -> Pseudonym {
+        var hmac = keyed
+        hmac.update(data: cpr.digits)
+        let code = hmac.finalize()
+        return code.withUnsafeBytes { Pseudonym(bytes: $0) }
+    }
+}
