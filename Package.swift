@@ -36,7 +36,7 @@ let package = Package(
         // Pseudonymisation.
         .target(name: "TrinPseudonym", dependencies: ["TrinCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // Store and deduplication.
-        .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: strict),
         // Aggregation, disclosure control and publication.
         .target(name: "TrinDisclosure", swiftSettings: strict),
         .target(name: "TrinMetrics", dependencies: ["TrinCore", "TrinDisclosure"], swiftSettings: strict),
@@ -52,6 +52,7 @@ let package = Package(
             dependencies: [
                 "TrinCore", "TrinCSV", "TrinXML", "TrinMapping", "TrinPseudonym", "TrinStore",
                 "TrinMetrics", "TrinPublish", "TrinFetch", "TrinSchedule", "Yams",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

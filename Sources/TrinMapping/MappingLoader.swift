@@ -1,0 +1,245 @@
+import Foundation
+import TrinCore
+import Yams
+
+/// Reads and checks a mapping file. Everything that can be checked without an
+/// export is checked here, so `trin check-config` catches a broken mapping
+/// before a night's run: unknown keys, types, formats and canonical values are
+/// errors naming the file and line.
+public enum MappingLoader {
+    public static func load(path: String) throws(MappingError) -> Mapping {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .unreadable(file: path, message: "cannot read the file (\(error.localizedDescription))")
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    public static func parse(yaml: String, file: String) throws(MappingError) -> Mapping {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { throw MappingError.invalid(file: file, line: 1, message: "the file is empty") }
+            root = node
+        } catch let e as MappingError {
+            throw e
+        } catch {
+            throw .invalid(file: file, line: (error as? YamlError).flatMap(Self.line) ?? 1, message: "not valid YAML: \(error)")
+        }
+        let r = YAMLReader(file: file)
+        let top = try r.mapping(root, allowed: ["mapping", "description", "record", "format", "csv", "xml", "fields"])
+        let name = try r.string(top, "mapping", required: true)!
+        let kindText = try r.string(top, "record") ?? "event"
+        guard let kind = Mapping.RecordKind(rawValue: kindText) else {
+            throw r.error(top["record"], "record must be `event` or `enterprise`, not `\(kindText)`")
+        }
+        let formatText = try r.string(top, "format", required: true)!
+        let format: Mapping.Format
+        switch formatText {
+        case "csv": format = .csv(try csvLayout(r, top))
+        case "xml": format = .xml(try xmlLayout(r, top))
+        default: throw r.error(top["format"], "format must be `csv` or `xml`, not `\(formatText)`")
+        }
+        guard let fieldsNode = top["fields"] else { throw r.error(root, "`fields` is missing") }
+        let fieldMap = try r.mapping(fieldsNode, allowed: nil)
+        let canonical = Dictionary(uniqueKeysWithValues: kind.canonicalFields.map { ($0.name, $0.required) })
+        var fields: [String: FieldRule] = [:]
+        for (keyNode, valueNode) in fieldMap.pairs {
+            guard let key = keyNode.string else { throw r.error(keyNode, "a field name must be text") }
+            guard let required = canonical[key] else {
+                throw r.error(keyNode, "unknown canonical field `\(key)` for \(kind.rawValue) records (known: \(kind.canonicalFields.map(\.name).joined(separator: ", ")))")
+            }
+            var rule = try fieldRule(r, key, valueNode, requiredByDefault: required)
+            if required && !rule.required { throw r.error(valueNode, "`\(key)` is required for \(kind.rawValue) records and cannot be optional") }
+            if case .csv(let layout) = format, let columns = layout.columns {
+                for column in rule.from + (rule.fallback?.value.from ?? []) where !columns.contains(column) {
+                    throw r.error(valueNode, "unknown column `\(column)` (the layout's columns: \(columns.joined(separator: ", ")))")
+                }
+            }
+            rule.line = valueNode.mark?.line ?? rule.line
+            fields[key] = rule
+        }
+        for (field, required) in kind.canonicalFields where required && fields[field] == nil {
+            throw r.error(fieldsNode, "required field `\(field)` is not bound")
+        }
+        return Mapping(name: name, file: file, record: kind, format: format, fields: fields)
+    }
+
+    static func line(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _): mark.line
+        default: nil
+        }
+    }
+
+    private static func csvLayout(_ r: YAMLReader, _ top: Node.Mapping) throws(MappingError) -> CSVLayout {
+        guard let node = top["csv"] else { return CSVLayout(delimiter: 44, quote: 34, encoding: .utf8, utf8WhenBOM: true, columns: nil) }
+        let m = try r.mapping(node, allowed: ["delimiter", "quote", "encoding", "utf8WhenBOM", "columns"])
+        func byte(_ key: String, _ fallback: UInt8) throws(MappingError) -> UInt8 {
+            guard let s = try r.string(m, key) else { return fallback }
+            let text = s == "\\t" ? "\t" : s
+            guard text.utf8.count == 1, let b = text.utf8.first else { throw r.error(m[key], "`\(key)` must be one ASCII character") }
+            return b
+        }
+        let encodingText = try r.string(m, "encoding") ?? "utf-8"
+        guard let encoding = CSVLayout.Encoding(rawValue: encodingText.lowercased()) else {
+            throw r.error(m["encoding"], "unknown encoding `\(encodingText)` (use utf-8 or windows-1252)")
+        }
+        var columns: [String]?
+        if let c = m["columns"] { columns = try r.strings(c) }
+        return CSVLayout(delimiter: try byte("delimiter", 44), quote: try byte("quote", 34), encoding: encoding,
+                         utf8WhenBOM: try r.bool(m, "utf8WhenBOM") ?? true, columns: columns)
+    }
+
+    private static func xmlLayout(_ r: YAMLReader, _ top: Node.Mapping) throws(MappingError) -> XMLLayout {
+        guard let node = top["xml"] else { throw r.error(nil, "format xml needs an `xml` section (namespaces, root, record)") }
+        let m = try r.mapping(node, allowed: ["namespaces", "root", "record"])
+        var namespaces: [String: String] = [:]
+        if let n = m["namespaces"] {
+            for (k, v) in try r.mapping(n, allowed: nil).pairs {
+                guard let prefix = k.string, let uri = v.string else { throw r.error(k, "namespaces map a prefix to a URI") }
+                namespaces[prefix] = uri
+            }
+        }
+        return XMLLayout(namespaces: namespaces, root: try r.string(m, "root", required: true)!,
+                         record: try r.string(m, "record", required: true)!)
+    }
+
+    /// The default type of each canonical field; a `type` given in the mapping must agree.
+    static func defaultType(_ field: String) -> String {
+        switch field {
+        case "cpr": "cpr"
+        case "enterprise", "cvr": "cvr"
+        case "targetGroup", "stage", "type": "code"
+        case "start", "end": "date"
+        case "hoursPerWeek": "decimal"
+        case "recordedAt": "timestamp"
+        case "socialBottomLine", "localBottomLine", "economicBottomLine": "bool"
+        default: "string"
+        }
+    }
+
+    /// The canonical values a code field may map to.
+    static func canonicalValues(_ field: String) -> [String] {
+        switch field {
+        case "targetGroup": TargetGroup.allCases.map(\.rawValue)
+        case "stage": Stage.allCases.map(\.rawValue)
+        case "type": EnterpriseType.allCases.map(\.rawValue)
+        default: []
+        }
+    }
+
+    private static func fieldRule(_ r: YAMLReader, _ field: String, _ node: Node, requiredByDefault: Bool) throws(MappingError) -> FieldRule {
+        let line = node.mark?.line ?? 0
+        // Shorthand: `start: Startdato` binds with all defaults.
+        if let s = node.scalar?.string, node.scalar != nil {
+            return FieldRule(from: [s], type: try fieldType(r, field, nil, node), required: requiredByDefault, line: line)
+        }
+        let m = try r.mapping(node, allowed: ["from", "separator", "constant", "type", "required", "format",
+                                               "decimalSeparator", "values", "unknown", "true", "false", "fallback"])
+        var from: [String] = []
+        if let f = m["from"] { from = f.scalar != nil ? [f.string ?? ""] : try r.strings(f) }
+        let constant = try r.string(m, "constant")
+        guard from.isEmpty != (constant == nil) else { throw r.error(node, "`\(field)` needs exactly one of `from` and `constant`") }
+        var fallback: FieldRule?
+        if let f = m["fallback"] { fallback = try fieldRule(r, field, f, requiredByDefault: false) }
+        return FieldRule(from: from, separator: try r.string(m, "separator") ?? "/", constant: constant,
+                         type: try fieldType(r, field, m, node), required: try r.bool(m, "required") ?? requiredByDefault,
+                         fallback: fallback, line: line)
+    }
+
+    private static func fieldType(_ r: YAMLReader, _ field: String, _ m: Node.Mapping?, _ node: Node) throws(MappingError) -> FieldType {
+        let expected = defaultType(field)
+        let given = try m.flatMap { mm throws(MappingError) in try r.string(mm, "type") } ?? expected
+        let known = ["string", "cpr", "cvr", "date", "timestamp", "decimal", "code", "bool"]
+        guard known.contains(given) else { throw r.error(m?["type"] ?? node, "unknown type `\(given)` (known: \(known.joined(separator: ", ")))") }
+        guard given == expected else { throw r.error(m?["type"] ?? node, "`\(field)` must have type \(expected), not \(given)") }
+        switch given {
+        case "date", "timestamp":
+            let text = try m.flatMap { mm throws(MappingError) in try r.string(mm, "format") } ?? "iso8601"
+            guard let pattern = DatePattern(text) else {
+                throw r.error(m?["format"] ?? node, "unknown \(given) format `\(text)` (use letters dd MM yyyy HH mm ss, or iso8601)")
+            }
+            if given == "timestamp", !pattern.hasTime { throw r.error(m?["format"] ?? node, "a timestamp format needs HH, mm and ss") }
+            return given == "date" ? .date(pattern) : .timestamp(pattern)
+        case "decimal":
+            let sep = try m.flatMap { mm throws(MappingError) in try r.string(mm, "decimalSeparator") } ?? "."
+            guard sep == "." || sep == "," else { throw r.error(m?["decimalSeparator"] ?? node, "decimalSeparator must be `.` or `,`") }
+            return .decimal(separator: sep.utf8.first!)
+        case "code":
+            guard let m, let valuesNode = m["values"] else { throw r.error(node, "code field `\(field)` needs `values` (source code: canonical value)") }
+            let allowed = canonicalValues(field)
+            var values: [[UInt8]: String] = [:]
+            for (k, v) in try r.mapping(valuesNode, allowed: nil).pairs {
+                guard let code = k.string, let value = v.string else { throw r.error(k, "values map a source code to a canonical value") }
+                guard allowed.contains(value) else {
+                    throw r.error(v, "unknown canonical value `\(value)` for \(field) (known: \(allowed.joined(separator: ", ")))")
+                }
+                values[Array(code.utf8)] = value
+            }
+            let unknown = try r.string(m, "unknown") ?? "reject"
+            guard unknown == "reject" || allowed.contains(unknown) else {
+                throw r.error(m["unknown"], "unknown must be `reject` or a canonical value of \(field) (known: \(allowed.joined(separator: ", ")))")
+            }
+            return .code(CodeList(values: values, unknownAs: unknown == "reject" ? nil : unknown))
+        case "bool":
+            let yes = try m.flatMap { mm throws(MappingError) in try mm["true"].map { n throws(MappingError) in try r.strings(n) } } ?? ["ja"]
+            let no = try m.flatMap { mm throws(MappingError) in try mm["false"].map { n throws(MappingError) in try r.strings(n) } } ?? ["nej"]
+            return .bool(trueWords: Set(yes.map { Array($0.utf8) }), falseWords: Set(no.map { Array($0.utf8) }))
+        case "cpr": return .cpr
+        case "cvr": return .cvr
+        default: return .string
+        }
+    }
+}
+
+/// Typed access to a YAML node tree, with errors that name the file and line.
+struct YAMLReader {
+    let file: String
+
+    func error(_ node: Node?, _ message: String) -> MappingError {
+        .invalid(file: file, line: node?.mark?.line ?? 1, message: message)
+    }
+
+    func mapping(_ node: Node, allowed: Set<String>?) throws(MappingError) -> Node.Mapping {
+        guard let m = node.mapping else { throw error(node, "expected a mapping (key: value)") }
+        if let allowed {
+            for (k, _) in m {
+                guard let key = k.string, allowed.contains(key) else {
+                    throw error(k, "unknown key `\(k.string ?? "?")` (allowed: \(allowed.sorted().joined(separator: ", ")))")
+                }
+            }
+        }
+        return m
+    }
+
+    func string(_ m: Node.Mapping, _ key: String, required: Bool = false) throws(MappingError) -> String? {
+        guard let n = m[key] else {
+            if required { throw MappingError.invalid(file: file, line: 1, message: "`\(key)` is missing") }
+            return nil
+        }
+        guard n.scalar != nil, let s = n.string else { throw error(n, "`\(key)` must be text") }
+        return s
+    }
+
+    func bool(_ m: Node.Mapping, _ key: String) throws(MappingError) -> Bool? {
+        guard let n = m[key] else { return nil }
+        guard let b = n.bool else { throw error(n, "`\(key)` must be true or false") }
+        return b
+    }
+
+    func strings(_ node: Node) throws(MappingError) -> [String] {
+        if node.scalar != nil, let s = node.string { return [s] }
+        guard let seq = node.sequence else { throw error(node, "expected a list of text") }
+        var out: [String] = []
+        for item in seq {
+            guard item.scalar != nil, let s = item.string else { throw error(item, "expected text") }
+            out.append(s)
+        }
+        return out
+    }
+}
+
+extension Node.Mapping {
+    /// Key/value pairs in file order.
+    var pairs: [(Node, Node)] { map { ($0.key, $0.value) } }
+}

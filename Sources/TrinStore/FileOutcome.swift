@@ -1,0 +1,67 @@
+import GRDB
+import TrinCore
+
+/// What happened to one file (or one fetch) in a run: the line operations read.
+public struct FileOutcome: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Codable {
+        /// Read and committed.
+        case imported
+        /// Same content as a file imported before: not read again.
+        case skippedIdentical = "skipped_identical"
+        /// The server said 304: nothing fetched.
+        case unchanged
+        /// Refused (fetch, document or store error): nothing of it committed.
+        case failed
+        /// Read and counted, but rolled back on purpose (`--dry-run`).
+        case dryRun = "dry_run"
+    }
+
+    public var runID: Int64
+    public var source: String
+    public var file: String
+    public var status: Status
+    public var httpStatus: Int?
+    public var bytes: Int
+    public var durationMilliseconds: Int
+    public var rowsRead: Int
+    public var inserted: Int
+    public var updated: Int
+    public var duplicates: Int
+    public var rejectedByReason: [String: Int]
+    public var message: String?
+
+    public var rejected: Int { rejectedByReason.values.reduce(0, +) }
+
+    public init(runID: Int64, source: String, file: String, status: Status, httpStatus: Int? = nil, bytes: Int = 0,
+                durationMilliseconds: Int = 0, rowsRead: Int = 0, inserted: Int = 0, updated: Int = 0,
+                duplicates: Int = 0, rejectedByReason: [String: Int] = [:], message: String? = nil) {
+        self.runID = runID; self.source = source; self.file = file; self.status = status; self.httpStatus = httpStatus
+        self.bytes = bytes; self.durationMilliseconds = durationMilliseconds; self.rowsRead = rowsRead
+        self.inserted = inserted; self.updated = updated; self.duplicates = duplicates
+        self.rejectedByReason = rejectedByReason; self.message = message
+    }
+
+    func insert(_ db: Database) throws {
+        let reasons = rejectedByReason.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
+        try db.execute(sql: """
+            INSERT INTO run_file(run_id, source, file, status, http_status, bytes, duration_ms, rows_read, inserted,
+                                 updated, duplicates, rejected, rejected_by_reason, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [runID, source, file, status.rawValue, httpStatus, bytes, durationMilliseconds, rowsRead,
+                             inserted, updated, duplicates, rejected, "{\(reasons)}", message])
+    }
+}
+
+/// A source's fetch state: what the last imported export was.
+public struct FetchState: Sendable, Hashable {
+    public var source: String
+    public var etag: String?
+    public var lastModified: String?
+    public var contentHash: String?
+    public var lastSuccessAt: Instant?
+
+    public init(source: String, etag: String?, lastModified: String?, contentHash: String?, lastSuccessAt: Instant?) {
+        self.source = source; self.etag = etag; self.lastModified = lastModified
+        self.contentHash = contentHash; self.lastSuccessAt = lastSuccessAt
+    }
+}

@@ -1,0 +1,185 @@
+import GRDB
+import TrinCore
+
+/// The embedded store: deduplicated events, the enterprise register, what was
+/// imported, every run and every rejected row (masked). SQLite through GRDB.
+///
+/// All effects of one file commit in one transaction (see `importFile`), so a
+/// crash mid-file leaves the store as it was before that file.
+public final class Store: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating and migrating as needed) the store at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try StoreSchema.migrator.migrate(queue)
+        } catch {
+            throw .cannotOpen(path: path, message: "\(error)")
+        }
+    }
+
+    /// Binds the store to one pseudonym key, or checks that it is bound to this one.
+    /// A store whose pseudonyms were made with another key refuses to mix them.
+    public func bind(keyID: String, scheme: String) throws(StoreError) {
+        try write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'")
+            if let stored {
+                guard stored == keyID else { throw StoreError.keyMismatch(path: self.path, storeKeyID: stored, keyID: keyID) }
+            } else {
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('key_id', ?), ('pseudonym_scheme', ?)",
+                               arguments: [keyID, scheme])
+            }
+        }
+    }
+
+    /// The key id the store's pseudonyms were made with, if bound.
+    public func keyID() throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'") }
+    }
+
+    // MARK: Runs
+
+    /// Records the start of a run and returns its id.
+    public func beginRun(command: String, startedAt: Instant, dryRun: Bool) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(sql: "INSERT INTO run(started_at, command, status, dry_run) VALUES (?, ?, 'running', ?)",
+                           arguments: [startedAt.secondsSinceEpoch, command, dryRun])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE run SET finished_at = ?, status = ? WHERE id = ?",
+                           arguments: [finishedAt.secondsSinceEpoch, status.rawValue, id])
+        }
+    }
+
+    /// Records a file outcome that changed nothing else (failed, skipped, unchanged).
+    public func recordFileOutcome(_ outcome: FileOutcome) throws(StoreError) {
+        try write { db in try outcome.insert(db) }
+    }
+
+    // MARK: Import
+
+    /// Whether a file with this content hash was imported before.
+    public func hasImported(contentHash: String) throws(StoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE content_sha256 = ?", arguments: [contentHash]) ?? false
+        }
+    }
+
+    /// Runs `body` in one transaction that holds all of one file's effects: its
+    /// events, enterprises, rejections, outcome and fetch state. If `body` throws,
+    /// or `commit` is false (a dry run), nothing of the file remains.
+    public func importFile<T>(commit: Bool = true, _ body: (FileImport) throws -> T) throws -> T {
+        var result: T?
+        try queue.inTransaction { db in
+            let session = try FileImport(db: db)
+            result = try body(session)
+            try session.flush()
+            return commit ? .commit : .rollback
+        }
+        return result!
+    }
+
+    // MARK: Reading
+
+    /// Calls `body` once per citizen with all of that citizen's stored records,
+    /// streaming in pseudonym order: memory holds one citizen at a time.
+    public func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws {
+        try queue.read { db in
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(EventColumns.select) FROM event ORDER BY identity")
+            var current: [ProgressRecord] = []
+            while let row = try rows.next() {
+                let record = try EventColumns.record(row)
+                if let first = current.first, first.pseudonym != record.pseudonym {
+                    try body(current)
+                    current.removeAll(keepingCapacity: true)
+                }
+                current.append(record)
+            }
+            if !current.isEmpty { try body(current) }
+        }
+    }
+
+    /// Every stored enterprise, by CVR.
+    public func enterprises() throws(StoreError) -> [EnterpriseRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT cvr, name, type, social, local, economic, start, end_date FROM enterprise ORDER BY cvr")
+                .map { row in
+                    EnterpriseRecord(cvr: row[0], name: row[1], type: EnterpriseType(rawValue: row[2]) ?? .virksomhed,
+                                     socialBottomLine: row[3], localBottomLine: row[4], economicBottomLine: row[5],
+                                     start: Day(iso: row[6] as String)!, end: (row[7] as String?).flatMap { Day(iso: $0) })
+                }
+        }
+    }
+
+    public func eventCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0 }
+    }
+
+    /// A canonical text dump of the deduplicated contents (events and enterprises),
+    /// independent of import order and run bookkeeping: equal dumps, equal stores.
+    public func canonicalDump() throws -> String {
+        var lines: [String] = []
+        try forEachCitizen { records in
+            for r in records {
+                lines.append([r.pseudonym.description, r.ageBand.rawValue, r.agreement ?? "", r.enterprise ?? "",
+                              r.targetGroup.rawValue, r.stage.rawValue, r.start.description, r.end?.description ?? "",
+                              r.hoursPerWeek.map { "\($0)" } ?? "", r.recordedAt.description, r.source,
+                              r.sourceRecordID].joined(separator: "|"))
+            }
+        }
+        for e in try enterprises() {
+            lines.append(["E", e.cvr, e.name, e.type.rawValue, "\(e.socialBottomLine)", "\(e.localBottomLine)",
+                          "\(e.economicBottomLine)", e.start.description, e.end?.description ?? ""].joined(separator: "|"))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    // MARK: Plumbing
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.read(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.write(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+}
+
+/// How a run ended, for operations and exit codes.
+public enum RunStatus: String, Sendable, Codable {
+    case running, succeeded, partial, failed, interrupted
+}
+
+/// What went wrong with the store. Messages name the store file.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, message: String)
+    case keyMismatch(path: String, storeKeyID: String, keyID: String)
+    case database(path: String, message: String)
+
+    static func wrap(_ error: any Error, path: String) -> StoreError {
+        if let e = error as? StoreError { return e }
+        return .database(path: path, message: "\(error)")
+    }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let p, let m): "cannot open store \(p): \(m)"
+        case .keyMismatch(let p, let s, let k):
+            "store \(p) holds pseudonyms made with key \(s), but the key given is \(k): a new key starts a new pseudonym domain, so use a new store"
+        case .database(let p, let m): "store \(p): \(m)"
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import GRDB
+
+/// The store's tables, created and changed only through numbered migrations.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+                -- One row per event identity (pseudonym, agreement, stage, start), packed into
+                -- `identity` so that rows sort by citizen. `version` is the byte-comparable key
+                -- (recordedAt, source, sourceRecordID, remaining fields): the greatest wins.
+                CREATE TABLE event (
+                    identity BLOB PRIMARY KEY,
+                    version BLOB NOT NULL,
+                    pseudonym BLOB NOT NULL,
+                    age_band TEXT NOT NULL,
+                    agreement TEXT,
+                    enterprise TEXT,
+                    target_group TEXT NOT NULL,
+                    stage TEXT NOT NULL,
+                    start TEXT NOT NULL,
+                    end_date TEXT,
+                    hours REAL,
+                    recorded_at INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    source_record_id TEXT NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE enterprise (
+                    cvr TEXT PRIMARY KEY,
+                    version BLOB NOT NULL,
+                    name TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    social INTEGER NOT NULL,
+                    local INTEGER NOT NULL,
+                    economic INTEGER NOT NULL,
+                    start TEXT NOT NULL,
+                    end_date TEXT
+                ) WITHOUT ROWID;
+
+                CREATE TABLE run (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    started_at INTEGER NOT NULL,
+                    finished_at INTEGER,
+                    command TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    dry_run INTEGER NOT NULL DEFAULT 0
+                );
+
+                -- What happened to each file (or fetch) in a run.
+                CREATE TABLE run_file (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL REFERENCES run(id),
+                    source TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    http_status INTEGER,
+                    bytes INTEGER NOT NULL DEFAULT 0,
+                    duration_ms INTEGER NOT NULL DEFAULT 0,
+                    rows_read INTEGER NOT NULL DEFAULT 0,
+                    inserted INTEGER NOT NULL DEFAULT 0,
+                    updated INTEGER NOT NULL DEFAULT 0,
+                    duplicates INTEGER NOT NULL DEFAULT 0,
+                    rejected INTEGER NOT NULL DEFAULT 0,
+                    rejected_by_reason TEXT NOT NULL DEFAULT '{}',
+                    message TEXT
+                );
+                CREATE INDEX run_file_run ON run_file(run_id);
+
+                -- Files whose content was imported, so that the same export is skipped.
+                CREATE TABLE imported_file (
+                    content_sha256 TEXT PRIMARY KEY,
+                    source TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    run_id INTEGER NOT NULL,
+                    imported_at INTEGER NOT NULL
+                );
+
+                -- Rejected rows, personal ids masked.
+                CREATE TABLE rejection (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    run_id INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    line INTEGER NOT NULL,
+                    path TEXT,
+                    reason TEXT NOT NULL,
+                    field TEXT,
+                    masked_row TEXT NOT NULL
+                );
+                CREATE INDEX rejection_run ON rejection(run_id);
+
+                -- Per source: what the last imported export was, for conditional requests.
+                CREATE TABLE fetch_state (
+                    source TEXT PRIMARY KEY,
+                    etag TEXT,
+                    last_modified TEXT,
+                    content_sha256 TEXT,
+                    last_success_at INTEGER
+                );
+                """)
+        }
+        return m
+    }
+}
