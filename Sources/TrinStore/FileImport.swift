@@ -79,7 +79,8 @@ public final class FileImport {
                              state.lastSuccessAt?.secondsSinceEpoch])
     }
 
-    func flush() throws {
+    /// Writes what is buffered; counts are final after this.
+    public func flush() throws {
         try flushEvents()
         try flushEnterprises()
     }

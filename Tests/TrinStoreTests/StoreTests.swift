@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TrinCore
+@testable import TrinStore
+
+func tempStore() throws -> Store {
+    let dir = NSTemporaryDirectory() + "trin-store-\(UUID().uuidString)"
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return try Store(path: dir + "/trin.sqlite")
+}
+
+func record(_ citizen: UInt64, _ stage: Stage, _ start: String, agreement: String? = "SA-1", recordedAt: Int64 = 1000,
+            source: String = "forloeb", id: String = "F-1", end: String? = nil, hours: Double? = nil) -> ProgressRecord {
+    ProgressRecord(pseudonym: Pseudonym(high: citizen, low: 0), ageBand: .from25to29, agreement: agreement,
+                   enterprise: "12345674", targetGroup: .kontanthjaelp, stage: stage, start: Day(iso: start)!,
+                   end: end.flatMap { Day(iso: $0) }, hoursPerWeek: hours,
+                   recordedAt: Instant(secondsSinceEpoch: recordedAt), source: source, sourceRecordID: id)
+}
+
+@Suite struct StoreTests {
+    @Test func latestRecordedAtWinsAndCountsSayWhatHappened() throws {
+        let store = try tempStore()
+        let counts = try store.importFile { file in
+            try file.add(record(1, .praktik, "2023-01-03", recordedAt: 1000))
+            try file.add(record(1, .praktik, "2023-01-03", recordedAt: 2000, end: "2023-03-31"))   // newer: replaces
+            try file.add(record(1, .praktik, "2023-01-03", recordedAt: 1500))                      // older: duplicate
+            try file.add(record(1, .praktik, "2023-01-03", agreement: "SA-2"))                     // other identity
+            try file.add(record(2, .job, "2023-05-01"))
+            try file.flush()
+            return (file.inserted, file.updated, file.duplicates)
+        }
+        // Within one batch the records are sorted by identity, not by arrival: the order
+        // among versions of one identity decides inserted/updated/duplicate counts.
+        #expect(counts.0 == 3)
+        #expect(counts.1 + counts.2 == 2)
+        var stored: [ProgressRecord] = []
+        try store.forEachCitizen { stored += $0 }
+        #expect(stored.count == 3)
+        #expect(stored.first { $0.agreement == "SA-1" && $0.pseudonym.high == 1 }?.end == Day(iso: "2023-03-31"))
+    }
+
+    @Test func tiesAreBrokenBySourceThenIdThenFields() throws {
+        let a = record(1, .job, "2023-01-01", source: "forloeb", id: "F-9")
+        let b = record(1, .job, "2023-01-01", source: "haendelser", id: "A-1")
+        let c = record(1, .job, "2023-01-01", source: "haendelser", id: "A-1", hours: 10)
+        var dumps = Set<String>()
+        for order in [[a, b, c], [c, b, a], [b, a, c], [c, a, b]] {
+            let store = try tempStore()
+            for r in order { try store.importFile { try $0.add(r) } }
+            dumps.insert(try store.canonicalDump())
+        }
+        #expect(dumps.count == 1)
+        #expect(dumps.first!.contains("|10.0|"))   // source "haendelser" > "forloeb", then hours present > absent
+    }
+
+    @Test func aThrowingFileLeavesNothing() throws {
+        struct Crash: Error {}
+        let store = try tempStore()
+        try store.importFile { try $0.add(record(1, .job, "2023-01-01")) }
+        #expect(throws: Crash.self) {
+            try store.importFile { file in
+                for i in 0..<100_000 { try file.add(record(UInt64(i + 10), .praktik, "2023-02-01")) }
+                throw Crash()
+            }
+        }
+        #expect(try store.eventCount() == 1)
+    }
+
+    @Test func theStoreRemembersItsKey() throws {
+        let store = try tempStore()
+        try store.bind(keyID: "aaaa", scheme: "s")
+        try store.bind(keyID: "aaaa", scheme: "s")
+        #expect { try store.bind(keyID: "bbbb", scheme: "s") } throws: { "\($0)".contains("new pseudonym domain") }
+    }
+
+    @Test func enterprisesKeepTheGreatestVersionWhateverTheOrder() throws {
+        let open = EnterpriseRecord(cvr: "12345674", name: "Café", type: .virksomhed, socialBottomLine: true,
+                                    localBottomLine: true, economicBottomLine: true, start: Day(iso: "2016-03-01")!, end: nil)
+        var closed = open
+        closed.end = Day(iso: "2023-06-30")
+        var dumps = Set<String>()
+        for order in [[open, closed], [closed, open]] {
+            let store = try tempStore()
+            for e in order { try store.importFile { $0.add(e) } }
+            dumps.insert(try store.canonicalDump())
+        }
+        #expect(dumps == ["E|12345674|Café|virksomhed|true|true|true|2016-03-01|2023-06-30"])
+    }
+}
