@@ -1,1 +1,0 @@
-// Placeholder until the TrinCSV stage lands.
