@@ -16,16 +16,8 @@ public enum MappingLoader {
     }
 
     public static func parse(yaml: String, file: String) throws(MappingError) -> Mapping {
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else { throw MappingError.invalid(file: file, line: 1, message: "the file is empty") }
-            root = node
-        } catch let e as MappingError {
-            throw e
-        } catch {
-            throw .invalid(file: file, line: (error as? YamlError).flatMap(Self.line) ?? 1, message: "not valid YAML: \(error)")
-        }
         let r = YAMLReader(file: file)
+        let root = try r.compose(yaml)
         let top = try r.mapping(root, allowed: ["mapping", "description", "record", "format", "csv", "xml", "fields"])
         let name = try r.string(top, "mapping", required: true)!
         let kindText = try r.string(top, "record") ?? "event"
@@ -193,14 +185,29 @@ public enum MappingLoader {
 }
 
 /// Typed access to a YAML node tree, with errors that name the file and line.
-struct YAMLReader {
-    let file: String
+/// Shared by mappings and the configuration.
+public struct YAMLReader: Sendable {
+    public let file: String
 
-    func error(_ node: Node?, _ message: String) -> MappingError {
+    public init(file: String) { self.file = file }
+
+    /// Parses YAML text into a node tree; a syntax error names the line.
+    public func compose(_ yaml: String) throws(MappingError) -> Node {
+        do {
+            guard let node = try Yams.compose(yaml: yaml) else { throw MappingError.invalid(file: file, line: 1, message: "the file is empty") }
+            return node
+        } catch let e as MappingError {
+            throw e
+        } catch {
+            throw .invalid(file: file, line: (error as? YamlError).flatMap(MappingLoader.line) ?? 1, message: "not valid YAML: \(error)")
+        }
+    }
+
+    public func error(_ node: Node?, _ message: String) -> MappingError {
         .invalid(file: file, line: node?.mark?.line ?? 1, message: message)
     }
 
-    func mapping(_ node: Node, allowed: Set<String>?) throws(MappingError) -> Node.Mapping {
+    public func mapping(_ node: Node, allowed: Set<String>?) throws(MappingError) -> Node.Mapping {
         guard let m = node.mapping else { throw error(node, "expected a mapping (key: value)") }
         if let allowed {
             for (k, _) in m {
@@ -212,7 +219,7 @@ struct YAMLReader {
         return m
     }
 
-    func string(_ m: Node.Mapping, _ key: String, required: Bool = false) throws(MappingError) -> String? {
+    public func string(_ m: Node.Mapping, _ key: String, required: Bool = false) throws(MappingError) -> String? {
         guard let n = m[key] else {
             if required { throw MappingError.invalid(file: file, line: 1, message: "`\(key)` is missing") }
             return nil
@@ -221,13 +228,13 @@ struct YAMLReader {
         return s
     }
 
-    func bool(_ m: Node.Mapping, _ key: String) throws(MappingError) -> Bool? {
+    public func bool(_ m: Node.Mapping, _ key: String) throws(MappingError) -> Bool? {
         guard let n = m[key] else { return nil }
         guard let b = n.bool else { throw error(n, "`\(key)` must be true or false") }
         return b
     }
 
-    func strings(_ node: Node) throws(MappingError) -> [String] {
+    public func strings(_ node: Node) throws(MappingError) -> [String] {
         if node.scalar != nil, let s = node.string { return [s] }
         guard let seq = node.sequence else { throw error(node, "expected a list of text") }
         var out: [String] = []
@@ -241,5 +248,5 @@ struct YAMLReader {
 
 extension Node.Mapping {
     /// Key/value pairs in file order.
-    var pairs: [(Node, Node)] { map { ($0.key, $0.value) } }
+    public var pairs: [(Node, Node)] { map { ($0.key, $0.value) } }
 }

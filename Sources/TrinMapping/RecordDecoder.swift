@@ -18,7 +18,7 @@ public struct RecordDecoder: Sendable {
 
     /// Resolves the mapping's locations to slots. `slot` returns nil for a location
     /// the file does not have; that refuses the file if the field is required.
-    init(mapping: Mapping, slot: (String) -> Int?) throws(MappingError) {
+    public init(mapping: Mapping, slot: (String) -> Int?) throws(MappingError) {
         self.mapping = mapping
         var resolved: [String: ResolvedField] = [:]
         func resolve(_ name: String, _ rule: FieldRule) throws(MappingError) -> ResolvedField? {

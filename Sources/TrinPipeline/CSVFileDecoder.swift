@@ -1,0 +1,58 @@
+import TrinCore
+import TrinCSV
+import TrinMapping
+
+/// A CSV export read through its mapping: columns bound by header name.
+final class CSVFileDecoder: FileDecoder {
+    let reader: CSVReader
+    let decoder: RecordDecoder
+    /// Column of the CPR number, masked whole in a kept row.
+    let cprColumn: Int?
+    let delimiter: String
+
+    init(path: String, mapping: Mapping, layout: CSVLayout) throws(ImportError) {
+        let dialect = CSVDialect(delimiter: layout.delimiter, quote: layout.quote,
+                                 encoding: layout.encoding == .utf8 ? .utf8 : .windows1252,
+                                 utf8WhenBOM: layout.utf8WhenBOM)
+        do { reader = try CSVReader(path: path, dialect: dialect) } catch { throw .csv(error) }
+        let header = reader.header
+        do {
+            decoder = try RecordDecoder(mapping: mapping) { header.firstIndex(of: $0) }
+        } catch {
+            throw .mapping(file: path, error)
+        }
+        let cprField = mapping.fields["cpr"]?.from.first
+        cprColumn = cprField.flatMap { header.firstIndex(of: $0) }
+        delimiter = String(UnicodeScalar(layout.delimiter))
+    }
+
+    var bytesRead: Int { reader.bytesRead }
+
+    func decode(_ body: (DecodedItem, () -> String) throws -> Void) throws {
+        while let row = try reader.next() {
+            let masked = { self.maskedRow(row) }
+            if let problem = row.problem {
+                try body(.unreadable(problem.rejectReason, line: row.line, detail: problem.description), masked)
+                continue
+            }
+            try body(.outcome(decoder.decode(CSVRowValues(row: row)), line: row.line, path: nil), masked)
+        }
+    }
+
+    /// The row with the CPR column replaced whole, and any other CPR-shaped text masked.
+    func maskedRow(_ row: CSVRow) -> String {
+        guard row.fieldCount > 0 else { return PersonalDataMask.mask(row.rawText) }
+        let fields = (0..<row.fieldCount).map { i in
+            i == cprColumn ? PersonalDataMask.maskedCPR : (row.string(i) ?? "\u{FFFD}")
+        }
+        return PersonalDataMask.mask(fields.joined(separator: delimiter))
+    }
+}
+
+/// A CSV row's fields as UTF-8, by column index.
+struct CSVRowValues: FieldValues {
+    let row: CSVRow
+    func value(_ slot: Int) -> ArraySlice<UInt8>? {
+        slot < row.fieldCount ? row.utf8(slot)?[...] : nil
+    }
+}

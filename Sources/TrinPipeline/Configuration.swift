@@ -1,0 +1,183 @@
+import Foundation
+import TrinMapping
+import Yams
+
+/// `trin.yaml`: where things are, and the sources to fetch. Paths may be
+/// overridden by environment variables (`TRIN_STORE`, `TRIN_KEY_FILE`,
+/// `TRIN_OUTPUT`, `TRIN_LOG`); relative paths are relative to the config file.
+/// Secrets are never written here: the config names the files that hold them.
+public struct Configuration: Sendable {
+    public var file: String
+    public var store: String
+    public var keyFile: String
+    public var output: String
+    /// Smallest published count of citizens; counts 1…k−1 are suppressed.
+    public var k: Int
+    /// JSON-lines import log; nil logs to the console only.
+    public var log: String?
+    /// Prometheus textfile (for node_exporter); nil writes none.
+    public var prometheus: String?
+    public var csvDelimiter: String
+    public var csvDecimalSeparator: String
+    public var sources: [SourceConfig]
+
+    /// The smallest k that may be configured (Statistics Denmark's floor).
+    public static let minimumK = 3
+
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigurationError) -> Configuration {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw .invalid(MappingError.unreadable(file: path, message: "cannot read the configuration (\(error.localizedDescription))"))
+        }
+        do { return try parse(yaml: text, file: path, environment: environment) } catch let e as MappingError {
+            throw .invalid(e)
+        } catch let e as ConfigurationError {
+            throw e
+        } catch {
+            throw .invalid(.unreadable(file: path, message: "\(error)"))
+        }
+    }
+
+    static func parse(yaml: String, file: String, environment: [String: String]) throws -> Configuration {
+        let r = YAMLReader(file: file)
+        let root = try r.compose(yaml)
+        let top = try r.mapping(root, allowed: ["store", "keyFile", "output", "k", "log", "prometheus", "metrics", "sources"])
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
+        func path(_ key: String, env: String, default value: String? = nil) throws -> String? {
+            if let e = environment[env], !e.isEmpty { return Self.resolve(e, base: base) }
+            return try r.string(top, key).map { Self.resolve($0, base: base) } ?? value.map { Self.resolve($0, base: base) }
+        }
+        guard let store = try path("store", env: "TRIN_STORE") else { throw r.error(root, "`store` is missing (path of the SQLite store)") }
+        guard let key = try path("keyFile", env: "TRIN_KEY_FILE") else { throw r.error(root, "`keyFile` is missing (path of the pseudonym key)") }
+        guard let output = try path("output", env: "TRIN_OUTPUT") else { throw r.error(root, "`output` is missing (folder for metric files)") }
+        var k = 5
+        if let n = top["k"] {
+            guard let v = n.int else { throw r.error(n, "`k` must be a whole number") }
+            guard v >= minimumK else { throw r.error(n, "k = \(v) is below \(minimumK), Statistics Denmark's floor") }
+            k = v
+        }
+        var delimiter = ";", decimal = ","
+        if let m = top["metrics"] {
+            let mm = try r.mapping(m, allowed: ["csvDelimiter", "csvDecimalSeparator"])
+            delimiter = try r.string(mm, "csvDelimiter") ?? delimiter
+            decimal = try r.string(mm, "csvDecimalSeparator") ?? decimal
+            guard delimiter.count == 1, decimal.count == 1, delimiter != decimal else {
+                throw r.error(m, "csvDelimiter and csvDecimalSeparator must be single, different characters")
+            }
+        }
+        var sources: [SourceConfig] = []
+        if let s = top["sources"] {
+            guard let seq = s.sequence else { throw r.error(s, "`sources` must be a list") }
+            for item in seq { sources.append(try SourceConfig.parse(item, r, base: base)) }
+            var seen = Set<String>()
+            for (src, node) in zip(sources, seq) where !seen.insert(src.name).inserted {
+                throw r.error(node, "source name `\(src.name)` is used twice")
+            }
+        }
+        return Configuration(file: file, store: store, keyFile: key, output: output, k: k,
+                             log: try path("log", env: "TRIN_LOG"), prometheus: try path("prometheus", env: "TRIN_PROMETHEUS"),
+                             csvDelimiter: delimiter, csvDecimalSeparator: decimal, sources: sources)
+    }
+
+    static func resolve(_ path: String, base: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path
+    }
+}
+
+/// One export to fetch on a schedule.
+public struct SourceConfig: Sendable {
+    public var name: String
+    /// `https://`, `http://` or `file://`; may hold a date template like `{date:yyyy-MM-dd}`.
+    public var url: String
+    public var mappingPath: String
+    /// Five-field cron expression in Europe/Copenhagen time; nil: only when run explicitly.
+    public var schedule: String?
+    public var auth: Auth?
+    public var headers: [String: String]
+    public var connectTimeout: Int
+    public var stallTimeout: Int
+    public var totalTimeout: Int
+    public var retryAttempts: Int
+    public var retryBaseDelay: Double
+    public var retryMaxDelay: Double
+    public var maxBytes: Int64
+    public var caFile: String?
+    /// The line in the config file (for messages).
+    public var line: Int
+
+    public enum Auth: Sendable {
+        case bearer(tokenFile: String)
+        case basic(user: String, passwordFile: String)
+    }
+
+    static func parse(_ node: Node, _ r: YAMLReader, base: String) throws -> SourceConfig {
+        let m = try r.mapping(node, allowed: ["name", "url", "mapping", "schedule", "auth", "headers", "timeouts",
+                                              "retry", "maxBytes", "tls"])
+        guard let name = try r.string(m, "name"), !name.isEmpty else { throw r.error(node, "a source needs a `name`") }
+        guard let url = try r.string(m, "url") else { throw r.error(node, "source `\(name)` needs a `url`") }
+        guard ["https://", "http://", "file://"].contains(where: url.hasPrefix) else {
+            throw r.error(m["url"], "source `\(name)`: url must start with https://, http:// or file://")
+        }
+        guard let mapping = try r.string(m, "mapping") else { throw r.error(node, "source `\(name)` needs a `mapping` file") }
+        var auth: Auth?
+        if let a = m["auth"] {
+            let am = try r.mapping(a, allowed: ["bearerTokenFile", "basicUser", "basicPasswordFile"])
+            if let t = try r.string(am, "bearerTokenFile") {
+                auth = .bearer(tokenFile: Configuration.resolve(t, base: base))
+            } else if let u = try r.string(am, "basicUser"), let p = try r.string(am, "basicPasswordFile") {
+                auth = .basic(user: u, passwordFile: Configuration.resolve(p, base: base))
+            } else {
+                throw r.error(a, "auth needs `bearerTokenFile`, or `basicUser` and `basicPasswordFile` (secrets live in files, never here)")
+            }
+        }
+        var headers: [String: String] = [:]
+        if let h = m["headers"] {
+            for (k, v) in try r.mapping(h, allowed: nil).pairs {
+                guard let key = k.string, let value = v.string else { throw r.error(k, "headers map a name to a value") }
+                headers[key] = value
+            }
+        }
+        func number(_ mm: Node.Mapping?, _ key: String, _ fallback: Double) throws -> Double {
+            guard let n = mm?[key] else { return fallback }
+            guard let v = n.float, v >= 0 else { throw r.error(n, "`\(key)` must be a non-negative number") }
+            return v
+        }
+        let t = try m["timeouts"].map { try r.mapping($0, allowed: ["connect", "stall", "total"]) }
+        let rt = try m["retry"].map { try r.mapping($0, allowed: ["attempts", "baseDelay", "maxDelay"]) }
+        var caFile: String?
+        if let tls = m["tls"] {
+            let tm = try r.mapping(tls, allowed: ["caFile"])
+            caFile = try r.string(tm, "caFile").map { Configuration.resolve($0, base: base) }
+        }
+        var maxBytes: Int64 = 4 << 30
+        if let n = m["maxBytes"] {
+            guard let text = n.string, let v = Self.byteCount(text) else { throw r.error(n, "maxBytes must be a size like 500M or 2G") }
+            maxBytes = v
+        }
+        return SourceConfig(
+            name: name, url: url, mappingPath: Configuration.resolve(mapping, base: base),
+            schedule: try r.string(m, "schedule"), auth: auth, headers: headers,
+            connectTimeout: Int(try number(t, "connect", 30)), stallTimeout: Int(try number(t, "stall", 60)),
+            totalTimeout: Int(try number(t, "total", 3600)), retryAttempts: max(1, Int(try number(rt, "attempts", 4))),
+            retryBaseDelay: try number(rt, "baseDelay", 2), retryMaxDelay: try number(rt, "maxDelay", 300),
+            maxBytes: maxBytes, caFile: caFile, line: node.mark?.line ?? 0)
+    }
+
+    /// `123`, `500K`, `500M`, `2G` (powers of 1024).
+    static func byteCount(_ text: String) -> Int64? {
+        let units: [Character: Int64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30]
+        if let last = text.last, let unit = units[last], let v = Int64(text.dropLast()) { return v * unit }
+        return Int64(text)
+    }
+}
+
+/// A configuration that cannot be used; the message names the file and line.
+public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
+    case invalid(MappingError)
+
+    public var description: String {
+        switch self {
+        case .invalid(let e): "\(e)"
+        }
+    }
+}

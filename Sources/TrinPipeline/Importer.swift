@@ -1,0 +1,155 @@
+import Logging
+import TrinCore
+import TrinMapping
+import TrinPseudonym
+import TrinStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Imports export files into the store: decode through the mapping, pseudonymise,
+/// deduplicate, keep rejected rows masked. One file, one transaction.
+public struct Importer: Sendable {
+    public let store: Store
+    public let pseudonymiser: Pseudonymiser
+    public let logger: Logger
+    /// How many rejected rows of a file are named in the log (all are kept in the store).
+    public var loggedRejectionsPerFile = 20
+
+    public init(store: Store, pseudonymiser: Pseudonymiser, logger: Logger) throws(StoreError) {
+        self.store = store
+        self.pseudonymiser = pseudonymiser
+        self.logger = logger
+        try store.bind(keyID: pseudonymiser.keyID, scheme: Pseudonymiser.scheme)
+    }
+
+    /// Imports one file. Never throws for a bad file: the outcome says it failed and
+    /// why, and nothing of it is committed. `commit: false` reads, counts and rolls back.
+    /// `fetchState` is saved in the same transaction as the records it brought.
+    public func importFile(path: String, displayName: String? = nil, mapping: Mapping, source: String? = nil,
+                           runID: Int64, commit: Bool = true, fetchState: FetchState? = nil,
+                           httpStatus: Int? = nil) -> FileOutcome {
+        let name = displayName ?? path
+        let sourceName = source ?? mapping.name
+        let started = Clock.now()
+        var outcome = FileOutcome(runID: runID, source: sourceName, file: name, status: .failed, httpStatus: httpStatus)
+        do {
+            let digest = try FileDigest.sha256(path: path)
+            outcome.bytes = digest.bytes
+            if try store.hasImported(contentHash: digest.hex) {
+                outcome.status = .skippedIdentical
+                outcome.durationMilliseconds = Clock.milliseconds(since: started)
+                if commit {
+                    try store.importFile { file in
+                        if let fetchState { try file.saveFetchState(fetchState) }
+                    }
+                    try store.recordFileOutcome(outcome)
+                }
+                log(outcome)
+                return outcome
+            }
+            outcome = try store.importFile(commit: commit) { file in
+                var o = outcome
+                try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file, outcome: &o)
+                o.status = commit ? .imported : .dryRun
+                o.durationMilliseconds = Clock.milliseconds(since: started)
+                try file.complete(o, contentHash: digest.hex, at: Clock.nowInstant())
+                if let fetchState { try file.saveFetchState(fetchState) }
+                return o
+            }
+        } catch {
+            outcome.status = .failed
+            outcome.rowsRead = 0; outcome.inserted = 0; outcome.updated = 0; outcome.duplicates = 0
+            outcome.rejectedByReason = [:]
+            outcome.message = Self.message(error, file: name)
+            outcome.durationMilliseconds = Clock.milliseconds(since: started)
+            if commit { try? store.recordFileOutcome(outcome) }
+        }
+        log(outcome)
+        return outcome
+    }
+
+    private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
+                        into file: FileImport, outcome: inout FileOutcome) throws {
+        let decoder: FileDecoder
+        switch mapping.format {
+        case .csv(let layout): decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout)
+        case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
+        }
+        var rows = 0
+        var rejected: [String: Int] = [:]
+        var logged = 0
+        func reject(_ reason: RejectReason, line: Int, path elementPath: String?, field: String?, masked: () -> String) throws {
+            rejected[reason.rawValue, default: 0] += 1
+            try file.reject(Rejection(line: line, path: elementPath, reason: reason, field: field, maskedRow: masked()),
+                            runID: runID, source: source, file: name)
+            if logged < loggedRejectionsPerFile {
+                logged += 1
+                var meta: Logger.Metadata = ["event": "row_rejected", "source": "\(source)", "file": "\(name)",
+                                             "line": "\(line)", "reason": "\(reason.rawValue)"]
+                if let elementPath { meta["element"] = "\(elementPath)" }
+                if let field { meta["field"] = "\(field)" }
+                logger.warning("rejected row", metadata: meta)
+            }
+        }
+        try decoder.decode { item, masked in
+            rows += 1
+            switch item {
+            case .unreadable(let reason, let line, _):
+                try reject(reason, line: line, path: nil, field: nil, masked: masked)
+            case .outcome(.rejected(let reason, let field), let line, let elementPath):
+                try reject(reason, line: line, path: elementPath, field: field, masked: masked)
+            case .outcome(.event(let event), _, _):
+                try file.add(event.record(pseudonym: pseudonymiser.pseudonym(for: event.cpr), source: source))
+            case .outcome(.enterprise(let enterprise), _, _):
+                file.add(enterprise)
+            }
+        }
+        try file.flush()
+        outcome.rowsRead = rows
+        outcome.inserted = file.inserted
+        outcome.updated = file.updated
+        outcome.duplicates = file.duplicates
+        outcome.rejectedByReason = rejected
+    }
+
+    private func log(_ o: FileOutcome) {
+        var meta: Logger.Metadata = [
+            "event": "file_\(o.status.rawValue)", "source": "\(o.source)", "file": "\(o.file)", "bytes": "\(o.bytes)",
+            "duration_ms": "\(o.durationMilliseconds)", "rows_read": "\(o.rowsRead)", "inserted": "\(o.inserted)",
+            "updated": "\(o.updated)", "duplicates": "\(o.duplicates)", "rejected": "\(o.rejected)",
+        ]
+        if !o.rejectedByReason.isEmpty {
+            meta["rejected_by_reason"] = .dictionary(o.rejectedByReason.mapValues { .stringConvertible($0) })
+        }
+        if let m = o.message { meta["error"] = "\(m)" }
+        if let s = o.httpStatus { meta["http_status"] = "\(s)" }
+        if o.status == .failed { logger.error("file failed", metadata: meta) } else { logger.info("file \(o.status.rawValue)", metadata: meta) }
+    }
+
+    static func message(_ error: any Error, file: String) -> String {
+        let text = "\(error)"
+        // Defence in depth: an error text must never carry a CPR number.
+        return PersonalDataMask.mask(text)
+    }
+}
+
+/// Wall-clock readings for durations and timestamps.
+enum Clock {
+    static func now() -> timespec {
+        var t = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &t)
+        return t
+    }
+
+    static func milliseconds(since start: timespec) -> Int {
+        let t = now()
+        return (t.tv_sec - start.tv_sec) * 1000 + (t.tv_nsec - start.tv_nsec) / 1_000_000
+    }
+
+    static func nowInstant() -> Instant {
+        var t = timespec()
+        clock_gettime(CLOCK_REALTIME, &t)
+        return Instant(secondsSinceEpoch: Int64(t.tv_sec))
+    }
+}

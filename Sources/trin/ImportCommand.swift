@@ -1,0 +1,47 @@
+import ArgumentParser
+import Logging
+import TrinCore
+import TrinMapping
+import TrinPipeline
+import TrinPseudonym
+import TrinStore
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import export files through a mapping into the store, and print what happened per file.",
+        discussion: """
+            Each file is one transaction: a file that fails leaves nothing behind, and a file with the
+            same content as one imported before is skipped. Rejected rows are kept with the CPR number masked.
+            """)
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(help: "Mapping file that describes the files' layout (mappings/*.yaml).")
+    var mapping: String
+
+    @Option(help: "Source name recorded with each record (default: the mapping's name).")
+    var source: String?
+
+    @Flag(help: "Read, check and count, but change nothing.")
+    var dryRun = false
+
+    @Argument(help: "Export files to import, in order.")
+    var files: [String]
+
+    func run() throws {
+        let (storePath, keyPath, logPath, _) = try options.resolved()
+        let map: Mapping
+        do { map = try MappingLoader.load(path: mapping) } catch { throw fail("\(error)", TrinExit.configuration) }
+        let session = try PipelineSession.open(storePath: storePath, keyPath: keyPath, logPath: logPath, command: "import")
+        let runID = try session.beginRun(dryRun: dryRun)
+        var outcomes: [FileOutcome] = []
+        for file in files {
+            outcomes.append(session.importer.importFile(path: file, mapping: map, source: source, runID: runID, commit: !dryRun))
+        }
+        let failed = outcomes.contains { $0.status == .failed }
+        try session.finishRun(id: runID, status: failed ? .partial : .succeeded)
+        FileHandleOutput.standardOutput(RunReport.table(outcomes))
+        if failed { throw TrinExit.partial }
+    }
+}

@@ -1,0 +1,62 @@
+import ArgumentParser
+import Logging
+import TrinCore
+import TrinPipeline
+import TrinPseudonym
+import TrinStore
+
+/// The opened store, key and log of one command.
+struct PipelineSession {
+    let store: Store
+    let importer: Importer
+    let logger: Logger
+    let command: String
+
+    static func open(storePath: String, keyPath: String, logPath: String?, command: String) throws -> PipelineSession {
+        let key: PseudonymKey
+        do { key = try PseudonymKey.load(path: keyPath) } catch { throw fail("\(error)", TrinExit.configuration) }
+        let logger = try makeLogger(logPath: logPath)
+        do {
+            let store = try Store(path: storePath)
+            let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: logger)
+            return PipelineSession(store: store, importer: importer, logger: logger, command: command)
+        } catch {
+            throw fail("\(error)", TrinExit.configuration)
+        }
+    }
+
+    func beginRun(dryRun: Bool) throws -> Int64 {
+        let id = try store.beginRun(command: command, startedAt: wallClock(), dryRun: dryRun)
+        logger.info("run started", metadata: ["event": "run_started", "run": "\(id)", "command": "\(command)", "dry_run": "\(dryRun)"])
+        return id
+    }
+
+    func finishRun(id: Int64, status: RunStatus) throws {
+        try store.finishRun(id: id, finishedAt: wallClock(), status: status)
+        logger.info("run finished", metadata: ["event": "run_finished", "run": "\(id)", "status": "\(status.rawValue)"])
+    }
+}
+
+/// Console logs are human-readable (stderr); with a log path, JSON lines go there too.
+func makeLogger(logPath: String?) throws -> Logger {
+    var handlers: [any LogHandler] = []
+    var console = StreamLogHandler.standardError(label: "trin")
+    console.logLevel = environment["TRIN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .notice
+    handlers.append(console)
+    if let logPath {
+        do { handlers.append(try JSONLinesLogHandler.open(path: logPath)) } catch {
+            throw fail("cannot open log \(logPath): \(error)", TrinExit.configuration)
+        }
+    }
+    return Logger(label: "trin", factory: { _ in MultiplexLogHandler(handlers) })
+}
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+func wallClock() -> Instant {
+    var t = timespec()
+    clock_gettime(CLOCK_REALTIME, &t)
+    return Instant(secondsSinceEpoch: Int64(t.tv_sec))
+}

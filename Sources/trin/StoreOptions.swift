@@ -1,0 +1,37 @@
+import ArgumentParser
+import TrinPipeline
+
+/// Where the store and key are: from flags, else the environment, else the config file.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .customLong("config"), help: "Configuration file (trin.yaml). Env: TRIN_CONFIG.")
+    var config: String?
+
+    @Option(help: "SQLite store path. Env: TRIN_STORE.")
+    var store: String?
+
+    @Option(name: .customLong("key"), help: "Pseudonym key file. Env: TRIN_KEY_FILE.")
+    var keyFile: String?
+
+    @Option(help: "JSON-lines import log to append to. Env: TRIN_LOG.")
+    var log: String?
+
+    /// The configuration, if one was named.
+    func loadConfiguration() throws -> Configuration? {
+        guard let path = config ?? environment["TRIN_CONFIG"] else { return nil }
+        do { return try Configuration.load(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
+    }
+
+    func resolved() throws -> (store: String, key: String, log: String?, config: Configuration?) {
+        let c = try loadConfiguration()
+        guard let store = store ?? environment["TRIN_STORE"] ?? c?.store else {
+            throw fail("no store: give --store, TRIN_STORE or --config", TrinExit.configuration)
+        }
+        guard let key = keyFile ?? environment["TRIN_KEY_FILE"] ?? c?.keyFile else {
+            throw fail("no key: give --key, TRIN_KEY_FILE or --config", TrinExit.configuration)
+        }
+        return (store, key, log ?? environment["TRIN_LOG"] ?? c?.log, c)
+    }
+}
+
+import Foundation
+let environment = ProcessInfo.processInfo.environment
