@@ -1,0 +1,127 @@
+import GRDB
+import TrinCore
+
+/// One run as operations see it in `trin runs`.
+public struct RunSummary: Sendable, Hashable {
+    public var id: Int64
+    public var command: String
+    public var startedAt: Instant
+    public var finishedAt: Instant?
+    public var status: String
+    public var dryRun: Bool
+    public var sourcesOK: Int
+    public var sourcesFailed: Int
+    public var records: Int
+    public var rejected: Int
+}
+
+/// A rejected row as shown to operations: where, why, and the row with personal ids masked.
+public struct RejectionExample: Sendable, Hashable {
+    public var source: String
+    public var file: String
+    public var line: Int
+    public var path: String?
+    public var reason: String
+    public var field: String?
+    public var maskedRow: String
+}
+
+extension Store {
+    /// The most recent runs, newest first.
+    public func recentRuns(limit: Int = 20) throws(StoreError) -> [RunSummary] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT r.id, r.command, r.started_at, r.finished_at, r.status, r.dry_run,
+                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
+                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
+                  (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
+                  (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
+                FROM run r ORDER BY r.id DESC LIMIT ?
+                """, arguments: [limit]).map(Self.summary)
+        }
+    }
+
+    public func run(id: Int64) throws(StoreError) -> RunSummary? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT r.id, r.command, r.started_at, r.finished_at, r.status, r.dry_run,
+                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
+                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
+                  (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
+                  (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
+                FROM run r WHERE r.id = ?
+                """, arguments: [id]).map(Self.summary)
+        }
+    }
+
+    /// The file outcomes of a run, in the order they happened.
+    public func files(ofRun id: Int64) throws(StoreError) -> [FileOutcome] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT run_id, source, file, status, http_status, bytes, duration_ms, rows_read, inserted, updated,
+                       duplicates, rejected_by_reason, message FROM run_file WHERE run_id = ? ORDER BY id
+                """, arguments: [id]).map { r in
+                FileOutcome(runID: r[0], source: r[1], file: r[2], status: FileOutcome.Status(rawValue: r[3]) ?? .failed,
+                            httpStatus: r[4], bytes: r[5], durationMilliseconds: r[6], rowsRead: r[7], inserted: r[8],
+                            updated: r[9], duplicates: r[10], rejectedByReason: Self.reasons(r[11]), message: r[12])
+            }
+        }
+    }
+
+    /// Up to `perReason` examples of each reason a run rejected rows for.
+    public func rejectionExamples(ofRun id: Int64, perReason: Int = 3) throws(StoreError) -> [RejectionExample] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT source, file, line, path, reason, field, masked_row FROM (
+                  SELECT *, row_number() OVER (PARTITION BY reason ORDER BY id) AS n FROM rejection WHERE run_id = ?
+                ) WHERE n <= ? ORDER BY reason, id
+                """, arguments: [id, perReason]).map { r in
+                RejectionExample(source: r[0], file: r[1], line: r[2], path: r[3], reason: r[4], field: r[5], maskedRow: r[6])
+            }
+        }
+    }
+
+    /// Per source: the last successful fetch or import, and the last outcome.
+    public func sourceStatus() throws(StoreError) -> [(source: String, lastSuccess: Instant?, lastStatus: String, records: Int, rejected: Int)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT f.source,
+                  (SELECT max(r.finished_at) FROM run_file g JOIN run r ON r.id = g.run_id
+                     WHERE g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged') AND r.dry_run = 0),
+                  (SELECT g.status FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
+                  (SELECT g.inserted + g.updated FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
+                  (SELECT g.rejected FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1)
+                FROM (SELECT DISTINCT source FROM run_file) f ORDER BY f.source
+                """).map { r in
+                (r[0], (r[1] as Int64?).map(Instant.init(secondsSinceEpoch:)), r[2], r[3], r[4])
+            }
+        }
+    }
+
+    /// The fetch state of a source, if it was ever imported.
+    public func fetchState(source: String) throws(StoreError) -> FetchState? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT source, etag, last_modified, content_sha256, last_success_at FROM fetch_state WHERE source = ?",
+                             arguments: [source]).map { r in
+                FetchState(source: r[0], etag: r[1], lastModified: r[2], contentHash: r[3],
+                           lastSuccessAt: (r[4] as Int64?).map(Instant.init(secondsSinceEpoch:)))
+            }
+        }
+    }
+
+    static func summary(_ r: Row) -> RunSummary {
+        RunSummary(id: r[0], command: r[1], startedAt: Instant(secondsSinceEpoch: r[2]),
+                   finishedAt: (r[3] as Int64?).map(Instant.init(secondsSinceEpoch:)), status: r[4], dryRun: r[5],
+                   sourcesOK: r[6], sourcesFailed: r[7], records: r[8], rejected: r[9])
+    }
+
+    /// Parses the `{"reason":n,…}` column written by `FileOutcome`.
+    static func reasons(_ text: String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for part in text.dropFirst().dropLast().split(separator: ",") {
+            let kv = part.split(separator: ":")
+            if kv.count == 2, let n = Int(kv[1]) { out[String(kv[0].dropFirst().dropLast())] = n }
+        }
+        return out
+    }
+}
