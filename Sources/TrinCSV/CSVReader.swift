@@ -84,6 +84,7 @@ public final class CSVReader {
     /// UTF-8 output of Windows-1252 fields for `withUTF8`.
     private var transcodeBuffer: UnsafeMutablePointer<UInt8>
     private var transcodeCapacity: Int
+    private var transcodeInUse = false
     private(set) var rowStart = 0
     private(set) var rowContentEnd = 0
     private(set) var rowIsASCII = true
@@ -480,12 +481,22 @@ public final class CSVReader {
             return try body(bytes)
         case .windows1252:
             let needed = bytes.count * 3
+            if transcodeInUse {
+                // A nested call (withUTF8 inside withUTF8): the shared buffer is
+                // still lent out, so use a fresh one.
+                let temp = UnsafeMutablePointer<UInt8>.allocate(capacity: needed)
+                defer { temp.deallocate() }
+                guard let n = Encoding.transcodeCP1252(bytes, into: temp) else { return nil }
+                return try body(UnsafeBufferPointer(start: temp, count: n))
+            }
             if needed > transcodeCapacity {
                 transcodeBuffer.deallocate()
                 transcodeCapacity = max(needed, transcodeCapacity * 2)
                 transcodeBuffer = .allocate(capacity: transcodeCapacity)
             }
             guard let n = Encoding.transcodeCP1252(bytes, into: transcodeBuffer) else { return nil }
+            transcodeInUse = true
+            defer { transcodeInUse = false }
             return try body(UnsafeBufferPointer(start: transcodeBuffer, count: n))
         }
     }
