@@ -230,6 +230,8 @@ public final class CSVReader {
                 if end - start >= maxRowBytes { return tooLongRecord() }
                 try fill()
             case .complete(let contentEnd, let next, let newlines):
+                // The same limit whether or not the row happened to fit in the buffer.
+                if contentEnd - start > maxRowBytes { return tooLongRecord() }
                 rowStart = start
                 rowContentEnd = contentEnd
                 currentRowLine = line
@@ -268,7 +270,7 @@ public final class CSVReader {
     }
 
     private func tooLongRecord() -> RecordKind {
-        reportFirstLine(limit: 4096)
+        reportFirstLine(limit: min(4096, maxRowBytes))
         return .tooLong
     }
 
@@ -440,6 +442,8 @@ public final class CSVReader {
             buf = bigger
             capacity = newCapacity
         }
+        // Callers refill only while the pending row is under maxRowBytes, so there is room.
+        precondition(end < capacity, "CSVReader buffer full")
         while true {
             let n = read(fd, buf + end, capacity - end)
             if n > 0 { end += n; bytesRead += n; return }
