@@ -84,6 +84,7 @@ public final class CSVReader {
     /// UTF-8 output of Windows-1252 fields for `withUTF8`.
     private var transcodeBuffer: UnsafeMutablePointer<UInt8>
     private var transcodeCapacity: Int
+    private var transcodeInUse = false
     private(set) var rowStart = 0
     private(set) var rowContentEnd = 0
     private(set) var rowIsASCII = true
@@ -229,6 +230,8 @@ public final class CSVReader {
                 if end - start >= maxRowBytes { return tooLongRecord() }
                 try fill()
             case .complete(let contentEnd, let next, let newlines):
+                // The same limit whether or not the row happened to fit in the buffer.
+                if contentEnd - start > maxRowBytes { return tooLongRecord() }
                 rowStart = start
                 rowContentEnd = contentEnd
                 currentRowLine = line
@@ -267,7 +270,7 @@ public final class CSVReader {
     }
 
     private func tooLongRecord() -> RecordKind {
-        reportFirstLine(limit: 4096)
+        reportFirstLine(limit: min(4096, maxRowBytes))
         return .tooLong
     }
 
@@ -439,6 +442,8 @@ public final class CSVReader {
             buf = bigger
             capacity = newCapacity
         }
+        // Callers refill only while the pending row is under maxRowBytes, so there is room.
+        precondition(end < capacity, "CSVReader buffer full")
         while true {
             let n = read(fd, buf + end, capacity - end)
             if n > 0 { end += n; bytesRead += n; return }
@@ -480,12 +485,22 @@ public final class CSVReader {
             return try body(bytes)
         case .windows1252:
             let needed = bytes.count * 3
+            if transcodeInUse {
+                // A nested call (withUTF8 inside withUTF8): the shared buffer is
+                // still lent out, so use a fresh one.
+                let temp = UnsafeMutablePointer<UInt8>.allocate(capacity: needed)
+                defer { temp.deallocate() }
+                guard let n = Encoding.transcodeCP1252(bytes, into: temp) else { return nil }
+                return try body(UnsafeBufferPointer(start: temp, count: n))
+            }
             if needed > transcodeCapacity {
                 transcodeBuffer.deallocate()
                 transcodeCapacity = max(needed, transcodeCapacity * 2)
                 transcodeBuffer = .allocate(capacity: transcodeCapacity)
             }
             guard let n = Encoding.transcodeCP1252(bytes, into: transcodeBuffer) else { return nil }
+            transcodeInUse = true
+            defer { transcodeInUse = false }
             return try body(UnsafeBufferPointer(start: transcodeBuffer, count: n))
         }
     }

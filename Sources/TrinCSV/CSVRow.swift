@@ -60,7 +60,7 @@ public struct CSVRow {
     /// The row as it stands in the file (without its line end), decoded for
     /// display only: a byte invalid in the encoding shows as `\xNN`. For
     /// `.unclosedQuote` and `.rowTooLong` it is the row's first physical line
-    /// (at most 4 KiB for the latter). Mask it before keeping it: it may hold
+    /// (at most 4 KiB or `maxRowBytes` for the latter). Mask it before keeping it: it may hold
     /// a CPR number.
     public var rawText: String {
         checkValid()

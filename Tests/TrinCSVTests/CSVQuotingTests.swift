@@ -153,8 +153,12 @@ struct CSVQuotingTests {
         #expect(rows.count == 3)
         #expect(rows[1].problem == .rowTooLong(limit: 256))
         #expect(rows[1].line == 3)
+        #expect(rows[1].raw == String(repeating: "x", count: 256))  // only the row's start is kept
         #expect(rows[2].fields == ["3", "4"])
         #expect(rows[2].line == 4)
+        // The same when the long row fits in the read buffer.
+        let (_, fitting) = try readAll(file, semicolonUTF8, bufferSize: 4096, maxRowBytes: 256)
+        #expect(fitting == rows)
     }
 
     @Test func withoutHeaderNoFieldCountIsChecked() throws {

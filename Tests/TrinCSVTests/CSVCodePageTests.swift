@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import TrinCSV
+
+/// The byte-level decoders checked against Foundation's, an independent implementation.
+@Suite("Code pages against Foundation")
+struct CSVCodePageTests {
+    @Test func everyWindows1252ByteDecodesAsFoundationDoes() throws {
+        var bytes = Array("a\n".utf8)
+        for b in UInt8(0x80)...UInt8(0xFF) { bytes += [UInt8(ascii: "x"), b, UInt8(ascii: "\n")] }
+        let (_, rows) = try readAll(try TempCSV(bytes), .init(encoding: .windows1252))
+        #expect(rows.count == 128)
+        for (k, row) in rows.enumerated() {
+            let b = UInt8(0x80 + k)
+            let expected = String(data: Data([UInt8(ascii: "x"), b]), encoding: .windowsCP1252)
+            #expect(row.fields == [expected], "byte \(String(b, radix: 16))")
+            #expect((row.problem == .badEncoding(field: 0)) == (expected == nil), "byte \(String(b, radix: 16))")
+        }
+    }
+
+    @Test func utf8ValidationAgreesWithFoundation() {
+        // Deterministic pseudo-random short byte strings, biased towards the
+        // lead and continuation bytes where the edge cases live.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func nextByte() -> UInt8 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let r = UInt8(truncatingIfNeeded: state >> 56)
+            switch r & 3 {
+            case 0: return 0x80 | ((r >> 2) & 0x3F)  // continuation byte
+            case 1: return 0xC0 | (r >> 2)  // lead byte (and the never-valid C0, C1, F5–FF)
+            default: return r
+            }
+        }
+        var disagreements: [[UInt8]] = []
+        var validNonASCII = 0
+        for _ in 0..<20_000 {
+            let count = 1 + Int(nextByte() % 4)
+            let bytes = (0..<count).map { _ in nextByte() }
+            let ours = bytes.withUnsafeBufferPointer { Encoding.isValid($0, .utf8) }
+            let theirs = String(data: Data(bytes), encoding: .utf8) != nil
+            if ours != theirs { disagreements.append(bytes) }
+            if theirs && bytes.contains(where: { $0 >= 0x80 }) { validNonASCII += 1 }
+        }
+        #expect(validNonASCII > 500)  // the sample holds many valid multi-byte sequences too
+        #expect(disagreements.isEmpty, "\(disagreements.prefix(5))")
+    }
+
+    @Test func nestedUTF8AccessKeepsBothFields() throws {
+        let file = try TempCSV([UInt8]("a;b\r\n".utf8) + [0xE6, 0x3B, 0xF8, 0x0D, 0x0A])
+        let reader = try CSVReader(path: file.path, dialect: .forloeb)
+        let row = try #require(try reader.next())
+        let pair = row.withUTF8(0) { a in row.withUTF8(1) { b in (Array(a), Array(b)) } }
+        #expect(pair??.0 == Array("æ".utf8))
+        #expect(pair??.1 == Array("ø".utf8))
+    }
+}
