@@ -78,6 +78,7 @@ let package = Package(
         .testTarget(name: "TrinPublishTests", dependencies: ["TrinPublish", "TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .testTarget(name: "TrinFetchTests", dependencies: ["TrinFetch", "TrinTestSupport"], swiftSettings: strict),
         .testTarget(name: "TrinScheduleTests", dependencies: ["TrinSchedule", "TrinCore"], swiftSettings: strict),
+        .testTarget(name: "TrinSampleTests", dependencies: ["TrinSample", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinPipelineTests", dependencies: ["TrinPipeline", "TrinSample", "TrinCore", "TrinStore", "TrinTestSupport"], swiftSettings: strict),
     ]
 )
