@@ -1,0 +1,250 @@
+import Foundation
+import Testing
+@testable import TrinXML
+
+@Suite("XMLRecordReader")
+struct XMLRecordReaderTests {
+    static let fields = [
+        "@type", "@start", "@slut",
+        "../../@id", "../../f:Borger/f:CPR", "../../f:Aftale/@id", "../../f:Maalgruppe", "../../f:Maalgruppe/@kode",
+        "../../../@dannet", "f:Note", "../@blok",
+    ]
+
+    static func spec(namespaces: [String: String] = ["f": forloebNS], fields: [String] = fields) throws -> XMLRecordSpec {
+        try XMLRecordSpec(namespaces: namespaces, root: "f:Forloebsudtraek",
+                          recordPath: "f:Forloebsudtraek/f:Forloeb/f:Haendelser/f:Haendelse", fields: fields)
+    }
+
+    @Test("nested records inherit their Forloeb's fields, also those written after the records")
+    func inheritedFields() throws {
+        let path = try temporaryXML("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Forloebsudtraek xmlns="\(forloebNS)" dannet="2024-01-05T02:00:00+01:00">
+              <Forloeb id="P-1">
+                <Borger><CPR>0101901234</CPR></Borger>
+                <Aftale id="SA-1"><CVR>12345674</CVR></Aftale>
+                <Maalgruppe kode="RF">Ressourceforløb</Maalgruppe>
+                <Haendelser blok="a">
+                  <Haendelse type="praktik" start="2023-01-03" slut="2023-03-31"/>
+                  <Haendelse type="loentimer" start="2023-04-01"><Note>  hej  </Note></Haendelse>
+                </Haendelser>
+              </Forloeb>
+              <Forloeb id="P-2">
+                <Haendelser blok="b">
+                  <Haendelse type="job" start="2023-05-01"/>
+                </Haendelser>
+                <Haendelser blok="c">
+                  <Haendelse type="ophoert" start="2023-06-01"/>
+                </Haendelser>
+                <Borger><CPR>0202902345</CPR></Borger>
+                <Maalgruppe kode="JA"/>
+              </Forloeb>
+            </Forloebsudtraek>
+            """)
+        let records = try readAll(path, Self.spec())
+        #expect(records.count == 4)
+        #expect(records.map { $0[0] } == ["praktik", "loentimer", "job", "ophoert"])
+        #expect(records.map(\.line) == [8, 9, 14, 17])
+
+        let first = records[0]
+        #expect(first.values == ["praktik", "2023-01-03", "2023-03-31", "P-1", "0101901234", "SA-1", "Ressourceforløb", "RF",
+                                 "2024-01-05T02:00:00+01:00", nil, "a"])
+        #expect(first.elementPath == "/Forloebsudtraek/Forloeb[1]/Haendelser[1]/Haendelse[1]")
+        #expect(records[1][9] == "hej")
+        #expect(records[1].elementPath == "/Forloebsudtraek/Forloeb[1]/Haendelser[1]/Haendelse[2]")
+
+        // P-2: Borger and Maalgruppe come after the events; no Aftale; Maalgruppe empty but present.
+        for record in records[2...] {
+            #expect(record[3] == "P-2")
+            #expect(record[4] == "0202902345")
+            #expect(record[5] == nil)
+            #expect(record[6] == "")
+            #expect(record[7] == "JA")
+            #expect(record[2] == nil)
+        }
+        #expect(records[2][10] == "b")
+        #expect(records[3][10] == "c")
+        #expect(records[3].elementPath == "/Forloebsudtraek/Forloeb[2]/Haendelser[2]/Haendelse[1]")
+    }
+
+    @Test("an intermediate ancestor's element field written after its records goes to its own records only")
+    func intermediateAncestorAfterRecords() throws {
+        let path = try temporaryXML("""
+            <r:Forloebsudtraek xmlns:r="\(forloebNS)"><r:Forloeb id="X">
+              <r:Haendelser><r:Haendelse type="a"/><r:Haendelse type="b"/><r:Info>første</r:Info></r:Haendelser>
+              <r:Haendelser><r:Haendelse type="c"/><r:Info>anden</r:Info></r:Haendelser>
+              <r:Haendelser><r:Haendelse type="d"/></r:Haendelser>
+            </r:Forloeb></r:Forloebsudtraek>
+            """)
+        let records = try readAll(path, Self.spec(fields: ["@type", "../f:Info"]))
+        #expect(records.map { $0[1] } == ["første", "første", "anden", nil])
+    }
+
+    @Test("names match by namespace URI whatever prefix the document uses, never by prefix")
+    func namespacesByURI() throws {
+        let borgerNS = "urn:example:borger:2"
+        let spec = try XMLRecordSpec(
+            namespaces: ["f": forloebNS, "c": borgerNS], root: "f:Forloebsudtraek",
+            recordPath: "/f:Forloebsudtraek/f:Forloeb/f:Haendelser/f:Haendelse",
+            fields: ["@type", "../../c:Borger/c:CPR", "@c:kilde", "../../f:Borger/f:CPR"])
+        let prefixed = try temporaryXML("""
+            <p:Forloebsudtraek xmlns:p="\(forloebNS)" xmlns:b="\(borgerNS)" xmlns:x="urn:decoy">
+              <p:Forloeb>
+                <x:Borger><x:CPR>decoy</x:CPR></x:Borger>
+                <b:Borger><b:CPR>1111111111</b:CPR></b:Borger>
+                <p:Haendelser><p:Haendelse type="job" b:kilde="portal" x:type="decoy"/></p:Haendelser>
+                <x:Haendelser><x:Haendelse type="decoy"/></x:Haendelser>
+              </p:Forloeb>
+            </p:Forloebsudtraek>
+            """)
+        let defaulted = try temporaryXML("""
+            <Forloebsudtraek xmlns="\(forloebNS)">
+              <Forloeb>
+                <Borger xmlns="\(borgerNS)"><CPR>1111111111</CPR></Borger>
+                <Haendelser><Haendelse xmlns:q="\(borgerNS)" type="job" q:kilde="portal"/></Haendelser>
+              </Forloeb>
+            </Forloebsudtraek>
+            """)
+        for path in [prefixed, defaulted] {
+            let records = try readAll(path, spec)
+            #expect(records.count == 1)
+            #expect(records.first?.values == ["job", "1111111111", "portal", nil])
+        }
+    }
+
+    @Test("a default namespace in the table applies to unprefixed element steps, not attributes")
+    func defaultNamespaceEntry() throws {
+        let spec = try XMLRecordSpec(namespaces: ["": forloebNS], root: "Forloebsudtraek",
+                                     recordPath: "Forloebsudtraek/Forloeb", fields: ["@id", "Maalgruppe"])
+        let path = try temporaryXML("""
+            <f:Forloebsudtraek xmlns:f="\(forloebNS)"><f:Forloeb id="A"><f:Maalgruppe>KH</f:Maalgruppe></f:Forloeb>
+            <f:Forloeb f:id="namespaced"/></f:Forloebsudtraek>
+            """)
+        let records = try readAll(path, spec)
+        #expect(records.map(\.values) == [["A", "KH"], [nil, nil]])
+    }
+
+    @Test("attributes and elements of the same name are different fields; missing ones are nil")
+    func attributesVersusElements() throws {
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item",
+                                     fields: ["@kode", "kode", "kode/@kind", "missing", "@missing", "empty", "@empty", "."])
+        let path = try temporaryXML("""
+            <root><item kode="attr" empty=""><kode kind="k">element</kode><empty/></item><item>text <kode/> tail</item></root>
+            """)
+        let records = try readAll(path, spec)
+        #expect(records.count == 2)
+        #expect(records[0].values == ["attr", "element", "k", nil, nil, "", "", "element"])
+        #expect(records[1].values == [nil, "", nil, nil, nil, nil, nil, "text  tail"])
+    }
+
+    @Test("the first of several matching elements wins")
+    func firstMatchWins() throws {
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/g/item", fields: ["v", "../h", "../@a"])
+        let path = try temporaryXML("<root><g a=\"x\"><item><v>1</v><v>2</v></item><h>a</h><h>b</h></g></root>")
+        #expect(try readAll(path, spec).map(\.values) == [["1", "a", "x"]])
+    }
+
+    @Test("CDATA sections and character references are part of the text")
+    func cdataAndCharacterReferences() throws {
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["note", "@navn"])
+        let path = try temporaryXML("""
+            <root><item navn="S&#248;ren &amp; co"><note>
+              <![CDATA[a<b & c]]> &#230;&#xF8;&#229; &lt;&gt;&amp;&apos;&quot;
+            </note></item></root>
+            """)
+        let records = try readAll(path, spec)
+        #expect(records.first?.values == ["a<b & c æøå <>&'\"", "Søren & co"])
+    }
+
+    @Test("a document whose root has another namespace is refused, naming both namespaces")
+    func rootInAnotherNamespace() throws {
+        let path = try temporaryXML("""
+            <?xml version="1.0"?>
+            <Forloebsudtraek xmlns="urn:other:portal"><Forloeb/></Forloebsudtraek>
+            """)
+        let error = documentError { _ = try readAll(path, Self.spec()) }
+        let expected = XMLName(namespaceURI: forloebNS, localName: "Forloebsudtraek")
+        let found = XMLName(namespaceURI: "urn:other:portal", localName: "Forloebsudtraek")
+        #expect(error?.kind == .unexpectedRoot(expected: expected, found: found))
+        #expect(error?.line == 2)
+        #expect(error?.message.contains(forloebNS) == true)
+        #expect(error?.message.contains("urn:other:portal") == true)
+        #expect(error?.file == path)
+
+        let noNamespace = try temporaryXML("<Forloebsudtraek/>")
+        let second = documentError { _ = try readAll(noNamespace, Self.spec()) }
+        #expect(second?.kind == .unexpectedRoot(expected: expected, found: XMLName(namespaceURI: nil, localName: "Forloebsudtraek")))
+        #expect(second?.message.contains("no namespace") == true)
+    }
+
+    @Test("a truncated document is not well-formed, with a line, even after records were returned")
+    func truncated() throws {
+        var text = "<root>\n"
+        for index in 0..<2000 { text += "  <item n=\"\(index)\"><v>\(index)</v></item>\n" }
+        text += "  <item n=\"x\"><v>cut he"
+        let path = try temporaryXML(text)
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["@n"])
+        let reader = try XMLRecordReader(path: path, spec: spec)
+        var seen = 0
+        let error = documentError {
+            while try reader.next() != nil { seen += 1 }
+        }
+        #expect(seen == 2000)
+        #expect(error?.kind == .notWellFormed)
+        #expect((error?.line ?? 0) >= 2001)
+        #expect(error?.file == path)
+        // The error sticks: the reader never pretends the document ended well.
+        #expect(documentError { _ = try reader.next() }?.kind == .notWellFormed)
+        #expect(reader.bytesRead == text.utf8.count)
+    }
+
+    @Test("a mismatched end tag is not well-formed and reports its line and column")
+    func mismatchedTag() throws {
+        let path = try temporaryXML("<root>\n<item>\n<v>1</w>\n</item>\n</root>\n")
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["v"])
+        let error = documentError { _ = try readAll(path, spec) }
+        #expect(error?.kind == .notWellFormed)
+        #expect(error?.line == 3)
+        #expect((error?.column ?? 0) > 0)
+        #expect(error?.message.contains("mismatch") == true)
+    }
+
+    @Test("an undefined namespace prefix and an empty file are refused")
+    func otherMalformations() throws {
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["v"])
+        let undefinedPrefix = try temporaryXML("<root><item><x:v>1</x:v></item></root>")
+        #expect(documentError { _ = try readAll(undefinedPrefix, spec) }?.kind == .notWellFormed)
+        let empty = try temporaryXML("")
+        #expect(documentError { _ = try readAll(empty, spec) }?.kind == .notWellFormed)
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("trin-no-such-\(UUID()).xml").path
+        #expect(documentError { _ = try XMLRecordReader(path: missing, spec: spec) }?.kind == .io)
+    }
+
+    @Test("records are released per group: memory stays bounded on a large file")
+    func streamsLargeFile() throws {
+        let spec = try Self.spec()
+        var text = "<Forloebsudtraek xmlns=\"\(forloebNS)\" dannet=\"d\">\n"
+        let forloeb = 20_000
+        for index in 0..<forloeb {
+            text += """
+              <Forloeb id="P-\(index)"><Borger><CPR>0101901234</CPR></Borger><Haendelser>
+                <Haendelse type="praktik" start="2023-01-03"/><Haendelse type="job" start="2023-02-03"/>
+              </Haendelser><Maalgruppe kode="RF">Ressourceforløb</Maalgruppe></Forloeb>
+
+            """
+        }
+        text += "</Forloebsudtraek>\n"
+        let path = try temporaryXML(text)
+        let reader = try XMLRecordReader(path: path, spec: spec)
+        var count = 0
+        var lastID: String?
+        while let record = try reader.next() {
+            count += 1
+            #expect(record[6] == "Ressourceforløb")
+            lastID = record[3]
+        }
+        #expect(count == 2 * forloeb)
+        #expect(lastID == "P-\(forloeb - 1)")
+        #expect(reader.bytesRead == text.utf8.count)
+    }
+}
