@@ -1,5 +1,6 @@
 import Foundation
 import TrinCore
+import TrinXML
 import Yams
 
 /// Reads and checks a mapping file. Everything that can be checked without an
@@ -50,10 +51,30 @@ public enum MappingLoader {
             rule.line = valueNode.mark?.line ?? rule.line
             fields[key] = rule
         }
+        if case .xml(let layout) = format {
+            try checkXMLPaths(r, layout, fields)
+        }
         for (field, required) in kind.canonicalFields where required && fields[field] == nil {
             throw r.error(fieldsNode, "required field `\(field)` is not bound")
         }
         return Mapping(name: name, file: file, record: kind, format: format, fields: fields)
+    }
+
+    /// Compiles every XML path now, so a bad path is reported at its field's line.
+    private static func checkXMLPaths(_ r: YAMLReader, _ layout: XMLLayout, _ fields: [String: FieldRule]) throws(MappingError) {
+        do {
+            _ = try XMLRecordSpec(namespaces: layout.namespaces, root: layout.root, recordPath: layout.record, fields: [])
+        } catch {
+            throw MappingError.invalid(file: r.file, line: 1, message: "xml: \(error)")
+        }
+        for (name, rule) in fields.sorted(by: { $0.value.line < $1.value.line }) {
+            let paths = rule.from + (rule.fallback?.value.from ?? [])
+            do {
+                _ = try XMLRecordSpec(namespaces: layout.namespaces, root: layout.root, recordPath: layout.record, fields: paths)
+            } catch {
+                throw MappingError.invalid(file: r.file, line: rule.line, message: "\(name): \(error)")
+            }
+        }
     }
 
     static func line(_ error: YamlError) -> Int? {

@@ -17,7 +17,7 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .cannotRead(let f, let m): "\(f): cannot read: \(m)"
         case .csv(let e): "\(e)"
         case .mapping(let f, let e): "\(f): \(e)"
-        case .document(let f, let m): "\(f): \(m)"
+        case .document(let f, let m): m.hasPrefix(f) ? m : "\(f): \(m)"
         case .store(let e): "\(e)"
         }
     }

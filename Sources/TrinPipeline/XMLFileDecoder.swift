@@ -1,10 +1,71 @@
+import TrinCore
 import TrinMapping
+import TrinXML
 
-/// An XML export read through its mapping (libxml2 streaming reader).
+/// An XML export read through its mapping, streaming (libxml2's reader).
+///
+/// A document-level failure (not well-formed, truncated, DOCTYPE, entity, other
+/// root) throws out of `decode`, and the importer rolls the whole file back: a
+/// cut-off nightly export must never pass for a complete one.
 final class XMLFileDecoder: FileDecoder {
+    let reader: XMLRecordReader
+    let decoder: RecordDecoder
+    let paths: [String]
+    /// Slots whose values are CPR numbers, masked whole in a kept record.
+    let cprSlots: Set<Int>
+
     init(path: String, mapping: Mapping, layout: XMLLayout) throws(ImportError) {
-        throw .document(file: path, message: "XML import is not available yet")
+        let paths = XMLFileDecoder.fieldPaths(mapping)
+        self.paths = paths
+        let spec: XMLRecordSpec
+        do {
+            spec = try XMLRecordSpec(namespaces: layout.namespaces, root: layout.root, recordPath: layout.record, fields: paths)
+        } catch {
+            throw .mapping(file: path, .invalid(file: mapping.file, line: 1, message: "\(error)"))
+        }
+        do { reader = try XMLRecordReader(path: path, spec: spec) } catch { throw .document(file: path, message: "\(error)") }
+        do { decoder = try RecordDecoder(mapping: mapping) { paths.firstIndex(of: $0) } } catch { throw .mapping(file: path, error) }
+        let cpr = mapping.fields["cpr"].map { $0.from + ($0.fallback?.value.from ?? []) } ?? []
+        cprSlots = Set(cpr.compactMap { paths.firstIndex(of: $0) })
     }
-    var bytesRead: Int { 0 }
-    func decode(_ body: (DecodedItem, () -> String) throws -> Void) throws {}
+
+    /// Every path the mapping reads, in a fixed order: the reader's slots.
+    static func fieldPaths(_ mapping: Mapping) -> [String] {
+        var paths: [String] = []
+        func add(_ rule: FieldRule) {
+            for p in rule.from where !paths.contains(p) { paths.append(p) }
+            if let f = rule.fallback?.value { add(f) }
+        }
+        for name in mapping.fields.keys.sorted() { add(mapping.fields[name]!) }
+        return paths
+    }
+
+    var bytesRead: Int { reader.bytesRead }
+
+    func decode(_ body: (DecodedItem, () -> String) throws -> Void) throws {
+        do {
+            while let record = try reader.next() {
+                let values = XMLRecordValues(record: record)
+                try body(.outcome(decoder.decode(values), line: record.line, path: record.elementPath)) {
+                    self.maskedRecord(record)
+                }
+            }
+        } catch let error as XMLDocumentError {
+            throw ImportError.document(file: reader.file, message: "\(error)")
+        }
+    }
+
+    /// The record's fields as `path=value`, the CPR masked whole and any CPR-shaped text masked.
+    func maskedRecord(_ record: XMLRecord) -> String {
+        let parts = paths.enumerated().map { i, p in
+            "\(p)=" + (cprSlots.contains(i) ? PersonalDataMask.maskedCPR : (record[i] ?? ""))
+        }
+        return PersonalDataMask.mask(record.elementPath + " " + parts.joined(separator: "; "))
+    }
+}
+
+/// An XML record's values as UTF-8, by slot.
+struct XMLRecordValues: FieldValues {
+    let record: XMLRecord
+    func value(_ slot: Int) -> ArraySlice<UInt8>? { record[slot].map { Array($0.utf8)[...] } }
 }

@@ -10,7 +10,7 @@ enum RunReport {
             if !o.rejectedByReason.isEmpty {
                 details.append("  \(o.file): rejected " + o.rejectedByReason.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
-            if let m = o.message { details.append("  \(o.file): \(m)") }
+            if let m = o.message { details.append("  " + (m.hasPrefix(o.file) ? m : "\(o.file): \(m)")) }
         }
         return format(rows) + details.map { $0 + "\n" }.joined()
     }
