@@ -3,7 +3,7 @@
 /// Carries the URL with credentials stripped, never a secret; `description` is
 /// the line for the operations log.
 public struct FetchError: Error, Sendable, CustomStringConvertible {
-    public enum Reason: Sendable, Hashable {
+    public enum Reason: Sendable, Hashable, CustomStringConvertible {
         /// The URL could not be parsed.
         case invalidURL
         /// A request header name or value that is empty or holds a line break.
@@ -34,6 +34,28 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         case localStorage
         /// Any other libcurl failure, by its code.
         case other(curlCode: Int)
+
+        /// A short machine-friendly name for logs and run records, e.g. `httpStatus(503)`.
+        public var description: String {
+            switch self {
+            case .invalidURL: return "invalidURL"
+            case .invalidHeader: return "invalidHeader"
+            case .unsupportedProtocol: return "unsupportedProtocol"
+            case .connection: return "connection"
+            case .timeout: return "timeout"
+            case .stalled: return "stalled"
+            case .tls: return "tls"
+            case .httpStatus(let code): return "httpStatus(\(code))"
+            case .tooLarge(let limit): return "tooLarge(\(limit))"
+            case .truncated(let expected, let received):
+                return "truncated(expected: \(expected.map(String.init) ?? "unknown"), received: \(received))"
+            case .htmlInsteadOfData: return "htmlInsteadOfData"
+            case .redirectLimit: return "redirectLimit"
+            case .fileNotReadable: return "fileNotReadable"
+            case .localStorage: return "localStorage"
+            case .other(let code): return "curl(\(code))"
+            }
+        }
 
         /// Whether another attempt may succeed.
         public var isTransient: Bool {

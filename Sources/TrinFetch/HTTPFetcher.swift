@@ -109,9 +109,11 @@ public final class HTTPFetcher {
         }
 
         for header in request.headers {
-            let text = header.name + header.value
-            if header.name.isEmpty || text.contains("\r") || text.contains("\n") || header.name.contains(":") {
-                return failure(.invalidHeader, "header \"\(header.name.filter { $0 != "\r" && $0 != "\n" })\"")
+            // Bytes, not Characters: "\r\n" is one Character and would hide from a Character search.
+            func breaksLine(_ byte: UInt8) -> Bool { byte == 0x0D || byte == 0x0A || byte == 0 }
+            let nameBad = header.name.isEmpty || header.name.utf8.contains { breaksLine($0) || $0 == 0x3A }
+            if nameBad || header.value.utf8.contains(where: breaksLine) {
+                return failure(.invalidHeader, "header name or value holds a line break, a colon in the name, or is empty")
             }
         }
 
@@ -209,8 +211,16 @@ public final class HTTPFetcher {
         }
 
         if code != CURLE_OK {
-            return failed(classify(code, context: context, detail: detail), code == CURLE_WRITE_ERROR && context.writeError != 0
-                ? "cannot write \(temporaryPath): \(String(cString: strerror(context.writeError)))" : detail)
+            let reason = classify(code, context: context, detail: detail)
+            switch reason {
+            case .tooLarge(let limit):
+                return failed(reason, code == CURLE_FILESIZE_EXCEEDED
+                    ? "announced Content-Length exceeds \(limit) bytes" : "body exceeds \(limit) bytes")
+            case .localStorage:
+                return failed(reason, "cannot write \(temporaryPath): \(String(cString: strerror(context.writeError)))")
+            default:
+                return failed(reason)
+            }
         }
 
         if isFile, longInfo(CURLINFO_CONDITION_UNMET) == 1 {

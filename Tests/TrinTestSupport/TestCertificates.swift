@@ -11,13 +11,15 @@ public struct TestCertificates: Sendable {
     /// One set per test process, made on first use.
     public static func shared() throws -> TestCertificates { try sharedResult.get() }
 
-    private static let sharedResult: Result<TestCertificates, TestHTTPServerError> = Result {
+    private static let sharedResult: Result<TestCertificates, TestHTTPServerError> = makeShared()
+
+    private static func makeShared() -> Result<TestCertificates, TestHTTPServerError> {
         do {
-            return try make(in: TestHTTPServer.makeTemporaryDirectory(prefix: "trin-ca"))
+            return .success(try make(in: TestHTTPServer.makeTemporaryDirectory(prefix: "trin-ca")))
         } catch let error as TestHTTPServerError {
-            throw error
+            return .failure(error)
         } catch {
-            throw TestHTTPServerError("cannot make test certificates: \(error)")
+            return .failure(TestHTTPServerError("cannot make test certificates: \(error)"))
         }
     }
 
