@@ -249,6 +249,24 @@ struct HTTPFetcherTests {
         #expect(scratch.entries.isEmpty)
     }
 
+    @Test("The overall timeout ends a slow transfer as a timeout")
+    func overallTimeout() throws {
+        let server = try TestHTTPServer()
+        defer { server.stop() }
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        var policy = testPolicy(attempts: 1)
+        policy.stallBytesPerSecond = 0  // no stall limit: only the overall timeout applies
+        policy.overallTimeout = .milliseconds(800)
+        let fetcher = try HTTPFetcher(policy: policy, environment: SleepRecorder().environment())
+
+        let error = try #require(fetchError(fetcher, FetchRequest(url: server.url("/stall?size=400&sleep=5")),
+                                            into: scratch.path))
+        #expect(error.reason == .timeout)
+        #expect(error.attempts == 1)
+        #expect(scratch.entries.isEmpty)
+    }
+
     @Test("A body shorter than its Content-Length is refused as truncated")
     func truncatedBody() throws {
         let server = try TestHTTPServer()
