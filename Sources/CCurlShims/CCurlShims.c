@@ -11,3 +11,6 @@ CURLcode trin_curl_getinfo_long(CURL *handle, CURLINFO info, long *value) { retu
 CURLcode trin_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value) { return curl_easy_getinfo(handle, info, value); }
 CURLcode trin_curl_getinfo_double(CURL *handle, CURLINFO info, double *value) { return curl_easy_getinfo(handle, info, value); }
 CURLcode trin_curl_getinfo_string(CURL *handle, CURLINFO info, char **value) { return curl_easy_getinfo(handle, info, value); }
+CURLcode trin_curl_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+long trin_curlauth_basic(void) { return (long)CURLAUTH_BASIC; }
+long trin_curlauth_bearer(void) { return (long)CURLAUTH_BEARER; }

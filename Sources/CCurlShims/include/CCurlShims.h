@@ -15,4 +15,9 @@ CURLcode trin_curl_getinfo_long(CURL *handle, CURLINFO info, long *value);
 CURLcode trin_curl_getinfo_off_t(CURL *handle, CURLINFO info, curl_off_t *value);
 CURLcode trin_curl_getinfo_double(CURL *handle, CURLINFO info, double *value);
 CURLcode trin_curl_getinfo_string(CURL *handle, CURLINFO info, char **value);
+
+/* Values libcurl defines as macros with casts or shifts, which Swift does not import. */
+CURLcode trin_curl_global_init_default(void);
+long trin_curlauth_basic(void);
+long trin_curlauth_bearer(void);
 #endif

@@ -1,0 +1,35 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The sleeping, wall clock and randomness the retry loop uses: injected so that
+/// tests run without real delays and can assert on the delays chosen.
+public struct FetchEnvironment: Sendable {
+    /// Blocks the calling thread for a retry delay.
+    public var sleep: @Sendable (Duration) -> Void
+    /// Wall-clock seconds since the epoch (to turn a `Retry-After` date into a delay).
+    public var now: @Sendable () -> Int64
+    /// A jitter factor in 0.5...1.
+    public var jitter: @Sendable () -> Double
+
+    public init(sleep: @escaping @Sendable (Duration) -> Void, now: @escaping @Sendable () -> Int64,
+                jitter: @escaping @Sendable () -> Double) {
+        self.sleep = sleep
+        self.now = now
+        self.jitter = jitter
+    }
+
+    /// Real sleeping, the system clock and random jitter.
+    public static let live = FetchEnvironment(
+        sleep: { duration in
+            guard duration > .zero else { return }
+            let (seconds, attoseconds) = duration.components
+            var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
+            var remaining = timespec()
+            while nanosleep(&request, &remaining) == -1, errno == EINTR { request = remaining }
+        },
+        now: { Int64(time(nil)) },
+        jitter: { Double.random(in: 0.5...1) })
+}

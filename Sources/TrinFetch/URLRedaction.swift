@@ -1,0 +1,31 @@
+/// URLs made safe for logs and errors.
+public enum URLRedaction {
+    /// Query parameters whose values are treated as secrets.
+    static let secretParameters: Set<String> = [
+        "token", "access_token", "api_key", "apikey", "key", "password", "passwd", "secret", "sig", "signature",
+        "client_secret", "auth",
+    ]
+
+    /// `url` without userinfo (`https://user:pw@host/` → `https://host/`) and with the
+    /// values of secret-looking query parameters replaced by `REDACTED`.
+    public static func redact(_ url: String) -> String {
+        var result = url
+        if let schemeEnd = result.firstRange(of: "://") {
+            let authorityStart = schemeEnd.upperBound
+            let authorityEnd = result[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" })
+                ?? result.endIndex
+            if let at = result[authorityStart..<authorityEnd].lastIndex(of: "@") {
+                result.removeSubrange(authorityStart...at)
+            }
+        }
+        guard let queryStart = result.firstIndex(of: "?") else { return result }
+        let fragmentStart = result[queryStart...].firstIndex(of: "#") ?? result.endIndex
+        let pairs = result[result.index(after: queryStart)..<fragmentStart].split(separator: "&", omittingEmptySubsequences: false)
+        let cleaned = pairs.map { pair -> String in
+            guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
+            let name = pair[..<eq].lowercased()
+            return secretParameters.contains(name) ? String(pair[...eq]) + "REDACTED" : String(pair)
+        }
+        return String(result[...queryStart]) + cleaned.joined(separator: "&") + String(result[fragmentStart...])
+    }
+}
