@@ -13,6 +13,7 @@ import TrinCore
 
     @Test func sameSeedSameBytesOtherSeedOtherBytes() throws {
         let a = SampleFiles.temporaryDirectory("a"), b = SampleFiles.temporaryDirectory("b"), c = SampleFiles.temporaryDirectory("c")
+        defer { for d in [a, b, c] { try? FileManager.default.removeItem(atPath: d) } }
         let ma = try SampleGenerator(citizens: 60, seed: 5, dirtyFraction: 0.05).write(to: a)
         let mb = try SampleGenerator(citizens: 60, seed: 5, dirtyFraction: 0.05).write(to: b)
         let mc = try SampleGenerator(citizens: 60, seed: 6, dirtyFraction: 0.05).write(to: c)

@@ -89,6 +89,7 @@ import TrinCore
 @Suite struct LargeExportTests {
     @Test func largeForloebIsValidDeterministicAndAboutTheRightSize() throws {
         let dir = SampleFiles.temporaryDirectory("large")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         try SampleGenerator.writeLargeForloeb(rows: 3000, seed: 3, to: dir + "/a.csv")
         try SampleGenerator.writeLargeForloeb(rows: 3000, seed: 3, to: dir + "/b.csv")
         let a = Array(FileManager.default.contents(atPath: dir + "/a.csv")!)
