@@ -223,7 +223,8 @@ struct SampleWorld: Sendable {
                                       inCSV: Bool, inXML: Bool, _ rng: inout SampleRandom) {
         let names = SourceCodes.activities(for: stage)
         var name = rng.pick(names)
-        if stage == .job { name = SourceCodes.targetGroups[group] == "Fleksjob" || rng.chance(0.15) ? "Fleksjob" : "Ordinært job" }
+        // A flex job is for the flex-job groups (Fleksjob, Ledighedsydelse).
+        if stage == .job { name = group == 4 || group == 5 ? "Fleksjob" : "Ordinært job" }
         let halfHours = SampleWorld.hours(stage, &rng)
         var id: [UInt8] = Array("F-".utf8)
         id.appendDecimal(start.year)

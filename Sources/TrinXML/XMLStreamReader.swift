@@ -30,7 +30,7 @@ public final class XMLStreamReader {
     /// The file being read, for error messages.
     public let file: String
     let handle: xmlTextReaderPtr
-    private let channel: Channel
+    private let channel: UnsafeMutablePointer<Channel>
     private var failure: XMLDocumentError?
 
     /// Opens a file for streaming. Throws `.io` when it cannot be opened.
@@ -46,9 +46,13 @@ public final class XMLStreamReader {
             let code = errno
             throw XMLDocumentError(kind: .io, file: path, line: 0, column: 0, message: String(cString: strerror(code)))
         }
-        channel = Channel(fd: fd, guardsProlog: guardsProlog)
-        let context = Unmanaged.passUnretained(channel).toOpaque()
+        channel = UnsafeMutablePointer<Channel>.allocate(capacity: 1)
+        channel.initialize(to: Channel(fd: fd, guardsProlog: guardsProlog))
+        let context = UnsafeMutableRawPointer(channel)
         guard let reader = xmlReaderForIO(Self.onRead, Self.onClose, context, path, nil, Self.options) else {
+            channel.deinitialize(count: 1)
+            channel.deallocate()
+            close(fd)
             throw XMLDocumentError(kind: .io, file: path, line: 0, column: 0, message: "libxml2 could not create a reader")
         }
         handle = reader
@@ -57,11 +61,13 @@ public final class XMLStreamReader {
 
     deinit {
         xmlFreeTextReader(handle)
-        close(channel.fd)
+        close(channel.pointee.fd)
+        channel.deinitialize(count: 1)
+        channel.deallocate()
     }
 
     /// Bytes read from the file so far (the parser lags behind by at most one buffer).
-    public var bytesRead: Int { channel.bytesRead }
+    public var bytesRead: Int { channel.pointee.bytesRead }
 
     /// Advances to the next node. Returns false at the end of a complete document;
     /// throws at the first problem, and again on every later call.
@@ -73,7 +79,7 @@ public final class XMLStreamReader {
     @inline(__always)
     func nextKind() throws(XMLDocumentError) -> NodeKind {
         let status = xmlTextReaderRead(handle)
-        if channel.troubled || failure != nil { throw fail(status: status) }
+        if channel.pointee.troubled { throw fail(status: status) }
         if status == 1 {
             let kind = NodeKind(rawValue: xmlTextReaderNodeType(handle)) ?? .none
             switch kind {
@@ -125,20 +131,21 @@ public final class XMLStreamReader {
     func fail(_ error: XMLDocumentError) -> XMLDocumentError {
         if let failure { return failure }
         failure = error
+        channel.pointee.troubled = true
         return error
     }
 
     private func fail(status: Int32) -> XMLDocumentError {
         if let failure { return failure }
-        if channel.prologGuard.isTripped {
-            return fail(XMLDocumentError(kind: .doctypeForbidden, file: file, line: channel.prologGuard.line,
-                                         column: channel.prologGuard.column,
+        if channel.pointee.prologGuard.isTripped {
+            return fail(XMLDocumentError(kind: .doctypeForbidden, file: file, line: channel.pointee.prologGuard.line,
+                                         column: channel.pointee.prologGuard.column,
                                          message: "the document has a DOCTYPE; DTDs and entity declarations are refused"))
         }
-        if let code = channel.ioErrno {
+        if let code = channel.pointee.ioErrno {
             return fail(XMLDocumentError(kind: .io, file: file, line: 0, column: 0, message: String(cString: strerror(code))))
         }
-        if let error = channel.parseError { return fail(error.with(file: file)) }
+        if let error = channel.pointee.parseError { return fail(error.with(file: file)) }
         return fail(XMLDocumentError(kind: .notWellFormed, file: file, line: Int(xmlTextReaderGetParserLineNumber(handle)),
                                      column: Int(xmlTextReaderGetParserColumnNumber(handle)),
                                      message: "the parser stopped (status \(status))"))
@@ -149,11 +156,11 @@ public final class XMLStreamReader {
         return String(cString: pointer)
     }
 
-    // MARK: C callbacks (static: no captured context; the channel travels as an Unmanaged pointer)
+    // MARK: C callbacks (static: no captured context; the channel travels as the context pointer)
 
     private static let onRead: xmlInputReadCallback = { context, buffer, length in
         guard let context, let buffer else { return 0 }
-        return Unmanaged<Channel>.fromOpaque(context).takeUnretainedValue().read(into: buffer, length: Int(length))
+        return context.assumingMemoryBound(to: Channel.self).pointee.read(into: buffer, length: Int(length))
     }
 
     /// The file descriptor is closed by `deinit`, after libxml2 is done with it.
@@ -161,7 +168,7 @@ public final class XMLStreamReader {
 
     private static let onError: xmlStructuredErrorFunc = { context, error in
         guard let context, let error else { return }
-        Unmanaged<Channel>.fromOpaque(context).takeUnretainedValue().record(error.pointee)
+        context.assumingMemoryBound(to: Channel.self).pointee.record(error.pointee)
     }
 }
 
@@ -169,15 +176,17 @@ private func systemRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<CChar>, _ le
     read(fd, buffer, length)
 }
 
-/// State shared with libxml2's callbacks.
-private final class Channel {
+/// State shared with libxml2's callbacks. It lives behind a pointer the reader owns, so the
+/// callbacks and the per-node check touch it without retain/release or exclusivity checks.
+struct Channel {
     let fd: Int32
     let guardsProlog: Bool
     var prologGuard = PrologGuard()
     var bytesRead = 0
     var ioErrno: Int32?
     var parseError: XMLDocumentError?
-    /// Set when anything went wrong, so the hot path tests one flag.
+    /// Set when anything went wrong (including a failure the reader raised itself), so the
+    /// hot path tests one flag.
     var troubled = false
 
     init(fd: Int32, guardsProlog: Bool) {
@@ -187,7 +196,7 @@ private final class Channel {
 
     /// Reads from the file. On a refusal or an I/O error it reports end of file rather
     /// than -1: libxml2 prints I/O errors to stderr, and the reader reports ours instead.
-    func read(into buffer: UnsafeMutablePointer<CChar>, length: Int) -> Int32 {
+    mutating func read(into buffer: UnsafeMutablePointer<CChar>, length: Int) -> Int32 {
         if troubled { return 0 }
         var count: Int
         repeat { count = systemRead(fd, buffer, length) } while count < 0 && errno == EINTR
@@ -205,7 +214,7 @@ private final class Channel {
         return Int32(count)
     }
 
-    func record(_ error: xmlError) {
+    mutating func record(_ error: xmlError) {
         guard error.level.rawValue >= XML_ERR_ERROR.rawValue, parseError == nil else { return }
         var message = error.message.map { String(cString: $0) } ?? "unknown libxml2 error"
         while message.last?.isWhitespace == true { message.removeLast() }
