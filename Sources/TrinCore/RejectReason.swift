@@ -1,6 +1,6 @@
 /// Why a row or record was rejected. For events the cases are declared in the
 /// order the rules are checked (definitions.md): the first failure is the reason.
-public enum RejectReason: String, CaseIterable, Sendable, Codable, Comparable {
+public enum RejectReason: String, CaseIterable, Sendable, Codable, Comparable, Error {
     case badEncoding = "bad_encoding"
     case fieldCount = "field_count"
     case missingValue = "missing_value"

@@ -50,7 +50,9 @@ public enum DatePattern: Sendable, Equatable {
         var offsetSeconds: Int?
     }
 
-    func parse(_ s: ArraySlice<UInt8>) -> Parsed? {
+    typealias Bytes = UnsafeBufferPointer<UInt8>
+
+    func parse(_ s: Bytes) -> Parsed? {
         switch self {
         case .fixed(let tokens): Self.parseFixed(tokens, s)
         case .iso8601: Self.parseISO(s)
@@ -58,77 +60,77 @@ public enum DatePattern: Sendable, Equatable {
     }
 
     /// The calendar date: a local date as written, or the Danish date of a moment with an offset.
-    func day(_ s: ArraySlice<UInt8>) -> Day? {
+    func day(_ s: Bytes) -> Day? {
         guard let p = parse(s) else { return nil }
         guard let offset = p.offsetSeconds else { return p.day }
         return DanishTime.day(at: Instant(day: p.day, hour: p.hour, minute: p.minute, second: p.second, offsetSeconds: offset))
     }
 
     /// The instant: with the text's offset, else as Danish local time.
-    func instant(_ s: ArraySlice<UInt8>) -> Instant? {
-        guard let p = parse(s), p.hasTime || self == .iso8601 else { return nil }
+    func instant(_ s: Bytes) -> Instant? {
+        guard let p = parse(s), p.hasTime else { return nil }
         if let offset = p.offsetSeconds {
             return Instant(day: p.day, hour: p.hour, minute: p.minute, second: p.second, offsetSeconds: offset)
         }
         return DanishTime.instant(day: p.day, hour: p.hour, minute: p.minute, second: p.second)
     }
 
-    private static func parseFixed(_ tokens: [Token], _ s: ArraySlice<UInt8>) -> Parsed? {
-        var i = s.startIndex
-        var y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0
-        func number(_ width: Int) -> Int? {
-            guard i + width <= s.endIndex else { return nil }
-            var v = 0
-            for k in i..<(i + width) {
-                let b = s[k]
-                guard b >= 48, b <= 57 else { return nil }
-                v = v * 10 + Int(b - 48)
-            }
-            i += width
-            return v
+    /// `width` ASCII digits at `i`, or nil.
+    @inline(__always)
+    private static func number(_ s: Bytes, _ i: Int, _ width: Int) -> Int? {
+        guard i + width <= s.count else { return nil }
+        var v = 0
+        for k in i..<(i + width) {
+            let b = s[k]
+            guard b >= 48, b <= 57 else { return nil }
+            v = v * 10 + Int(b - 48)
         }
+        return v
+    }
+
+    private static func parseFixed(_ tokens: [Token], _ s: Bytes) -> Parsed? {
+        var i = 0
+        var y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0
         for t in tokens {
             switch t {
-            case .year: guard let v = number(4) else { return nil }; y = v
-            case .month: guard let v = number(2) else { return nil }; mo = v
-            case .day: guard let v = number(2) else { return nil }; d = v
-            case .hour: guard let v = number(2), v < 24 else { return nil }; h = v
-            case .minute: guard let v = number(2), v < 60 else { return nil }; mi = v
-            case .second: guard let v = number(2), v < 60 else { return nil }; se = v
-            case .literal(let b): guard i < s.endIndex, s[i] == b else { return nil }; i += 1
+            case .year: guard let v = number(s, i, 4) else { return nil }; y = v; i += 4
+            case .month: guard let v = number(s, i, 2) else { return nil }; mo = v; i += 2
+            case .day: guard let v = number(s, i, 2) else { return nil }; d = v; i += 2
+            case .hour: guard let v = number(s, i, 2), v < 24 else { return nil }; h = v; i += 2
+            case .minute: guard let v = number(s, i, 2), v < 60 else { return nil }; mi = v; i += 2
+            case .second: guard let v = number(s, i, 2), v < 60 else { return nil }; se = v; i += 2
+            case .literal(let b): guard i < s.count, s[i] == b else { return nil }; i += 1
             }
         }
-        guard i == s.endIndex, let day = Day(year: y, month: mo, day: d) else { return nil }
+        guard i == s.count, let day = Day(year: y, month: mo, day: d) else { return nil }
         return Parsed(day: day, hour: h, minute: mi, second: se, hasTime: tokens.contains(.hour))
     }
 
-    private static func parseISO(_ s: ArraySlice<UInt8>) -> Parsed? {
-        guard let date = parseFixed([.year, .literal(45), .month, .literal(45), .day], s.prefix(10)) else { return nil }
-        var p = date
-        var i = s.startIndex + 10
-        if i == s.endIndex { return p }
-        guard s[i] == UInt8(ascii: "T") || s[i] == UInt8(ascii: " ") else { return nil }
-        i += 1
-        guard let time = parseFixed([.year, .literal(45), .month, .literal(45), .day, .literal(32), .hour, .literal(58), .minute, .literal(58), .second],
-                                    ArraySlice(Array(s[s.startIndex..<(s.startIndex + 10)]) + [32] + Array(s[i..<min(i + 8, s.endIndex)])))
-        else { return nil }
-        p.hour = time.hour; p.minute = time.minute; p.second = time.second; p.hasTime = true
-        i += 8
-        if i < s.endIndex, s[i] == UInt8(ascii: ".") {  // fractional seconds: ignored
+    /// `yyyy-MM-dd`, optionally `THH:mm:ss`, optional fraction, optional `Z` or `±hh:mm`.
+    private static func parseISO(_ s: Bytes) -> Parsed? {
+        guard let y = number(s, 0, 4), s.count >= 10, s[4] == 45, let mo = number(s, 5, 2), s[7] == 45,
+              let d = number(s, 8, 2), let day = Day(year: y, month: mo, day: d) else { return nil }
+        var p = Parsed(day: day)
+        if s.count == 10 { return p }
+        guard s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: " "),
+              let h = number(s, 11, 2), h < 24, s.count > 13, s[13] == 58, let mi = number(s, 14, 2), mi < 60,
+              s.count > 16, s[16] == 58, let se = number(s, 17, 2), se < 60 else { return nil }
+        p.hour = h; p.minute = mi; p.second = se; p.hasTime = true
+        var i = 19
+        if i < s.count, s[i] == UInt8(ascii: ".") {  // fractional seconds: ignored
             i += 1
             let digitsStart = i
-            while i < s.endIndex, s[i] >= 48, s[i] <= 57 { i += 1 }
+            while i < s.count, s[i] >= 48, s[i] <= 57 { i += 1 }
             guard i > digitsStart else { return nil }
         }
-        if i == s.endIndex { return p }
+        if i == s.count { return p }
         switch s[i] {
         case UInt8(ascii: "Z"):
-            guard i + 1 == s.endIndex else { return nil }
+            guard i + 1 == s.count else { return nil }
             p.offsetSeconds = 0
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             let sign = s[i] == UInt8(ascii: "+") ? 1 : -1
-            let rest = Array(s[(i + 1)...])
-            guard rest.count == 5, rest[2] == UInt8(ascii: ":"), let hh = Day.digits(rest, 0, 2), let mm = Day.digits(rest, 3, 2),
+            guard s.count == i + 6, s[i + 3] == 58, let hh = number(s, i + 1, 2), let mm = number(s, i + 4, 2),
                   hh <= 14, mm < 60 else { return nil }
             p.offsetSeconds = sign * (hh * 3600 + mm * 60)
         default:

@@ -1,37 +1,50 @@
 /// The values of one source record, by slot: a CSV row's columns or the XML
-/// paths a mapping reads. Values are UTF-8 bytes; nil means absent.
+/// paths a mapping reads. A value is lent as UTF-8 bytes for the duration of
+/// `body` (no copy); nil means absent.
 public protocol FieldValues {
-    func value(_ slot: Int) -> ArraySlice<UInt8>?
+    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R
 }
 
 /// A field rule with its locations resolved to slots of one file.
-struct ResolvedField: Sendable {
-    var slots: [Int]
-    var separator: [UInt8]
-    var constant: [UInt8]?
-    var type: FieldType
-    var fallback: Box<ResolvedField>?
+final class ResolvedField: Sendable {
+    let slots: [Int]
+    let separator: [UInt8]
+    let constant: [UInt8]?
+    let type: FieldType
+    let fallback: ResolvedField?
     /// A name for messages: the canonical field and where it was read.
-    var label: String
+    let label: String
 
-    /// The field's text, from its slots or its fallback when empty; with the type to read it by.
-    func text(_ values: some FieldValues) -> (ArraySlice<UInt8>, FieldType) {
-        let primary = ownText(values)
-        if primary.isEmpty, let fallback {
-            let f = fallback.value.ownText(values)
-            if !f.isEmpty { return (f, fallback.value.type) }
-        }
-        return (primary, type)
+    init(slots: [Int], separator: [UInt8], constant: [UInt8]?, type: FieldType, fallback: ResolvedField?, label: String) {
+        self.slots = slots; self.separator = separator; self.constant = constant; self.type = type
+        self.fallback = fallback; self.label = label
     }
 
-    private func ownText(_ values: some FieldValues) -> ArraySlice<UInt8> {
-        if let constant { return constant[...] }
-        if slots.count == 1 { return values.value(slots[0]) ?? [] }
+    /// Lends the field's text — from its slots, or from its fallback when empty — with
+    /// the rule that applies to it (this one or the fallback).
+    func withText<R>(_ values: some FieldValues, _ body: (UnsafeBufferPointer<UInt8>, ResolvedField) -> R) -> R {
+        if let fallback {
+            let empty = withOwnText(values) { $0.isEmpty }
+            if empty, !fallback.withOwnText(values, { $0.isEmpty }) {
+                return fallback.withOwnText(values) { body($0, fallback) }
+            }
+        }
+        return withOwnText(values) { body($0, self) }
+    }
+
+    private func withOwnText<R>(_ values: some FieldValues, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let constant { return constant.withUnsafeBufferPointer(body) }
+        if slots.count == 1 {
+            return values.withValue(slots[0]) { v in
+                if let v { return body(v) }
+                return body(UnsafeBufferPointer(start: nil, count: 0))
+            }
+        }
         var joined = [UInt8]()
         for (i, slot) in slots.enumerated() {
             if i > 0 { joined.append(contentsOf: separator) }
-            joined.append(contentsOf: values.value(slot) ?? [])
+            values.withValue(slot) { if let v = $0 { joined.append(contentsOf: v) } }
         }
-        return joined[...]
+        return joined.withUnsafeBufferPointer(body)
     }
 }

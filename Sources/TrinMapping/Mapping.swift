@@ -115,8 +115,19 @@ public struct CodeList: Sendable {
     public var values: [[UInt8]: String]
     /// nil: reject an unknown code; else the canonical value it maps to.
     public var unknownAs: String?
+    /// The same pairs as a list: code lists are short, and a scan over bytes needs no key copy.
+    let pairs: [([UInt8], String)]
 
-    public func canonical(_ code: some Collection<UInt8>) -> String? {
-        values[Array(code)] ?? unknownAs
+    public init(values: [[UInt8]: String], unknownAs: String?) {
+        self.values = values
+        self.unknownAs = unknownAs
+        pairs = values.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
+    }
+
+    public func canonical(_ code: UnsafeBufferPointer<UInt8>) -> String? {
+        for (k, v) in pairs where k.count == code.count && k.withUnsafeBufferPointer({ $0.elementsEqual(code) }) {
+            return v
+        }
+        return unknownAs
     }
 }

@@ -3,10 +3,12 @@ import TrinCore
 /// Turns the values of one source record into a canonical record, or the first
 /// rule it breaks, checking the rules in the order definitions.md fixes.
 ///
-/// Format-independent: CSV rows and XML records go through this same code.
+/// Format-independent: CSV rows and XML records go through this same code. The
+/// fields are resolved once per file into stored properties, and values are read
+/// as borrowed bytes, so decoding a record allocates only the strings it keeps.
 public struct RecordDecoder: Sendable {
     public let mapping: Mapping
-    let fields: [String: ResolvedField]
+    private let f: Fields
 
     /// The result of decoding one record.
     public enum Outcome: Sendable {
@@ -16,11 +18,16 @@ public struct RecordDecoder: Sendable {
         case rejected(RejectReason, field: String?)
     }
 
+    /// The resolved bindings, by canonical field.
+    private struct Fields: Sendable {
+        var cpr, sourceRecordID, agreement, enterprise, targetGroup, stage, start, end, hours, recordedAt: ResolvedField?
+        var cvr, name, type, social, local, economic: ResolvedField?
+    }
+
     /// Resolves the mapping's locations to slots. `slot` returns nil for a location
     /// the file does not have; that refuses the file if the field is required.
     public init(mapping: Mapping, slot: (String) -> Int?) throws(MappingError) {
         self.mapping = mapping
-        var resolved: [String: ResolvedField] = [:]
         func resolve(_ name: String, _ rule: FieldRule) throws(MappingError) -> ResolvedField? {
             var slots: [Int] = []
             for location in rule.from {
@@ -33,16 +40,21 @@ public struct RecordDecoder: Sendable {
                 slots.append(s)
             }
             var fallback: ResolvedField?
-            if let f = rule.fallback?.value { fallback = try resolve(name, f) }
+            if let fb = rule.fallback?.value { fallback = try resolve(name, fb) }
             let label = rule.constant != nil ? name : "\(name) (\(rule.from.joined(separator: "+")))"
             return ResolvedField(slots: slots, separator: Array(rule.separator.utf8),
                                  constant: rule.constant.map { Array($0.utf8) }, type: rule.type,
-                                 fallback: fallback.map(Box.init), label: label)
+                                 fallback: fallback, label: label)
         }
-        for (name, rule) in mapping.fields {
-            if let r = try resolve(name, rule) { resolved[name] = r }
+        func r(_ name: String) throws(MappingError) -> ResolvedField? {
+            guard let rule = mapping.fields[name] else { return nil }
+            return try resolve(name, rule)
         }
-        fields = resolved
+        f = Fields(cpr: try r("cpr"), sourceRecordID: try r("sourceRecordID"), agreement: try r("agreement"),
+                   enterprise: try r("enterprise"), targetGroup: try r("targetGroup"), stage: try r("stage"),
+                   start: try r("start"), end: try r("end"), hours: try r("hoursPerWeek"), recordedAt: try r("recordedAt"),
+                   cvr: try r("cvr"), name: try r("name"), type: try r("type"), social: try r("socialBottomLine"),
+                   local: try r("localBottomLine"), economic: try r("economicBottomLine"))
     }
 
     /// Decodes one record.
@@ -53,103 +65,114 @@ public struct RecordDecoder: Sendable {
         }
     }
 
-    private func text(_ name: String, _ values: some FieldValues) -> (ArraySlice<UInt8>, FieldType)? {
-        fields[name].map { $0.text(values) }
-    }
-
-    private func label(_ name: String) -> String { fields[name]?.label ?? name }
-
     private func decodeEvent(_ v: some FieldValues) -> Outcome {
         // cpr_malformed, cpr_invalid_date
-        let cprText = text("cpr", v)?.0 ?? []
+        let parsed = f.cpr?.withText(v) { t, _ in CPRNumber.parse(t) } ?? .failure(.malformed)
         let cpr: CPRNumber
-        switch CPRNumber.parse(cprText) {
+        switch parsed {
         case .success(let c): cpr = c
-        case .failure(.malformed): return .rejected(.cprMalformed, field: label("cpr"))
-        case .failure(.invalidDate): return .rejected(.cprInvalidDate, field: label("cpr"))
+        case .failure(.malformed): return .rejected(.cprMalformed, field: f.cpr?.label)
+        case .failure(.invalidDate): return .rejected(.cprInvalidDate, field: f.cpr?.label)
         }
         // unknown_target_group, unknown_activity
-        guard let tg = code("targetGroup", v).flatMap(TargetGroup.init(rawValue:)) else {
-            return .rejected(.unknownTargetGroup, field: label("targetGroup"))
+        guard let tg = code(f.targetGroup, v).flatMap(TargetGroup.init(rawValue:)) else {
+            return .rejected(.unknownTargetGroup, field: f.targetGroup?.label)
         }
-        guard let stage = code("stage", v).flatMap(Stage.init(rawValue:)) else {
-            return .rejected(.unknownActivity, field: label("stage"))
+        guard let stage = code(f.stage, v).flatMap(Stage.init(rawValue:)) else {
+            return .rejected(.unknownActivity, field: f.stage?.label)
         }
         // invalid_date, end_before_start
-        guard let start = date("start", v) ?? nil else { return .rejected(.invalidDate, field: label("start")) }
-        guard let end = date("end", v) else { return .rejected(.invalidDate, field: label("end")) }
-        if let end, end < start { return .rejected(.endBeforeStart, field: label("end")) }
+        guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: f.start?.label) }
+        guard let end = date(f.end, v) else { return .rejected(.invalidDate, field: f.end?.label) }
+        if let end, end < start { return .rejected(.endBeforeStart, field: f.end?.label) }
         // invalid_hours, hours_out_of_range
         var hours: Double?
-        if let (t, type) = text("hoursPerWeek", v), !t.isEmpty {
-            guard case .decimal(let sep) = type, let h = Self.decimal(t, separator: sep) else {
-                return .rejected(.invalidHours, field: label("hoursPerWeek"))
+        if let field = f.hours {
+            let result: Result<Double?, RejectReason> = field.withText(v) { t, rule in
+                guard !t.isEmpty else { return .success(nil) }
+                guard case .decimal(let sep) = rule.type, let h = Self.decimal(t, separator: sep) else { return .failure(.invalidHours) }
+                guard h >= 0, h <= 80 else { return .failure(.hoursOutOfRange) }
+                return .success(h)
             }
-            guard h >= 0, h <= 80 else { return .rejected(.hoursOutOfRange, field: label("hoursPerWeek")) }
-            hours = h
+            switch result {
+            case .success(let h): hours = h
+            case .failure(let reason): return .rejected(reason, field: field.label)
+            }
         }
         // invalid_timestamp
-        guard let (rt, rtype) = text("recordedAt", v), case .timestamp(let pattern) = rtype,
-              let recordedAt = pattern.instant(rt) else {
-            return .rejected(.invalidTimestamp, field: label("recordedAt"))
+        let recorded: Instant? = f.recordedAt?.withText(v) { t, rule in
+            guard case .timestamp(let pattern) = rule.type else { return nil }
+            return pattern.instant(t)
         }
+        guard let recordedAt = recorded else { return .rejected(.invalidTimestamp, field: f.recordedAt?.label) }
         // invalid_cvr
         var enterprise: String?
-        if let (t, _) = text("enterprise", v), !t.isEmpty {
-            guard let cvr = CVRNumber(t) else { return .rejected(.invalidCVR, field: label("enterprise")) }
-            enterprise = cvr.value
+        if let field = f.enterprise {
+            let result: Result<String?, RejectReason> = field.withText(v) { t, _ in
+                guard !t.isEmpty else { return .success(nil) }
+                guard let cvr = CVRNumber(t) else { return .failure(.invalidCVR) }
+                return .success(cvr.value)
+            }
+            switch result {
+            case .success(let e): enterprise = e
+            case .failure(let reason): return .rejected(reason, field: field.label)
+            }
         }
         // birth_after_event
-        if cpr.birthDate > start { return .rejected(.birthAfterEvent, field: label("cpr")) }
-        guard let id = string("sourceRecordID", v) else { return .rejected(.missingValue, field: label("sourceRecordID")) }
+        if cpr.birthDate > start { return .rejected(.birthAfterEvent, field: f.cpr?.label) }
+        guard let id = string(f.sourceRecordID, v) else { return .rejected(.missingValue, field: f.sourceRecordID?.label) }
         let age = AgeBand(age: AgeBand.age(birth: cpr.birthDate, at: start))
-        return .event(SourceEvent(cpr: cpr, ageBand: age, agreement: string("agreement", v), enterprise: enterprise,
+        return .event(SourceEvent(cpr: cpr, ageBand: age, agreement: string(f.agreement, v), enterprise: enterprise,
                                   targetGroup: tg, stage: stage, start: start, end: end, hoursPerWeek: hours,
                                   recordedAt: recordedAt, sourceRecordID: id))
     }
 
     private func decodeEnterprise(_ v: some FieldValues) -> Outcome {
-        guard let (ct, _) = text("cvr", v), let cvr = CVRNumber(ct) else { return .rejected(.invalidCVR, field: label("cvr")) }
-        guard let type = code("type", v).flatMap(EnterpriseType.init(rawValue:)) else {
-            return .rejected(.unknownType, field: label("type"))
+        guard let cvr = f.cvr?.withText(v, { t, _ in CVRNumber(t) }) else { return .rejected(.invalidCVR, field: f.cvr?.label) }
+        guard let type = code(f.type, v).flatMap(EnterpriseType.init(rawValue:)) else {
+            return .rejected(.unknownType, field: f.type?.label)
         }
         var lines: [Bool] = []
-        for name in ["socialBottomLine", "localBottomLine", "economicBottomLine"] {
-            guard let (t, ft) = text(name, v), case .bool(let yes, let no) = ft else {
-                return .rejected(.invalidBottomLine, field: label(name))
+        for field in [f.social, f.local, f.economic] {
+            let value: Bool? = field?.withText(v) { t, rule in
+                guard case .bool(let yes, let no) = rule.type else { return nil }
+                let word = Array(t)
+                return yes.contains(word) ? true : no.contains(word) ? false : nil
             }
-            let word = Array(t)
-            if yes.contains(word) { lines.append(true) } else if no.contains(word) { lines.append(false) } else {
-                return .rejected(.invalidBottomLine, field: label(name))
-            }
+            guard let value else { return .rejected(.invalidBottomLine, field: field?.label) }
+            lines.append(value)
         }
-        guard let start = date("start", v) ?? nil else { return .rejected(.invalidDate, field: label("start")) }
-        guard let end = date("end", v) else { return .rejected(.invalidDate, field: label("end")) }
-        return .enterprise(EnterpriseRecord(cvr: cvr.value, name: string("name", v) ?? "", type: type,
+        guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: f.start?.label) }
+        guard let end = date(f.end, v) else { return .rejected(.invalidDate, field: f.end?.label) }
+        return .enterprise(EnterpriseRecord(cvr: cvr.value, name: string(f.name, v) ?? "", type: type,
                                             socialBottomLine: lines[0], localBottomLine: lines[1],
                                             economicBottomLine: lines[2], start: start, end: end))
     }
 
     /// The canonical value of a code field; nil when empty or unknown (and not mapped).
-    private func code(_ name: String, _ v: some FieldValues) -> String? {
-        guard let (t, type) = text(name, v), !t.isEmpty, case .code(let list) = type else { return nil }
-        return list.canonical(t)
+    private func code(_ field: ResolvedField?, _ v: some FieldValues) -> String? {
+        field?.withText(v) { t, rule in
+            guard !t.isEmpty, case .code(let list) = rule.type else { return nil }
+            return list.canonical(t)
+        }
     }
 
-    /// `.some(nil)` for an empty optional date, nil for a bad one.
-    private func date(_ name: String, _ v: some FieldValues) -> Day?? {
-        guard let (t, type) = text(name, v), !t.isEmpty else { return .some(nil) }
-        guard case .date(let pattern) = type, let d = pattern.day(t) else { return nil }
-        return .some(d)
+    /// `.some(nil)` for an empty or unbound optional date, nil for a bad one.
+    private func date(_ field: ResolvedField?, _ v: some FieldValues) -> Day?? {
+        guard let field else { return .some(nil) }
+        return field.withText(v) { t, rule -> Day?? in
+            guard !t.isEmpty else { return .some(nil) }
+            guard case .date(let pattern) = rule.type, let d = pattern.day(t) else { return nil }
+            return .some(d)
+        }
     }
 
-    private func string(_ name: String, _ v: some FieldValues) -> String? {
-        guard let (t, _) = text(name, v), !t.isEmpty else { return nil }
-        return String(decoding: t, as: UTF8.self)
+    private func string(_ field: ResolvedField?, _ v: some FieldValues) -> String? {
+        field?.withText(v) { t, _ in t.isEmpty ? nil : String(decoding: t, as: UTF8.self) }
     }
 
     /// Digits with an optional decimal part, e.g. `12,5`.
-    static func decimal(_ t: ArraySlice<UInt8>, separator: UInt8) -> Double? {
+    static func decimal(_ t: UnsafeBufferPointer<UInt8>, separator: UInt8) -> Double? {
         var whole = 0.0, fraction = 0.0, scale = 1.0
         var seenSeparator = false, digitsBefore = 0, digitsAfter = 0
         for b in t {

@@ -52,7 +52,8 @@ final class CSVFileDecoder: FileDecoder {
 /// A CSV row's fields as UTF-8, by column index.
 struct CSVRowValues: FieldValues {
     let row: CSVRow
-    func value(_ slot: Int) -> ArraySlice<UInt8>? {
-        slot < row.fieldCount ? row.utf8(slot)?[...] : nil
+    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard slot < row.fieldCount, let r = row.withUTF8(slot, { body($0) }) else { return body(nil) }
+        return r
     }
 }

@@ -67,5 +67,8 @@ final class XMLFileDecoder: FileDecoder {
 /// An XML record's values as UTF-8, by slot.
 struct XMLRecordValues: FieldValues {
     let record: XMLRecord
-    func value(_ slot: Int) -> ArraySlice<UInt8>? { record[slot].map { Array($0.utf8)[...] } }
+    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        guard var text = record[slot] else { return body(nil) }
+        return text.withUTF8 { body($0) }
+    }
 }

@@ -1,61 +1,40 @@
 import TrinCore
 
-/// Byte encodings that make SQLite's BLOB comparison (memcmp) do the dedup rules.
+/// The packed primary key of an event: (pseudonym, start, stage, agreement).
 ///
-/// `identity` packs (pseudonym, start, stage, agreement): a primary key that sorts by
-/// citizen. `version` packs (recordedAt, source, sourceRecordID, then the remaining
-/// fields ageBand, enterprise, targetGroup, end, hoursPerWeek) so that the greater
-/// blob is the version definitions.md keeps: a total order, whatever the import order.
+/// The 16-byte pseudonym comes first so that rows sort, and stream out, citizen
+/// by citizen. Dates are big-endian with the sign flipped, so bytes sort like days.
 enum EventKey {
-    static func identity(_ r: ProgressRecord) -> [UInt8] {
-        var out = r.pseudonym.bytes
-        out.reserveCapacity(16 + 4 + 1 + (r.agreement?.utf8.count ?? 0))
+    /// Writes the identity of `r` into `out` (cleared first; reused across records).
+    static func identity(_ r: ProgressRecord, into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        appendUInt64(&out, r.pseudonym.high)
+        appendUInt64(&out, r.pseudonym.low)
         appendDay(&out, r.start)
         out.append(r.stage.code)
         if let a = r.agreement { out.append(contentsOf: a.utf8) }
-        return out
     }
 
-    static func version(_ r: ProgressRecord) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        appendInt64(&out, r.recordedAt.secondsSinceEpoch)
-        appendString(&out, r.source)
-        appendString(&out, r.sourceRecordID)
-        appendString(&out, r.ageBand.rawValue)
-        appendOptionalString(&out, r.enterprise)
-        appendString(&out, r.targetGroup.rawValue)
-        if let e = r.end { out.append(1); appendDay(&out, e) } else { out.append(0) }
-        if let h = r.hoursPerWeek { out.append(1); appendDouble(&out, h) } else { out.append(0) }
-        return out
+    /// The order of identities without building them: the same order as their bytes.
+    static func precedes(_ a: ProgressRecord, _ b: ProgressRecord) -> Bool {
+        if a.pseudonym != b.pseudonym { return a.pseudonym < b.pseudonym }
+        if a.start != b.start { return a.start < b.start }
+        if a.stage.code != b.stage.code { return a.stage.code < b.stage.code }
+        return (a.agreement ?? "").utf8.lexicographicallyPrecedes((b.agreement ?? "").utf8)
     }
 
-    /// Strings end in 0x00, so that a prefix sorts before its extensions (code-point order).
     static func appendString(_ out: inout [UInt8], _ s: String) {
         out.append(contentsOf: s.utf8)
         out.append(0)
     }
 
-    /// Absent sorts before any present value.
-    static func appendOptionalString(_ out: inout [UInt8], _ s: String?) {
-        if let s { out.append(1); appendString(&out, s) } else { out.append(0) }
+    static func appendUInt64(_ out: inout [UInt8], _ v: UInt64) {
+        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
     }
 
     static func appendDay(_ out: inout [UInt8], _ d: Day) {
         let v = UInt32(bitPattern: d.daysSinceEpoch) ^ 0x8000_0000
         for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
-    }
-
-    static func appendInt64(_ out: inout [UInt8], _ i: Int64) {
-        let v = UInt64(bitPattern: i) ^ 0x8000_0000_0000_0000
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
-    }
-
-    /// IEEE 754 bits made byte-comparable (flip all bits of negatives, the sign of positives).
-    static func appendDouble(_ out: inout [UInt8], _ d: Double) {
-        let bits = d.bitPattern
-        let v = bits & (1 << 63) != 0 ? ~bits : bits | (1 << 63)
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
     }
 }
 

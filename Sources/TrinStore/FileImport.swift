@@ -10,7 +10,8 @@ import TrinCore
 /// Statements are prepared once per file and stepped through SQLite's C API.
 public final class FileImport {
     let db: Database
-    private var pending: [(identity: [UInt8], version: [UInt8], record: ProgressRecord)] = []
+    private var pending: [ProgressRecord] = []
+    private var identity: [UInt8] = []
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
     private let batchSize = 65_536
 
@@ -25,12 +26,17 @@ public final class FileImport {
 
     init(db: Database) throws {
         self.db = db
-        let columns = "identity, version, pseudonym, age_band, agreement, enterprise, target_group, stage, start, end_date, hours, recorded_at, source, source_record_id"
-        insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)")
+        let columns = "identity, age_band, agreement, enterprise, target_group, stage, start_day, end_day, hours, recorded_at, source, source_record_id"
+        insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)")
+        // The version order of definitions.md as an SQL row value; an absent value sorts
+        // below every present one (no enterprise is empty text, no end day or hours is negative).
         updateEvent = try Self.prepare(db, """
-            UPDATE event SET version=?2, age_band=?4, agreement=?5, enterprise=?6, target_group=?7,
-            end_date=?10, hours=?11, recorded_at=?12, source=?13, source_record_id=?14
-            WHERE identity=?1 AND version < ?2
+            UPDATE event SET age_band=?2, enterprise=?4, target_group=?5, end_day=?8, hours=?9, recorded_at=?10,
+                source=?11, source_record_id=?12
+            WHERE identity=?1
+              AND (?10, ?11, ?12, ?2, coalesce(?4, ''), ?5, coalesce(?8, -2147483648), coalesce(?9, -1.0))
+                > (recorded_at, source, source_record_id, age_band, coalesce(enterprise, ''), target_group,
+                   coalesce(end_day, -2147483648), coalesce(hours, -1.0))
             """)
     }
 
@@ -41,7 +47,7 @@ public final class FileImport {
 
     /// Adds a pseudonymised record; it is stored if its identity is new or its version greater.
     public func add(_ record: ProgressRecord) throws {
-        pending.append((EventKey.identity(record), EventKey.version(record), record))
+        pending.append(record)
         if pending.count >= batchSize { try flushEvents() }
     }
 
@@ -87,7 +93,7 @@ public final class FileImport {
 
     private func flushEvents() throws {
         guard !pending.isEmpty else { return }
-        pending.sort { $0.identity.lexicographicallyPrecedes($1.identity) }
+        pending.sort(by: EventKey.precedes)
         for item in pending {
             try bind(insertEvent, item)
             if try step(insertEvent) {
@@ -129,23 +135,21 @@ public final class FileImport {
         return statement
     }
 
-    private func bind(_ s: OpaquePointer, _ item: (identity: [UInt8], version: [UInt8], record: ProgressRecord)) throws {
+    private func bind(_ s: OpaquePointer, _ r: ProgressRecord) throws {
         sqlite3_reset(s)
-        let r = item.record
-        bindBlob(s, 1, item.identity)
-        bindBlob(s, 2, item.version)
-        bindBlob(s, 3, r.pseudonym.bytes)
-        bindText(s, 4, r.ageBand.rawValue)
-        bindText(s, 5, r.agreement)
-        bindText(s, 6, r.enterprise)
-        bindText(s, 7, r.targetGroup.rawValue)
-        bindText(s, 8, r.stage.rawValue)
-        bindText(s, 9, r.start.description)
-        bindText(s, 10, r.end?.description)
-        if let h = r.hoursPerWeek { sqlite3_bind_double(s, 11, h) } else { sqlite3_bind_null(s, 11) }
-        sqlite3_bind_int64(s, 12, r.recordedAt.secondsSinceEpoch)
-        bindText(s, 13, r.source)
-        bindText(s, 14, r.sourceRecordID)
+        EventKey.identity(r, into: &identity)
+        bindBlob(s, 1, identity)
+        bindText(s, 2, r.ageBand.rawValue)
+        bindText(s, 3, r.agreement)
+        bindText(s, 4, r.enterprise)
+        bindText(s, 5, r.targetGroup.rawValue)
+        bindText(s, 6, r.stage.rawValue)
+        sqlite3_bind_int(s, 7, r.start.daysSinceEpoch)
+        if let e = r.end { sqlite3_bind_int(s, 8, e.daysSinceEpoch) } else { sqlite3_bind_null(s, 8) }
+        if let h = r.hoursPerWeek { sqlite3_bind_double(s, 9, h) } else { sqlite3_bind_null(s, 9) }
+        sqlite3_bind_int64(s, 10, r.recordedAt.secondsSinceEpoch)
+        bindText(s, 11, r.source)
+        bindText(s, 12, r.sourceRecordID)
     }
 
     /// Steps a write statement; returns whether it changed a row.

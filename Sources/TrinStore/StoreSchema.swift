@@ -9,24 +9,30 @@ enum StoreSchema {
                 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
                 -- One row per event identity (pseudonym, agreement, stage, start), packed into
-                -- `identity` so that rows sort by citizen. `version` is the byte-comparable key
-                -- (recordedAt, source, sourceRecordID, remaining fields): the greatest wins.
+                -- `identity` (16-byte pseudonym, start, stage code, agreement) so that rows sort by
+                -- citizen. Of all versions of an identity the greatest by (recorded_at, source,
+                -- source_record_id, age_band, enterprise, target_group, end_day, hours) is kept.
+                -- Dates are days since 1970-01-01; `event_view` shows them as ISO dates.
                 CREATE TABLE event (
                     identity BLOB PRIMARY KEY,
-                    version BLOB NOT NULL,
-                    pseudonym BLOB NOT NULL,
                     age_band TEXT NOT NULL,
                     agreement TEXT,
                     enterprise TEXT,
                     target_group TEXT NOT NULL,
                     stage TEXT NOT NULL,
-                    start TEXT NOT NULL,
-                    end_date TEXT,
+                    start_day INTEGER NOT NULL,
+                    end_day INTEGER,
                     hours REAL,
                     recorded_at INTEGER NOT NULL,
                     source TEXT NOT NULL,
                     source_record_id TEXT NOT NULL
                 ) WITHOUT ROWID;
+
+                CREATE VIEW event_view AS
+                SELECT hex(substr(identity, 1, 16)) AS pseudonym, age_band, agreement, enterprise, target_group, stage,
+                       date(start_day * 86400, 'unixepoch') AS start, date(end_day * 86400, 'unixepoch') AS "end",
+                       hours, datetime(recorded_at, 'unixepoch') || 'Z' AS recorded_at, source, source_record_id
+                FROM event;
 
                 CREATE TABLE enterprise (
                     cvr TEXT PRIMARY KEY,

@@ -6,7 +6,9 @@ import TrinCore
 /// Values by column name, for decoding without a file.
 struct Row: FieldValues {
     let values: [[UInt8]]
-    func value(_ slot: Int) -> ArraySlice<UInt8>? { slot < values.count ? values[slot][...] : nil }
+    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        slot < values.count ? values[slot].withUnsafeBufferPointer { body($0) } : body(nil)
+    }
 }
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
