@@ -69,6 +69,16 @@ struct SuppressionPropertyTests {
         }
     }
 
+    @Test("employment-sized tables (8 × 7 with margins)")
+    func employmentSized() throws {
+        var g = SeededGenerator(state: 99)
+        for _ in 0..<20 {
+            let interior = (0..<8).map { _ in (0..<7).map { _ in randomCount(&g) } }
+            let table = try marginTable(interior)
+            try checkProperty(table, Suppressor().suppress(table), k: 5)
+        }
+    }
+
     @Test("linked systems of one agreement-year")
     func linked() throws {
         var g = SeededGenerator(state: 7)
