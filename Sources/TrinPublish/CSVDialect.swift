@@ -1,3 +1,5 @@
+import Foundation
+
 /// How CSV files are written. The default suits Danish Excel: `;` between
 /// fields, decimal comma, UTF-8 with a byte-order mark, CRLF line ends.
 public struct CSVDialect: Sendable, Equatable {
@@ -45,5 +47,3 @@ public struct CSVDialect: Sendable, Equatable {
         return s.replacingOccurrences(of: ".", with: String(decimalSeparator))
     }
 }
-
-import Foundation

@@ -1,4 +1,5 @@
 import TrinCore
+import TrinMetrics
 
 /// Builds a record tersely for hand-worked examples.
 func record(_ citizen: UInt64, _ stage: Stage, _ start: String, end: String? = nil, agreement: String? = nil,
@@ -15,8 +16,6 @@ func compute(_ records: [ProgressRecord], enterprises: [EnterpriseRecord] = []) 
     for group in Dictionary(grouping: records, by: \.pseudonym).values { calculator.add(group) }
     return calculator.finish(enterprises)
 }
-
-import TrinMetrics
 
 struct MetricsCalculatorBox {
     var calculator = MetricsCalculator()
