@@ -1,0 +1,37 @@
+/// A table for disclosure control: its cells (all non-negative citizen counts)
+/// and the linear equations that tie them.
+///
+/// The module knows nothing about what the cells mean: a caller flattens its
+/// table (interior cells, margins, totals, linked figures) into `values` and
+/// states each additive relation as an `Equation`.
+public struct SuppressionTable: Sendable, Equatable {
+    /// The true counts, each ≥ 0.
+    public var values: [Int]
+    /// Relations that a reader can use to work out a suppressed cell.
+    public var equations: [Equation]
+
+    public init(values: [Int], equations: [Equation]) throws(DisclosureError) {
+        for (e, eq) in equations.enumerated() {
+            for c in [eq.total] + eq.parts where c < 0 || c >= values.count {
+                throw .cellOutOfRange(equation: e, cell: c, cellCount: values.count)
+            }
+        }
+        self.values = values
+        self.equations = equations
+    }
+}
+
+/// `values[total] = Σ values[parts]`: a margin and its cells, or a count and the
+/// figures it splits into.
+public struct Equation: Sendable, Equatable {
+    public var total: Int
+    public var parts: [Int]
+
+    public init(total: Int, parts: [Int]) {
+        self.total = total
+        self.parts = parts
+    }
+
+    /// The cells of the equation, total first.
+    public var cells: [Int] { [total] + parts }
+}

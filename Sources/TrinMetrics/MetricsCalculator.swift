@@ -1,0 +1,143 @@
+import TrinCore
+
+/// Computes `Metrics` from deduplicated records, one citizen at a time.
+///
+/// All per-citizen work happens in `add(citizen:)`; only aggregate counters are
+/// kept (per year, per agreement-year, and each agreement's CVR tallies), so
+/// memory does not grow with the number of records or citizens.
+///
+/// Precondition: each citizen's records are added in one call (a citizen split
+/// over two calls would count twice). Records of several pseudonyms in one call
+/// are split by pseudonym.
+public struct MetricsCalculator: Sendable {
+    private var firstYear: Int?
+    private var lastYear: Int?
+    private var employment: [Int: CountTable] = [:]
+    private var youth: [Int: CountTable] = [:]
+    private var progression: [AgreementYear: AgreementProgress] = [:]
+    /// agreement → CVR → records naming it.
+    private var agreementCVRs: [String: [String: Int]] = [:]
+    public private(set) var citizensAdded = 0
+
+    public init() {}
+
+    /// Adds all records of one citizen.
+    public mutating func add(citizen records: [ProgressRecord]) {
+        guard let first = records.first else { return }
+        if records.contains(where: { $0.pseudonym != first.pseudonym }) {
+            for group in Dictionary(grouping: records, by: \.pseudonym).sorted(by: { $0.key < $1.key }) {
+                add(citizen: group.value)
+            }
+            return
+        }
+        citizensAdded += 1
+        for r in records {
+            let y = r.start.year
+            firstYear = min(firstYear ?? y, y)
+            lastYear = max(lastYear ?? y, y)
+        }
+        addFirstEmployment(records)
+        addCourses(records)
+        addYouth(records)
+    }
+
+    /// The figures for every year from the earliest to the latest record start.
+    /// With no progress records at all, the years of the enterprise register's
+    /// start dates are used instead, so that its figures are still published.
+    public func finish(enterprises: [EnterpriseRecord]) -> Metrics {
+        let years: [Int]
+        if let firstYear, let lastYear {
+            years = Array(firstYear...lastYear)
+        } else if let lo = enterprises.map(\.start.year).min(), let hi = enterprises.map(\.start.year).max() {
+            years = Array(lo...hi)
+        } else {
+            years = []
+        }
+        let chosenCVR = agreementCVRs.mapValues { tally in
+            tally.min { a, b in a.value != b.value ? a.value > b.value : Self.utf8Less(a.key, b.key) }!.key
+        }
+        let progress = progression.values
+            .map { p -> AgreementProgress in
+                var p = p
+                p.enterprise = chosenCVR[p.agreement]
+                return p
+            }
+            .sorted { $0.year != $1.year ? $0.year < $1.year : Self.utf8Less($0.agreement, $1.agreement) }
+        return Metrics(
+            years: years,
+            employment: years.map { EmploymentYear(year: $0, table: employment[$0] ?? EmploymentYear.emptyTable()) },
+            progression: progress,
+            youth: years.map { YouthYear(year: $0, table: youth[$0] ?? YouthYear.emptyTable()) },
+            enterprises: years.map { EnterpriseYear(year: $0, enterprises: enterprises) })
+    }
+
+    // MARK: - Per citizen
+
+    /// The employment record with the smallest (start, agreement or "", stage name);
+    /// the remaining keys only make undeduplicated input deterministic.
+    private mutating func addFirstEmployment(_ records: [ProgressRecord]) {
+        let first = records.filter(\.stage.isEmployment).min { a, b in
+            if a.start != b.start { return a.start < b.start }
+            let aa = a.agreement ?? "", ba = b.agreement ?? ""
+            if aa != ba { return Self.utf8Less(aa, ba) }
+            if a.stage != b.stage { return a.stage.rawValue < b.stage.rawValue }
+            return (a.targetGroup.rawValue, a.ageBand.order) < (b.targetGroup.rawValue, b.ageBand.order)
+        }
+        guard let first else { return }
+        let y = first.start.year
+        employment[y, default: EmploymentYear.emptyTable()].add(
+            row: TargetGroup.allCases.firstIndex(of: first.targetGroup)!, column: first.ageBand.order)
+    }
+
+    /// One course per agreement the citizen has records under (empty id = none).
+    private mutating func addCourses(_ records: [ProgressRecord]) {
+        var byAgreement: [String: [ProgressRecord]] = [:]
+        for r in records {
+            guard let a = r.agreement, !a.isEmpty else { continue }
+            byAgreement[a, default: []].append(r)
+            if let cvr = r.enterprise, !cvr.isEmpty { agreementCVRs[a, default: [:]][cvr, default: 0] += 1 }
+        }
+        for (agreement, course) in byAgreement {
+            let outcome = CourseOutcome(records: course)
+            let key = AgreementYear(agreement: agreement, year: outcome.year)
+            progression[key, default: AgreementProgress(agreement: agreement, year: outcome.year)].add(outcome)
+        }
+    }
+
+    /// Once per year: education if any youth outcome record that year is
+    /// education, else employment; the band at the earliest record of that outcome.
+    private mutating func addYouth(_ records: [ProgressRecord]) {
+        // year → outcome → (start, band) of the earliest record.
+        var earliest: [Int: [YouthOutcome: (Day, Int)]] = [:]
+        for r in records where r.ageBand.isYouth {
+            let outcome: YouthOutcome
+            switch r.stage {
+            case .uddannelse: outcome = .uddannelse
+            case .loentimer, .job: outcome = .employment
+            default: continue
+            }
+            let candidate = (r.start, r.ageBand.order)
+            if let current = earliest[r.start.year]?[outcome], !(candidate < current) { continue }
+            earliest[r.start.year, default: [:]][outcome] = candidate
+        }
+        for (year, outcomes) in earliest {
+            let outcome: YouthOutcome = outcomes[.uddannelse] != nil ? .uddannelse : .employment
+            let band = outcomes[outcome]!.1
+            youth[year, default: YouthYear.emptyTable()].add(
+                row: YouthOutcome.allCases.firstIndex(of: outcome)!, column: band)
+        }
+    }
+
+    /// Code-point order of identifiers, independent of Unicode normalisation.
+    static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+}
+
+struct AgreementYear: Hashable, Sendable {
+    let agreement: String
+    let year: Int
+}
+
+extension AgeBand {
+    /// Position in `AgeBand.allCases`, youngest first; also the column in the youth table.
+    var order: Int { AgeBand.allCases.firstIndex(of: self)! }
+}

@@ -1,0 +1,143 @@
+import Testing
+import TrinCore
+@testable import TrinMetrics
+
+@Suite("Progression")
+struct ProgressionTests {
+    @Test("a citizen in two agreements has two courses; a course counts in the year it starts")
+    func twoAgreements() throws {
+        let m = compute([
+            record(1, .motivation, "2023-11-01", agreement: "A"),
+            record(1, .praktik, "2024-02-01", agreement: "A"),    // same course, still 2023's
+            record(1, .afklaring, "2024-03-01", agreement: "B"),
+            record(1, .job, "2024-04-01"),                         // no agreement: no course
+        ])
+        let a = try #require(m.progress("A", 2023))
+        #expect(a.started == 1 && m.progress("A", 2024) == nil)
+        #expect(a.count(HighestStage.praktik) == 1)
+        #expect(a.movedUp == 1)                                     // praktik 4 > motivation 1
+        let b = try #require(m.progress("B", 2024))
+        #expect(b.started == 1 && b.count(HighestStage.afklaring) == 1 && b.movedUp == 0)
+        #expect(m.progression.count == 2)
+    }
+
+    @Test("job and uddannelse tie at rank 6: later start wins, then the name that sorts last")
+    func topTie() throws {
+        let m = compute([
+            // Citizen 1: uddannelse in March, job in May → job (later start).
+            record(1, .uddannelse, "2024-03-01", agreement: "A"),
+            record(1, .job, "2024-05-01", agreement: "A"),
+            // Citizen 2: both on the same day → uddannelse ("uddannelse" > "job").
+            record(2, .job, "2024-03-01", agreement: "A"),
+            record(2, .uddannelse, "2024-03-01", agreement: "A"),
+        ])
+        let a = try #require(m.progress("A", 2024))
+        #expect(a.count(HighestStage.job) == 1 && a.count(HighestStage.uddannelse) == 1)
+        // Neither moved up: the first ranked record is already rank 6
+        // (citizen 2: same start, lowest rank → 6 as well).
+        #expect(a.movedUp == 0)
+    }
+
+    @Test("ended versus running, and the stage where the course ends")
+    func endings() throws {
+        let m = compute([
+            // 1: only ophoert → highest none, ended (ophoert), end stage ophoert, not moved up.
+            record(1, .ophoert, "2024-01-10", agreement: "A"),
+            // 2: last record praktik with an end date → ended at praktik.
+            record(2, .motivation, "2024-01-01", agreement: "A"),
+            record(2, .praktik, "2024-03-01", end: "2024-05-31", agreement: "A"),
+            // 3: last record a job without end → running (the ended motivation before it does not matter).
+            record(3, .motivation, "2024-01-01", end: "2024-02-01", agreement: "A"),
+            record(3, .job, "2024-06-01", agreement: "A"),
+            // 4: praktik and ophoert on the same last day → ophoert is the last record → ended.
+            record(4, .afklaring, "2024-01-01", agreement: "A"),
+            record(4, .praktik, "2024-04-01", agreement: "A"),
+            record(4, .ophoert, "2024-04-01", agreement: "A"),
+            // 5: job and uddannelse on the same last day, both open; the job (name
+            //    first) is the last record → running; the highest stage is uddannelse.
+            record(5, .job, "2024-07-01", agreement: "A"),
+            record(5, .uddannelse, "2024-07-01", end: "2024-08-01", agreement: "A"),
+        ])
+        let a = try #require(m.progress("A", 2024))
+        #expect(a.started == 5)
+        #expect(a.count(HighestStage.none) == 1)
+        #expect(a.count(HighestStage.praktik) == 2)      // citizens 2 and 4
+        #expect(a.count(HighestStage.job) == 1)          // citizen 3
+        #expect(a.count(HighestStage.uddannelse) == 1)   // citizen 5
+        #expect(a.count(EndStage.ophoert) == 2)          // citizens 1 and 4
+        #expect(a.count(EndStage.praktik) == 1)          // citizen 2
+        #expect(a.count(EndStage.running) == 2)          // citizens 3 and 5
+        #expect(a.ended == 3)
+        #expect(a.endStage.reduce(0, +) == a.started && a.highestStage.reduce(0, +) == a.started)
+        // Moved up: 2 (1→4), 3 (1→6), 4 (3→4); not 1 (no rank) nor 5 (6→6).
+        #expect(a.movedUp == 3)
+        #expect(a.movedUpShare == 0.6)
+    }
+
+    @Test("first ranked record: earliest start, same start the lowest rank")
+    func firstRanked() throws {
+        // Motivation and afklaring on the same first day and nothing higher:
+        // first ranked = motivation (1), highest = afklaring (3) → moved up.
+        let m = compute([
+            record(1, .afklaring, "2024-01-01", agreement: "A"),
+            record(1, .motivation, "2024-01-01", agreement: "A"),
+            // Citizen 2 starts high and falls back: job then motivation → not moved up.
+            record(2, .job, "2024-01-01", agreement: "A"),
+            record(2, .motivation, "2024-02-01", agreement: "A"),
+        ])
+        let a = try #require(m.progress("A", 2024))
+        #expect(a.movedUp == 1)
+        #expect(a.count(EndStage.running) == 2)
+    }
+
+    @Test("an agreement's enterprise is the CVR seen most often, ties the smallest")
+    func enterprise() throws {
+        let m = compute([
+            record(1, .motivation, "2023-01-01", agreement: "A", cvr: "30000002"),
+            record(1, .praktik, "2023-02-01", agreement: "A", cvr: "30000001"),
+            record(2, .motivation, "2024-01-01", agreement: "A", cvr: "30000002"),
+            record(2, .praktik, "2024-02-01", agreement: "A", cvr: "30000001"),
+            record(3, .motivation, "2024-01-01", agreement: "B", cvr: "40000000"),
+            record(3, .praktik, "2024-02-01", agreement: "B", cvr: "40000000"),
+            record(4, .praktik, "2024-02-01", agreement: "B", cvr: "50000000"),
+            record(5, .praktik, "2024-02-01", agreement: "C"),
+        ])
+        // A: 2 each, across years → smallest, in every year of A.
+        #expect(m.progress("A", 2023)?.enterprise == "30000001")
+        #expect(m.progress("A", 2024)?.enterprise == "30000001")
+        #expect(m.progress("B", 2024)?.enterprise == "40000000")
+        #expect(m.progress("C", 2024)?.enterprise == nil)
+    }
+
+    @Test("suppression treats an agreement-year as one linked system; shares need k courses")
+    func disclosed() throws {
+        // 6 courses: highest praktik ×4, job ×2; all running; 2 moved up.
+        var records: [ProgressRecord] = []
+        for c in 1...4 { records.append(record(UInt64(c), .praktik, "2024-01-01", agreement: "A")) }
+        for c in 5...6 {
+            records.append(record(UInt64(c), .motivation, "2024-01-01", agreement: "A"))
+            records.append(record(UInt64(c), .job, "2024-02-01", agreement: "A"))
+        }
+        let m = compute(records)
+        let d = m.disclosed().progression[0]
+        #expect(d.started == .value(6))
+        #expect(d.count(HighestStage.praktik) == .suppressed)  // 4: primary
+        #expect(d.count(HighestStage.job) == .suppressed)      // 2: primary
+        #expect(d.count(EndStage.running) == .value(6))
+        #expect(d.ended == .value(0))
+        #expect(d.movedUp == .suppressed)                       // 2: primary
+        #expect(d.movedUpShare == .suppressed)                  // its numerator is suppressed
+        // 10 courses, 5 moved up: share published.
+        let ten = (1...10).flatMap { c in
+            c <= 5 ? [record(UInt64(c), .motivation, "2024-01-01", agreement: "B"),
+                      record(UInt64(c), .praktik, "2024-03-01", agreement: "B")]
+                   : [record(UInt64(c), .praktik, "2024-01-01", agreement: "B")]
+        }
+        let b = compute(ten).disclosed().progression[0]
+        #expect(b.movedUp == .value(5) && b.movedUpShare == .value(0.5))
+        // 4 courses (below k), 0 moved up: started is suppressed and so is the share.
+        let four = (1...4).map { record(UInt64($0), .praktik, "2024-01-01", agreement: "C") }
+        let c = compute(four).disclosed().progression[0]
+        #expect(c.started == .suppressed && c.movedUp == .value(0) && c.movedUpShare == .suppressed)
+    }
+}
