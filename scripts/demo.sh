@@ -28,3 +28,13 @@ fi
 echo; echo "== 4. The import log operations read in the morning"
 "$TRIN" runs --store "$OUT/trin.sqlite"
 echo; "$TRIN" runs show 1 --store "$OUT/trin.sqlite" | head -40
+
+echo; echo "== 5. Metrics: suppressed (k = 5), published atomically as a set (JSON, CSV, manifest)"
+"$TRIN" metrics --store "$OUT/trin.sqlite" --output "$OUT/metrics"
+ls "$OUT/metrics/current/"
+YEAR=$(python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(max(y['year'] for y in d['years']))" "$OUT/metrics/current/employment.json" 2>/dev/null || echo 2024)
+echo; "$TRIN" metrics --store "$OUT/trin.sqlite" --year "$YEAR"
+
+echo; echo "== 6. The annual report for $YEAR"
+"$TRIN" report --store "$OUT/trin.sqlite" --year "$YEAR" --out "$OUT/aarsrapport-$YEAR.html"
+echo; echo "Done. Open $OUT/aarsrapport-$YEAR.html; metric files are in $OUT/metrics/current/."

@@ -56,5 +56,6 @@ import Testing
         let masked = PersonalDataMask.mask("010190-1234;03-01-2023;01 01 90 1234;x0101901234;03-01-2023 14:22:05")
         #expect(masked == "XXXXXX-XXXX;03-01-2023;XX XX XX XXXX;xXXXXXXXXXX;03-01-2023 14:22:05")
         #expect(PersonalDataMask.mask("12-010190-1234").contains("XXXX"))
+        #expect(PersonalDataMask.mask("F-2023-0004711;01019-01234") == "F-2023-0004711;XXXXX-XXXXX")
     }
 }

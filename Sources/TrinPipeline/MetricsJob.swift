@@ -1,0 +1,28 @@
+import Foundation
+import TrinCore
+import TrinDisclosure
+import TrinMetrics
+import TrinPublish
+import TrinStore
+
+/// Aggregate and publish: the last stage of the pipeline, run after every `trin run`
+/// and by `trin metrics`. Streams the store citizen by citizen (bounded memory).
+public enum MetricsJob {
+    /// The unsuppressed figures (never written anywhere as they are).
+    public static func compute(store: Store) throws -> Metrics {
+        var calculator = MetricsCalculator()
+        try store.forEachCitizen { calculator.add(citizen: $0) }
+        return calculator.finish(enterprises: try store.enterprises())
+    }
+
+    /// Computes, suppresses and publishes a complete new set of metric files atomically.
+    public static func publish(store: Store, k: Int, outputDirectory: String, runID: String,
+                               dialect: TrinPublish.CSVDialect = .danish) throws -> PublishedSet {
+        let threshold = try DisclosureThreshold(k: k)
+        let metrics = try compute(store: store)
+        let generatedAt = try store.latestRecordedAt() ?? Instant(secondsSinceEpoch: 0)
+        return try MetricPublisher(dialect: dialect).publish(
+            metrics: metrics, threshold: threshold, outputDirectory: URL(fileURLWithPath: outputDirectory),
+            runID: runID, generatedAt: generatedAt)
+    }
+}

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import TrinDisclosure
+import TrinPipeline
+import TrinPublish
+
+struct MetricsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "metrics",
+        abstract: "Recompute the metrics from the store and publish a new set of metric files (JSON, CSV, manifest).",
+        discussion: """
+            Readers see the previous complete set or the new complete set through `<output>/current`, never a mix.
+            With --year, print a readable summary of one year instead (suppressed as published).
+            """)
+
+    @OptionGroup var options: StoreOptions
+    @Option(help: "Output folder (default: the config's `output`). Env: TRIN_OUTPUT.") var output: String?
+    @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
+    @Option(help: "Print a summary of this year instead of publishing.") var year: Int?
+
+    func run() throws {
+        let config = try options.loadConfiguration()
+        let store = try openStore(options)
+        let threshold = k ?? config?.k ?? 5
+        guard threshold >= DisclosureThreshold.floor else {
+            throw fail("k = \(threshold) is below \(DisclosureThreshold.floor), Statistics Denmark's floor", TrinExit.configuration)
+        }
+        do {
+            if let year {
+                let disclosed = try MetricsJob.compute(store: store).disclosed(threshold: try DisclosureThreshold(k: threshold))
+                FileHandleOutput.standardOutput(disclosed.summary(year: year))
+                return
+            }
+            guard let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output else {
+                throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration)
+            }
+            let dialect = TrinPublish.CSVDialect(delimiter: Character(config?.csvDelimiter ?? ";"),
+                                                 decimalSeparator: Character(config?.csvDecimalSeparator ?? ","))
+            let set = try MetricsJob.publish(store: store, k: threshold, outputDirectory: out, runID: "metrics", dialect: dialect)
+            FileHandleOutput.standardOutput("published \(set.manifest.files.count) files to \(set.directory.path) (k = \(threshold)); readers use \(out)/current\n")
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            throw fail("\(error)", TrinExit.internalError)
+        }
+    }
+}
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the annual report as one self-contained HTML file (Danish by default), suppressed as published.")
+
+    @OptionGroup var options: StoreOptions
+    @Option(help: "The year to report on.") var year: Int
+    @Option(help: "Where to write the HTML file.") var out: String
+    @Option(help: "Language: da or en.") var lang = "da"
+    @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
+
+    func run() throws {
+        let config = try options.loadConfiguration()
+        let store = try openStore(options)
+        guard let language = ReportWriter.Language(rawValue: lang) else { throw fail("--lang must be da or en", TrinExit.configuration) }
+        do {
+            let threshold = try DisclosureThreshold(k: k ?? config?.k ?? 5)
+            let disclosed = try MetricsJob.compute(store: store).disclosed(threshold: threshold)
+            guard disclosed.years.contains(year) else {
+                throw fail("no data for \(year) (years in the store: \(disclosed.years.map(String.init).joined(separator: ", ")))", TrinExit.configuration)
+            }
+            let html = ReportWriter(language: language).render(disclosed, year: year)
+            try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            FileHandleOutput.standardOutput("wrote the \(year) report to \(out)\n")
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            throw fail("\(error)", TrinExit.configuration)
+        }
+    }
+}
