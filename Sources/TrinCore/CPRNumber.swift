@@ -4,8 +4,8 @@
 /// interpolation into a log line or an error cannot leak it. Only the
 /// pseudonymiser reads the digits.
 public struct CPRNumber: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
-    /// The ten digits as ASCII bytes, normalised (no hyphen, no spaces).
-    public let digits: [UInt8]
+    /// The number as an integer (the ten digits, normalised): no allocation per number.
+    let value: UInt64
     /// The birth date encoded in the number (replacement numbers resolved).
     public let birthDate: Day
 
@@ -19,8 +19,7 @@ public struct CPRNumber: Sendable, Hashable, CustomStringConvertible, CustomDebu
 
     /// Validates and normalises raw bytes from an export.
     public static func parse(_ raw: some Collection<UInt8>) -> Result<CPRNumber, Failure> {
-        var d: [UInt8] = []
-        d.reserveCapacity(11)
+        var d = DigitBuffer()
         var hyphens = 0
         for b in raw {
             switch b {
@@ -38,14 +37,14 @@ public struct CPRNumber: Sendable, Hashable, CustomStringConvertible, CustomDebu
         }
         guard d.count == 10 else { return .failure(.malformed) }
         guard let birth = birthDate(digits: d) else { return .failure(.invalidDate) }
-        return .success(CPRNumber(digits: d, birthDate: birth))
+        return .success(CPRNumber(value: d.value, birthDate: birth))
     }
 
     public static func parse(_ text: String) -> Result<CPRNumber, Failure> { parse(Array(text.utf8)) }
 
     /// The birth date under the century rule of the seventh digit, or nil.
-    static func birthDate(digits d: [UInt8]) -> Day? {
-        func n(_ i: Int) -> Int { Int(d[i] - 48) }
+    static func birthDate(digits d: DigitBuffer) -> Day? {
+        func n(_ i: Int) -> Int { d.digit(i) }
         var day = n(0) * 10 + n(1)
         let month = n(2) * 10 + n(3)
         let yy = n(4) * 10 + n(5)
@@ -59,6 +58,40 @@ public struct CPRNumber: Sendable, Hashable, CustomStringConvertible, CustomDebu
         return Day(year: century + yy, month: month, day: day)
     }
 
+    /// The ten ASCII digits, lent for the duration of `body` (for the keyed hash only).
+    public func withDigits<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        var ascii: (UInt64, UInt16) = (0, 0)
+        return withUnsafeMutableBytes(of: &ascii) { buf in
+            var v = value
+            for i in stride(from: 9, through: 0, by: -1) {
+                buf[i] = UInt8(48 + v % 10)
+                v /= 10
+            }
+            return body(UnsafeRawBufferPointer(rebasing: buf[0..<10]))
+        }
+    }
+
+    /// The ten digits as text. Tests only: production code never needs the number as text.
+    public var digits: [UInt8] { withDigits { Array($0) } }
+
     public var description: String { "CPR(masked)" }
     public var debugDescription: String { "CPR(masked)" }
+}
+
+/// Up to ten digits collected while scanning, without an allocation.
+struct DigitBuffer {
+    private(set) var value: UInt64 = 0
+    private(set) var count = 0
+
+    mutating func append(_ asciiDigit: UInt8) {
+        value = value * 10 + UInt64(asciiDigit - 48)
+        count += 1
+    }
+
+    /// The digit at position `i` of ten (0 is the first).
+    func digit(_ i: Int) -> Int {
+        var v = value
+        for _ in 0..<(9 - i) { v /= 10 }
+        return Int(v % 10)
+    }
 }

@@ -58,14 +58,14 @@ public struct RecordDecoder: Sendable {
     }
 
     /// Decodes one record.
-    public func decode(_ values: some FieldValues) -> Outcome {
+    public func decode(_ values: FieldValues) -> Outcome {
         switch mapping.record {
         case .event: decodeEvent(values)
         case .enterprise: decodeEnterprise(values)
         }
     }
 
-    private func decodeEvent(_ v: some FieldValues) -> Outcome {
+    private func decodeEvent(_ v: FieldValues) -> Outcome {
         // cpr_malformed, cpr_invalid_date
         let parsed = f.cpr?.withText(v) { t, _ in CPRNumber.parse(t) } ?? .failure(.malformed)
         let cpr: CPRNumber
@@ -127,7 +127,7 @@ public struct RecordDecoder: Sendable {
                                   recordedAt: recordedAt, sourceRecordID: id))
     }
 
-    private func decodeEnterprise(_ v: some FieldValues) -> Outcome {
+    private func decodeEnterprise(_ v: FieldValues) -> Outcome {
         guard let cvr = f.cvr?.withText(v, { t, _ in CVRNumber(t) }) else { return .rejected(.invalidCVR, field: f.cvr?.label) }
         guard let type = code(f.type, v).flatMap(EnterpriseType.init(rawValue:)) else {
             return .rejected(.unknownType, field: f.type?.label)
@@ -150,7 +150,7 @@ public struct RecordDecoder: Sendable {
     }
 
     /// The canonical value of a code field; nil when empty or unknown (and not mapped).
-    private func code(_ field: ResolvedField?, _ v: some FieldValues) -> String? {
+    private func code(_ field: ResolvedField?, _ v: FieldValues) -> String? {
         field?.withText(v) { t, rule in
             guard !t.isEmpty, case .code(let list) = rule.type else { return nil }
             return list.canonical(t)
@@ -158,7 +158,7 @@ public struct RecordDecoder: Sendable {
     }
 
     /// `.some(nil)` for an empty or unbound optional date, nil for a bad one.
-    private func date(_ field: ResolvedField?, _ v: some FieldValues) -> Day?? {
+    private func date(_ field: ResolvedField?, _ v: FieldValues) -> Day?? {
         guard let field else { return .some(nil) }
         return field.withText(v) { t, rule -> Day?? in
             guard !t.isEmpty else { return .some(nil) }
@@ -167,7 +167,7 @@ public struct RecordDecoder: Sendable {
         }
     }
 
-    private func string(_ field: ResolvedField?, _ v: some FieldValues) -> String? {
+    private func string(_ field: ResolvedField?, _ v: FieldValues) -> String? {
         field?.withText(v) { t, _ in t.isEmpty ? nil : String(decoding: t, as: UTF8.self) }
     }
 

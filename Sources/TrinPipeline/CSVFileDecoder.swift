@@ -9,6 +9,8 @@ final class CSVFileDecoder: FileDecoder {
     /// Column of the CPR number, masked whole in a kept row.
     let cprColumn: Int?
     let delimiter: String
+    let values: FieldValues
+    let columns: Int
 
     init(path: String, mapping: Mapping, layout: CSVLayout) throws(ImportError) {
         let dialect = CSVDialect(delimiter: layout.delimiter, quote: layout.quote,
@@ -24,6 +26,8 @@ final class CSVFileDecoder: FileDecoder {
         let cprField = mapping.fields["cpr"]?.from.first
         cprColumn = cprField.flatMap { header.firstIndex(of: $0) }
         delimiter = String(UnicodeScalar(layout.delimiter))
+        columns = header.count
+        values = FieldValues(slots: header.count)
     }
 
     var bytesRead: Int { reader.bytesRead }
@@ -35,7 +39,11 @@ final class CSVFileDecoder: FileDecoder {
                 try body(.unreadable(problem.rejectReason, line: row.line, detail: problem.description), masked)
                 continue
             }
-            try body(.outcome(decoder.decode(CSVRowValues(row: row)), line: row.line, path: nil), masked)
+            values.reset()
+            for i in 0..<min(row.fieldCount, columns) {
+                _ = row.withUTF8(i) { values.set(i, $0) }
+            }
+            try body(.outcome(decoder.decode(values), line: row.line, path: nil), masked)
         }
     }
 
@@ -46,14 +54,5 @@ final class CSVFileDecoder: FileDecoder {
             i == cprColumn ? PersonalDataMask.maskedCPR : (row.string(i) ?? "\u{FFFD}")
         }
         return PersonalDataMask.mask(fields.joined(separator: delimiter))
-    }
-}
-
-/// A CSV row's fields as UTF-8, by column index.
-struct CSVRowValues: FieldValues {
-    let row: CSVRow
-    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        guard slot < row.fieldCount, let r = row.withUTF8(slot, { body($0) }) else { return body(nil) }
-        return r
     }
 }

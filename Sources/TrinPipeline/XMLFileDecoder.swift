@@ -13,6 +13,7 @@ final class XMLFileDecoder: FileDecoder {
     let paths: [String]
     /// Slots whose values are CPR numbers, masked whole in a kept record.
     let cprSlots: Set<Int>
+    let values: FieldValues
 
     init(path: String, mapping: Mapping, layout: XMLLayout) throws(ImportError) {
         let paths = XMLFileDecoder.fieldPaths(mapping)
@@ -27,6 +28,7 @@ final class XMLFileDecoder: FileDecoder {
         do { decoder = try RecordDecoder(mapping: mapping) { paths.firstIndex(of: $0) } } catch { throw .mapping(file: path, error) }
         let cpr = mapping.fields["cpr"].map { $0.from + ($0.fallback?.value.from ?? []) } ?? []
         cprSlots = Set(cpr.compactMap { paths.firstIndex(of: $0) })
+        values = FieldValues(slots: paths.count)
     }
 
     /// Every path the mapping reads, in a fixed order: the reader's slots.
@@ -45,7 +47,8 @@ final class XMLFileDecoder: FileDecoder {
     func decode(_ body: (DecodedItem, () -> String) throws -> Void) throws {
         do {
             while let record = try reader.next() {
-                let values = XMLRecordValues(record: record)
+                values.reset()
+                for i in paths.indices { if let v = record[i] { values.set(i, v) } }
                 try body(.outcome(decoder.decode(values), line: record.line, path: record.elementPath)) {
                     self.maskedRecord(record)
                 }
@@ -61,14 +64,5 @@ final class XMLFileDecoder: FileDecoder {
             "\(p)=" + (cprSlots.contains(i) ? PersonalDataMask.maskedCPR : (record[i] ?? ""))
         }
         return PersonalDataMask.mask(record.elementPath + " " + parts.joined(separator: "; "))
-    }
-}
-
-/// An XML record's values as UTF-8, by slot.
-struct XMLRecordValues: FieldValues {
-    let record: XMLRecord
-    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        guard var text = record[slot] else { return body(nil) }
-        return text.withUTF8 { body($0) }
     }
 }

@@ -25,8 +25,11 @@ public struct Pseudonymiser: Sendable {
 
     public func pseudonym(for cpr: CPRNumber) -> Pseudonym {
         var hmac = keyed
-        hmac.update(data: cpr.digits)
+        cpr.withDigits { hmac.update(data: $0) }
         let code = hmac.finalize()
-        return code.withUnsafeBytes { Pseudonym(bytes: $0) }
+        return code.withUnsafeBytes { raw in
+            Pseudonym(high: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                      low: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+        }
     }
 }

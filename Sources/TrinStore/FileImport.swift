@@ -93,8 +93,19 @@ public final class FileImport {
 
     private func flushEvents() throws {
         guard !pending.isEmpty else { return }
-        pending.sort(by: EventKey.precedes)
-        for item in pending {
+        // Sort small keys, not the records: moving a record means retaining its strings.
+        var order = pending.indices.map { i in
+            let r = pending[i]
+            return (r.pseudonym.high, r.pseudonym.low, UInt64(UInt32(bitPattern: r.start.daysSinceEpoch) ^ 0x8000_0000) << 8 | UInt64(r.stage.code), Int32(i))
+        }
+        order.sort { a, b in
+            if a.0 != b.0 { return a.0 < b.0 }
+            if a.1 != b.1 { return a.1 < b.1 }
+            if a.2 != b.2 { return a.2 < b.2 }
+            return EventKey.precedes(pending[Int(a.3)], pending[Int(b.3)])
+        }
+        for key in order {
+            let item = pending[Int(key.3)]
             try bind(insertEvent, item)
             if try step(insertEvent) {
                 inserted += 1

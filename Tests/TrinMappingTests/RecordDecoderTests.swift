@@ -3,12 +3,11 @@ import Testing
 import TrinCore
 @testable import TrinMapping
 
-/// Values by column name, for decoding without a file.
-struct Row: FieldValues {
-    let values: [[UInt8]]
-    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        slot < values.count ? values[slot].withUnsafeBufferPointer { body($0) } : body(nil)
-    }
+/// Values by column index, for decoding without a file.
+func Row(values: [[UInt8]]) -> FieldValues {
+    let v = FieldValues(slots: values.count)
+    for (i, bytes) in values.enumerated() { bytes.withUnsafeBufferPointer { v.set(i, $0) } }
+    return v
 }
 
 let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
