@@ -5,6 +5,10 @@ import PackageDescription
 /// pseudonymise → store and deduplicate → aggregate and suppress → write.
 /// Each stage is a small library target; `trin` is a thin command line over them.
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+/// The per-row path (scan, decode, store) touches class state millions of times; the
+/// run-time exclusivity checks on it cost about a tenth of an import (perf, see
+/// docs/benchmarks.md). They stay on in debug builds, where every test runs.
+let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(
     name: "trin",
@@ -30,13 +34,13 @@ let package = Package(
         // Domain: the canonical record and the rules every stage shares.
         .target(name: "TrinCore", swiftSettings: strict),
         // Decoding.
-        .target(name: "TrinCSV", dependencies: ["TrinCore"], swiftSettings: strict),
-        .target(name: "TrinXML", dependencies: ["CLibXML2", "CLibXML2Shims"], swiftSettings: strict),
-        .target(name: "TrinMapping", dependencies: ["TrinCore", "TrinCSV", "TrinXML", "Yams"], swiftSettings: strict),
+        .target(name: "TrinCSV", dependencies: ["TrinCore"], swiftSettings: hotPath),
+        .target(name: "TrinXML", dependencies: ["CLibXML2", "CLibXML2Shims"], swiftSettings: hotPath),
+        .target(name: "TrinMapping", dependencies: ["TrinCore", "TrinCSV", "TrinXML", "Yams"], swiftSettings: hotPath),
         // Pseudonymisation.
         .target(name: "TrinPseudonym", dependencies: ["TrinCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // Store and deduplication.
-        .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: strict),
+        .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: hotPath),
         // Aggregation, disclosure control and publication.
         .target(name: "TrinDisclosure", swiftSettings: strict),
         .target(name: "TrinMetrics", dependencies: ["TrinCore", "TrinDisclosure"], swiftSettings: strict),
@@ -56,7 +60,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: strict),
+            swiftSettings: hotPath),
         .executableTarget(
             name: "trin",
             dependencies: [
