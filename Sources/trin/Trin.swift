@@ -11,5 +11,5 @@ struct Trin: AsyncParsableCommand {
             Exit codes: 0 everything succeeded; 1 some sources or files failed; 2 configuration or usage error;
             3 another run holds the lock; 4 internal error.
             """,
-        subcommands: [KeygenCommand.self, ImportCommand.self, SampleCommand.self, RunsCommand.self])
+        subcommands: [KeygenCommand.self, ImportCommand.self, SampleCommand.self, RunsCommand.self, RunCommand.self, DaemonCommand.self, CheckConfigCommand.self])
 }
