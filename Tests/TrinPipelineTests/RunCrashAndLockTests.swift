@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+import TrinSample
+import TrinStore
+import TrinTestSupport
+
+/// `kill -9` in the middle of a run, and two runs at once.
+@Suite(.serialized) struct RunCrashAndLockTests {
+    /// A workspace with one large forloeb export as a file:// source.
+    func largeWorkspace(rows: Int) throws -> (RunWorkspace, String) {
+        let w = try RunWorkspace(citizens: 0, label: "trin-crash")
+        let file = w.exports + "/forloeb-large.csv"
+        try SampleGenerator.writeLargeForloeb(rows: rows, seed: 4, to: file)
+        try w.writeConfig([.init(name: "large", url: "file://\(file)", mapping: "forloeb")])
+        return (w, file)
+    }
+
+    @Test func killedRunsThenOneCompleteRunEqualACleanRun() throws {
+        let (clean, _) = try largeWorkspace(rows: 120_000)
+        #expect(try clean.run().status == 0)
+        let cleanDump = try clean.store().canonicalDump()
+        let cleanCount = try clean.store().eventCount()
+        #expect(cleanCount > 100_000)
+
+        let (w, _) = try largeWorkspace(rows: 120_000)
+        // Same key: pseudonyms must match for the stores to be comparable.
+        try FileManager.default.removeItem(atPath: w.key)
+        try FileManager.default.copyItem(atPath: clean.key, toPath: w.key)
+        for delay in [0.3, 1.2, 2.5] {
+            let p = try TrinBinary.start(["run", "--config", w.config])
+            usleep(UInt32(delay * 1_000_000))
+            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            #expect(p.waitForExit(timeout: 10))
+            // A file's records commit together or not at all.
+            let count = try w.store().eventCount()
+            #expect(count == 0 || count == cleanCount, "after a kill at \(delay) s: \(count) events")
+        }
+        let final = try w.run()
+        #expect(final.status == 0, "\(final.output)")
+        #expect(try w.store().canonicalDump() == cleanDump)
+
+        // Imported exactly once, whatever the kills interrupted; the fetch state says so.
+        let imported = try w.allOutcomes().filter { $0.status == .imported }
+        #expect(imported.count == 1, "\(imported)")
+        #expect(try w.store().fetchState(source: "large")?.lastSuccessAt != nil)
+        // No downloaded body was left behind.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: w.dir + "/store").filter { $0.hasPrefix(".trin-fetch-") }
+        #expect(leftovers.isEmpty)
+        // A further run changes nothing.
+        #expect(try w.run().status == 0)
+        #expect(try w.lastRun()["large"]?.status == .unchanged)
+    }
+
+    @Test func aSecondRunExitsWithCode3NamingTheLockAndItsHolderOrWaits() throws {
+        let (w, _) = try largeWorkspace(rows: 60_000)
+        let first = try TrinBinary.start(["run", "--config", w.config])
+        let lock = w.storePath + ".lock"
+        // The holder writes its PID into the lock file once it holds the lock.
+        #expect(eventually(timeout: 10) {
+            (try? String(contentsOfFile: lock, encoding: .utf8))?.contains("\(first.processIdentifier)") == true
+        })
+        let second = try w.run()
+        #expect(second.status == 3, "\(second.output)")
+        #expect(second.stderr.contains(lock))
+        #expect(second.stderr.contains("PID \(first.processIdentifier)"))
+        let waiting = try TrinBinary.start(["run", "--config", w.config, "--wait"])
+        #expect(first.waitForExit(timeout: 60))
+        #expect(first.terminationStatus == 0)
+        #expect(waiting.waitForExit(timeout: 60))
+        #expect(waiting.terminationStatus == 0, "\(waiting.standardErrorText)")
+        // The waiting run came after the first: it found the export unchanged.
+        let outcomes = try w.allOutcomes()
+        #expect(outcomes.map(\.status) == [.imported, .unchanged])
+        #expect(try w.store().eventCount() > 50_000)
+    }
+}
