@@ -26,15 +26,20 @@ import TrinTestSupport
         // Same key: pseudonyms must match for the stores to be comparable.
         try FileManager.default.removeItem(atPath: w.key)
         try FileManager.default.copyItem(atPath: clean.key, toPath: w.key)
+        var killedMidRun = 0
         for delay in [0.3, 1.2, 2.5] {
             let p = try TrinBinary.start(["run", "--config", w.config])
             usleep(UInt32(delay * 1_000_000))
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                killedMidRun += 1
+            }
             #expect(p.waitForExit(timeout: 10))
             // A file's records commit together or not at all.
             let count = try w.store().eventCount()
             #expect(count == 0 || count == cleanCount, "after a kill at \(delay) s: \(count) events")
         }
+        #expect(killedMidRun >= 2)  // the kills did interrupt runs (a run takes several seconds)
         let final = try w.run()
         #expect(final.status == 0, "\(final.output)")
         #expect(try w.store().canonicalDump() == cleanDump)
@@ -72,5 +77,27 @@ import TrinTestSupport
         let outcomes = try w.allOutcomes()
         #expect(outcomes.map(\.status) == [.imported, .unchanged])
         #expect(try w.store().eventCount() > 50_000)
+    }
+
+    @Test func sigtermLetsTheFileInProgressFinishAndStartsNoOther() throws {
+        let w = try RunWorkspace(citizens: 0, label: "trin-term")
+        for name in ["a", "b"] {
+            try SampleGenerator.writeLargeForloeb(rows: 60_000, seed: name == "a" ? 5 : 6, to: w.exports + "/\(name).csv")
+        }
+        try w.writeConfig(["a", "b"].map { .init(name: $0, url: "file://\(w.exports)/\($0).csv", mapping: "forloeb") })
+        let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        // Wait until source a is being imported, then ask the daemon to stop.
+        #expect(eventually(timeout: 20) { w.logText().contains("\"event\":\"source_fetched\"") })
+        kill(daemon.processIdentifier, SIGTERM)
+        #expect(daemon.waitForExit(timeout: 30))
+        #expect(daemon.terminationStatus == 0)
+        let run = try #require(try w.store().recentRuns(limit: 1).first)
+        #expect(run.status == "interrupted")
+        let outcomes = try w.lastRun()
+        #expect(outcomes["a"]?.status == .imported)  // finished, committed
+        #expect(outcomes["b"] == nil)                // never started
+        #expect(try w.store().fetchState(source: "b") == nil)
+        #expect(w.logText().contains("\"event\":\"run_interrupted\""))
     }
 }
