@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrinPipeline
 import TrinStore
 import TrinTestSupport
 
@@ -109,5 +110,12 @@ import TrinTestSupport
         let open = try TrinBinary.run(["check-config", "--config", w.config])
         #expect(open.status == 2)
         #expect(open.stderr.contains("chmod 600"))
+    }
+
+    @Test func theExampleConfigurationLoadsWithItsMappings() throws {
+        let loaded = try LoadedConfiguration.load(path: TrinBinary.repositoryRoot + "/examples/trin.yaml", environment: [:])
+        #expect(loaded.sources.map(\.name) == ["forloeb", "haendelser", "virksomheder"])
+        #expect(loaded.schedules.count == 3)
+        #expect(loaded.mappings["haendelser"]?.name == "haendelser")
     }
 }
