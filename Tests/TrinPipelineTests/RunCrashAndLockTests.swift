@@ -17,7 +17,9 @@ import TrinTestSupport
 
     @Test func killedRunsThenOneCompleteRunEqualACleanRun() throws {
         let (clean, _) = try largeWorkspace(rows: 120_000)
+        let cleanStart = Date()
         #expect(try clean.run().status == 0)
+        let cleanSeconds = Date().timeIntervalSince(cleanStart)
         let cleanDump = try clean.store().canonicalDump()
         let cleanCount = try clean.store().eventCount()
         #expect(cleanCount > 100_000)
@@ -26,10 +28,15 @@ import TrinTestSupport
         // Same key: pseudonyms must match for the stores to be comparable.
         try FileManager.default.removeItem(atPath: w.key)
         try FileManager.default.copyItem(atPath: clean.key, toPath: w.key)
+        // Kill points by progress, not by wall clock, so that debug and release builds both
+        // hit them: as the run starts, as the import starts, and halfway through the import.
         var killedMidRun = 0
-        for delay in [0.3, 1.2, 2.5] {
+        for (event, extra) in [("run_started", 0.0), ("source_fetched", 0.0), ("source_fetched", cleanSeconds * 0.5)] {
+            func seen() -> Int { w.logText().components(separatedBy: "\"event\":\"\(event)\"").count - 1 }
+            let before = seen()
             let p = try TrinBinary.start(["run", "--config", w.config])
-            usleep(UInt32(delay * 1_000_000))
+            _ = eventually(timeout: 20) { seen() > before || !p.isRunning }
+            usleep(UInt32(extra * 1_000_000))
             if p.isRunning {
                 kill(p.processIdentifier, SIGKILL)
                 killedMidRun += 1
@@ -37,9 +44,9 @@ import TrinTestSupport
             #expect(p.waitForExit(timeout: 10))
             // A file's records commit together or not at all.
             let count = try w.store().eventCount()
-            #expect(count == 0 || count == cleanCount, "after a kill at \(delay) s: \(count) events")
+            #expect(count == 0 || count == cleanCount, "after a kill at \(event) + \(extra) s: \(count) events")
         }
-        #expect(killedMidRun >= 2)  // the kills did interrupt runs (a run takes several seconds)
+        #expect(killedMidRun >= 2)  // the kills did interrupt runs
         let final = try w.run()
         #expect(final.status == 0, "\(final.output)")
         #expect(try w.store().canonicalDump() == cleanDump)
