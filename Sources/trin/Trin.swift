@@ -11,5 +11,6 @@ struct Trin: AsyncParsableCommand {
             Exit codes: 0 everything succeeded; 1 some sources or files failed; 2 configuration or usage error;
             3 another run holds the lock; 4 internal error.
             """,
-        subcommands: [KeygenCommand.self, ImportCommand.self, MetricsCommand.self, ReportCommand.self, RunsCommand.self, SampleCommand.self])
+        subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
+                      ReportCommand.self, RunsCommand.self, KeygenCommand.self, SampleCommand.self])
 }

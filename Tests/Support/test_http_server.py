@@ -76,6 +76,9 @@ class Handler(BaseHTTPRequestHandler):
         self.record()
         url = urlsplit(self.path)
         query = {k: v[-1] for k, v in parse_qs(url.query).items()}
+        if url.path.startswith("/files/"):
+            self.serve_file(url.path, query)
+            return
         route = getattr(self, "route_" + url.path.strip("/").replace("-", "_").replace(".", "_").replace("/", "_"), None)
         if route is None:
             self.send_body(404, b"<html><body>not found</body></html>", "text/html")
@@ -98,6 +101,57 @@ class Handler(BaseHTTPRequestHandler):
             except (TypeError, ValueError):
                 pass
         self.send_body(200, CSV_BODY, headers=[("ETag", ETAG), ("Last-Modified", LAST_MODIFIED)])
+
+    # /files/NAME: NAME from the --root folder, with an ETag and Last-Modified from
+    # its size and modification time, and 304 when the client's copy is current.
+    # ?fail=N: the first N requests for this path get 500 first.
+    def serve_file(self, path, query):
+        if "fail" in query and next_count("fail " + path) <= int(query["fail"]):
+            self.send_body(500, b"<html>internal error</html>", "text/html")
+            return
+        root = self.server.root
+        name = path[len("/files/"):]
+        full = os.path.realpath(os.path.join(root or "/nonexistent", name))
+        if not root or not full.startswith(os.path.realpath(root) + os.sep) or not os.path.isfile(full):
+            self.send_body(404, b"<html>no such export</html>", "text/html")
+            return
+        st = os.stat(full)
+        etag = '"%x-%x"' % (st.st_mtime_ns, st.st_size)
+        last_modified = formatdate(int(st.st_mtime), usegmt=True)
+        inm = self.headers.get("If-None-Match")
+        ims = self.headers.get("If-Modified-Since")
+        current = False
+        if inm is not None:
+            current = etag in [t.strip() for t in inm.split(",")]
+        elif ims is not None:
+            try:
+                current = parsedate_to_datetime(ims).timestamp() >= int(st.st_mtime)
+            except (TypeError, ValueError):
+                pass
+        if current:
+            self.send_response(304)
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", last_modified)
+            self.end_headers()
+            return
+        content_type = "application/xml" if name.endswith(".xml") else "text/csv; charset=windows-1252"
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(st.st_size))
+        self.send_header("ETag", etag)
+        self.send_header("Last-Modified", last_modified)
+        self.end_headers()
+        if self.command == "HEAD":
+            return
+        try:
+            with open(full, "rb") as f:
+                while True:
+                    chunk = f.read(1 << 16)
+                    if not chunk:
+                        break
+                    self.wfile.write(chunk)
+        except OSError:
+            pass
 
     def route_data_xml(self, path, query):
         self.send_body(200, b'<?xml version="1.0"?>\n<export/>\n', "application/xml")
@@ -214,11 +268,13 @@ def main():
     parser.add_argument("--log", required=True)
     parser.add_argument("--cert")
     parser.add_argument("--key")
+    parser.add_argument("--root", help="folder served under /files/")
     args = parser.parse_args()
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     server.log_path = args.log
+    server.root = args.root
     open(args.log, "w").close()
     if args.cert:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

@@ -33,12 +33,15 @@ public final class TestHTTPServer: @unchecked Sendable {
     private var stopped = false
 
     /// Starts the server; with `certificates`, it serves HTTPS with their server certificate.
-    public init(certificates: TestCertificates? = nil) throws {
+    /// With `root`, the files of that folder are served under `/files/` with an ETag and
+    /// Last-Modified, answering conditional requests with 304 (`?fail=N`: 500 N times first).
+    public init(certificates: TestCertificates? = nil, root: String? = nil) throws {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Support/test_http_server.py")
         directory = try TestHTTPServer.makeTemporaryDirectory(prefix: "trin-http")
         logFile = directory.appendingPathComponent("requests.jsonl")
         var arguments = [script.path, "--log", logFile.path]
+        if let root { arguments += ["--root", root] }
         if let certificates {
             arguments += ["--cert", certificates.serverCertificate.path, "--key", certificates.serverKey.path]
         }

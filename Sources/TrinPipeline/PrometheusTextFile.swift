@@ -1,0 +1,82 @@
+import Foundation
+import TrinCore
+import TrinStore
+
+/// The Prometheus textfile node_exporter's textfile collector reads: per source,
+/// the last success, the last status, records stored and rows rejected; and the
+/// last run's time and status. Written atomically (temporary file, fsync, rename),
+/// so the collector never reads half a file.
+public enum PrometheusTextFile {
+    /// The file's text for the store's current state and the run just finished.
+    public static func render(store: Store, lastRun: RunResult?, at instant: Instant) throws(StoreError) -> String {
+        var out = ""
+        func family(_ name: String, _ help: String, _ samples: [(labels: String, value: String)]) {
+            out += "# HELP \(name) \(help)\n# TYPE \(name) gauge\n"
+            for s in samples { out += "\(name)\(s.labels) \(s.value)\n" }
+        }
+        let status = try store.sourceStatus()
+        family("trin_source_last_success_timestamp_seconds",
+               "Unix time of the last run that fetched, imported or found the source unchanged (0: never).",
+               status.map { (labels(["source": $0.source]), "\($0.lastSuccess?.secondsSinceEpoch ?? 0)") })
+        family("trin_source_last_status",
+               "1 for the status of the source's most recent attempt (imported, skipped_identical, unchanged, failed, dry_run).",
+               status.map { (labels(["source": $0.source, "status": $0.lastStatus]), "1") })
+        family("trin_source_last_ok", "1 if the source's most recent attempt succeeded, 0 if it failed.",
+               status.map { (labels(["source": $0.source]), $0.lastStatus == "failed" ? "0" : "1") })
+        family("trin_source_records", "Records stored (inserted or updated) by the source's most recent attempt.",
+               status.map { (labels(["source": $0.source]), "\($0.records)") })
+        family("trin_source_rejected_rows", "Rows rejected in the source's most recent attempt.",
+               status.map { (labels(["source": $0.source]), "\($0.rejected)") })
+        if let run = lastRun {
+            family("trin_last_run_timestamp_seconds", "Unix time the last run finished.",
+                   [("", "\(instant.secondsSinceEpoch)")])
+            family("trin_last_run_ok", "1 if every source of the last run succeeded, 0 otherwise.",
+                   [("", run.succeeded ? "1" : "0")])
+            family("trin_last_run_sources_failed", "Sources that failed in the last run.",
+                   [("", "\(run.outcomes.filter { $0.status == .failed }.count)")])
+        }
+        return out
+    }
+
+    /// Writes `text` to `path` atomically: a temporary file beside it, fsync, rename.
+    public static func write(_ text: String, to path: String) throws {
+        let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var template = Array("\(dir)/.trin-prom-XXXXXX".utf8CString)
+        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: dir]) }
+        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        var ok = false
+        defer { if !ok { unlink(temporary) } }
+        let bytes = Array(text.utf8)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard n > 0 else { close(fd); throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            offset += n
+        }
+        // Readable by node_exporter, which usually runs as another user.
+        fchmod(fd, 0o644)
+        guard fsync(fd) == 0, close(fd) == 0, rename(temporary, path) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        ok = true
+    }
+
+    /// `{a="x",b="y"}` with the values escaped as the exposition format requires.
+    static func labels(_ pairs: KeyValuePairs<String, String>) -> String {
+        "{" + pairs.map { "\($0.key)=\"\(escape($0.value))\"" }.joined(separator: ",") + "}"
+    }
+
+    static func escape(_ value: String) -> String {
+        var out = ""
+        for c in value {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

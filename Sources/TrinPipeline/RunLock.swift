@@ -1,0 +1,101 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The lock that keeps two runs from overlapping: `flock(2)` on `<store>.lock`.
+///
+/// The kernel drops the lock when the holder's process ends, however it ends
+/// (even `kill -9`), so a stale lock file never blocks the next run. The holder
+/// writes its PID into the file so that the message to a second run can name it.
+public final class RunLock: @unchecked Sendable {
+    public let path: String
+    private var fd: Int32
+
+    /// The lock file of a store.
+    public static func path(forStore store: String) -> String { store + ".lock" }
+
+    private init(path: String, fd: Int32) {
+        self.path = path
+        self.fd = fd
+    }
+
+    deinit { release() }
+
+    /// Takes the lock; with `wait`, blocks until the holder lets go, otherwise
+    /// throws `.held` at once.
+    public static func acquire(path: String, wait: Bool) throws(RunLockError) -> RunLock {
+        guard let lock = try attempt(path: path, blocking: wait) else {
+            throw .held(path: path, pid: holderPID(path: path))
+        }
+        return lock
+    }
+
+    /// Takes the lock if it is free; nil when another process holds it.
+    public static func tryAcquire(path: String) throws(RunLockError) -> RunLock? {
+        try attempt(path: path, blocking: false)
+    }
+
+    private static func attempt(path: String, blocking: Bool) throws(RunLockError) -> RunLock? {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
+        guard fd >= 0 else { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
+        while flock(fd, LOCK_EX | (blocking ? 0 : LOCK_NB)) != 0 {
+            let e = errno
+            if e == EINTR { continue }
+            close(fd)
+            if e == EWOULDBLOCK { return nil }
+            throw .cannotOpen(path: path, message: String(cString: strerror(e)))
+        }
+        // Ours now: record who holds it.
+        let text = Array("\(getpid())\n".utf8)
+        _ = ftruncate(fd, 0)
+        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
+        return RunLock(path: path, fd: fd)
+    }
+
+    /// The PID written by the holder, if readable.
+    static func holderPID(path: String) -> Int32? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 32)
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        guard n > 0 else { return nil }
+        return Int32(String(decoding: buffer[0..<n], as: UTF8.self).trimmed(of: " \n"))
+    }
+
+    /// Lets go of the lock (also done on deinit and at process exit).
+    public func release() {
+        guard fd >= 0 else { return }
+        _ = ftruncate(fd, 0)
+        _ = flock(fd, LOCK_UN)
+        close(fd)
+        fd = -1
+    }
+}
+
+/// Why a run could not take the lock.
+public enum RunLockError: Error, Sendable, CustomStringConvertible {
+    /// Another process holds it.
+    case held(path: String, pid: Int32?)
+    case cannotOpen(path: String, message: String)
+
+    public var description: String {
+        switch self {
+        case .held(let path, let pid):
+            "another trin run holds the lock \(path)" + (pid.map { " (PID \($0))" } ?? "")
+                + "; it will exit when done (use --wait to wait for it)"
+        case .cannotOpen(let path, let message): "cannot open the lock file \(path): \(message)"
+        }
+    }
+}
+
+extension String {
+    fileprivate func trimmed(of set: String) -> String {
+        var s = Substring(self)
+        while let f = s.first, set.contains(f) { s = s.dropFirst() }
+        while let l = s.last, set.contains(l) { s = s.dropLast() }
+        return String(s)
+    }
+}

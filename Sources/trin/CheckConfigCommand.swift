@@ -1,0 +1,35 @@
+import ArgumentParser
+import TrinPipeline
+import TrinPseudonym
+
+struct CheckConfigCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check-config",
+        abstract: "Check a configuration, its mappings, key, schedules, URL templates and secret files, without fetching.",
+        discussion: "Prints every problem found as file:line: message. Exit 0 when all is well, 2 otherwise.")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let path = configurationPath(options)
+        let check = ConfigurationCheck.run(path: path, checkFiles: true)
+        var problems = check.problems.filter { !$0.isWarning }.map(\.description)
+        let warnings = check.problems.filter(\.isWarning).map(\.description)
+        for w in warnings { FileHandleOutput.standardError("trin: \(w)\n") }
+        if let c = check.loaded?.configuration {
+            let keyPath = options.keyFile ?? c.keyFile
+            do { _ = try PseudonymKey.load(path: keyPath) } catch { problems.append("\(path): keyFile: \(error)") }
+        }
+        guard problems.isEmpty, let loaded = check.loaded else {
+            throw fail("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(path):\n"
+                       + problems.map { "  \($0)" }.joined(separator: "\n"), TrinExit.configuration)
+        }
+        let now = wallClock()
+        var rows: [[String]] = [["source", "mapping", "schedule", "next run (Danish time)", "url"]]
+        for s in loaded.plan(at: now) {
+            rows.append([s.name, s.mapping, s.schedule ?? "-",
+                         s.nextRun.map(LoadedConfiguration.danishText) ?? "only when run by name or with --run-now", s.url])
+        }
+        FileHandleOutput.standardOutput("\(path): ok (\(loaded.sources.count) sources)\n" + RunReport.format(rows))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Logging
+import TrinPipeline
+
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run the sources on their schedules (Europe/Copenhagen) until stopped.",
+        discussion: """
+            A source that missed a firing since its last success, or never succeeded, runs at start. Each pass takes \
+            the same lock as `trin run` (waiting for it if a run holds it). SIGTERM or SIGINT: the source in progress \
+            finishes, then the daemon exits 0. SIGHUP: reload the configuration and mappings; a bad new configuration \
+            is logged and the old one kept (store, key and log changes need a restart).
+            """)
+
+    @OptionGroup var options: StoreOptions
+
+    /// For tests and first start: run every source once now, then follow the schedules.
+    @Flag(help: .hidden) var runNow = false
+
+    func run() async throws {
+        let loaded = try loadConfiguration(options)
+        let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
+        let session = try PipelineSession.open(storePath: storePath, keyPath: keyPath, logPath: logPath, command: "daemon")
+        let runner = Runner(store: session.store, importer: session.importer, logger: session.logger)
+        let store = session.store
+        let daemon = DaemonService(
+            configPath: configurationPath(options), initial: loaded, runner: runner,
+            lockPath: RunLock.path(forStore: storePath), logger: session.logger, runNow: runNow,
+            afterPass: { loaded, result in RunHooks.afterPass(loaded, store, result, session.logger) })
+        do { try await daemon.runUntilShutdown() } catch {
+            throw fail("\(error)", TrinExit.internalError)
+        }
+    }
+}

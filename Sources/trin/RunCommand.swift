@@ -1,0 +1,119 @@
+import ArgumentParser
+import Logging
+import TrinCore
+import TrinPipeline
+import TrinStore
+
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "One pass over the configured sources: fetch each (conditionally) and import it.",
+        discussion: """
+            All sources, the ones named with --source, or with --due those whose schedule fired since their last \
+            success (a source never run is due). Takes the lock <store>.lock for the whole run: a second run exits \
+            with code 3 at once, or waits with --wait. \
+            Exit codes: 0 every source imported, unchanged or skipped; 1 some sources failed (the others were \
+            imported); 2 configuration, mapping or key error; 3 another run holds the lock; 4 internal error.
+            """)
+
+    @OptionGroup var options: StoreOptions
+
+    @Option(name: .customLong("source"), help: "Run only this source (repeatable).")
+    var sources: [String] = []
+
+    @Flag(help: "Run only the sources whose schedule fired since their last success.")
+    var due = false
+
+    @Flag(help: "Fetch, read and count, but change nothing (no records, no fetch state, no metrics).")
+    var dryRun = false
+
+    @Flag(help: "Wait for another run to finish instead of exiting with code 3.")
+    var wait = false
+
+    func run() throws {
+        let loaded = try loadConfiguration(options)
+        let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
+        var selected = loaded.sources
+        if !sources.isEmpty {
+            let known = Set(loaded.sources.map(\.name))
+            let unknown = sources.filter { !known.contains($0) }
+            guard unknown.isEmpty else {
+                throw fail("no source named \(unknown.joined(separator: ", ")) in \(loaded.configuration.file) (sources: \(known.sorted().joined(separator: ", ")))",
+                           TrinExit.configuration)
+            }
+            selected = loaded.sources.filter { sources.contains($0.name) }
+        }
+        let lock = try takeLock(store: storePath, wait: wait)
+        defer { lock.release() }
+        let session = try PipelineSession.open(storePath: storePath, keyPath: keyPath, logPath: logPath, command: "run")
+        let runner = Runner(store: session.store, importer: session.importer, logger: session.logger)
+        do {
+            if due {
+                let dueNames = Set(try runner.dueSources(loaded, at: wallClock()).map(\.name))
+                selected = selected.filter { dueNames.contains($0.name) }
+            }
+            guard !selected.isEmpty else {
+                // Nothing to do (cron's frequent `--due` calls): no run is recorded.
+                FileHandleOutput.standardOutput("no sources \(due ? "due" : "to run")\n")
+                return
+            }
+            let result = try runner.pass(loaded, sources: selected, command: dryRun ? "run --dry-run" : "run", dryRun: dryRun)
+            if !dryRun { RunHooks.afterPass(loaded, session.store, result, session.logger) }
+            FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
+            if !result.succeeded { throw TrinExit.partial }
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            throw fail("\(error)", TrinExit.internalError)
+        }
+    }
+}
+
+/// What happens after every pass that changed something (`trin run`, each daemon pass).
+enum RunHooks {
+    /// Metric publication after a run. The lead wires TrinMetrics/TrinPublish here;
+    /// nil publishes nothing.
+    static let publishMetrics: (@Sendable (LoadedConfiguration, Store, RunResult, Logger) throws -> Void)? = nil
+
+    static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ result: RunResult, _ logger: Logger) {
+        if let path = loaded.configuration.prometheus {
+            do {
+                try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: wallClock()), to: path)
+            } catch {
+                logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "file": "\(path)", "error": "\(error)"])
+            }
+        }
+        if let publishMetrics {
+            do { try publishMetrics(loaded, store, result, logger) } catch {
+                logger.error("metric publication failed", metadata: ["event": "publish_error", "error": "\(error)"])
+            }
+        }
+    }
+}
+
+/// The configuration of `run`, `daemon` and `check-config`: --config, TRIN_CONFIG, or ./trin.yaml.
+func configurationPath(_ options: StoreOptions) -> String {
+    options.config ?? environment["TRIN_CONFIG"] ?? "trin.yaml"
+}
+
+/// Loads the configuration and its mappings, or exits 2 listing every problem.
+func loadConfiguration(_ options: StoreOptions) throws -> LoadedConfiguration {
+    let path = configurationPath(options)
+    do { return try LoadedConfiguration.load(path: path) } catch {
+        throw fail("the configuration cannot be used:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"), TrinExit.configuration)
+    }
+}
+
+/// Store, key and log: command-line flags win over the configuration.
+func paths(_ options: StoreOptions, _ c: Configuration) -> (store: String, key: String, log: String?) {
+    (options.store ?? c.store, options.keyFile ?? c.keyFile, options.log ?? c.log)
+}
+
+func takeLock(store: String, wait: Bool) throws -> RunLock {
+    do { return try RunLock.acquire(path: RunLock.path(forStore: store), wait: wait) } catch {
+        switch error {
+        case .held: throw fail("\(error)", TrinExit.locked)
+        case .cannotOpen: throw fail("\(error)", TrinExit.configuration)
+        }
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import TrinPipeline
+import TrinStore
+import TrinTestSupport
+
+/// `trin daemon` under signals, and `trin check-config`.
+@Suite(.serialized) struct DaemonAndCheckConfigTests {
+    @Test func daemonRunsReloadsKeepsAGoodConfigAndStopsOnSIGTERM() throws {
+        let w = try RunWorkspace()
+        let server = try TestHTTPServer(root: w.exports)
+        let forloeb = try #require(w.files("forloeb").first)
+        try w.writeConfig([
+            .init(name: "forloeb", url: server.url("/files/\(forloeb)"), mapping: "forloeb", schedule: "0 2 * * *"),
+            .init(name: "virksomheder", url: server.url("/files/virksomheder.csv"), mapping: "virksomheder"),
+        ])
+        let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+
+        // The first pass completes and is recorded.
+        #expect(eventually(timeout: 20) {
+            (try? w.store().recentRuns(limit: 1).first?.finishedAt) != nil
+        })
+        let run = try #require(try w.store().recentRuns(limit: 1).first)
+        #expect(run.command == "daemon")
+        #expect(run.status == "succeeded")
+        #expect(Set(try w.lastRun().values.map(\.status)) == [.imported])
+
+        // A broken configuration on SIGHUP is refused, and the daemon keeps running.
+        let good = try String(contentsOfFile: w.config, encoding: .utf8)
+        try (good + "  - name: [broken\n").write(toFile: w.config, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(eventually(timeout: 10) { w.logText().contains("\"event\":\"config_reload_failed\"") })
+        #expect(daemon.isRunning)
+        // A good one is taken.
+        try good.write(toFile: w.config, atomically: true, encoding: .utf8)
+        kill(daemon.processIdentifier, SIGHUP)
+        #expect(eventually(timeout: 10) { w.logText().contains("\"event\":\"config_reloaded\"") })
+
+        // SIGTERM: a prompt, clean exit.
+        kill(daemon.processIdentifier, SIGTERM)
+        #expect(daemon.waitForExit(timeout: 10))
+        #expect(daemon.terminationStatus == 0)
+        #expect(daemon.terminationReason == .exit)
+        #expect(w.logText().contains("\"event\":\"daemon_stopped\""))
+        // The store is consistent: every run finished; nothing half-imported.
+        let runs = try w.store().recentRuns(limit: 10)
+        #expect(runs.count == 1 && runs.allSatisfy { $0.finishedAt != nil })
+        #expect(try w.store().eventCount() > 0)
+        // The daemon let go of the lock: a run can take it.
+        #expect(try w.run().status == 0)
+    }
+
+    @Test func checkConfigNamesEveryProblemWithFileAndLine() throws {
+        let w = try RunWorkspace(citizens: 0)
+        // A mapping with an unknown key on line 3.
+        let badMapping = w.dir + "/bad-mapping.yaml"
+        try "mapping: bad\nrecord: event\nnonsense: 1\n".write(toFile: badMapping, atomically: true, encoding: .utf8)
+        let text = """
+            store: store/trin.sqlite
+            keyFile: key
+            output: out
+            sources:
+              - name: a
+                url: "http://127.0.0.1:1/x-{date:yyyy-QQ}.csv"
+                mapping: \(RunWorkspace.mappings)/forloeb.yaml
+                schedule: "61 * * * *"
+              - name: b
+                url: "http://127.0.0.1:1/b.csv"
+                mapping: \(badMapping)
+                auth: { bearerTokenFile: missing-token }
+
+            """
+        try text.write(toFile: w.config, atomically: true, encoding: .utf8)
+        let result = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(result.status == 2, "\(result.output)")
+        let out = result.stderr
+        #expect(out.contains("\(w.config):5:") && out.contains("minute"))        // schedule of source a
+        #expect(out.contains("\(w.config):5:") && out.contains("QQ"))            // URL template of source a
+        #expect(out.contains("\(badMapping):3:") && out.contains("nonsense"))    // the mapping, its line
+        #expect(out.contains("\(w.config):9:") && out.contains("missing-token")) // secret file of source b
+        #expect(out.contains("4 problems"))
+        // `trin run` refuses the same configuration with exit 2 before fetching.
+        let run = try w.run()
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("\(badMapping):3:"))
+
+        // A syntax error in the configuration itself: its line.
+        try "store: x\nkeyFile: key\noutput: out\nsources: [\n".write(toFile: w.config, atomically: true, encoding: .utf8)
+        let broken = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(broken.status == 2)
+        #expect(broken.stderr.contains("\(w.config):"))
+    }
+
+    @Test func checkConfigAcceptsAGoodConfigurationAndChecksTheKey() throws {
+        let w = try RunWorkspace()
+        try "token\n".write(toFile: w.dir + "/token", atomically: true, encoding: .utf8)
+        try w.writeConfig([
+            .init(name: "forloeb", url: "https://example.invalid/forloeb-{date:yyyy-MM-dd}.csv", mapping: "forloeb",
+                  schedule: "30 2 * * mon-fri", extra: "    auth: { bearerTokenFile: token }\n"),
+            .init(name: "virksomheder", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder"),
+        ])
+        let ok = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(ok.status == 0, "\(ok.output)")
+        #expect(ok.stdout.contains("forloeb") && ok.stdout.contains("02:30"))
+        // Nothing was fetched or created.
+        #expect(!FileManager.default.fileExists(atPath: w.storePath))
+        // A key readable by others is a problem.
+        chmod(w.key, 0o644)
+        let open = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(open.status == 2)
+        #expect(open.stderr.contains("chmod 600"))
+    }
+
+    @Test func theExampleConfigurationLoadsWithItsMappings() throws {
+        let loaded = try LoadedConfiguration.load(path: TrinBinary.repositoryRoot + "/examples/trin.yaml", environment: [:])
+        #expect(loaded.sources.map(\.name) == ["forloeb", "haendelser", "virksomheder"])
+        #expect(loaded.schedules.count == 3)
+        #expect(loaded.mappings["haendelser"]?.name == "haendelser")
+    }
+}

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import TrinSample
+import TrinStore
+import TrinTestSupport
+
+/// `trin run` as cron runs it: a real process, a real HTTP server on 127.0.0.1.
+@Suite(.serialized) struct RunCommandTests {
+    @Test func importsOverHTTPThenTheSecondRunIsAConditional304() throws {
+        let w = try RunWorkspace()
+        let server = try TestHTTPServer(root: w.exports)
+        let forloeb = try #require(w.files("forloeb").first)
+        let haendelser = try #require(w.files("haendelser").first)
+        try w.writeConfig([
+            .init(name: "forloeb", url: server.url("/files/\(forloeb)"), mapping: "forloeb"),
+            .init(name: "haendelser", url: server.url("/files/\(haendelser)"), mapping: "haendelser"),
+            .init(name: "virksomheder", url: server.url("/files/virksomheder.csv"), mapping: "virksomheder"),
+        ])
+
+        let first = try w.run()
+        #expect(first.status == 0, "\(first.output)")
+        let firstRun = try w.lastRun()
+        for name in ["forloeb", "haendelser", "virksomheder"] {
+            let o = try #require(firstRun[name], "\(name)")
+            #expect(o.status == .imported, "\(name): \(o)")
+            #expect(o.httpStatus == 200)
+            #expect(o.inserted > 0)
+            #expect(!o.file.isEmpty && first.stdout.contains(o.file))
+        }
+        let expected = try #require(w.manifest?.file(named: forloeb))
+        #expect(firstRun["forloeb"].map { $0.inserted + $0.updated + $0.duplicates } == expected.goodRecords)
+        let records = try w.store().eventCount()
+        let state = try #require(try w.store().fetchState(source: "forloeb"))
+        #expect(state.etag != nil && state.lastSuccessAt != nil)
+
+        let second = try w.run()
+        #expect(second.status == 0, "\(second.output)")
+        for (name, o) in try w.lastRun() {
+            #expect(o.status == .unchanged, "\(name)")
+            #expect(o.httpStatus == 304, "\(name)")
+        }
+        // The server saw the validators it gave out.
+        let requests = server.requests(path: "/files/\(forloeb)")
+        #expect(requests.count == 2)
+        #expect(requests.first?.headers["if-none-match"] == nil)
+        #expect(requests.last?.headers["if-none-match"] == state.etag)
+        #expect(try w.store().eventCount() == records)
+        // The log says per source what happened, with the HTTP status.
+        let unchangedLines = w.logText().split(separator: "\n").filter { $0.contains("\"event\":\"source_unchanged\"") }
+        #expect(unchangedLines.count == 3)
+        #expect(unchangedLines.allSatisfy { $0.contains("\"http_status\":304") })
+        // And the Prometheus textfile says when each source last succeeded.
+        let prom = try String(contentsOfFile: w.prometheus, encoding: .utf8)
+        #expect(prom.contains("trin_source_last_success_timestamp_seconds{source=\"forloeb\"} "))
+        #expect(prom.contains("trin_source_last_status{source=\"forloeb\",status=\"unchanged\"} 1"))
+        #expect(prom.contains("trin_last_run_ok 1"))
+    }
+
+    @Test func anHTMLPageFailsItsSourceOnlyAndA500IsRetried() throws {
+        let w = try RunWorkspace()
+        let server = try TestHTTPServer(root: w.exports)
+        let forloeb = try #require(w.files("forloeb").first)
+        try w.writeConfig([
+            .init(name: "portal", url: server.url("/html-error"), mapping: "forloeb"),
+            .init(name: "flaky", url: server.url("/files/\(forloeb)?fail=1"), mapping: "forloeb"),
+            .init(name: "virksomheder", url: server.url("/files/virksomheder.csv"), mapping: "virksomheder"),
+        ])
+        let result = try w.run()
+        #expect(result.status == 1, "\(result.output)")
+        let run = try w.lastRun()
+        #expect(run["portal"]?.status == .failed)
+        #expect(run["portal"]?.message?.contains("HTML") == true, "\(String(describing: run["portal"]?.message))")
+        #expect(run["portal"]?.rowsRead == 0)
+        #expect(run["flaky"]?.status == .imported)
+        #expect(run["virksomheder"]?.status == .imported)
+        #expect(server.requests(path: "/files/\(forloeb)").count == 2)  // 500, then 200
+        #expect(result.stdout.contains("HTML"))
+        // The failed source has no fetch state, so the next run tries it again.
+        #expect(try w.store().fetchState(source: "portal") == nil)
+        #expect(try w.store().fetchState(source: "flaky")?.etag != nil)
+        let prom = try String(contentsOfFile: w.prometheus, encoding: .utf8)
+        #expect(prom.contains("trin_source_last_ok{source=\"portal\"} 0"))
+        #expect(prom.contains("trin_last_run_ok 0"))
+    }
+
+    @Test func dryRunReadsAndCountsButChangesNothing() throws {
+        let w = try RunWorkspace()
+        let server = try TestHTTPServer(root: w.exports)
+        let forloeb = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: server.url("/files/\(forloeb)"), mapping: "forloeb")])
+        let dry = try w.run(["--dry-run"])
+        #expect(dry.status == 0, "\(dry.output)")
+        #expect(dry.stdout.contains("dry_run"))
+        #expect(try w.store().eventCount() == 0)
+        #expect(try w.store().fetchState(source: "forloeb") == nil)
+        #expect(!FileManager.default.fileExists(atPath: w.prometheus))
+        // The real run then imports everything (a dry run left no validators to send).
+        let real = try w.run()
+        #expect(real.status == 0, "\(real.output)")
+        #expect(try w.lastRun()["forloeb"]?.status == .imported)
+        #expect(server.requests(path: "/files/\(forloeb)").allSatisfy { $0.headers["if-none-match"] == nil })
+    }
+
+    @Test func dueRunsOnlySourcesWhoseScheduleFiredAndNamedSourcesRunAlone() throws {
+        let w = try RunWorkspace()
+        let forloeb = try #require(w.files("forloeb").first)
+        try w.writeConfig([
+            .init(name: "nightly", url: "file://\(w.exports)/\(forloeb)", mapping: "forloeb", schedule: "0 2 * * *"),
+            .init(name: "manual", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder"),
+        ])
+        let unknown = try w.run(["--source", "nope"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("nope"))
+
+        let first = try w.run(["--due"])  // never run: due; no schedule: not due
+        #expect(first.status == 0, "\(first.output)")
+        #expect(Set(try w.lastRun().keys) == ["nightly"])
+        let again = try w.run(["--due"])  // succeeded just now: not due until 02:00
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("no sources due"))
+        #expect(try w.store().recentRuns(limit: 10).count == 1)
+        let named = try w.run(["--source", "manual"])
+        #expect(named.status == 0)
+        #expect(Set(try w.lastRun().keys) == ["manual"])
+    }
+
+    @Test func noCPRNumberInTheLogOrTheRunsOutput() throws {
+        let w = try RunWorkspace(citizens: 150, seed: 9, dirty: 0.05)
+        let server = try TestHTTPServer(root: w.exports)
+        let names = w.files("forloeb") + w.files("haendelser")
+        var sources: [RunWorkspace.Source] = names.enumerated().map { i, name in
+            .init(name: "s\(i)", url: server.url("/files/\(name)"), mapping: name.hasPrefix("forloeb") ? "forloeb" : "haendelser")
+        }
+        sources.append(.init(name: "virksomheder", url: server.url("/files/virksomheder.csv"), mapping: "virksomheder"))
+        try w.writeConfig(sources)
+        let scan = try PrivacyScan(inputs: (names + ["virksomheder.csv"]).map { w.exports + "/" + $0 })
+        #expect(scan.cprs.count > 100)
+
+        var printed = [try w.run()]
+        #expect(try w.allOutcomes().reduce(0) { $0 + $1.rejected } > 0)  // dirty rows were met
+        printed.append(try TrinBinary.run(["runs", "--config", w.config]))
+        printed.append(try TrinBinary.run(["runs", "show", "1", "--config", w.config]))
+        #expect(printed[2].stdout.contains("XXXXXX-XXXX"))
+        var leaks: [String] = []
+        for file in [w.log, w.storePath, w.storePath + "-wal", w.prometheus] { leaks += try scan.leaks(in: file) }
+        for (i, p) in printed.enumerated() { leaks += scan.leaks(in: Data(p.output.utf8), name: "output \(i)") }
+        #expect(leaks.isEmpty, "\(leaks.prefix(5))")
+        #expect(w.logText().contains("\"event\":\"row_rejected\""))
+    }
+
+    @Test func secretsComeFromFilesAndNeverReachTheLog() throws {
+        let w = try RunWorkspace(citizens: 0)
+        let server = try TestHTTPServer()
+        try (TestHTTPServer.bearerToken + "\n").write(toFile: w.dir + "/token", atomically: true, encoding: .utf8)
+        try (TestHTTPServer.basicPassword + "\n").write(toFile: w.dir + "/password", atomically: true, encoding: .utf8)
+        // The scenarios serve a tiny CSV; the forloeb mapping refuses it, which is fine:
+        // what matters here is that the server accepted the credentials (no 401).
+        try w.writeConfig([
+            .init(name: "bearer", url: server.url("/bearer"), mapping: "forloeb", extra: "    auth: { bearerTokenFile: token }\n"),
+            .init(name: "basic", url: server.url("/basic"), mapping: "forloeb",
+                  extra: "    auth: { basicUser: \(TestHTTPServer.basicUser), basicPasswordFile: password }\n"),
+        ])
+        let result = try w.run()
+        let run = try w.lastRun()
+        for name in ["bearer", "basic"] {
+            #expect(run[name]?.httpStatus == 200, "\(name): \(String(describing: run[name]))")
+        }
+        for text in [w.logText(), result.output] {
+            #expect(!text.contains(TestHTTPServer.bearerToken))
+            #expect(!text.contains(TestHTTPServer.basicPassword))
+        }
+    }
+}

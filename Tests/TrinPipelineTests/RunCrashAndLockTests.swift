@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import TrinSample
+import TrinStore
+import TrinTestSupport
+
+/// `kill -9` in the middle of a run, and two runs at once.
+@Suite(.serialized) struct RunCrashAndLockTests {
+    /// A workspace with one large forloeb export as a file:// source.
+    func largeWorkspace(rows: Int) throws -> (RunWorkspace, String) {
+        let w = try RunWorkspace(citizens: 0, label: "trin-crash")
+        let file = w.exports + "/forloeb-large.csv"
+        try SampleGenerator.writeLargeForloeb(rows: rows, seed: 4, to: file)
+        try w.writeConfig([.init(name: "large", url: "file://\(file)", mapping: "forloeb")])
+        return (w, file)
+    }
+
+    @Test func killedRunsThenOneCompleteRunEqualACleanRun() throws {
+        let (clean, _) = try largeWorkspace(rows: 120_000)
+        let cleanStart = Date()
+        #expect(try clean.run().status == 0)
+        let cleanSeconds = Date().timeIntervalSince(cleanStart)
+        let cleanDump = try clean.store().canonicalDump()
+        let cleanCount = try clean.store().eventCount()
+        #expect(cleanCount > 100_000)
+
+        let (w, _) = try largeWorkspace(rows: 120_000)
+        // Same key: pseudonyms must match for the stores to be comparable.
+        try FileManager.default.removeItem(atPath: w.key)
+        try FileManager.default.copyItem(atPath: clean.key, toPath: w.key)
+        // Kill points by progress, not by wall clock, so that debug and release builds both
+        // hit them: as the run starts, as the import starts, and halfway through the import.
+        var killedMidRun = 0
+        for (event, extra) in [("run_started", 0.0), ("source_fetched", 0.0), ("source_fetched", cleanSeconds * 0.5)] {
+            func seen() -> Int { w.logText().components(separatedBy: "\"event\":\"\(event)\"").count - 1 }
+            let before = seen()
+            let p = try TrinBinary.start(["run", "--config", w.config])
+            _ = eventually(timeout: 20) { seen() > before || !p.isRunning }
+            usleep(UInt32(extra * 1_000_000))
+            if p.isRunning {
+                kill(p.processIdentifier, SIGKILL)
+                killedMidRun += 1
+            }
+            #expect(p.waitForExit(timeout: 10))
+            // A file's records commit together or not at all.
+            let count = try w.store().eventCount()
+            #expect(count == 0 || count == cleanCount, "after a kill at \(event) + \(extra) s: \(count) events")
+        }
+        #expect(killedMidRun >= 2)  // the kills did interrupt runs
+        let final = try w.run()
+        #expect(final.status == 0, "\(final.output)")
+        #expect(try w.store().canonicalDump() == cleanDump)
+
+        // Imported exactly once, whatever the kills interrupted; the fetch state says so.
+        let imported = try w.allOutcomes().filter { $0.status == .imported }
+        #expect(imported.count == 1, "\(imported)")
+        #expect(try w.store().fetchState(source: "large")?.lastSuccessAt != nil)
+        // No downloaded body was left behind.
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: w.dir + "/store").filter { $0.hasPrefix(".trin-fetch-") }
+        #expect(leftovers.isEmpty)
+        // A further run changes nothing.
+        #expect(try w.run().status == 0)
+        #expect(try w.lastRun()["large"]?.status == .unchanged)
+    }
+
+    @Test func aSecondRunExitsWithCode3NamingTheLockAndItsHolderOrWaits() throws {
+        let (w, _) = try largeWorkspace(rows: 60_000)
+        let first = try TrinBinary.start(["run", "--config", w.config])
+        let lock = w.storePath + ".lock"
+        // The holder writes its PID into the lock file once it holds the lock.
+        #expect(eventually(timeout: 10) {
+            (try? String(contentsOfFile: lock, encoding: .utf8))?.contains("\(first.processIdentifier)") == true
+        })
+        let second = try w.run()
+        #expect(second.status == 3, "\(second.output)")
+        #expect(second.stderr.contains(lock))
+        #expect(second.stderr.contains("PID \(first.processIdentifier)"))
+        let waiting = try TrinBinary.start(["run", "--config", w.config, "--wait"])
+        #expect(first.waitForExit(timeout: 60))
+        #expect(first.terminationStatus == 0)
+        #expect(waiting.waitForExit(timeout: 60))
+        #expect(waiting.terminationStatus == 0, "\(waiting.standardErrorText)")
+        // The waiting run came after the first: it found the export unchanged.
+        let outcomes = try w.allOutcomes()
+        #expect(outcomes.map(\.status) == [.imported, .unchanged])
+        #expect(try w.store().eventCount() > 50_000)
+    }
+
+    @Test func sigtermLetsTheFileInProgressFinishAndStartsNoOther() throws {
+        let w = try RunWorkspace(citizens: 0, label: "trin-term")
+        for name in ["a", "b"] {
+            try SampleGenerator.writeLargeForloeb(rows: 60_000, seed: name == "a" ? 5 : 6, to: w.exports + "/\(name).csv")
+        }
+        try w.writeConfig(["a", "b"].map { .init(name: $0, url: "file://\(w.exports)/\($0).csv", mapping: "forloeb") })
+        let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        // Wait until source a is being imported, then ask the daemon to stop.
+        #expect(eventually(timeout: 20) { w.logText().contains("\"event\":\"source_fetched\"") })
+        kill(daemon.processIdentifier, SIGTERM)
+        #expect(daemon.waitForExit(timeout: 30))
+        #expect(daemon.terminationStatus == 0)
+        let run = try #require(try w.store().recentRuns(limit: 1).first)
+        #expect(run.status == "interrupted")
+        let outcomes = try w.lastRun()
+        #expect(outcomes["a"]?.status == .imported)  // finished, committed
+        #expect(outcomes["b"] == nil)                // never started
+        #expect(try w.store().fetchState(source: "b") == nil)
+        #expect(w.logText().contains("\"event\":\"run_interrupted\""))
+    }
+}
