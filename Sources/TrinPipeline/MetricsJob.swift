@@ -25,4 +25,14 @@ public enum MetricsJob {
             metrics: metrics, threshold: threshold, outputDirectory: URL(fileURLWithPath: outputDirectory),
             runID: runID, generatedAt: generatedAt)
     }
+
+    /// Publishes with the configuration's k, output folder and CSV dialect.
+    public static func publish(store: Store, configuration c: Configuration, runID: String) throws -> PublishedSet {
+        try publish(store: store, k: c.k, outputDirectory: c.output, runID: runID, dialect: dialect(c))
+    }
+
+    /// The CSV dialect a configuration asks for (`;` and decimal comma by default).
+    public static func dialect(_ c: Configuration?) -> TrinPublish.CSVDialect {
+        TrinPublish.CSVDialect(delimiter: Character(c?.csvDelimiter ?? ";"), decimalSeparator: Character(c?.csvDecimalSeparator ?? ","))
+    }
 }

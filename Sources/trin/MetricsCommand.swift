@@ -34,9 +34,8 @@ struct MetricsCommand: ParsableCommand {
             guard let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output else {
                 throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration)
             }
-            let dialect = TrinPublish.CSVDialect(delimiter: Character(config?.csvDelimiter ?? ";"),
-                                                 decimalSeparator: Character(config?.csvDecimalSeparator ?? ","))
-            let set = try MetricsJob.publish(store: store, k: threshold, outputDirectory: out, runID: "metrics", dialect: dialect)
+            let set = try MetricsJob.publish(store: store, k: threshold, outputDirectory: out, runID: "metrics",
+                                             dialect: MetricsJob.dialect(config))
             FileHandleOutput.standardOutput("published \(set.manifest.files.count) files to \(set.directory.path) (k = \(threshold)); readers use \(out)/current\n")
         } catch let e as ExitCode {
             throw e

@@ -71,9 +71,12 @@ struct RunCommand: ParsableCommand {
 
 /// What happens after every pass that changed something (`trin run`, each daemon pass).
 enum RunHooks {
-    /// Metric publication after a run. The lead wires TrinMetrics/TrinPublish here;
-    /// nil publishes nothing.
-    static let publishMetrics: (@Sendable (LoadedConfiguration, Store, RunResult, Logger) throws -> Void)? = nil
+    /// Every run ends with a new, complete set of metric files (atomic switch of `current`).
+    static let publishMetrics: (@Sendable (LoadedConfiguration, Store, RunResult, Logger) throws -> Void)? = { loaded, store, result, logger in
+        let set = try MetricsJob.publish(store: store, configuration: loaded.configuration, runID: "run-\(result.runID)")
+        logger.info("metrics published", metadata: ["event": "metrics_published", "run": "\(result.runID)",
+                                                      "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
+    }
 
     static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ result: RunResult, _ logger: Logger) {
         if let path = loaded.configuration.prometheus {
