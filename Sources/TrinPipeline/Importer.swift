@@ -61,7 +61,7 @@ public struct Importer: Sendable {
             outcome.status = .failed
             outcome.rowsRead = 0; outcome.inserted = 0; outcome.updated = 0; outcome.duplicates = 0
             outcome.rejectedByReason = [:]
-            outcome.message = Self.message(error, file: name)
+            outcome.message = Self.message(error, path: path, name: name)
             outcome.durationMilliseconds = Clock.milliseconds(since: started)
             if commit { try? store.recordFileOutcome(outcome) }
         }
@@ -127,10 +127,11 @@ public struct Importer: Sendable {
         if o.status == .failed { logger.error("file failed", metadata: meta) } else { logger.info("file \(o.status.rawValue)", metadata: meta) }
     }
 
-    static func message(_ error: any Error, file: String) -> String {
-        let text = "\(error)"
-        // Defence in depth: an error text must never carry a CPR number.
-        return PersonalDataMask.mask(text)
+    /// The error as operations read it: named by the file's display name (the source URL,
+    /// not a temporary download), and masked: an error text must never carry a CPR number
+    /// (libxml2 may quote a few characters of the document).
+    static func message(_ error: any Error, path: String, name: String) -> String {
+        PersonalDataMask.mask("\(error)".replacingOccurrences(of: path, with: name))
     }
 }
 

@@ -41,7 +41,9 @@ struct PipelineSession {
 func makeLogger(logPath: String?) throws -> Logger {
     var handlers: [any LogHandler] = []
     var console = StreamLogHandler.standardError(label: "trin")
-    console.logLevel = environment["TRIN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .notice
+    // The terminal (and cron's mail) gets errors only: the summary table says the rest,
+    // and the JSON-lines log has every event. TRIN_LOG_LEVEL=info shows more.
+    console.logLevel = environment["TRIN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
     handlers.append(console)
     if let logPath {
         do { handlers.append(try JSONLinesLogHandler.open(path: logPath)) } catch {
