@@ -525,9 +525,12 @@ def table(counts):
 
 
 def metrics(records, register):
-    if not records:
+    # Years: first to last record start; with no records, the register's start years
+    # (docs/metrics.md choice 7; definitions.md does not say).
+    starts = [r["start"] for r in records] or [e["start"] for e in register.values()]
+    if not starts:
         return {"years": [], "employment": {}, "progression": {}, "youth": {}, "enterprises": {}}
-    years = list(range(min(r["start"] for r in records).year, max(r["start"] for r in records).year + 1))
+    years = list(range(min(starts).year, max(starts).year + 1))
     by_citizen = {}
     for r in records:
         by_citizen.setdefault(r["citizen"], []).append(r)
@@ -564,7 +567,11 @@ def metrics(records, register):
         else:
             highest_name = "none"
         p["highestStage"][highest_name] = p["highestStage"].get(highest_name, 0) + 1
-        last = max(rs, key=lambda r: (r["start"], r["stage"] == "ophoert", RANK[r["stage"]] or 0, r["stage"]))
+        # Last record: latest start; same start: ophoert, then higher rank, then the name
+        # that sorts FIRST (docs/metrics.md choice 4; definitions.md only says "then name").
+        latest = max(r["start"] for r in rs)
+        last = min((r for r in rs if r["start"] == latest),
+                   key=lambda r: (r["stage"] != "ophoert", -(RANK[r["stage"]] or 0), r["stage"]))
         if last["end"] is not None or last["stage"] == "ophoert":
             p["ended"] += 1
             end_stage = last["stage"]
@@ -673,7 +680,10 @@ def _by_reason(rejected):
 
 def _check_manifest(folder, files):
     """Compare the oracle's per-file reading with the generator's manifest; 2 on a difference."""
-    manifest = json.load(open(os.path.join(folder, "sample-manifest.json"), encoding="utf-8"))
+    path = os.path.join(folder, "sample-manifest.json")
+    if not os.path.exists(path):
+        return 0
+    manifest = json.load(open(path, encoding="utf-8"))
     problems = []
     for entry in manifest["files"]:
         mine = files.get(entry["name"])

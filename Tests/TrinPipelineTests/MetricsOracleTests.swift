@@ -98,6 +98,20 @@ import TrinTestSupport
             out["enterprises.\(e.year).active"] = "\(e.activeTotal)"
             out["enterprises.\(e.year).threeBottomLines"] = "\(e.threeBottomLinesTotal)"
         }
+        // Each file's outcome (one run per file): good records and rejected rows by reason.
+        for run in try store.recentRuns(limit: 1000) {
+            for file in try store.files(ofRun: run.id) {
+                let name = "files." + URL(fileURLWithPath: file.file).lastPathComponent
+                switch file.status {
+                case .failed: out[name + ".refused"] = "yes"
+                default:
+                    // rows read − rejected: the register folds a repeated CVR without counting it
+                    // as inserted, updated or duplicate, so that sum can be one short.
+                    out[name + ".good"] = "\(file.rowsRead - file.rejected)"
+                    for (reason, n) in file.rejectedByReason { out[name + ".rejected.\(reason)"] = "\(n)" }
+                }
+            }
+        }
         return out.filter { $0.value != "0" }  // absent means zero on both sides
     }
 
@@ -134,7 +148,8 @@ import TrinTestSupport
             }
         }
         walk("", json)
-        return flat.filter { !$0.key.hasPrefix("files.") && $0.value != "0" }
+        for key in flat.keys where key.hasPrefix("files.") && key.hasSuffix(".refused") { flat[key] = "yes" }
+        return flat.filter { $0.value != "0" }
     }
 
     /// Each figure on which the two disagree: `figure: trin=… oracle=…`, sorted.
