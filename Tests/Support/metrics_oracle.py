@@ -186,7 +186,9 @@ def parse_iso_day(text):
 # --- CPR, CVR, age --------------------------------------------------------
 
 def normalise_cpr(raw):
-    s = "".join(c for c in raw if not c.isspace())
+    # ASCII whitespace only, as trin does (TrinCore CPRNumber); definitions.md says just
+    # "whitespace": a no-break space (0xA0 in Windows-1252) is whitespace to Unicode.
+    s = "".join(c for c in raw if c not in " \t\n\r\x0b\x0c")
     if len(s) == 11 and s[6] == "-":
         s = s[:6] + s[7:]
     if len(s) != 10 or not all("0" <= c <= "9" for c in s):

@@ -29,7 +29,7 @@ import TrinTestSupport
 
     @Test(arguments: cases) func trinAgreesWithTheIndependentOracle(_ c: Case) throws {
         let dir = TrinBinary.temporaryDirectory("trin-oracle")
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { Self.cleanUp(dir) }
         let manifest = try SampleGenerator(citizens: c.citizens, seed: c.seed, dirtyFraction: c.dirty).write(to: dir + "/exports")
         let refused = Set(manifest.files.filter { $0.wholeFileRejected != nil }.map(\.name))
         try compare(dir: dir, files: manifest.files.map(\.name), refused: refused, seed: c.seed, label: c.testDescription,
@@ -40,7 +40,7 @@ import TrinTestSupport
     @Test func trinAgreesWithTheOracleOnEdgeCases() throws {
         for seed: UInt64 in [1, 2] {
             let dir = TrinBinary.temporaryDirectory("trin-oracle-edge")
-            defer { try? FileManager.default.removeItem(atPath: dir) }
+            defer { Self.cleanUp(dir) }
             let files = try OracleEdgeCases.write(to: dir + "/exports")
             try compare(dir: dir, files: files, refused: [], seed: seed, label: "edge cases, order \(seed)", minimumFigures: 60)
         }
@@ -63,10 +63,15 @@ import TrinTestSupport
         let oracle = try oracleFigures(exports: exports)
         let differences = Self.differences(trin: trin, oracle: oracle)
         #expect(differences.count == 0, """
-            \(differences.count) figure(s) differ (\(label)); first ones:
+            \(differences.count) figure(s) differ (\(label), \(dir)); first ones:
             \(differences.prefix(25).joined(separator: "\n"))
             """)
         #expect(trin.count > minimumFigures, "too few figures compared: \(trin.count)")
+    }
+
+    /// Removes a work folder unless TRIN_ORACLE_KEEP is set (to inspect the exports after a failure).
+    static func cleanUp(_ dir: String) {
+        if ProcessInfo.processInfo.environment["TRIN_ORACLE_KEEP"] == nil { try? FileManager.default.removeItem(atPath: dir) }
     }
 
     // MARK: trin's side
