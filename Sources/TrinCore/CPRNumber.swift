@@ -21,9 +21,10 @@ public struct CPRNumber: Sendable, Hashable, CustomStringConvertible, CustomDebu
     public static func parse(_ raw: some Collection<UInt8>) -> Result<CPRNumber, Failure> {
         var d = DigitBuffer()
         var hyphens = 0
-        for b in raw {
+        var i = raw.startIndex
+        while i != raw.endIndex {
+            let b = raw[i]
             switch b {
-            case 0x20, 0x09, 0x0A, 0x0D, 0x0B, 0x0C: continue
             case UInt8(ascii: "-"):
                 // Only one hyphen, and only between the sixth and seventh digit.
                 guard hyphens == 0, d.count == 6 else { return .failure(.malformed) }
@@ -32,12 +33,41 @@ public struct CPRNumber: Sendable, Hashable, CustomStringConvertible, CustomDebu
                 guard d.count < 10 else { return .failure(.malformed) }
                 d.append(b)
             default:
-                return .failure(.malformed)
+                // Whitespace anywhere is removed: ASCII, and Unicode's (a no-break space
+                // from Windows-1252 0xA0 among them).
+                let width = whitespaceWidth(raw, at: i)
+                guard width > 0 else { return .failure(.malformed) }
+                i = raw.index(i, offsetBy: width)
+                continue
             }
+            i = raw.index(after: i)
         }
         guard d.count == 10 else { return .failure(.malformed) }
         guard let birth = birthDate(digits: d) else { return .failure(.invalidDate) }
         return .success(CPRNumber(value: d.value, birthDate: birth))
+    }
+
+    /// The UTF-8 length of the whitespace character at `i`, or 0. Whitespace is Unicode's
+    /// White_Space property plus the ASCII separators U+001C…U+001F (as Python's `\s`).
+    static func whitespaceWidth<C: Collection<UInt8>>(_ raw: C, at i: C.Index) -> Int {
+        let b0 = raw[i]
+        switch b0 {
+        case 0x09...0x0D, 0x1C...0x20: return 1
+        case 0xC2, 0xE1, 0xE2, 0xE3:
+            var bytes: [UInt8] = [b0]
+            var j = raw.index(after: i)
+            while bytes.count < (b0 == 0xC2 ? 2 : 3), j != raw.endIndex { bytes.append(raw[j]); j = raw.index(after: j) }
+            switch bytes {
+            case [0xC2, 0x85], [0xC2, 0xA0]: return 2                       // NEL, NO-BREAK SPACE
+            case [0xE1, 0x9A, 0x80]: return 3                                // OGHAM SPACE MARK
+            case [0xE2, 0x80, 0xA8], [0xE2, 0x80, 0xA9], [0xE2, 0x80, 0xAF]: return 3  // LS, PS, NNBSP
+            case [0xE2, 0x81, 0x9F], [0xE3, 0x80, 0x80]: return 3            // MMSP, IDEOGRAPHIC SPACE
+            default:
+                if bytes.count == 3, bytes[0] == 0xE2, bytes[1] == 0x80, (0x80...0x8A).contains(bytes[2]) { return 3 }  // EN QUAD … HAIR SPACE
+                return 0
+            }
+        default: return 0
+        }
     }
 
     public static func parse(_ text: String) -> Result<CPRNumber, Failure> { parse(Array(text.utf8)) }

@@ -54,7 +54,8 @@ public final class FileImport {
     /// Adds an enterprise from the register. Within a file the later row for a CVR wins;
     /// across files the greatest version (see `EnterpriseKey`) wins, whatever the order.
     public func add(_ enterprise: EnterpriseRecord) {
-        enterprisesInFile[enterprise.cvr] = enterprise
+        // A CVR listed again in the same file: the later row wins, the earlier one counts as a duplicate.
+        if enterprisesInFile.updateValue(enterprise, forKey: enterprise.cvr) != nil { duplicates += 1 }
     }
 
     /// Keeps a rejected row (already masked) for inspection.

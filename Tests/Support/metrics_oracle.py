@@ -1,0 +1,717 @@
+#!/usr/bin/env python3
+"""An independent reading of /work/shared/spec/definitions.md, for differential tests.
+
+Reads the sample exports that `trin sample` writes (forloeb-*.csv, haendelser-*.xml,
+virksomheder.csv) from one folder, applies the row rules, deduplication and the
+metric definitions, and prints every metric figure UNSUPPRESSED as one JSON
+document on stdout. Standard library only, so it runs on a plain python3.
+
+Usage: metrics_oracle.py EXPORTS_DIR [--check-manifest]
+
+  --check-manifest  also compare each file's good-record count and rejected
+                    lines with the generator's sample-manifest.json (exit 2 on
+                    a difference), so the oracle's own parsing is checked.
+
+Citizens are identified by their normalised CPR number inside this process
+only; no CPR number is ever printed.
+
+Output shape (counts that are zero may be absent; absent means zero):
+  {"years": [2022, ...],
+   "files": {name: {"good": n, "rejected": {reason: n}} | {"refused": reason}},
+   "employment": {"Y": {"cells": {"<targetGroup>|<ageBand>": n},
+                        "rows": {targetGroup: n}, "columns": {ageBand: n}, "total": n}},
+   "progression": {"<agreement>|Y": {"started": n, "highestStage": {stage|"none": n},
+                   "ended": n, "endStage": {stage|"running": n}, "movedUp": n,
+                   "movedUpShare": x, "enterprise": cvr|null}},
+   "youth": {"Y": {"cells": {"<outcome>|<ageBand>": n}, "rows": {...}, "columns": {...}, "total": n}},
+   "enterprises": {"Y": {"byType": {type: {"active": n, "threeBottomLines": n}},
+                        "active": n, "threeBottomLines": n}}}
+"""
+
+import datetime as dt
+import glob
+import json
+import os
+import re
+import sys
+import xml.etree.ElementTree as ET
+import xml.parsers.expat
+
+# --- code lists (definitions.md "Code lists") ------------------------------
+
+TARGET_GROUPS = {
+    "Ressourceforløb": "ressourceforloeb",
+    "Jobafklaringsforløb": "jobafklaring",
+    "Kontanthjælp": "kontanthjaelp",
+    "Uddannelseshjælp": "uddannelseshjaelp",
+    "Fleksjob": "fleksjob",
+    "Ledighedsydelse": "fleksjob",
+    "Integrationsydelse": "integration",
+    "Selvforsørgelses- og hjemrejseydelse": "integration",
+    "Sygedagpenge": "sygedagpenge",
+}
+TARGET_GROUP_CODES = {
+    "RF": "ressourceforloeb", "JA": "jobafklaring", "KH": "kontanthjaelp", "UH": "uddannelseshjaelp",
+    "FJ": "fleksjob", "LY": "fleksjob", "IY": "integration", "SH": "integration", "SD": "sygedagpenge",
+}
+ACTIVITIES = {
+    "Motivation": "motivation", "Mentorforløb": "motivation",
+    "Opkvalificering": "opkvalificering", "Kursus": "opkvalificering",
+    "Afklaring": "afklaring", "Arbejdsprøvning": "afklaring",
+    "Virksomhedspraktik": "praktik",
+    "Løntimer": "loentimer", "Småjob": "loentimer", "Løntilskud": "loentimer",
+    "Ordinært job": "job", "Fleksjob": "job",
+    "Uddannelse": "uddannelse",
+    "Ophørt": "ophoert",
+}
+STAGES = ["motivation", "opkvalificering", "afklaring", "praktik", "loentimer", "job", "uddannelse", "ophoert"]
+RANK = {"motivation": 1, "opkvalificering": 2, "afklaring": 3, "praktik": 4, "loentimer": 5, "job": 6,
+        "uddannelse": 6, "ophoert": None}
+ENTERPRISE_TYPES = {"Virksomhed": "virksomhed", "Initiativ": "initiativ", "Forening": "forening"}
+
+FORLOEB_COLUMNS = ["CPR-nr.", "Forløbs-ID", "Aftale-ID", "CVR-nr.", "Virksomhed", "Målgruppe", "Aktivitet",
+                   "Startdato", "Slutdato", "Timer pr. uge", "Registreret"]
+REGISTER_COLUMNS = ["CVR", "Navn", "Type", "Social bundlinje", "Lokal bundlinje", "Økonomisk bundlinje",
+                    "Startdato", "Slutdato"]
+NS = "urn:example:socialoekonomi:forloeb:1"
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+class Reject(Exception):
+    """A row rule failed; the argument is the reason."""
+
+
+class Refuse(Exception):
+    """A whole file is refused; the argument is the reason."""
+
+
+# --- time (definitions.md "CPR numbers, age and time") ---------------------
+
+UTC = dt.timezone.utc
+
+
+def last_sunday(year, month):
+    """The last Sunday of a month (March or October here)."""
+    d = dt.date(year, month, 31)
+    return d - dt.timedelta(days=(d.weekday() - 6) % 7)
+
+
+def is_summer_time(utc):
+    """CEST from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October."""
+    begin = dt.datetime.combine(last_sunday(utc.year, 3), dt.time(1), UTC)
+    end = dt.datetime.combine(last_sunday(utc.year, 10), dt.time(1), UTC)
+    return begin <= utc < end
+
+
+def danish_local_to_utc(local):
+    """A naive Danish wall-clock time to an aware UTC instant.
+
+    Repeated October hour: its first occurrence (+02:00). Skipped March hour: +01:00."""
+    summer = (local - dt.timedelta(hours=2)).replace(tzinfo=UTC)
+    if is_summer_time(summer):
+        return summer
+    winter = (local - dt.timedelta(hours=1)).replace(tzinfo=UTC)
+    if not is_summer_time(winter):
+        return winter
+    return winter  # the skipped hour: read as +01:00
+
+
+def utc_to_danish_date(utc):
+    offset = 2 if is_summer_time(utc) else 1
+    return (utc + dt.timedelta(hours=offset)).date()
+
+
+DAY_DMY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
+STAMP_DMY = re.compile(r"^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$")
+DAY_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+STAMP_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+
+
+def make_date(y, m, d):
+    try:
+        return dt.date(int(y), int(m), int(d))
+    except ValueError:
+        return None
+
+
+def parse_dmy(text):
+    m = DAY_DMY.match(text)
+    return make_date(m.group(3), m.group(2), m.group(1)) if m else None
+
+
+def parse_dmy_stamp(text):
+    """`dd-MM-yyyy HH:mm:ss`, Danish local time, to a UTC instant (None if invalid)."""
+    m = STAMP_DMY.match(text)
+    if not m:
+        return None
+    try:
+        local = dt.datetime(int(m.group(3)), int(m.group(2)), int(m.group(1)),
+                            int(m.group(4)), int(m.group(5)), int(m.group(6)))
+    except ValueError:
+        return None
+    return danish_local_to_utc(local)
+
+
+def parse_iso_stamp(text):
+    """ISO 8601 date-time with offset (or Danish local time without) to a UTC instant."""
+    m = STAMP_ISO.match(text)
+    if not m:
+        return None
+    y, mo, d, h, mi, s, frac, zone = m.groups()
+    try:
+        local = dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s),
+                            int(round(float(frac) * 1_000_000)) if frac else 0)
+    except ValueError:
+        return None
+    if zone is None:
+        return danish_local_to_utc(local)
+    if zone == "Z":
+        return local.replace(tzinfo=UTC)
+    sign = 1 if zone[0] == "+" else -1
+    hours, minutes = int(zone[1:3]), int(zone[4:6])
+    if hours > 23 or minutes > 59:
+        return None
+    return (local - sign * dt.timedelta(hours=hours, minutes=minutes)).replace(tzinfo=UTC)
+
+
+def parse_iso_day(text):
+    """An ISO date; a date-time is converted to Danish local time before the date is taken."""
+    m = DAY_ISO.match(text)
+    if m:
+        return make_date(*m.groups())
+    instant = parse_iso_stamp(text)
+    return utc_to_danish_date(instant) if instant else None
+
+
+# --- CPR, CVR, age --------------------------------------------------------
+
+def normalise_cpr(raw):
+    # "Whitespace anywhere": Python's notion (str.isspace), which includes the no-break
+    # space (0xA0 in Windows-1252); docs/metrics.md documents trin's same choice.
+    s = "".join(c for c in raw if not c.isspace())
+    if len(s) == 11 and s[6] == "-":
+        s = s[:6] + s[7:]
+    if len(s) != 10 or not all("0" <= c <= "9" for c in s):
+        raise Reject("cpr_malformed")
+    return s
+
+
+def birth_date(cpr):
+    day, month, yy, seventh = int(cpr[0:2]), int(cpr[2:4]), int(cpr[4:6]), int(cpr[6])
+    if 61 <= day <= 91:
+        day -= 60
+    if seventh <= 3:
+        century = 1900
+    elif seventh in (4, 9):
+        century = 2000 if yy <= 36 else 1900
+    else:
+        century = 2000 if yy <= 57 else 1800
+    born = make_date(century + yy, month, day)
+    if born is None:
+        raise Reject("cpr_invalid_date")
+    return born
+
+
+def age_at(born, day):
+    """Whole years; a 29 February birthday counts from 1 March in other years."""
+    years = day.year - born.year
+    birthday_month, birthday_day = born.month, born.day
+    if (birthday_month, birthday_day) == (2, 29) and not _leap(day.year):
+        birthday_month, birthday_day = 3, 1
+    if (day.month, day.day) < (birthday_month, birthday_day):
+        years -= 1
+    return years
+
+
+def _leap(year):
+    return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+
+
+def age_band(age):
+    if age < 18:
+        return "<18"
+    if age <= 24:
+        return "18-24"
+    if age <= 29:
+        return "25-29"
+    if age <= 39:
+        return "30-39"
+    if age <= 49:
+        return "40-49"
+    if age <= 59:
+        return "50-59"
+    return "60+"
+
+
+def valid_cvr(text):
+    if len(text) != 8 or not all("0" <= c <= "9" for c in text):
+        return False
+    return sum(int(c) * w for c, w in zip(text, (2, 7, 6, 5, 4, 3, 2, 1))) % 11 == 0
+
+
+def parse_hours(text, separator):
+    """None for empty; else a number 0 … 80 (definitions.md: digits with an optional decimal part)."""
+    if text == "":
+        return None
+    if not re.match(r"^\d+(" + re.escape(separator) + r"\d+)?$", text):
+        raise Reject("invalid_hours")
+    value = float(text.replace(separator, "."))
+    if value > 80:
+        raise Reject("hours_out_of_range")
+    return value
+
+
+# --- CSV --------------------------------------------------------------------
+
+def csv_rows(data, delimiter):
+    """Yield (line, [field bytes], complete) for each row of a quoted CSV, header included.
+
+    `line` is the physical line on which the row starts; `complete` is False for a
+    row cut off inside a quoted field at the end of the file."""
+    d, q = delimiter, ord('"')
+    n, i, line = len(data), 0, 1
+    while i < n:
+        start_line, fields, field, complete = line, [], bytearray(), True
+        while True:
+            if i < n and data[i] == q and len(field) == 0:
+                i += 1
+                while True:
+                    if i >= n:
+                        complete = False
+                        break
+                    c = data[i]
+                    if c == q:
+                        if i + 1 < n and data[i + 1] == q:
+                            field.append(q)
+                            i += 2
+                            continue
+                        i += 1
+                        break
+                    if c == 10:
+                        line += 1
+                    field.append(c)
+                    i += 1
+                if not complete:
+                    fields.append(bytes(field))
+                    break
+            # unquoted part (or what follows a closing quote)
+            while i < n and data[i] != d and data[i] != 10 and not (data[i] == 13 and i + 1 < n and data[i + 1] == 10):
+                field.append(data[i])
+                i += 1
+            fields.append(bytes(field))
+            field = bytearray()
+            if i >= n:
+                break
+            if data[i] == d:
+                i += 1
+                continue
+            # line end
+            i += 2 if data[i] == 13 else 1
+            line += 1
+            break
+        yield start_line, fields, complete
+
+
+def read_csv(path, delimiter, utf8_only):
+    """(header names, trailing flag, rows iterator of (line, decoded fields or reason))."""
+    data = open(path, "rb").read()
+    encoding = "cp1252"
+    if data.startswith(UTF8_BOM):
+        data, encoding = data[3:], "utf-8"
+    elif utf8_only:
+        encoding = "utf-8"
+    rows = csv_rows(data, ord(delimiter))
+    try:
+        _, header_bytes, _ = next(rows)
+    except StopIteration:
+        raise Refuse("empty")
+    try:
+        header = [h.decode(encoding) for h in header_bytes]
+    except UnicodeDecodeError:
+        raise Refuse("bad_header")
+    trailing = len(header) > 1 and header[-1] == ""
+    if trailing:
+        header = header[:-1]
+
+    def decoded():
+        for line, fields, complete in rows:
+            try:
+                values = [f.decode(encoding) for f in fields]
+            except UnicodeDecodeError:
+                yield line, "bad_encoding"
+                continue
+            if trailing and values and values[-1] == "":
+                values = values[:-1]
+            if not complete or len(values) != len(header):
+                yield line, "field_count"
+                continue
+            yield line, dict(zip(header, values))
+
+    return header, decoded()
+
+
+# --- the canonical record ---------------------------------------------------
+
+def make_record(source, source_id, cpr_raw, agreement, enterprise, target_group, stage, start_text, end_text,
+                hours_text, stamp_text, parse_day, parse_stamp, hours_sep, tg_lookup):
+    """Apply the row rules in the order of definitions.md; raise Reject on the first failure."""
+    cpr = normalise_cpr(cpr_raw)
+    born = birth_date(cpr)
+    tg = tg_lookup()
+    if tg is None:
+        raise Reject("unknown_target_group")
+    if stage is None:
+        raise Reject("unknown_activity")
+    start = parse_day(start_text)
+    end = None
+    if start is None:
+        raise Reject("invalid_date")
+    if end_text != "":
+        end = parse_day(end_text)
+        if end is None:
+            raise Reject("invalid_date")
+        if end < start:
+            raise Reject("end_before_start")
+    hours = parse_hours(hours_text, hours_sep)
+    recorded = parse_stamp(stamp_text)
+    if recorded is None:
+        raise Reject("invalid_timestamp")
+    if enterprise != "" and not valid_cvr(enterprise):
+        raise Reject("invalid_cvr")
+    if born > start:
+        raise Reject("birth_after_event")
+    return {
+        "citizen": cpr, "agreement": agreement or None, "enterprise": enterprise or None,
+        "targetGroup": tg, "stage": stage, "start": start, "end": end, "hours": hours,
+        "recordedAt": recorded, "source": source, "sourceRecordID": source_id,
+        "ageBand": age_band(age_at(born, start)),
+    }
+
+
+def read_forloeb(path):
+    header, rows = read_csv(path, ";", utf8_only=False)
+    missing = [c for c in FORLOEB_COLUMNS if c not in header]
+    if missing:
+        raise Refuse("missing_column")
+    records, rejected = [], []
+    for line, row in rows:
+        if isinstance(row, str):
+            rejected.append((line, row))
+            continue
+        try:
+            records.append(make_record(
+                "forloeb", row["Forløbs-ID"], row["CPR-nr."], row["Aftale-ID"], row["CVR-nr."],
+                None, ACTIVITIES.get(row["Aktivitet"]), row["Startdato"], row["Slutdato"],
+                row["Timer pr. uge"], row["Registreret"], parse_dmy, parse_dmy_stamp, ",",
+                lambda: TARGET_GROUPS.get(row["Målgruppe"])))
+        except Reject as reason:
+            rejected.append((line, reason.args[0]))
+    return records, rejected
+
+
+def read_haendelser(path):
+    data = open(path, "rb").read()
+    # A DOCTYPE (and so any entity declaration) refuses the file before anything is read.
+    probe = xml.parsers.expat.ParserCreate()
+
+    def doctype(*_):
+        raise Refuse("doctype")
+    probe.StartDoctypeDeclHandler = doctype
+    probe.EntityDeclHandler = doctype
+    try:
+        probe.Parse(data, True)
+    except xml.parsers.expat.ExpatError:
+        raise Refuse("not_well_formed")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:
+        raise Refuse("not_well_formed")
+    if root.tag != "{%s}Forloebsudtraek" % NS:
+        raise Refuse("other_namespace")
+    f = "{%s}" % NS
+    records, rejected = [], []
+    for forloeb in root.findall(f + "Forloeb"):
+        cpr_el = forloeb.find(f + "Borger/" + f + "CPR")
+        aftale = forloeb.find(f + "Aftale")
+        cvr_el = aftale.find(f + "CVR") if aftale is not None else None
+        group = forloeb.find(f + "Maalgruppe")
+        cpr = (cpr_el.text or "") if cpr_el is not None else ""
+        agreement = (aftale.get("id") or "") if aftale is not None else ""
+        cvr = (cvr_el.text or "").strip() if cvr_el is not None else ""
+
+        def target_group(group=group):
+            if group is None:
+                return None
+            text = (group.text or "").strip()
+            if text:
+                return TARGET_GROUPS.get(text)
+            return TARGET_GROUP_CODES.get(group.get("kode") or "")
+
+        for event in forloeb.findall(f + "Haendelser/" + f + "Haendelse"):
+            kind, start = event.get("type") or "", event.get("start") or ""
+            source_id = "%s/%s/%s" % (forloeb.get("id") or "", kind, start)
+            try:
+                records.append(make_record(
+                    "haendelser", source_id, cpr, agreement, cvr, None,
+                    kind if kind in STAGES else None, start, event.get("slut") or "",
+                    event.get("timer") or "", event.get("registreret") or "",
+                    parse_iso_day, parse_iso_stamp, ".", target_group))
+            except Reject as reason:
+                rejected.append((0, reason.args[0]))
+    return records, rejected
+
+
+def read_register(path):
+    header, rows = read_csv(path, ",", utf8_only=True)
+    if any(c not in header for c in REGISTER_COLUMNS):
+        raise Refuse("missing_column")
+    bottom = {"ja": True, "nej": False}
+    register, rejected, good = {}, [], 0
+    for line, row in rows:
+        if isinstance(row, str):
+            rejected.append((line, row))
+            continue
+        cvr = row["CVR"]
+        if not valid_cvr(cvr):
+            rejected.append((line, "invalid_cvr"))
+            continue
+        kind = ENTERPRISE_TYPES.get(row["Type"])
+        if kind is None:
+            rejected.append((line, "unknown_type"))
+            continue
+        lines = [bottom.get(row[c]) for c in ("Social bundlinje", "Lokal bundlinje", "Økonomisk bundlinje")]
+        if None in lines:
+            rejected.append((line, "invalid_bottom_line"))
+            continue
+        start = make_date(*DAY_ISO.match(row["Startdato"]).groups()) if DAY_ISO.match(row["Startdato"]) else None
+        end = None
+        if row["Slutdato"] != "":
+            end = make_date(*DAY_ISO.match(row["Slutdato"]).groups()) if DAY_ISO.match(row["Slutdato"]) else None
+            if end is None:
+                start = None
+        if start is None:
+            rejected.append((line, "invalid_date"))
+            continue
+        good += 1
+        register[cvr] = {"cvr": cvr, "name": row["Navn"], "type": kind, "lines": tuple(lines),
+                         "start": start, "end": end}  # a later row wins within the file
+    return register, rejected, good
+
+
+# --- deduplication ----------------------------------------------------------
+
+def absent_lowest(value):
+    return (0,) if value is None else (1, value)
+
+
+def version_key(r):
+    return (r["recordedAt"], r["source"], r["sourceRecordID"], r["ageBand"], absent_lowest(r["enterprise"]),
+            r["targetGroup"], absent_lowest(r["end"]), absent_lowest(r["hours"]))
+
+
+def enterprise_key(e):
+    return (absent_lowest(e["end"]), e["start"], e["name"], e["type"], e["lines"])
+
+
+# --- metrics ----------------------------------------------------------------
+
+def table(counts):
+    """counts: {(row, column): n} → cells with row, column and grand totals."""
+    cells, rows, columns, total = {}, {}, {}, 0
+    for (r, c), n in counts.items():
+        cells["%s|%s" % (r, c)] = n
+        rows[r] = rows.get(r, 0) + n
+        columns[c] = columns.get(c, 0) + n
+        total += n
+    return {"cells": cells, "rows": rows, "columns": columns, "total": total}
+
+
+def metrics(records, register):
+    # Years: first to last record start; with no records, the register's start years
+    # (docs/metrics.md choice 7; definitions.md does not say).
+    starts = [r["start"] for r in records] or [e["start"] for e in register.values()]
+    if not starts:
+        return {"years": [], "employment": {}, "progression": {}, "youth": {}, "enterprises": {}}
+    years = list(range(min(starts).year, max(starts).year + 1))
+    by_citizen = {}
+    for r in records:
+        by_citizen.setdefault(r["citizen"], []).append(r)
+
+    # Employment: each citizen once, at their first employment record ever.
+    employment = {y: {} for y in years}
+    for rs in by_citizen.values():
+        jobs = [r for r in rs if r["stage"] in ("loentimer", "job")]
+        if jobs:
+            first = min(jobs, key=lambda r: (r["start"], r["agreement"] or "", r["stage"]))
+            cell = (first["targetGroup"], first["ageBand"])
+            cells = employment[first["start"].year]
+            cells[cell] = cells.get(cell, 0) + 1
+
+    # Progression: a course is one citizen's records under one agreement.
+    courses = {}
+    for r in records:
+        if r["agreement"] is not None:
+            courses.setdefault((r["agreement"], r["citizen"]), []).append(r)
+    progression = {}
+    for (agreement, _), rs in courses.items():
+        year = min(r["start"] for r in rs).year
+        p = progression.setdefault("%s|%d" % (agreement, year), {
+            "started": 0, "highestStage": {}, "ended": 0, "endStage": {}, "movedUp": 0})
+        p["started"] += 1
+        ranked = [r for r in rs if RANK[r["stage"]] is not None]
+        if ranked:
+            top = max(RANK[r["stage"]] for r in ranked)
+            highest = max((r for r in ranked if RANK[r["stage"]] == top), key=lambda r: (r["start"], r["stage"]))
+            highest_name = highest["stage"]
+            first = min(ranked, key=lambda r: (r["start"], RANK[r["stage"]]))
+            if top > RANK[first["stage"]]:
+                p["movedUp"] += 1
+        else:
+            highest_name = "none"
+        p["highestStage"][highest_name] = p["highestStage"].get(highest_name, 0) + 1
+        # Last record: latest start; same start: ophoert, then higher rank, then the name
+        # that sorts FIRST (docs/metrics.md choice 4; definitions.md only says "then name").
+        latest = max(r["start"] for r in rs)
+        last = min((r for r in rs if r["start"] == latest),
+                   key=lambda r: (r["stage"] != "ophoert", -(RANK[r["stage"]] or 0), r["stage"]))
+        if last["end"] is not None or last["stage"] == "ophoert":
+            p["ended"] += 1
+            end_stage = last["stage"]
+        else:
+            end_stage = "running"
+        p["endStage"][end_stage] = p["endStage"].get(end_stage, 0) + 1
+    cvr_counts = {}
+    for r in records:
+        if r["agreement"] is not None and r["enterprise"] is not None:
+            counts = cvr_counts.setdefault(r["agreement"], {})
+            counts[r["enterprise"]] = counts.get(r["enterprise"], 0) + 1
+    for key, p in progression.items():
+        p["movedUpShare"] = p["movedUp"] / p["started"]
+        counts = cvr_counts.get(key.split("|")[0], {})
+        p["enterprise"] = min(counts, key=lambda c: (-counts[c], c)) if counts else None
+
+    # Youth: under 30 at the start of an education or employment record.
+    youth = {y: {} for y in years}
+    young_bands = ("<18", "18-24", "25-29")
+    for rs in by_citizen.values():
+        per_year = {}
+        for r in rs:
+            if r["stage"] in ("uddannelse", "loentimer", "job") and r["ageBand"] in young_bands:
+                per_year.setdefault(r["start"].year, []).append(r)
+        for year, hits in per_year.items():
+            education = [r for r in hits if r["stage"] == "uddannelse"]
+            outcome, chosen = ("uddannelse", education) if education else ("employment", hits)
+            band = min(chosen, key=lambda r: r["start"])["ageBand"]
+            youth[year][(outcome, band)] = youth[year].get((outcome, band), 0) + 1
+
+    # Enterprises active in each year.
+    enterprises = {}
+    for y in years:
+        first_day, last_day = dt.date(y, 1, 1), dt.date(y, 12, 31)
+        by_type, active, three = {}, 0, 0
+        for e in register.values():
+            if e["start"] <= last_day and (e["end"] is None or e["end"] >= first_day):
+                t = by_type.setdefault(e["type"], {"active": 0, "threeBottomLines": 0})
+                t["active"] += 1
+                active += 1
+                if all(e["lines"]):
+                    t["threeBottomLines"] += 1
+                    three += 1
+        enterprises[str(y)] = {"byType": by_type, "active": active, "threeBottomLines": three}
+
+    return {
+        "years": years,
+        "employment": {str(y): table(employment[y]) for y in years},
+        "progression": progression,
+        "youth": {str(y): table(youth[y]) for y in years},
+        "enterprises": enterprises,
+    }
+
+
+# --- main -------------------------------------------------------------------
+
+def main(argv):
+    args = [a for a in argv[1:] if not a.startswith("--")]
+    check_manifest = "--check-manifest" in argv
+    if len(args) != 1:
+        sys.stderr.write(__doc__)
+        return 64
+    folder = args[0]
+    files, versions, register = {}, {}, {}
+    for path in sorted(glob.glob(os.path.join(folder, "*"))):
+        name = os.path.basename(path)
+        try:
+            if name.startswith("forloeb") and name.endswith(".csv"):
+                records, rejected = read_forloeb(path)
+            elif name.startswith("haendelser") and name.endswith(".xml"):
+                records, rejected = read_haendelser(path)
+            elif name.startswith("virksomheder") and name.endswith(".csv"):
+                rows, rejected, good = read_register(path)
+                for cvr, e in rows.items():  # across files: the greatest version
+                    if cvr not in register or enterprise_key(e) > enterprise_key(register[cvr]):
+                        register[cvr] = e
+                files[name] = {"good": good, "rejected": _by_reason(rejected), "lines": rejected}
+                continue
+            else:
+                continue
+        except Refuse as reason:
+            files[name] = {"refused": reason.args[0]}
+            continue
+        files[name] = {"good": len(records), "rejected": _by_reason(rejected), "lines": rejected}
+        for r in records:
+            identity = (r["citizen"], r["agreement"] or "", r["stage"], r["start"])
+            if identity not in versions or version_key(r) > version_key(versions[identity]):
+                versions[identity] = r
+    status = 0
+    if check_manifest:
+        status = _check_manifest(folder, files)
+    result = metrics(list(versions.values()), register)
+    result["files"] = {n: {k: v for k, v in f.items() if k != "lines"} for n, f in files.items()}
+    result["records"] = len(versions)
+    json.dump(result, sys.stdout, indent=1, sort_keys=True)
+    sys.stdout.write("\n")
+    return status
+
+
+def _by_reason(rejected):
+    out = {}
+    for _, reason in rejected:
+        out[reason] = out.get(reason, 0) + 1
+    return out
+
+
+def _check_manifest(folder, files):
+    """Compare the oracle's per-file reading with the generator's manifest; 2 on a difference."""
+    path = os.path.join(folder, "sample-manifest.json")
+    if not os.path.exists(path):
+        return 0
+    manifest = json.load(open(path, encoding="utf-8"))
+    problems = []
+    for entry in manifest["files"]:
+        mine = files.get(entry["name"])
+        if mine is None:
+            problems.append("%s: not read" % entry["name"])
+        elif entry.get("wholeFileRejected"):
+            if "refused" not in mine:
+                problems.append("%s: manifest refuses the file, oracle read it" % entry["name"])
+        elif "refused" in mine:
+            problems.append("%s: oracle refused it (%s)" % (entry["name"], mine["refused"]))
+        else:
+            if mine["good"] != entry["goodRecords"]:
+                problems.append("%s: good %d, manifest %d" % (entry["name"], mine["good"], entry["goodRecords"]))
+            if mine["rejected"] != entry.get("rejected", {}):
+                problems.append("%s: rejected %s, manifest %s" % (entry["name"], mine["rejected"], entry.get("rejected")))
+            expected_lines = entry.get("rejectedLines")
+            if expected_lines:
+                got = sorted((l, r) for l, r in mine["lines"])
+                want = sorted((e["line"], e["reason"]) for e in expected_lines)
+                if got != want:
+                    problems.append("%s: rejected lines %s, manifest %s" % (
+                        entry["name"], sorted(set(got) - set(want)), sorted(set(want) - set(got))))
+    for p in problems:
+        sys.stderr.write("manifest: %s\n" % p)
+    return 2 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
