@@ -92,6 +92,10 @@ public struct Importer: Sendable {
                 logger.warning("rejected row", metadata: meta)
             }
         }
+        // Exports list a citizen's records together (an XML Forloeb holds several events):
+        // one remembered pseudonym saves most keyed hashes there.
+        var lastCPR: CPRNumber?
+        var lastPseudonym = Pseudonym(high: 0, low: 0)
         try decoder.decode { item, masked in
             rows += 1
             switch item {
@@ -100,7 +104,11 @@ public struct Importer: Sendable {
             case .outcome(.rejected(let reason, let field), let line, let elementPath):
                 try reject(reason, line: line, path: elementPath, field: field, masked: masked)
             case .outcome(.event(let event), _, _):
-                try file.add(event.record(pseudonym: pseudonymiser.pseudonym(for: event.cpr), source: source))
+                if event.cpr != lastCPR {
+                    lastPseudonym = pseudonymiser.pseudonym(for: event.cpr)
+                    lastCPR = event.cpr
+                }
+                try file.add(event.record(pseudonym: lastPseudonym, source: source))
             case .outcome(.enterprise(let enterprise), _, _):
                 file.add(enterprise)
             }
