@@ -66,7 +66,7 @@ echo; echo "\$ trin run --config trin.yaml   (again: the server answers 304, not
 echo; echo "== 5. The import log operations read in the morning (no CPR number anywhere)"
 "$TRIN" runs --config "$OUT/trin.yaml"
 RUN=$("$TRIN" runs --config "$OUT/trin.yaml" | awk 'NR==3 {print $1}')
-echo; "$TRIN" runs show "$RUN" --config "$OUT/trin.yaml" | cut -c1-200 | head -30
+echo; "$TRIN" runs show "$RUN" --config "$OUT/trin.yaml" > "$OUT/runs-show.txt"; head -n 24 "$OUT/runs-show.txt"
 echo; echo "Last lines of $OUT/import.log (JSON lines):"; tail -n 3 "$OUT/import.log"
 
 echo; echo "== 6. Metrics: suppressed (k = 5) and published atomically as a set by every run"

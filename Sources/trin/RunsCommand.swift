@@ -39,11 +39,10 @@ struct RunsCommand: ParsableCommand {
             let examples = try store.rejectionExamples(ofRun: id)
             if !examples.isEmpty {
                 out += "\nExamples of rejected rows (CPR numbers masked):\n"
-                var rows: [[String]] = [["reason", "file", "line", "field", "row"]]
                 for e in examples {
-                    rows.append([e.reason, e.file, "\(e.line)" + (e.path.map { " \($0)" } ?? ""), e.field ?? "", e.maskedRow])
+                    let place = "\(e.file):\(e.line)" + (e.path.map { " \($0)" } ?? "")
+                    out += "  \(e.reason)  \(place)" + (e.field.map { "  [\($0)]" } ?? "") + "\n      \(e.maskedRow)\n"
                 }
-                out += RunReport.format(rows)
             }
             FileHandleOutput.standardOutput(out)
         }
