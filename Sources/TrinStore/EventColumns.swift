@@ -2,18 +2,25 @@ import Foundation
 import GRDB
 import TrinCore
 
-/// Reading a stored event back into a `ProgressRecord`.
+/// Reading a stored event back into a `ProgressRecord`: pseudonym, stage and
+/// agreement come out of the packed identity.
 enum EventColumns {
-    static let select = "substr(identity, 1, 16), age_band, agreement, enterprise, target_group, stage, start_day, end_day, hours, recorded_at, source, source_record_id"
+    static let select = "identity, age_band, enterprise, target_group, start_day, end_day, hours, recorded_at, source, source_record_id"
 
     static func record(_ row: Row) throws -> ProgressRecord {
-        let bytes: Data = row[0]
-        guard let ageBand = AgeBand(rawValue: row[1]), let group = TargetGroup(rawValue: row[4]),
-              let stage = Stage(rawValue: row[5])
+        let identity: Data = row[0]
+        let ageCode: Int = row[1], groupCode: Int = row[3]
+        guard identity.count >= 21, StoreCode.ageBands.indices.contains(ageCode),
+              StoreCode.targetGroups.indices.contains(groupCode),
+              Int(identity[identity.startIndex + 20]) < Stage.allCases.count
         else { throw StoreError.database(path: "", message: "corrupt event row") }
+        let stage = Stage.allCases[Int(identity[identity.startIndex + 20])]
+        let agreementBytes = identity.dropFirst(21)
         return ProgressRecord(
-            pseudonym: Pseudonym(bytes: bytes), ageBand: ageBand, agreement: row[2], enterprise: row[3],
-            targetGroup: group, stage: stage, start: Day(daysSinceEpoch: row[6]), end: (row[7] as Int32?).map(Day.init(daysSinceEpoch:)),
-            hoursPerWeek: row[8], recordedAt: Instant(secondsSinceEpoch: row[9]), source: row[10], sourceRecordID: row[11])
+            pseudonym: Pseudonym(bytes: identity.prefix(16)), ageBand: StoreCode.ageBands[ageCode],
+            agreement: agreementBytes.isEmpty ? nil : String(decoding: agreementBytes, as: UTF8.self), enterprise: row[2],
+            targetGroup: StoreCode.targetGroups[groupCode], stage: stage, start: Day(daysSinceEpoch: row[4]),
+            end: (row[5] as Int32?).map(Day.init(daysSinceEpoch:)), hoursPerWeek: row[6],
+            recordedAt: Instant(secondsSinceEpoch: row[7]), source: row[8], sourceRecordID: row[9])
     }
 }

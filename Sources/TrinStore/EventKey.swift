@@ -1,3 +1,4 @@
+import Foundation
 import TrinCore
 
 /// The packed primary key of an event: (pseudonym, start, stage, agreement).
@@ -50,5 +51,28 @@ enum EnterpriseKey {
         EventKey.appendString(&out, e.type.rawValue)
         out.append(contentsOf: [e.socialBottomLine, e.localBottomLine, e.economicBottomLine].map { $0 ? 1 : 0 })
         return out
+    }
+}
+
+/// Small integer codes for enumerations in the store, numbered in the order of their
+/// names: comparing codes compares names, which the version order needs, while a row
+/// stays small (a smaller row means fewer pages to write and to keep in cache).
+enum StoreCode {
+    static let ageBands = AgeBand.allCases.sorted { $0.rawValue < $1.rawValue }
+    static let targetGroups = TargetGroup.allCases.sorted { $0.rawValue < $1.rawValue }
+
+    static func code(_ a: AgeBand) -> Int32 { Int32(ageBands.firstIndex(of: a)!) }
+    static func code(_ g: TargetGroup) -> Int32 { Int32(targetGroups.firstIndex(of: g)!) }
+
+    /// `CASE` expressions that turn codes back into names, for `event_view`.
+    static func caseSQL<T: RawRepresentable<String>>(_ column: String, _ values: [T]) -> String {
+        "CASE \(column) " + values.enumerated().map { "WHEN \($0.offset) THEN '\($0.element.rawValue)'" }.joined(separator: " ") + " END"
+    }
+
+    /// Stage codes are the identity's byte (declaration order).
+    static var stageCaseSQL: String {
+        "CASE hex(substr(identity, 21, 1)) " + Stage.allCases.map { s in
+            "WHEN '" + String(format: "%02X", Int(s.code)) + "' THEN '\(s.rawValue)'"
+        }.joined(separator: " ") + " END"
     }
 }

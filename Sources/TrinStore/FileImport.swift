@@ -26,15 +26,15 @@ public final class FileImport {
 
     init(db: Database) throws {
         self.db = db
-        let columns = "identity, age_band, agreement, enterprise, target_group, stage, start_day, end_day, hours, recorded_at, source, source_record_id"
-        insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)")
+        let columns = "identity, age_band, enterprise, target_group, start_day, end_day, hours, recorded_at, source, source_record_id"
+        insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
         // The version order of definitions.md as an SQL row value; an absent value sorts
         // below every present one (no enterprise is empty text, no end day or hours is negative).
         updateEvent = try Self.prepare(db, """
-            UPDATE event SET age_band=?2, enterprise=?4, target_group=?5, end_day=?8, hours=?9, recorded_at=?10,
-                source=?11, source_record_id=?12
+            UPDATE event SET age_band=?2, enterprise=?3, target_group=?4, end_day=?6, hours=?7, recorded_at=?8,
+                source=?9, source_record_id=?10
             WHERE identity=?1
-              AND (?10, ?11, ?12, ?2, coalesce(?4, ''), ?5, coalesce(?8, -2147483648), coalesce(?9, -1.0))
+              AND (?8, ?9, ?10, ?2, coalesce(?3, ''), ?4, coalesce(?6, -2147483648), coalesce(?7, -1.0))
                 > (recorded_at, source, source_record_id, age_band, coalesce(enterprise, ''), target_group,
                    coalesce(end_day, -2147483648), coalesce(hours, -1.0))
             """)
@@ -151,17 +151,15 @@ public final class FileImport {
         sqlite3_reset(s)
         EventKey.identity(r, into: &identity)
         bindBlob(s, 1, identity)
-        bindText(s, 2, r.ageBand.rawValue)
-        bindText(s, 3, r.agreement)
-        bindText(s, 4, r.enterprise)
-        bindText(s, 5, r.targetGroup.rawValue)
-        bindText(s, 6, r.stage.rawValue)
-        sqlite3_bind_int(s, 7, r.start.daysSinceEpoch)
-        if let e = r.end { sqlite3_bind_int(s, 8, e.daysSinceEpoch) } else { sqlite3_bind_null(s, 8) }
-        if let h = r.hoursPerWeek { sqlite3_bind_double(s, 9, h) } else { sqlite3_bind_null(s, 9) }
-        sqlite3_bind_int64(s, 10, r.recordedAt.secondsSinceEpoch)
-        bindText(s, 11, r.source)
-        bindText(s, 12, r.sourceRecordID)
+        sqlite3_bind_int(s, 2, StoreCode.code(r.ageBand))
+        bindText(s, 3, r.enterprise)
+        sqlite3_bind_int(s, 4, StoreCode.code(r.targetGroup))
+        sqlite3_bind_int(s, 5, r.start.daysSinceEpoch)
+        if let e = r.end { sqlite3_bind_int(s, 6, e.daysSinceEpoch) } else { sqlite3_bind_null(s, 6) }
+        if let h = r.hoursPerWeek { sqlite3_bind_double(s, 7, h) } else { sqlite3_bind_null(s, 7) }
+        sqlite3_bind_int64(s, 8, r.recordedAt.secondsSinceEpoch)
+        bindText(s, 9, r.source)
+        bindText(s, 10, r.sourceRecordID)
     }
 
     /// Steps a write statement; returns whether it changed a row.

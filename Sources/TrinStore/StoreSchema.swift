@@ -1,4 +1,5 @@
 import GRDB
+import TrinCore
 
 /// The store's tables, created and changed only through numbered migrations.
 enum StoreSchema {
@@ -10,16 +11,16 @@ enum StoreSchema {
 
                 -- One row per event identity (pseudonym, agreement, stage, start), packed into
                 -- `identity` (16-byte pseudonym, start, stage code, agreement) so that rows sort by
-                -- citizen. Of all versions of an identity the greatest by (recorded_at, source,
-                -- source_record_id, age_band, enterprise, target_group, end_day, hours) is kept.
-                -- Dates are days since 1970-01-01; `event_view` shows them as ISO dates.
+                -- citizen; the identity is the only copy of pseudonym, stage and agreement. Age band
+                -- and target group are codes numbered in name order. Of all versions of an identity
+                -- the greatest by (recorded_at, source, source_record_id, age_band, enterprise,
+                -- target_group, end_day, hours) is kept. Dates are days since 1970-01-01;
+                -- `event_view` shows every column readably.
                 CREATE TABLE event (
                     identity BLOB PRIMARY KEY,
-                    age_band TEXT NOT NULL,
-                    agreement TEXT,
+                    age_band INTEGER NOT NULL,
                     enterprise TEXT,
-                    target_group TEXT NOT NULL,
-                    stage TEXT NOT NULL,
+                    target_group INTEGER NOT NULL,
                     start_day INTEGER NOT NULL,
                     end_day INTEGER,
                     hours REAL,
@@ -29,7 +30,11 @@ enum StoreSchema {
                 ) WITHOUT ROWID;
 
                 CREATE VIEW event_view AS
-                SELECT hex(substr(identity, 1, 16)) AS pseudonym, age_band, agreement, enterprise, target_group, stage,
+                SELECT lower(hex(substr(identity, 1, 16))) AS pseudonym,
+                       \(StoreCode.caseSQL("age_band", StoreCode.ageBands)) AS age_band,
+                       nullif(CAST(substr(identity, 22) AS TEXT), '') AS agreement, enterprise,
+                       \(StoreCode.caseSQL("target_group", StoreCode.targetGroups)) AS target_group,
+                       \(StoreCode.stageCaseSQL) AS stage,
                        date(start_day * 86400, 'unixepoch') AS start, date(end_day * 86400, 'unixepoch') AS "end",
                        hours, datetime(recorded_at, 'unixepoch') || 'Z' AS recorded_at, source, source_record_id
                 FROM event;
