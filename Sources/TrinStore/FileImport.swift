@@ -13,7 +13,7 @@ public final class FileImport {
     private var pending: [ProgressRecord] = []
     private var identity: [UInt8] = []
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
-    private let batchSize = 65_536
+    private let batchSize = 262_144
 
     /// Counts so far: new identities, identities whose stored version was replaced by
     /// a greater one, and records that changed nothing (same or older version).
