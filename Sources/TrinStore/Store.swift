@@ -48,9 +48,11 @@ public final class Store: Sendable {
 
     // MARK: Runs
 
-    /// Records the start of a run and returns its id.
+    /// Records the start of a run and returns its id. Callers hold the run lock, so a run
+    /// still marked `running` belongs to a process that died: it is marked `interrupted`.
     public func beginRun(command: String, startedAt: Instant, dryRun: Bool) throws(StoreError) -> Int64 {
         try write { db in
+            try db.execute(sql: "UPDATE run SET status = 'interrupted' WHERE status = 'running'")
             try db.execute(sql: "INSERT INTO run(started_at, command, status, dry_run) VALUES (?, ?, 'running', ?)",
                            arguments: [startedAt.secondsSinceEpoch, command, dryRun])
             return db.lastInsertedRowID
