@@ -102,7 +102,7 @@ public struct ReportWriter: Sendable {
         if let e = m.enterprises.first(where: { $0.year == year }) {
             s += "<table><tr><th>\(t("Type", "Type"))</th><th>\(t("Aktive", "Active"))</th><th>\(t("Tre bundlinjer", "Three bottom lines"))</th></tr>\n"
             for (i, type) in EnterpriseType.allCases.enumerated() {
-                s += "<tr><td>\(type.rawValue)</td><td>\(e.active[i])</td><td>\(e.threeBottomLines[i])</td></tr>\n"
+                s += "<tr><td>\(esc(name(type.rawValue)))</td><td>\(e.active[i])</td><td>\(e.threeBottomLines[i])</td></tr>\n"
             }
             s += "<tr><th>\(t("I alt", "Total"))</th><th>\(e.activeTotal)</th><th>\(e.threeBottomLinesTotal)</th></tr></table>\n"
         }
@@ -114,7 +114,7 @@ public struct ReportWriter: Sendable {
     private func table(_ tab: DisclosedCountTable, rowHeader: String) -> String {
         var s = "<table><tr><th>\(rowHeader)</th>" + tab.columnLabels.map { "<th>\(esc($0))</th>" }.joined() + "<th>\(t("I alt", "Total"))</th></tr>\n"
         for (i, label) in tab.rowLabels.enumerated() {
-            s += "<tr><td>\(esc(label))</td>" + tab.cells[i].map { "<td>\(n($0))</td>" }.joined() + "<td>\(n(tab.rowTotals[i]))</td></tr>\n"
+            s += "<tr><td>\(esc(name(label)))</td>" + tab.cells[i].map { "<td>\(n($0))</td>" }.joined() + "<td>\(n(tab.rowTotals[i]))</td></tr>\n"
         }
         s += "<tr><th>\(t("I alt", "Total"))</th>" + tab.columnTotals.map { "<th>\(n($0))</th>" }.joined() + "<th>\(n(tab.total))</th></tr>"
         return s + "</table>\n"
@@ -162,7 +162,7 @@ public struct ReportWriter: Sendable {
             for (i, cell) in a.endStage.enumerated() {
                 guard let v = cell.value, v > 0 else { continue }
                 published += v
-                s += "<rect x=\"\(Int(x))\" y=\"\(yPos)\" width=\"\(Int(Double(v) * scale))\" height=\"16\" fill=\"\(colours[i])\"><title>\(EndStage.allCases[i].rawValue): \(v)</title></rect>"
+                s += "<rect x=\"\(Int(x))\" y=\"\(yPos)\" width=\"\(Int(Double(v) * scale))\" height=\"16\" fill=\"\(colours[i])\"><title>\(esc(name(EndStage.allCases[i].rawValue))): \(v)</title></rect>"
                 x += Double(v) * scale
             }
             if started > published {
@@ -171,10 +171,28 @@ public struct ReportWriter: Sendable {
             s += "\n"
         }
         let legend = EndStage.allCases.enumerated().map { i, e in
-            "<tspan fill=\"\(colours[i])\">■</tspan> \(e.rawValue)"
+            "<tspan fill=\"\(colours[i])\">■</tspan> \(esc(name(e.rawValue)))"
         }.joined(separator: "  ") + "  <tspan fill=\"#ccc\">■</tspan> .."
         s += "<text x=\"0\" y=\"\(height - 6)\" font-size=\"9\">\(legend)</text></svg>\n"
         return s
+    }
+
+    /// The reader's word for a canonical code (target group, stage, outcome, type).
+    private func name(_ code: String) -> String {
+        let names: [String: (String, String)] = [
+            "ressourceforloeb": ("Ressourceforløb", "Resource course"), "jobafklaring": ("Jobafklaringsforløb", "Job clarification"),
+            "kontanthjaelp": ("Kontanthjælp", "Social assistance"), "uddannelseshjaelp": ("Uddannelseshjælp", "Education assistance"),
+            "fleksjob": ("Fleksjob / ledighedsydelse", "Flex job"), "integration": ("Integrations- og hjemrejseydelse", "Integration benefit"),
+            "sygedagpenge": ("Sygedagpenge", "Sickness benefit"), "other": ("Anden", "Other"),
+            "motivation": ("Motivation", "Motivation"), "opkvalificering": ("Opkvalificering", "Upskilling"),
+            "afklaring": ("Afklaring", "Clarification"), "praktik": ("Praktik", "Internship"),
+            "loentimer": ("Løntimer / småjob", "Paid hours / small job"), "job": ("Job", "Job"),
+            "uddannelse": ("Uddannelse", "Education"), "ophoert": ("Ophørt", "Ended without outcome"),
+            "running": ("I gang", "Running"), "none": ("Intet trin", "No step"), "employment": ("Beskæftigelse", "Employment"),
+            "virksomhed": ("Virksomhed", "Enterprise"), "initiativ": ("Initiativ", "Initiative"), "forening": ("Forening", "Association"),
+        ]
+        guard let n = names[code] else { return code }
+        return t(n.0, n.1)
     }
 
     private func n(_ c: Disclosed<Int>) -> String { c.value.map(String.init) ?? ".." }

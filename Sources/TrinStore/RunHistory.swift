@@ -30,27 +30,13 @@ extension Store {
     /// The most recent runs, newest first.
     public func recentRuns(limit: Int = 20) throws(StoreError) -> [RunSummary] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT r.id, r.command, r.started_at, r.finished_at, r.status, r.dry_run,
-                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
-                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
-                  (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
-                  (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
-                FROM run r ORDER BY r.id DESC LIMIT ?
-                """, arguments: [limit]).map(Self.summary)
+            try Row.fetchAll(db, sql: Self.runSummarySQL + " ORDER BY r.id DESC LIMIT ?", arguments: [limit]).map(Self.summary)
         }
     }
 
     public func run(id: Int64) throws(StoreError) -> RunSummary? {
         try read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT r.id, r.command, r.started_at, r.finished_at, r.status, r.dry_run,
-                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
-                  (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
-                  (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
-                  (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
-                FROM run r WHERE r.id = ?
-                """, arguments: [id]).map(Self.summary)
+            try Row.fetchOne(db, sql: Self.runSummarySQL + " WHERE r.id = ?", arguments: [id]).map(Self.summary)
         }
     }
 
@@ -108,6 +94,16 @@ extension Store {
             }
         }
     }
+
+    /// One row per run with its counts, read by `summary`.
+    static let runSummarySQL = """
+        SELECT r.id, r.command, r.started_at, r.finished_at, r.status, r.dry_run,
+          (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
+          (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
+          (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
+          (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
+        FROM run r
+        """
 
     static func summary(_ r: Row) -> RunSummary {
         RunSummary(id: r[0], command: r[1], startedAt: Instant(secondsSinceEpoch: r[2]),
