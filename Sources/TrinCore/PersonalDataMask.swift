@@ -1,37 +1,130 @@
 /// Masks anything in a text that could be a CPR number, before the text is kept.
 ///
-/// A run of digits, spaces and at most one hyphen holding 9 to 11 digits, with the
-/// hyphen (if any) after the 5th to 7th digit, is replaced digit by digit with `X`:
-/// CPR numbers in every spelling, and near misses. Dates (`03-01-2023`), timestamps
-/// and case ids like `F-2023-0004711` (hyphen after the 4th digit) stay readable,
-/// since operations need them to find the row in the source system.
+/// A run of digits joined by separators — whitespace as the CPR parser knows it (tab and
+/// the no-break space included), `-`, `.`, `/`, en and em dashes — that holds nine or more
+/// digits has every digit replaced with `X`: CPR numbers in every spelling a person would
+/// recognise (`010190-1234`, `01 01 90 1234`, `01.01.90-1234`, `010190\u{00A0}1234`), near
+/// misses and longer numbers. A date written `dd-MM-yyyy` or `yyyy-MM-dd` inside a run is
+/// left readable (so `03-01-2023 14:22:05` stays as it is), and runs of eight digits or
+/// fewer are kept. It over-masks rather than under-masks: it is the last guard before
+/// a text is stored, logged or shown.
 public enum PersonalDataMask {
     public static func mask(_ text: String) -> String {
         var bytes = Array(text.utf8)
+        guard mayHoldCandidate(bytes) else { return text }
         var i = 0
         while i < bytes.count {
             guard isDigit(bytes[i]) else { i += 1; continue }
-            var j = i, digits = 0, hyphens = 0, lastDigit = i, digitsBeforeHyphen = 0
+            // Collect the run: digit positions, stopping at anything that is not a separator.
+            var digitPositions: [Int] = []
+            var j = i
             while j < bytes.count {
-                let b = bytes[j]
-                if isDigit(b) { digits += 1; lastDigit = j }
-                else if b == UInt8(ascii: "-") { hyphens += 1; if hyphens > 1 { break }; digitsBeforeHyphen = digits }
-                else if b != UInt8(ascii: " ") { break }
-                j += 1
+                if isDigit(bytes[j]) {
+                    if let skip = datePrefix(bytes, at: j), digitPositions.isEmpty || !isDigit(bytes[j - 1]) {
+                        // A whole date inside the run: keep it readable, it ends the run.
+                        if digitPositions.count >= 9 { maskDigits(&bytes, digitPositions) }
+                        digitPositions.removeAll()
+                        j += skip
+                        break
+                    }
+                    digitPositions.append(j)
+                    j += 1
+                } else if let width = separatorWidth(bytes, at: j), !digitPositions.isEmpty {
+                    j += width
+                } else {
+                    break
+                }
             }
-            let cprShaped = (9...11).contains(digits) && (hyphens == 0 || (5...7).contains(digitsBeforeHyphen))
-            if cprShaped || digits >= 12 && hyphens == 0 {
-                for k in i...lastDigit where isDigit(bytes[k]) { bytes[k] = UInt8(ascii: "X") }
-                i = lastDigit + 1
-            } else {
-                i += 1  // rescan from the next digit: a CPR may follow a date's hyphen
-            }
+            if digitPositions.count >= 9 { maskDigits(&bytes, digitPositions) }
+            i = max(j, i + 1)
         }
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Masks only what the CPR rules accept as a CPR number (ten digits, whitespace and
+    /// one hyphen after the sixth digit, a real date), leaving every other number as it
+    /// is. For identifiers from a source (`F-2023-0004711` stays readable), which are
+    /// stored and compared, so that masking never changes anything but a real CPR number.
+    public static func maskValidCPRNumbers(_ text: String) -> String {
+        var b = Array(text.utf8)
+        var changed = false
+        var i = 0
+        while i < b.count {
+            guard isDigit(b[i]), i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
+            // The run's digit groups, joined by single whitespace characters or hyphens.
+            var groups: [Range<Int>] = []
+            var j = i
+            while j < b.count {
+                let start = j
+                while j < b.count, isDigit(b[j]) { j += 1 }
+                groups.append(start..<j)
+                guard j < b.count else { break }
+                let w = b[j] == UInt8(ascii: "-") ? 1 : CPRNumber.whitespaceWidth(b, at: j)
+                guard w > 0, j + w < b.count, isDigit(b[j + w]) else { break }
+                j += w
+            }
+            // Every window of whole groups holding exactly ten digits is a candidate.
+            for a in groups.indices {
+                var digits = 0
+                for z in a..<groups.count {
+                    digits += groups[z].count
+                    if digits > 10 { break }
+                    if digits == 10, case .success = CPRNumber.parse(b[groups[a].lowerBound..<groups[z].upperBound]) {
+                        for k in groups[a].lowerBound..<groups[z].upperBound where isDigit(b[k]) { b[k] = UInt8(ascii: "X") }
+                        changed = true
+                    }
+                }
+            }
+            i = max(j, i + 1)
+        }
+        return changed ? String(decoding: b, as: UTF8.self) : text
+    }
+
     /// The masked form of a field known to hold a CPR number.
     public static let maskedCPR = "XXXXXX-XXXX"
+
+    /// Cheap pre-check: at least nine digits in the text at all.
+    public static func mayHoldCandidate(_ bytes: some Sequence<UInt8>) -> Bool {
+        var digits = 0
+        for b in bytes where isDigit(b) {
+            digits += 1
+            if digits >= 9 { return true }
+        }
+        return false
+    }
+
+    private static func maskDigits(_ bytes: inout [UInt8], _ positions: [Int]) {
+        for p in positions { bytes[p] = UInt8(ascii: "X") }
+    }
+
+    /// The length of a plausible `dd-MM-yyyy` or `yyyy-MM-dd` date starting at `i` (month
+    /// 1–12, day 1–31, not followed by a digit), or nil.
+    private static func datePrefix(_ b: [UInt8], at i: Int) -> Int? {
+        func shape(_ pattern: String) -> Bool {
+            let p = Array(pattern.utf8)
+            guard i + p.count <= b.count else { return false }
+            for (k, c) in p.enumerated() {
+                let x = b[i + k]
+                if c == UInt8(ascii: "9") { guard isDigit(x) else { return false } } else if x != c { return false }
+            }
+            return i + p.count == b.count || !isDigit(b[i + p.count])
+        }
+        func n(_ k: Int, _ w: Int) -> Int { (0..<w).reduce(0) { $0 * 10 + Int(b[i + k + $1] - 48) } }
+        if shape("99-99-9999"), (1...31).contains(n(0, 2)), (1...12).contains(n(3, 2)) { return 10 }
+        if shape("9999-99-99"), (1...12).contains(n(5, 2)), (1...31).contains(n(8, 2)) { return 10 }
+        return nil
+    }
+
+    /// The UTF-8 width of a separator inside a number at `i`, or nil.
+    private static func separatorWidth(_ b: [UInt8], at i: Int) -> Int? {
+        switch b[i] {
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"): return 1
+        case 0xE2 where i + 2 < b.count && b[i + 1] == 0x80 && (b[i + 2] == 0x93 || b[i + 2] == 0x94): return 3  // – —
+        default:
+            let w = CPRNumber.whitespaceWidth(b, at: i)
+            return w > 0 ? w : nil
+        }
+    }
 
     @inline(__always) static func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 }

@@ -13,6 +13,9 @@ public struct Mapping: Sendable {
     public var format: Format
     /// The bound fields by canonical name.
     public var fields: [String: FieldRule]
+    /// A fingerprint of the mapping file's text (FNV-1a, 64 bits): a changed mapping may
+    /// import a file again that the old one already read.
+    public var fingerprint: String = ""
 
     /// What one source record becomes.
     public enum RecordKind: String, Sendable {

@@ -57,7 +57,9 @@ public enum MappingLoader {
         for (field, required) in kind.canonicalFields where required && fields[field] == nil {
             throw r.error(fieldsNode, "required field `\(field)` is not bound")
         }
-        return Mapping(name: name, file: file, record: kind, format: format, fields: fields)
+        var mapping = Mapping(name: name, file: file, record: kind, format: format, fields: fields)
+        mapping.fingerprint = fingerprint(yaml)
+        return mapping
     }
 
     /// Compiles every XML path now, so a bad path is reported at its field's line.
@@ -75,6 +77,13 @@ public enum MappingLoader {
                 throw MappingError.invalid(file: r.file, line: rule.line, message: "\(name): \(error)")
             }
         }
+    }
+
+    static func fingerprint(_ text: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let hex = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - hex.count) + hex
     }
 
     static func line(_ error: YamlError) -> Int? {

@@ -167,8 +167,15 @@ public struct RecordDecoder: Sendable {
         }
     }
 
+    /// Free text (record ids, agreement ids, names). Ids are never personal, but a source
+    /// that writes a CPR number into one must not carry it into the store: a valid CPR
+    /// number inside is masked (the pre-check keeps this off the hot path for ordinary ids).
     private func string(_ field: ResolvedField?, _ v: FieldValues) -> String? {
-        field?.withText(v) { t, _ in t.isEmpty ? nil : String(decoding: t, as: UTF8.self) }
+        field?.withText(v) { t, _ in
+            guard !t.isEmpty else { return nil }
+            let text = String(decoding: t, as: UTF8.self)
+            return PersonalDataMask.mayHoldCandidate(t) ? PersonalDataMask.maskValidCPRNumbers(text) : text
+        }
     }
 
     /// Digits with an optional decimal part, e.g. `12,5`.

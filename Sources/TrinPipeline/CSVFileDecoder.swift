@@ -48,11 +48,16 @@ final class CSVFileDecoder: FileDecoder {
     }
 
     /// The row with the CPR column replaced whole, and any other CPR-shaped text masked.
+    /// A row that could not be split (an unclosed quote, a row over the limit) is split
+    /// naively on the delimiter, so that its CPR column is still blanked whole.
     func maskedRow(_ row: CSVRow) -> String {
-        guard row.fieldCount > 0 else { return PersonalDataMask.mask(row.rawText) }
-        let fields = (0..<row.fieldCount).map { i in
-            i == cprColumn ? PersonalDataMask.maskedCPR : (row.string(i) ?? "\u{FFFD}")
+        var fields: [String]
+        if row.fieldCount > 0 {
+            fields = (0..<row.fieldCount).map { row.string($0) ?? "\u{FFFD}" }
+        } else {
+            fields = row.rawText.split(separator: Character(delimiter), omittingEmptySubsequences: false).map(String.init)
         }
+        if let cprColumn, cprColumn < fields.count { fields[cprColumn] = PersonalDataMask.maskedCPR }
         return PersonalDataMask.mask(fields.joined(separator: delimiter))
     }
 }

@@ -107,13 +107,15 @@ public struct DaemonService: Service {
                     return nil
                 }
             }
+            // Metrics and the Prometheus file are written under the lock too, so that a
+            // `trin run` in between can never have its newer set replaced by an older one.
+            if let result { afterPass(current, result) }
             lock.release()
             let after = runner.now()
             for s in due {
                 if result?.notAttempted.contains(s.name) == true { continue }
                 next[s.name] = current.schedules[s.name].map { $0.nextFire(after: after) }
             }
-            if let result { afterPass(current, result) }
             logSchedule(next)
         }
     }

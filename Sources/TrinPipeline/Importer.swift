@@ -36,7 +36,8 @@ public struct Importer: Sendable {
         do {
             let digest = try FileDigest.sha256(path: path)
             outcome.bytes = digest.bytes
-            if try store.hasImported(contentHash: digest.hex) {
+            let key = ImportKey(contentHash: digest.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
+            if try store.hasImported(key) {
                 outcome.status = .skippedIdentical
                 outcome.durationMilliseconds = Clock.milliseconds(since: started)
                 if commit {
@@ -53,7 +54,7 @@ public struct Importer: Sendable {
                 try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file, outcome: &o)
                 o.status = commit ? .imported : .dryRun
                 o.durationMilliseconds = Clock.milliseconds(since: started)
-                try file.complete(o, contentHash: digest.hex, at: Clock.nowInstant())
+                try file.complete(o, key: key, at: Clock.nowInstant())
                 if let fetchState { try file.saveFetchState(fetchState) }
                 return o
             }

@@ -67,14 +67,15 @@ public final class FileImport {
                              rejection.field, rejection.maskedRow])
     }
 
-    /// Records the file's outcome, and its content hash so an identical file is skipped next time.
-    public func complete(_ outcome: FileOutcome, contentHash: String, at time: Instant) throws {
+    /// Records the file's outcome, and its import key so an identical file is skipped next time.
+    public func complete(_ outcome: FileOutcome, key: ImportKey, at time: Instant) throws {
         try flush()
         try outcome.insert(db)
         try db.execute(sql: """
-            INSERT OR REPLACE INTO imported_file(content_sha256, source, file, bytes, run_id, imported_at)
-            VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [contentHash, outcome.source, outcome.file, outcome.bytes, outcome.runID, time.secondsSinceEpoch])
+            INSERT OR REPLACE INTO imported_file(import_key, content_sha256, mapping_fingerprint, source, file, bytes, run_id, imported_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [key.text, key.contentHash, key.mappingFingerprint, outcome.source, outcome.file, outcome.bytes,
+                             outcome.runID, time.secondsSinceEpoch])
     }
 
     /// Saves a source's fetch state in the same transaction as the records it brought.

@@ -65,3 +65,18 @@ public struct FetchState: Sendable, Hashable {
         self.contentHash = contentHash; self.lastSuccessAt = lastSuccessAt
     }
 }
+
+/// What makes an import the same as one before: the same content (SHA-256), for the
+/// same source, read through the same mapping. A file refused or partly rejected under
+/// one mapping can be imported again once the mapping is corrected.
+public struct ImportKey: Sendable, Hashable {
+    public var contentHash: String
+    public var source: String
+    public var mappingFingerprint: String
+
+    public init(contentHash: String, source: String, mappingFingerprint: String) {
+        self.contentHash = contentHash; self.source = source; self.mappingFingerprint = mappingFingerprint
+    }
+
+    var text: String { contentHash + " " + mappingFingerprint + " " + source }
+}

@@ -73,10 +73,10 @@ public final class Store: Sendable {
 
     // MARK: Import
 
-    /// Whether a file with this content hash was imported before.
-    public func hasImported(contentHash: String) throws(StoreError) -> Bool {
+    /// Whether this content was imported before for this source through this mapping.
+    public func hasImported(_ key: ImportKey) throws(StoreError) -> Bool {
         try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE content_sha256 = ?", arguments: [contentHash]) ?? false
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE import_key = ?", arguments: [key.text]) ?? false
         }
     }
 

@@ -80,9 +80,12 @@ enum StoreSchema {
                 );
                 CREATE INDEX run_file_run ON run_file(run_id);
 
-                -- Files whose content was imported, so that the same export is skipped.
+                -- Files imported, so that the same export is skipped: the same content, for the
+                -- same source, through the same mapping (a corrected mapping may read it again).
                 CREATE TABLE imported_file (
-                    content_sha256 TEXT PRIMARY KEY,
+                    import_key TEXT PRIMARY KEY,
+                    content_sha256 TEXT NOT NULL,
+                    mapping_fingerprint TEXT NOT NULL,
                     source TEXT NOT NULL,
                     file TEXT NOT NULL,
                     bytes INTEGER NOT NULL,

@@ -34,6 +34,9 @@ struct MetricsCommand: ParsableCommand {
             guard let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output else {
                 throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration)
             }
+            // Under the run lock: a publication never interleaves with a run's.
+            let lock = try takeLock(store: store.path, wait: true)
+            defer { lock.release() }
             let set = try MetricsJob.publish(store: store, k: threshold, outputDirectory: out, runID: "metrics",
                                              dialect: MetricsJob.dialect(config))
             FileHandleOutput.standardOutput("published \(set.manifest.files.count) files to \(set.directory.path) (k = \(threshold)); readers use \(out)/current\n")

@@ -55,7 +55,19 @@ import Testing
     @Test func maskHidesCPRShapesButKeepsDates() {
         let masked = PersonalDataMask.mask("010190-1234;03-01-2023;01 01 90 1234;x0101901234;03-01-2023 14:22:05")
         #expect(masked == "XXXXXX-XXXX;03-01-2023;XX XX XX XXXX;xXXXXXXXXXX;03-01-2023 14:22:05")
-        #expect(PersonalDataMask.mask("12-010190-1234").contains("XXXX"))
-        #expect(PersonalDataMask.mask("F-2023-0004711;01019-01234") == "F-2023-0004711;XXXXX-XXXXX")
+        #expect(PersonalDataMask.mask("12-010190-1234").contains("XXXXXX-XXXX"))
+        // Every spelling the parser accepts, and those a person would recognise.
+        for spelling in ["010190\u{00A0}1234", "010190\t1234", "01-01-90-1234", "01.01.90-1234", "010190\u{2013}1234",
+                         "01019-01234", "2023-01-03 0101901234", "0101901234/praktik"] {
+            #expect(!PersonalDataMask.mask("a;\(spelling);b").contains("1234"), "\(spelling)")
+        }
+        // Dates, timestamps, short numbers and CVR numbers stay readable.
+        #expect(PersonalDataMask.mask("2023-01-03T14:22:05+01:00;12345674;12,5") == "2023-01-03T14:22:05+01:00;12345674;12,5")
+        #expect(PersonalDataMask.mask("31-12-2023 23:59:59") == "31-12-2023 23:59:59")
+        // Identifiers keep every number that is not a valid CPR number.
+        #expect(PersonalDataMask.maskValidCPRNumbers("F-2023-0004711") == "F-2023-0004711")
+        #expect(PersonalDataMask.maskValidCPRNumbers("P-0101901234/praktik/2023-01-03") == "P-XXXXXXXXXX/praktik/2023-01-03")
+        #expect(PersonalDataMask.maskValidCPRNumbers("2023 010190-1234") == "2023 XXXXXX-XXXX")
+        #expect(PersonalDataMask.maskValidCPRNumbers("id 3202901234") == "id 3202901234")   // not a real date
     }
 }
