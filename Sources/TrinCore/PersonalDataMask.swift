@@ -47,20 +47,28 @@ public enum PersonalDataMask {
     /// stored and compared, so that masking never changes anything but a real CPR number.
     public static func maskValidCPRNumbers(_ text: String) -> String {
         var b = Array(text.utf8)
-        var changed = false
-        var i = 0
-        while i < b.count {
-            guard isDigit(b[i]), i == 0 || !isDigit(b[i - 1]) else { i += 1; continue }
+        let ranges = validCPRRanges(b)
+        guard !ranges.isEmpty else { return text }
+        for r in ranges { for k in r where isDigit(b[k]) { b[k] = UInt8(ascii: "X") } }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Where the bytes hold valid CPR numbers (no allocation when there are none).
+    public static func validCPRRanges<C: RandomAccessCollection<UInt8>>(_ b: C) -> [Range<Int>] where C.Index == Int {
+        var found: [Range<Int>] = []
+        var i = b.startIndex
+        while i < b.endIndex {
+            guard isDigit(b[i]), i == b.startIndex || !isDigit(b[i - 1]) else { i += 1; continue }
             // The run's digit groups, joined by single whitespace characters or hyphens.
             var groups: [Range<Int>] = []
             var j = i
-            while j < b.count {
+            while j < b.endIndex {
                 let start = j
-                while j < b.count, isDigit(b[j]) { j += 1 }
+                while j < b.endIndex, isDigit(b[j]) { j += 1 }
                 groups.append(start..<j)
-                guard j < b.count else { break }
+                guard j < b.endIndex else { break }
                 let w = b[j] == UInt8(ascii: "-") ? 1 : CPRNumber.whitespaceWidth(b, at: j)
-                guard w > 0, j + w < b.count, isDigit(b[j + w]) else { break }
+                guard w > 0, j + w < b.endIndex, isDigit(b[j + w]) else { break }
                 j += w
             }
             // Every window of whole groups holding exactly ten digits is a candidate.
@@ -69,15 +77,13 @@ public enum PersonalDataMask {
                 for z in a..<groups.count {
                     digits += groups[z].count
                     if digits > 10 { break }
-                    if digits == 10, case .success = CPRNumber.parse(b[groups[a].lowerBound..<groups[z].upperBound]) {
-                        for k in groups[a].lowerBound..<groups[z].upperBound where isDigit(b[k]) { b[k] = UInt8(ascii: "X") }
-                        changed = true
-                    }
+                    let window = groups[a].lowerBound..<groups[z].upperBound
+                    if digits == 10, case .success = CPRNumber.parse(b[window]) { found.append(window) }
                 }
             }
             i = max(j, i + 1)
         }
-        return changed ? String(decoding: b, as: UTF8.self) : text
+        return found
     }
 
     /// The masked form of a field known to hold a CPR number.

@@ -174,7 +174,7 @@ public struct RecordDecoder: Sendable {
         field?.withText(v) { t, _ in
             guard !t.isEmpty else { return nil }
             let text = String(decoding: t, as: UTF8.self)
-            return PersonalDataMask.mayHoldCandidate(t) ? PersonalDataMask.maskValidCPRNumbers(text) : text
+            return PersonalDataMask.validCPRRanges(t).isEmpty ? text : PersonalDataMask.maskValidCPRNumbers(text)
         }
     }
 
