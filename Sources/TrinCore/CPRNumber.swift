@@ -72,6 +72,10 @@ public struct CPRNumber: Sendable, Hashable, CustomStringConvertible, CustomDebu
 
     public static func parse(_ text: String) -> Result<CPRNumber, Failure> { parse(Array(text.utf8)) }
 
+    /// The decoder's entry point: concrete, so that it is specialised here rather than
+    /// called generically from another module once per row.
+    public static func parse(_ raw: UnsafeBufferPointer<UInt8>) -> Result<CPRNumber, Failure> { parse(raw[...]) }
+
     /// The birth date under the century rule of the seventh digit, or nil.
     static func birthDate(digits d: DigitBuffer) -> Day? {
         func n(_ i: Int) -> Int { d.digit(i) }

@@ -17,6 +17,9 @@ public struct CVRNumber: Sendable, Hashable, Comparable, CustomStringConvertible
 
     public init?(_ text: String) { self.init(Array(text.utf8)) }
 
+    /// Concrete entry point for the decoder (specialised here, not generic per row).
+    public init?(_ raw: UnsafeBufferPointer<UInt8>) { self.init(raw[...]) }
+
     public var description: String { value }
     public static func < (lhs: CVRNumber, rhs: CVRNumber) -> Bool { lhs.value < rhs.value }
 }

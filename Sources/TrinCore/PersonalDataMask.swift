@@ -47,15 +47,17 @@ public enum PersonalDataMask {
     /// stored and compared, so that masking never changes anything but a real CPR number.
     public static func maskValidCPRNumbers(_ text: String) -> String {
         var b = Array(text.utf8)
-        let ranges = validCPRRanges(b)
+        let ranges = b.withUnsafeBufferPointer { validCPRRanges($0) }
         guard !ranges.isEmpty else { return text }
         for r in ranges { for k in r where isDigit(b[k]) { b[k] = UInt8(ascii: "X") } }
         return String(decoding: b, as: UTF8.self)
     }
 
     /// Where the bytes hold valid CPR numbers (no allocation when there are none).
-    public static func validCPRRanges<C: RandomAccessCollection<UInt8>>(_ b: C) -> [Range<Int>] where C.Index == Int {
+    public static func validCPRRanges(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var found: [Range<Int>] = []
+        // Fast path: no run of digits and separators holds ten digits.
+        guard mayHoldCandidate(b) else { return found }
         var i = b.startIndex
         while i < b.endIndex {
             guard isDigit(b[i]), i == b.startIndex || !isDigit(b[i - 1]) else { i += 1; continue }
