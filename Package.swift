@@ -29,13 +29,12 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
-        .target(name: "CLibXML2Shims", dependencies: ["CLibXML2"]),
 
         // Domain: the canonical record and the rules every stage shares.
         .target(name: "TrinCore", swiftSettings: strict),
         // Decoding.
         .target(name: "TrinCSV", dependencies: ["TrinCore"], swiftSettings: hotPath),
-        .target(name: "TrinXML", dependencies: ["CLibXML2", "CLibXML2Shims"], swiftSettings: hotPath),
+        .target(name: "TrinXML", dependencies: ["CLibXML2"], swiftSettings: hotPath),
         .target(name: "TrinMapping", dependencies: ["TrinCore", "TrinCSV", "TrinXML", "Yams"], swiftSettings: hotPath),
         // Pseudonymisation.
         .target(name: "TrinPseudonym", dependencies: ["TrinCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
