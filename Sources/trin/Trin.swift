@@ -7,11 +7,11 @@ struct Trin: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trin",
         abstract: "Batch data integration for the social-economy unit: exports in, anonymised metric files out.",
-        version: "0.1.0 (metric schema 1, definitions 1)",
         discussion: """
             Exit codes: 0 everything succeeded; 1 some sources or files failed; 2 configuration or usage error;
             3 another run holds the lock; 4 internal error.
             """,
+        version: "0.1.0 (metric schema 1, definitions 1)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
                       ReportCommand.self, RunsCommand.self, KeygenCommand.self, SampleCommand.self])
 }
