@@ -19,6 +19,7 @@ public struct ReportWriter: Sendable {
         var body = "<h1>\(t("Årsrapport", "Annual report")) \(year)</h1>\n"
         body += "<p class=\"note\">\(t("Optællinger af 1 til", "Counts of 1 to")) \(m.k - 1) \(t("borgere og de celler, de kunne udledes af, er undertrykt og vist som", "citizens, and the cells they could be worked out from, are suppressed and shown as")) <b>..</b>.</p>\n"
         body += summarySection(m, year: year)
+        body += outcomeSection(m, year: year)
         body += employmentSection(m, years: years, year: year)
         body += progressionSection(m, year: year)
         body += youthSection(m, year: year)
@@ -33,6 +34,7 @@ public struct ReportWriter: Sendable {
         @page { size: A4; margin: 18mm; }
         body { font-family: sans-serif; font-size: 10.5pt; color: #222; max-width: 180mm; margin: auto; }
         h1 { font-size: 18pt; } h2 { font-size: 13pt; border-bottom: 1px solid #999; page-break-after: avoid; }
+        h3 { font-size: 11pt; margin: 2mm 0 0; }
         section { page-break-inside: avoid; margin-bottom: 8mm; }
         table { border-collapse: collapse; margin: 2mm 0; } td, th { border: 1px solid #bbb; padding: 1mm 2mm; text-align: right; }
         th:first-child, td:first-child { text-align: left; } .met { color: #176b2c; } .unmet { color: #a33; } .note { color: #555; }
@@ -59,6 +61,48 @@ public struct ReportWriter: Sendable {
                                   unit: t("med alle tre bundlinjer", "with all three bottom lines")))
         }
         return "<section><h2>\(t("Mål", "Goals"))</h2><ul>\(items.map { "<li>\($0)</li>" }.joined())</ul></section>\n"
+    }
+
+    /// What went as expected and what did not (the strategy asks for both), from the
+    /// published figures only: a suppressed figure is never compared.
+    private func outcomeSection(_ m: DisclosedMetrics, year: Int) -> String {
+        var good: [String] = [], bad: [String] = []
+        func change(_ now: Int?, _ before: Int?) -> String {
+            guard let now, let before else { return "" }
+            if now == before { return t(" (som året før)", " (as the year before)") }
+            return now > before ? t(" (\(now - before) flere end året før)", " (\(now - before) more than the year before)")
+                                : t(" (\(before - now) færre end året før)", " (\(before - now) fewer than the year before)")
+        }
+        if let e = m.employment.first(where: { $0.year == year }) {
+            let before = m.employment.first(where: { $0.year == year - 1 })?.table.total.value
+            let line = t("Beskæftigelse: ", "Employment: ") + n(e.table.total) + t(" borgere i første job, norm 30", " citizens in their first job, norm 30")
+                + change(e.table.total.value, before)
+            if e.goalMet { good.append(line) } else { bad.append(line) }
+        }
+        if let e = m.enterprises.first(where: { $0.year == year }) {
+            let before = m.enterprises.first(where: { $0.year == year - 1 })?.threeBottomLinesTotal
+            var line = t("Virksomheder med alle tre bundlinjer: ", "Enterprises with all three bottom lines: ") + "\(e.threeBottomLinesTotal)"
+                + change(e.threeBottomLinesTotal, before)
+            if !e.goalMet { line += t(", \(Metrics.enterpriseGoal - e.threeBottomLinesTotal) fra målet på 40", ", \(Metrics.enterpriseGoal - e.threeBottomLinesTotal) short of the goal of 40") }
+            if e.goalMet { good.append(line) } else { bad.append(line) }
+        }
+        if let y = m.youth.first(where: { $0.year == year }), let total = y.table.total.value {
+            let before = m.youth.first(where: { $0.year == year - 1 })?.table.total.value
+            let line = t("Unge under 30 i uddannelse eller beskæftigelse: ", "Young people under 30 reaching education or work: ") + "\(total)" + change(total, before)
+            if let before, total < before { bad.append(line) } else { good.append(line) }
+        }
+        let shares = m.progression.filter { $0.year == year }.compactMap { p in p.movedUpShare.value.map { (p.agreement, $0) } }
+        let low = shares.filter { $0.1 < 0.5 }
+        if !shares.isEmpty {
+            let line = t("Progression: i \(shares.count - low.count) af \(shares.count) aftaler med offentliggjort andel rykkede mindst halvdelen af borgerne et trin op",
+                         "Progression: in \(shares.count - low.count) of \(shares.count) agreements with a published share, at least half of the citizens moved up a step")
+            if low.isEmpty { good.append(line) } else {
+                bad.append(line + t(" (under halvdelen: ", " (under half: ") + low.map { esc($0.0) }.joined(separator: ", ") + ")")
+            }
+        }
+        func list(_ items: [String]) -> String { items.isEmpty ? "<p>–</p>" : "<ul>" + items.map { "<li>\($0)</li>" }.joined() + "</ul>" }
+        return "<section><h2>\(t("Hvad gik som forventet, og hvad gik ikke", "What went as expected, and what did not"))</h2>"
+            + "<h3>\(t("Som forventet", "As expected"))</h3>\(list(good))<h3>\(t("Ikke som forventet", "Not as expected"))</h3>\(list(bad))</section>\n"
     }
 
     private func goalLine(_ name: String, value: String, target: Int, met: Bool, unit: String) -> String {
