@@ -52,6 +52,12 @@ struct ReportWriterTests {
             #expect(html.contains("(\(language == .danish ? "mål" : "goal") 30)"))
             #expect(html.contains("(\(language == .danish ? "mål" : "goal") 40)"))
             #expect(html.contains("<td>..</td>"))
+            // What went as expected and what did not, both headed, each goal judged in one of them.
+            #expect(html.contains(language == .danish ? "Som forventet" : "As expected"))
+            #expect(html.contains(language == .danish ? "Ikke som forventet" : "Not as expected"))
+            let verdicts = html.components(separatedBy: language == .danish ? "Hvad gik som forventet" : "What went as expected")[1]
+            #expect(verdicts.contains(language == .danish ? "Beskæftigelse: " : "Employment: "))
+            #expect(verdicts.contains(language == .danish ? "Virksomheder med alle tre bundlinjer: " : "Enterprises with all three bottom lines: "))
         }
         let y2023 = ReportWriter().render(metrics, year: 2023)
         #expect(y2023.contains("SA-1") && y2023.contains("Årsrapport 2023"))
