@@ -1,0 +1,53 @@
+import Foundation
+import Testing
+import TrinStore
+import TrinTestSupport
+
+/// A header that changed upstream (exports.md): columns reordered or added are read by
+/// name; a required column renamed or removed refuses the whole file with a message that
+/// names the file, the mapping and the column; an optional column removed is absent.
+@Suite(.serialized) struct HeaderChangeTests {
+    let columns = ["CPR-nr.", "Forløbs-ID", "Aftale-ID", "CVR-nr.", "Virksomhed", "Målgruppe", "Aktivitet",
+                   "Startdato", "Slutdato", "Timer pr. uge", "Registreret"]
+    let row = ["010190-1234", "F-1", "SA-1", "12345674", "Café", "Kontanthjælp", "Løntimer", "03-01-2023", "",
+               "12,5", "03-01-2023 14:22:05"]
+
+    /// Writes a Windows-1252 CSV with the columns in `order` (names may be renamed).
+    func write(_ path: String, header: [String], order: [Int]) throws {
+        let lines = [header.joined(separator: ";"), order.map { $0 < row.count ? row[$0] : "extra" }.joined(separator: ";")]
+        let text = lines.joined(separator: "\r\n") + "\r\n"
+        try Data(text.unicodeScalars.map { UInt8($0.value) }).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func headersAreBoundByName() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-header")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        func importFile(_ name: String) throws -> (TrinBinary.Result, Int) {
+            let store = dir + "/\(name).sqlite"
+            let r = try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping",
+                                        TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", dir + "/\(name).csv"])
+            return (r, try Store(path: store).eventCount())
+        }
+        let reversed = Array(columns.indices.reversed())
+        try write(dir + "/reordered.csv", header: reversed.map { columns[$0] }, order: reversed)
+        try write(dir + "/added.csv", header: columns + ["Sagsbehandler"], order: Array(columns.indices) + [99])
+        var renamed = columns; renamed[6] = "Aktivitetstype"
+        try write(dir + "/renamed.csv", header: renamed, order: Array(columns.indices))
+        let withoutHours = columns.indices.filter { $0 != 9 }
+        try write(dir + "/optional-removed.csv", header: withoutHours.map { columns[$0] }, order: withoutHours)
+        let withoutStart = columns.indices.filter { $0 != 7 }
+        try write(dir + "/required-removed.csv", header: withoutStart.map { columns[$0] }, order: withoutStart)
+
+        for name in ["reordered", "added", "optional-removed"] {
+            let (r, events) = try importFile(name)
+            #expect(r.status == 0 && events == 1, "\(name): \(r.output)")
+        }
+        for (name, column) in [("renamed", "Aktivitet"), ("required-removed", "Startdato")] {
+            let (r, events) = try importFile(name)
+            #expect(r.status == 1 && events == 0, "\(name): \(r.output)")
+            #expect(r.stdout.contains("\(name).csv") && r.stdout.contains("\"\(column)\"") && r.stdout.contains("forloeb.yaml"),
+                    "\(name): \(r.stdout)")
+        }
+    }
+}
