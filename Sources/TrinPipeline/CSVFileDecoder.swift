@@ -21,7 +21,8 @@ final class CSVFileDecoder: FileDecoder {
         do {
             decoder = try RecordDecoder(mapping: mapping) { header.firstIndex(of: $0) }
         } catch {
-            throw .mapping(file: path, error)
+            // Name the columns the file does have: a renamed column is then plain to see.
+            throw .document(file: path, message: "\(path): \(error) (the file's columns: \(header.joined(separator: ", ")))")
         }
         let cprField = mapping.fields["cpr"]?.from.first
         cprColumn = cprField.flatMap { header.firstIndex(of: $0) }
