@@ -32,4 +32,19 @@ public struct FetchEnvironment: Sendable {
         },
         now: { Int64(time(nil)) },
         jitter: { Double.random(in: 0.5...1) })
+
+    /// Real clock and jitter, and a sleep that ends early once `stop` says so (checked
+    /// every 200 ms): a retry delay of minutes never holds up a shutdown.
+    public static func interruptible(by stop: @escaping @Sendable () -> Bool) -> FetchEnvironment {
+        FetchEnvironment(
+            sleep: { duration in
+                var left = duration
+                while left > .zero, !stop() {
+                    let step = min(left, .milliseconds(200))
+                    live.sleep(step)
+                    left -= step
+                }
+            },
+            now: live.now, jitter: live.jitter)
+    }
 }

@@ -58,7 +58,7 @@ public struct Runner: Sendable {
     /// Runs `sources` one after another, recorded as one run. `shouldStop` is asked
     /// between sources (the daemon's shutdown); a source in progress always finishes.
     public func pass(_ loaded: LoadedConfiguration, sources: [SourceConfig], command: String, dryRun: Bool,
-                     shouldStop: @Sendable () -> Bool = { false }) throws(StoreError) -> RunResult {
+                     shouldStop: @escaping @Sendable () -> Bool = { false }) throws(StoreError) -> RunResult {
         removeStaleTemporaryFiles()
         let runID = try store.beginRun(command: command, startedAt: now(), dryRun: dryRun)
         logger.info("run started", metadata: ["event": "run_started", "run": "\(runID)", "command": "\(command)",
@@ -72,7 +72,7 @@ public struct Runner: Sendable {
                 break
             }
             guard let mapping = loaded.mappings[source.name] else { continue }
-            result.outcomes.append(runSource(source, mapping: mapping, runID: runID, dryRun: dryRun))
+            result.outcomes.append(runSource(source, mapping: mapping, runID: runID, dryRun: dryRun, shouldStop: shouldStop))
         }
         let failed = result.outcomes.filter { $0.status == .failed }.count
         result.status = !result.notAttempted.isEmpty ? .interrupted
@@ -84,7 +84,9 @@ public struct Runner: Sendable {
     }
 
     /// Fetches one source and imports what came. Never throws: a failure is an outcome.
-    public func runSource(_ source: SourceConfig, mapping: Mapping, runID: Int64, dryRun: Bool) -> FileOutcome {
+    /// A shutdown (`shouldStop`) cuts retry delays short; a transfer or import in progress finishes.
+    public func runSource(_ source: SourceConfig, mapping: Mapping, runID: Int64, dryRun: Bool,
+                          shouldStop: @escaping @Sendable () -> Bool = { false }) -> FileOutcome {
         let started = ContinuousClock.now
         let at = now()
         var url = source.url
@@ -126,8 +128,9 @@ public struct Runner: Sendable {
                                    headers: source.headers.sorted { $0.key < $1.key }.map { FetchHeader(name: $0.key, value: $0.value) })
         let fetched: FetchOutcome
         do {
-            let fetcher = try HTTPFetcher(policy: Self.policy(source), logger: logger)
-            fetched = try fetcher.fetch(request, into: temporaryDirectory)
+            let fetcher = try HTTPFetcher(policy: Self.policy(source), logger: logger,
+                                          environment: .interruptible(by: shouldStop))
+            fetched = try fetcher.fetch(request, into: temporaryDirectory, shouldGiveUp: shouldStop)
         } catch {
             return failed(error.description, httpStatus: error.httpStatus, attempts: error.attempts)
         }

@@ -119,3 +119,37 @@ import TrinTestSupport
         #expect(loaded.mappings["haendelser"]?.name == "haendelser")
     }
 }
+
+/// A shutdown is not held up by a source that is waiting to retry.
+@Suite(.serialized) struct DaemonShutdownDuringRetryTests {
+    @Test func sigtermCutsARetryDelayShort() throws {
+        let w = try RunWorkspace(citizens: 0, label: "trin-daemon-retry")
+        // A port nobody listens on: every attempt is refused and retried after 60 s.
+        let socket = try LoopbackListener()
+        let port = socket.port
+        socket.stop()
+        try """
+            store: store/trin.sqlite
+            keyFile: key
+            output: out
+            log: logs/import.log
+            sources:
+              - name: forloeb
+                url: "http://127.0.0.1:\(port)/forloeb.csv"
+                mapping: \(RunWorkspace.mappings)/forloeb.yaml
+                schedule: "0 2 * * *"
+                retry: { attempts: 5, baseDelay: 60, maxDelay: 300 }
+            """.write(toFile: w.config, atomically: true, encoding: .utf8)
+        let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        #expect(eventually(timeout: 20) { w.logText().contains("retrying fetch") })
+        let signalled = Date()
+        kill(daemon.processIdentifier, SIGTERM)
+        #expect(daemon.waitForExit(timeout: 10))
+        #expect(Date().timeIntervalSince(signalled) < 5, "the daemon waited out the retry delay")
+        #expect(daemon.terminationStatus == 0)
+        #expect(w.logText().contains("no more retries: shutting down"))
+        let runs = try w.store().recentRuns(limit: 5)
+        #expect(runs.count == 1 && runs.allSatisfy { $0.finishedAt != nil })
+    }
+}
