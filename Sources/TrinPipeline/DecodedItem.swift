@@ -13,6 +13,4 @@ protocol FileDecoder {
     /// Calls `body` for each item; `maskedRow` gives the current row with personal
     /// ids masked (only asked for when the row is rejected).
     func decode(_ body: (DecodedItem, _ maskedRow: () -> String) throws -> Void) throws
-    /// Bytes read so far.
-    var bytesRead: Int { get }
 }

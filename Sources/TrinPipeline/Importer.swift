@@ -100,8 +100,9 @@ public struct Importer: Sendable {
         try decoder.decode { item, masked in
             rows += 1
             switch item {
-            case .unreadable(let reason, let line, _):
-                try reject(reason, line: line, path: nil, field: nil, masked: masked)
+            case .unreadable(let reason, let line, let detail):
+                // The detail ("expected 11 fields, found 12") is what operations need here.
+                try reject(reason, line: line, path: nil, field: detail, masked: masked)
             case .outcome(.rejected(let reason, let field), let line, let elementPath):
                 try reject(reason, line: line, path: elementPath, field: field, masked: masked)
             case .outcome(.event(let event), _, _):

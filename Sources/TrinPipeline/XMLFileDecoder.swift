@@ -42,7 +42,6 @@ final class XMLFileDecoder: FileDecoder {
         return paths
     }
 
-    var bytesRead: Int { reader.bytesRead }
 
     func decode(_ body: (DecodedItem, () -> String) throws -> Void) throws {
         do {
