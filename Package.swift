@@ -82,6 +82,6 @@ let package = Package(
         .testTarget(name: "TrinFetchTests", dependencies: ["TrinFetch", "TrinTestSupport"], swiftSettings: strict),
         .testTarget(name: "TrinScheduleTests", dependencies: ["TrinSchedule", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinSampleTests", dependencies: ["TrinSample", "TrinCore"], swiftSettings: strict),
-        .testTarget(name: "TrinPipelineTests", dependencies: ["TrinPipeline", "TrinSample", "TrinCore", "TrinStore", "TrinMetrics", "TrinPublish", "TrinTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TrinPipelineTests", dependencies: ["TrinPipeline", "TrinSample", "TrinCore", "TrinStore", "TrinMetrics", "TrinDisclosure", "TrinPublish", "TrinTestSupport"], swiftSettings: strict),
     ]
 )
