@@ -32,18 +32,17 @@ final class CSVFileDecoder: FileDecoder {
     }
 
 
-    func decode(_ body: (DecodedItem, () -> String) throws -> Void) throws {
+    func decode(_ body: (DecodedItem, () -> String?, () -> String) throws -> Void) throws {
         while let row = try reader.next() {
-            let masked = { self.maskedRow(row) }
             if let problem = row.problem {
-                try body(.unreadable(problem.rejectReason, line: row.line, detail: problem.description), masked)
+                try body(.unreadable(problem.rejectReason, line: row.line, detail: problem.description), { nil }, { self.maskedRow(row) })
                 continue
             }
             values.reset()
             for i in 0..<min(row.fieldCount, columns) {
                 _ = row.withUTF8(i) { values.set(i, $0) }
             }
-            try body(.outcome(decoder.decode(values), line: row.line, path: nil), masked)
+            try body(.outcome(decoder.decode(values), line: row.line), { nil }, { self.maskedRow(row) })
         }
     }
 

@@ -1,16 +1,33 @@
 import TrinCore
 import TrinMapping
+import TrinStore
 
 /// One entry read from a source file: a decoded record (or the rule it broke),
 /// or a row that could not be split into fields at all.
 enum DecodedItem {
-    case outcome(RecordDecoder.Outcome, line: Int, path: String?)
+    case outcome(RecordDecoder.Outcome, line: Int)
     case unreadable(RejectReason, line: Int, detail: String)
 }
 
 /// Reads one file of one format and decodes every record through the shared decoder.
 protocol FileDecoder {
-    /// Calls `body` for each item; `maskedRow` gives the current row with personal
-    /// ids masked (only asked for when the row is rejected).
-    func decode(_ body: (DecodedItem, _ maskedRow: () -> String) throws -> Void) throws
+    /// Calls `body` for each item. `elementPath` (XML only) and `maskedRow` (the row with
+    /// personal ids masked) describe the current row; they cost, so only a rejected row asks.
+    func decode(_ body: (DecodedItem, _ elementPath: () -> String?, _ maskedRow: () -> String) throws -> Void) throws
+}
+
+/// What the decoding stage hands to the store, in file order: pseudonymised records packed
+/// for the store, register rows, and rejected rows (already masked, so no personal id
+/// crosses between the stages).
+struct ImportBatch: Sendable {
+    var events: EventRows
+    var enterprises: [EnterpriseRecord] = []
+    var rejections: [Rejection] = []
+
+    init(source: String, capacity: Int) {
+        events = EventRows(source: source)
+        events.reserveCapacity(capacity)
+    }
+
+    var count: Int { events.count + enterprises.count + rejections.count }
 }

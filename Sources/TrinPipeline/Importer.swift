@@ -70,49 +70,32 @@ public struct Importer: Sendable {
         return outcome
     }
 
+    /// Reads, decodes and pseudonymises on a thread of its own (XML adds a third, the parser)
+    /// while this thread stores: one file uses both cores, and the store never waits for the
+    /// parser. Everything stays in file order, so the first rejections logged are the first.
     private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
                         into file: FileImport, outcome: inout FileOutcome) throws {
-        let decoder: FileDecoder
-        switch mapping.format {
-        case .csv(let layout): decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout)
-        case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
-        }
         var rows = 0
         var rejected: [String: Int] = [:]
         var logged = 0
-        func reject(_ reason: RejectReason, line: Int, path elementPath: String?, field: String?, masked: () -> String) throws {
-            rejected[reason.rawValue, default: 0] += 1
-            try file.reject(Rejection(line: line, path: elementPath, reason: reason, field: field, maskedRow: masked()),
-                            runID: runID, source: source, file: name)
-            if logged < loggedRejectionsPerFile {
-                logged += 1
-                var meta: Logger.Metadata = ["event": "row_rejected", "source": "\(source)", "file": "\(name)",
-                                             "line": "\(line)", "reason": "\(reason.rawValue)"]
-                if let elementPath { meta["element"] = "\(elementPath)" }
-                if let field { meta["field"] = "\(field)" }
-                logger.warning("rejected row", metadata: meta)
-            }
-        }
-        // Exports list a citizen's records together (an XML Forloeb holds several events):
-        // one remembered pseudonym saves most keyed hashes there.
-        var lastCPR: CPRNumber?
-        var lastPseudonym = Pseudonym(high: 0, low: 0)
-        try decoder.decode { item, masked in
-            rows += 1
-            switch item {
-            case .unreadable(let reason, let line, let detail):
-                // The detail ("expected 11 fields, found 12") is what operations need here.
-                try reject(reason, line: line, path: nil, field: detail, masked: masked)
-            case .outcome(.rejected(let reason, let field), let line, let elementPath):
-                try reject(reason, line: line, path: elementPath, field: field, masked: masked)
-            case .outcome(.event(let event), _, _):
-                if event.cpr != lastCPR {
-                    lastPseudonym = pseudonymiser.pseudonym(for: event.cpr)
-                    lastCPR = event.cpr
+        let pseudonymiser = self.pseudonymiser
+        try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
+            try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser, into: queue)
+        } consume: { batch in
+            rows += batch.count
+            try file.add(batch.events)
+            for enterprise in batch.enterprises { file.add(enterprise) }
+            for rejection in batch.rejections {
+                rejected[rejection.reason.rawValue, default: 0] += 1
+                try file.reject(rejection, runID: runID, source: source, file: name)
+                if logged < loggedRejectionsPerFile {
+                    logged += 1
+                    var meta: Logger.Metadata = ["event": "row_rejected", "source": "\(source)", "file": "\(name)",
+                                                 "line": "\(rejection.line)", "reason": "\(rejection.reason.rawValue)"]
+                    if let path = rejection.path { meta["element"] = "\(path)" }
+                    if let field = rejection.field { meta["field"] = "\(field)" }
+                    logger.warning("rejected row", metadata: meta)
                 }
-                try file.add(event.record(pseudonym: lastPseudonym, source: source))
-            case .outcome(.enterprise(let enterprise), _, _):
-                file.add(enterprise)
             }
         }
         try file.flush()
@@ -121,6 +104,48 @@ public struct Importer: Sendable {
         outcome.updated = file.updated
         outcome.duplicates = file.duplicates
         outcome.rejectedByReason = rejected
+    }
+
+    /// Items per hand-over, and hand-overs queued: enough to keep decoding while the store
+    /// writes a sorted batch, little enough to keep memory flat.
+    static let itemsPerBatch = 2048
+    static let queuedBatches = 32
+
+    /// The producing stage: every row of the file as an item to store, in file order.
+    private static func produceItems(path: String, mapping: Mapping, source: String, pseudonymiser: Pseudonymiser,
+                                     into queue: HandOffQueue<ImportBatch>) throws {
+        let decoder: FileDecoder
+        switch mapping.format {
+        case .csv(let layout): decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout)
+        case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
+        }
+        var batch = ImportBatch(source: source, capacity: itemsPerBatch)
+        // Exports list a citizen's records together (an XML Forloeb holds several events):
+        // one remembered pseudonym saves most keyed hashes there.
+        var lastCPR: CPRNumber?
+        var lastPseudonym = Pseudonym(high: 0, low: 0)
+        try decoder.decode { item, elementPath, masked in
+            switch item {
+            case .unreadable(let reason, let line, let detail):
+                // The detail ("expected 11 fields, found 12") is what operations need here.
+                batch.rejections.append(Rejection(line: line, path: nil, reason: reason, field: detail, maskedRow: masked()))
+            case .outcome(.rejected(let reason, let field), let line):
+                batch.rejections.append(Rejection(line: line, path: elementPath(), reason: reason, field: field, maskedRow: masked()))
+            case .outcome(.event(let event), _):
+                if event.cpr != lastCPR {
+                    lastPseudonym = pseudonymiser.pseudonym(for: event.cpr)
+                    lastCPR = event.cpr
+                }
+                batch.events.append(event.record(pseudonym: lastPseudonym, source: source))
+            case .outcome(.enterprise(let enterprise), _):
+                batch.enterprises.append(enterprise)
+            }
+            if batch.count >= itemsPerBatch {
+                try queue.send(batch)
+                batch = ImportBatch(source: source, capacity: itemsPerBatch)
+            }
+        }
+        if batch.count > 0 { try queue.send(batch) }
     }
 
     private func log(_ o: FileOutcome) {

@@ -7,11 +7,14 @@ import TrinCore
 ///
 /// Events are buffered, sorted by identity and written in batches: sorted keys
 /// touch each B-tree page once, which is what makes upserts on random pseudonyms fast.
-/// Statements are prepared once per file and stepped through SQLite's C API.
+/// Statements are prepared once per file and stepped through SQLite's C API, binding
+/// straight from the packed `EventRows`.
 public final class FileImport {
     let db: Database
-    private var pending: [ProgressRecord] = []
-    private var identity: [UInt8] = []
+    /// Packed rows waiting for the next sorted write, and single records added one by one.
+    private var pending: [EventRows] = []
+    private var pendingCount = 0
+    private var loose: EventRows?
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
     private let batchSize = 262_144
 
@@ -47,8 +50,22 @@ public final class FileImport {
 
     /// Adds a pseudonymised record; it is stored if its identity is new or its version greater.
     public func add(_ record: ProgressRecord) throws {
-        pending.append(record)
-        if pending.count >= batchSize { try flushEvents() }
+        if loose?.source != record.source {
+            if let rows = loose { pending.append(rows) }
+            loose = EventRows(source: record.source)
+        }
+        loose!.append(record)
+        pendingCount += 1
+        if pendingCount >= batchSize { try flushEvents() }
+    }
+
+    /// Adds packed records, the fast way (see `EventRows`); the same rules as `add(_:)`.
+    public func add(_ rows: EventRows) throws {
+        guard !rows.isEmpty else { return }
+        if let l = loose { pending.append(l); loose = nil }
+        pending.append(rows)
+        pendingCount += rows.count
+        if pendingCount >= batchSize { try flushEvents() }
     }
 
     /// Adds an enterprise from the register. Within a file the later row for a CVR wins;
@@ -93,30 +110,62 @@ public final class FileImport {
         try flushEnterprises()
     }
 
+    /// Where one pending row sits, with its sort key.
+    private struct Entry {
+        var key0: UInt64, key1: UInt64, key2: UInt64
+        var chunk: Int32, row: Int32
+    }
+
     private func flushEvents() throws {
-        guard !pending.isEmpty else { return }
-        // Sort small keys, not the records: moving a record means retaining its strings.
-        var order = pending.indices.map { i in
-            let r = pending[i]
-            return (r.pseudonym.high, r.pseudonym.low, UInt64(UInt32(bitPattern: r.start.daysSinceEpoch) ^ 0x8000_0000) << 8 | UInt64(r.stage.code), Int32(i))
-        }
-        order.sort { a, b in
-            if a.0 != b.0 { return a.0 < b.0 }
-            if a.1 != b.1 { return a.1 < b.1 }
-            if a.2 != b.2 { return a.2 < b.2 }
-            return EventKey.precedes(pending[Int(a.3)], pending[Int(b.3)])
-        }
-        for key in order {
-            let item = pending[Int(key.3)]
-            try bind(insertEvent, item)
-            if try step(insertEvent) {
-                inserted += 1
-                continue
+        if let l = loose { pending.append(l); loose = nil }
+        guard pendingCount > 0 else { return }
+        var order: [Entry] = []
+        order.reserveCapacity(pendingCount)
+        for (c, chunk) in pending.enumerated() {
+            for (i, r) in chunk.rows.enumerated() {
+                order.append(Entry(key0: r.key0, key1: r.key1, key2: r.key2, chunk: Int32(c), row: Int32(i)))
             }
-            try bind(updateEvent, item)
-            if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
         }
-        pending.removeAll(keepingCapacity: true)
+        // Identity order; equal identities keep their order in the file, so the counts of
+        // inserted, updated and unchanged rows do not depend on how the sort breaks ties.
+        let chunks = pending
+        order.sort { a, b in
+            if a.key0 != b.key0 { return a.key0 < b.key0 }
+            if a.key1 != b.key1 { return a.key1 < b.key1 }
+            if a.key2 != b.key2 { return a.key2 < b.key2 }
+            let ca = chunks[Int(a.chunk)], cb = chunks[Int(b.chunk)]
+            let ra = ca.rows[Int(a.row)], rb = cb.rows[Int(b.row)]
+            // Same citizen, start and stage: the agreement (the identity's tail) decides.
+            let order = ca.bytes.withUnsafeBufferPointer { x in
+                cb.bytes.withUnsafeBufferPointer { y in
+                    Self.compare(UnsafeBufferPointer(rebasing: x[Int(ra.identityStart) + 21 ..< Int(ra.identityStart + ra.identityLength)]),
+                                 UnsafeBufferPointer(rebasing: y[Int(rb.identityStart) + 21 ..< Int(rb.identityStart + rb.identityLength)]))
+                }
+            }
+            if order != 0 { return order < 0 }
+            return (a.chunk, a.row) < (b.chunk, b.row)
+        }
+        var boundSource: String?
+        for entry in order {
+            let chunk = chunks[Int(entry.chunk)]
+            if chunk.source != boundSource {
+                bindText(insertEvent, 9, chunk.source)
+                bindText(updateEvent, 9, chunk.source)
+                boundSource = chunk.source
+            }
+            try chunk.bytes.withUnsafeBufferPointer { bytes in
+                let row = chunk.rows[Int(entry.row)]
+                bind(insertEvent, row, bytes)
+                if try step(insertEvent) {
+                    inserted += 1
+                    return
+                }
+                bind(updateEvent, row, bytes)
+                if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
+            }
+        }
+        pending.removeAll()
+        pendingCount = 0
     }
 
     private func flushEnterprises() throws {
@@ -148,19 +197,27 @@ public final class FileImport {
         return statement
     }
 
-    private func bind(_ s: OpaquePointer, _ r: ProgressRecord) throws {
+    /// Binds a packed row. The pointers are SQLITE_STATIC: `bytes` outlives the step.
+    private func bind(_ s: OpaquePointer, _ r: EventRows.Row, _ bytes: UnsafeBufferPointer<UInt8>) {
         sqlite3_reset(s)
-        EventKey.identity(r, into: &identity)
-        bindBlob(s, 1, identity)
-        sqlite3_bind_int(s, 2, StoreCode.code(r.ageBand))
-        bindText(s, 3, r.enterprise)
-        sqlite3_bind_int(s, 4, StoreCode.code(r.targetGroup))
-        sqlite3_bind_int(s, 5, r.start.daysSinceEpoch)
-        if let e = r.end { sqlite3_bind_int(s, 6, e.daysSinceEpoch) } else { sqlite3_bind_null(s, 6) }
-        if let h = r.hoursPerWeek { sqlite3_bind_double(s, 7, h) } else { sqlite3_bind_null(s, 7) }
-        sqlite3_bind_int64(s, 8, r.recordedAt.secondsSinceEpoch)
-        bindText(s, 9, r.source)
-        bindText(s, 10, r.sourceRecordID)
+        let base = bytes.baseAddress!
+        sqlite3_bind_blob(s, 1, base + Int(r.identityStart), r.identityLength, nil)
+        sqlite3_bind_int(s, 2, r.ageBand)
+        if r.enterpriseLength >= 0 {
+            UnsafeRawPointer(base + Int(r.enterpriseStart)).withMemoryRebound(to: CChar.self, capacity: Int(r.enterpriseLength)) {
+                _ = sqlite3_bind_text(s, 3, $0, r.enterpriseLength, nil)
+            }
+        } else {
+            sqlite3_bind_null(s, 3)
+        }
+        sqlite3_bind_int(s, 4, r.targetGroup)
+        sqlite3_bind_int(s, 5, Int32(bitPattern: UInt32(truncatingIfNeeded: r.key2 >> 8) ^ 0x8000_0000))
+        if r.hasEnd { sqlite3_bind_int(s, 6, r.end) } else { sqlite3_bind_null(s, 6) }
+        if r.hasHours { sqlite3_bind_double(s, 7, r.hours) } else { sqlite3_bind_null(s, 7) }
+        sqlite3_bind_int64(s, 8, r.recordedAt)
+        UnsafeRawPointer(base + Int(r.sourceRecordIDStart)).withMemoryRebound(to: CChar.self, capacity: Int(r.sourceRecordIDLength)) {
+            _ = sqlite3_bind_text(s, 10, $0, r.sourceRecordIDLength, nil)
+        }
     }
 
     /// Steps a write statement; returns whether it changed a row.
@@ -172,8 +229,13 @@ public final class FileImport {
         return sqlite3_changes(db.sqliteConnection) > 0
     }
 
-    private func bindBlob(_ s: OpaquePointer, _ i: Int32, _ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { _ = sqlite3_bind_blob(s, i, $0.baseAddress, Int32($0.count), Self.transient) }
+    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
+        let n = min(a.count, b.count)
+        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
+            let c = memcmp(pa, pb, n)
+            if c != 0 { return Int(c) }
+        }
+        return a.count - b.count
     }
 
     private func bindText(_ s: OpaquePointer, _ i: Int32, _ text: String?) {

@@ -1,8 +1,6 @@
 /// One record element and the values of the spec's field paths.
 public struct XMLRecord: Sendable {
-    /// Line of the record element's start tag: exact up to line 65,534; beyond, libxml2 keeps
-    /// no element lines and this is the parser's line, up to one 512-byte read-ahead later
-    /// (about 20 lines). `elementPath` is exact everywhere.
+    /// Line of the record element's start tag (of its end, when the tag spans lines).
     public let line: Int
     /// One value per field path, in the spec's order: nil when absent, "" when empty.
     public internal(set) var values: [String?]

@@ -17,7 +17,7 @@ struct XMLSecurityTests {
         var errors: [XMLDocumentError?] = []
         for guardsProlog in [true, false] {
             errors.append(documentError {
-                let reader = XMLRecordReader(stream: try XMLStreamReader(path: path, guardsProlog: guardsProlog), spec: Self.spec)
+                let reader = try XMLRecordReader(path: path, spec: Self.spec, guardsProlog: guardsProlog)
                 while let record = try reader.next() { values += record.values.compactMap { $0 } }
             })
         }

@@ -17,7 +17,7 @@ func temporaryFile(_ data: Data, name: String = "doc") throws -> String {
 
 /// Reads every record, or throws the document error.
 func readAll(_ path: String, _ spec: XMLRecordSpec, guardsProlog: Bool = true) throws(XMLDocumentError) -> [XMLRecord] {
-    let reader = XMLRecordReader(stream: try XMLStreamReader(path: path, guardsProlog: guardsProlog), spec: spec)
+    let reader = try XMLRecordReader(path: path, spec: spec, guardsProlog: guardsProlog)
     var records: [XMLRecord] = []
     while let record = try reader.next() { records.append(record) }
     return records

@@ -1,0 +1,106 @@
+import Foundation
+
+/// A bounded, blocking queue from one producing thread to one consuming thread: the joint
+/// between two stages of an import (read → decode → store) so that each runs on its own core.
+///
+/// Bounded, so memory stays bounded whatever the file's size: a producer that gets ahead
+/// waits. Either side can end the hand-over: the producer by finishing (with or without an
+/// error, which the consumer then throws), the consumer by cancelling (the producer's next
+/// `send` throws `HandOffCancelled`, so it stops reading at once).
+final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
+    // @unchecked: every stored property is guarded by `condition`.
+    private let condition = NSCondition()
+    private var items: [Element] = []
+    private var head = 0
+    private let capacity: Int
+    private var finished = false
+    private var failure: (any Error)?
+    private var cancelled = false
+
+    init(capacity: Int) {
+        precondition(capacity > 0)
+        self.capacity = capacity
+    }
+
+    /// Hands one element over, waiting while the queue is full. Throws `HandOffCancelled`
+    /// once the consumer has stopped.
+    func send(_ element: Element) throws(HandOffCancelled) {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count - head >= capacity && !cancelled { condition.wait() }
+        if cancelled { throw HandOffCancelled() }
+        items.append(element)
+        condition.broadcast()
+    }
+
+    /// The producer is done; `error` (if any) is thrown to the consumer after the elements
+    /// already sent.
+    func finish(throwing error: (any Error)? = nil) {
+        condition.lock()
+        defer { condition.unlock() }
+        finished = true
+        failure = error
+        condition.broadcast()
+    }
+
+    /// The next element, waiting while the queue is empty; nil once the producer finished
+    /// without an error and everything was taken.
+    func receive() throws -> Element? {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == items.count && !finished { condition.wait() }
+        if head < items.count {
+            let element = items[head]
+            head += 1
+            if head == items.count || head >= 64 {
+                items.removeFirst(head)
+                head = 0
+            }
+            condition.broadcast()
+            return element
+        }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// The consumer stops: a waiting or later `send` throws, and queued elements are dropped.
+    func cancel() {
+        condition.lock()
+        defer { condition.unlock() }
+        cancelled = true
+        items.removeAll()
+        head = 0
+        condition.broadcast()
+    }
+
+    /// Runs `produce` on a thread of its own and `consume` on the calling thread, one element
+    /// at a time, until the producer is done. Returns only after the producer's thread has
+    /// ended, whatever happened: nothing of a file is still being read once an import returns.
+    /// The first error of either side is thrown (the producer's after what it sent before it).
+    static func run(capacity: Int, name: String,
+                    produce: @escaping @Sendable (HandOffQueue<Element>) throws -> Void,
+                    consume: (Element) throws -> Void) throws {
+        let queue = HandOffQueue<Element>(capacity: capacity)
+        let ended = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            do {
+                try produce(queue)
+                queue.finish()
+            } catch {
+                queue.finish(throwing: error)
+            }
+            ended.signal()
+        }
+        thread.name = name
+        thread.stackSize = 8 << 20
+        thread.start()
+        defer {
+            queue.cancel()
+            ended.wait()
+        }
+        while let element = try queue.receive() { try consume(element) }
+    }
+}
+
+/// Thrown to a producer whose consumer stopped; never the reason an import failed.
+struct HandOffCancelled: Error {}

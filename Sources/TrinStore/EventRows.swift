@@ -1,0 +1,75 @@
+import TrinCore
+
+/// Pseudonymised records of one source, packed the way the store binds them: fixed-size
+/// rows plus one byte buffer for the packed identities and texts.
+///
+/// The decoding stage of an import packs records on its own thread and hands whole
+/// `EventRows` to the store, which sorts and writes them without a string, a retain or a
+/// copy per record: that keeps the store's thread, the slowest stage, to SQLite's own work.
+public struct EventRows: Sendable {
+    /// The source every row came from (stored with each row, bound once).
+    public let source: String
+    var bytes: [UInt8] = []
+    var rows: [Row] = []
+
+    struct Row: Sendable {
+        /// The identity's leading bytes as integers, to sort without touching `bytes`:
+        /// pseudonym high and low, then the sign-flipped start day and the stage code.
+        var key0: UInt64
+        var key1: UInt64
+        var key2: UInt64
+        /// The packed identity (see `EventKey`) in `bytes`.
+        var identityStart: Int32
+        var identityLength: Int32
+        /// CVR text in `bytes`; length -1 when absent.
+        var enterpriseStart: Int32
+        var enterpriseLength: Int32
+        var sourceRecordIDStart: Int32
+        var sourceRecordIDLength: Int32
+        var ageBand: Int32
+        var targetGroup: Int32
+        var end: Int32
+        var hasEnd: Bool
+        var hasHours: Bool
+        var hours: Double
+        var recordedAt: Int64
+    }
+
+    public init(source: String) {
+        self.source = source
+    }
+
+    public var count: Int { rows.count }
+    public var isEmpty: Bool { rows.isEmpty }
+
+    public mutating func reserveCapacity(_ count: Int) {
+        rows.reserveCapacity(count)
+        bytes.reserveCapacity(count * 64)
+    }
+
+    /// Packs a record. Its `source` must be this batch's.
+    public mutating func append(_ r: ProgressRecord) {
+        precondition(r.source == source, "one EventRows per source")
+        let identityStart = Int32(bytes.count)
+        EventKey.appendIdentity(r, to: &bytes)
+        let identityLength = Int32(bytes.count) - identityStart
+        var enterpriseStart: Int32 = 0, enterpriseLength: Int32 = -1
+        if let e = r.enterprise {
+            enterpriseStart = Int32(bytes.count)
+            bytes.append(contentsOf: e.utf8)
+            enterpriseLength = Int32(bytes.count) - enterpriseStart
+        }
+        let idStart = Int32(bytes.count)
+        bytes.append(contentsOf: r.sourceRecordID.utf8)
+        rows.append(Row(
+            key0: r.pseudonym.high, key1: r.pseudonym.low,
+            key2: UInt64(UInt32(bitPattern: r.start.daysSinceEpoch) ^ 0x8000_0000) << 8 | UInt64(r.stage.code),
+            identityStart: identityStart, identityLength: identityLength,
+            enterpriseStart: enterpriseStart, enterpriseLength: enterpriseLength,
+            sourceRecordIDStart: idStart, sourceRecordIDLength: Int32(bytes.count) - idStart,
+            ageBand: StoreCode.code(r.ageBand), targetGroup: StoreCode.code(r.targetGroup),
+            end: r.end?.daysSinceEpoch ?? 0, hasEnd: r.end != nil,
+            hasHours: r.hoursPerWeek != nil, hours: r.hoursPerWeek ?? 0,
+            recordedAt: r.recordedAt.secondsSinceEpoch))
+    }
+}

@@ -1,0 +1,77 @@
+/// Records read from one stretch of an XML document, their values as UTF-8 bytes in one
+/// buffer: no string and no allocation per record.
+///
+/// A batch holds whole record groups only (see `XMLRecordSpec`), so every value in it is
+/// final. It is a value type and `Sendable`: a reader thread can hand it to a decoder thread.
+public struct XMLRecordBatch: Sendable {
+    /// Number of field paths: values per record.
+    public let fieldCount: Int
+    let steps: [XMLName]
+    var bytes: [UInt8] = []
+    /// Per record and field: where the value starts in `bytes`, and its length (-1: absent).
+    var starts: [Int32] = []
+    var lengths: [Int32] = []
+    var lines: [Int] = []
+    /// Per record: the 1-based position of each record-path element, root first.
+    var positions: [Int32] = []
+
+    init(fieldCount: Int, steps: [XMLName]) {
+        self.fieldCount = fieldCount
+        self.steps = steps
+    }
+
+    /// Number of records.
+    public var count: Int { lines.count }
+    public var isEmpty: Bool { lines.isEmpty }
+
+    /// Line of record `index`'s start tag.
+    public func line(_ index: Int) -> Int { lines[index] }
+
+    /// Lends the bytes of field `field` of record `index`; nil when absent, empty when present and empty.
+    @inline(__always)
+    public func withValue<R>(_ index: Int, _ field: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+        let slot = index * fieldCount + field
+        let length = Int(lengths[slot])
+        guard length >= 0 else { return body(nil) }
+        let start = Int(starts[slot])
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
+    }
+
+    /// Where record `index` sits, for rejection messages:
+    /// `/Forloebsudtraek/Forloeb[3]/Haendelser[1]/Haendelse[2]` (see `XMLRecord.elementPath`).
+    public func elementPath(_ index: Int) -> String {
+        let base = index * steps.count
+        var text = "/" + steps[0].localName
+        for level in 1..<steps.count {
+            text += "/\(steps[level].localName)[\(positions[base + level])]"
+        }
+        return text
+    }
+
+    /// Record `index` with its values as strings (for tests and messages; the hot path reads bytes).
+    public func record(_ index: Int) -> XMLRecord {
+        let values = (0..<fieldCount).map { field in
+            withValue(index, field) { $0.map { String(decoding: $0, as: UTF8.self) } }
+        }
+        let base = index * steps.count
+        return XMLRecord(line: lines[index], values: values,
+                         positions: (0..<steps.count).map { Int(positions[base + $0]) }, steps: steps)
+    }
+
+    // MARK: Building (the scanner)
+
+    /// Appends bytes to the buffer and returns where they start.
+    mutating func store(_ value: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let start = Int32(bytes.count)
+        bytes.append(contentsOf: value)
+        return start
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        starts.removeAll(keepingCapacity: true)
+        lengths.removeAll(keepingCapacity: true)
+        lines.removeAll(keepingCapacity: true)
+        positions.removeAll(keepingCapacity: true)
+    }
+}
