@@ -57,7 +57,7 @@ public enum PersonalDataMask {
     public static func validCPRRanges(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var found: [Range<Int>] = []
         // Fast path: no run of digits and separators holds ten digits.
-        guard mayHoldCandidate(b) else { return found }
+        guard mayHoldValidCPR(b) else { return found }
         var i = b.startIndex
         while i < b.endIndex {
             guard isDigit(b[i]), i == b.startIndex || !isDigit(b[i - 1]) else { i += 1; continue }
@@ -91,12 +91,29 @@ public enum PersonalDataMask {
     /// The masked form of a field known to hold a CPR number.
     public static let maskedCPR = "XXXXXX-XXXX"
 
-    /// Cheap pre-check: at least nine digits in the text at all.
+    /// Cheap pre-check for `mask`: at least nine digits in the text at all.
     public static func mayHoldCandidate(_ bytes: some Sequence<UInt8>) -> Bool {
         var digits = 0
         for b in bytes where isDigit(b) {
             digits += 1
             if digits >= 9 { return true }
+        }
+        return false
+    }
+
+    /// Cheap pre-check for `validCPRRanges`: some run holds ten digits, counting across the
+    /// characters a CPR number may be split by there (a hyphen, whitespace; any non-ASCII
+    /// byte, which may belong to Unicode whitespace). Anything else ends a run, so an id like
+    /// `P-000001/afklaring/2023-03-09` is passed over in one scan without allocating.
+    static func mayHoldValidCPR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var digits = 0
+        for b in bytes {
+            if isDigit(b) {
+                digits += 1
+                if digits >= 10 { return true }
+            } else if !(b == UInt8(ascii: "-") || (0x09...0x0D).contains(b) || (0x1C...0x20).contains(b) || b >= 0x80) {
+                digits = 0
+            }
         }
         return false
     }

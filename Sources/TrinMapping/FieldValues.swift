@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import TrinCore
+
 /// The values of one source record, by slot (a CSV row's columns, or the XML
 /// paths a mapping reads), as UTF-8 bytes in one reusable buffer.
 ///
@@ -8,6 +13,7 @@ public final class FieldValues {
     private var storage: [UInt8] = []
     private var starts: [Int] = []
     private var lengths: [Int] = []
+    private var scratch: [UInt8] = []
 
     public init(slots: Int) {
         starts = Array(repeating: 0, count: slots)
@@ -33,6 +39,19 @@ public final class FieldValues {
         t.withUTF8 { set(slot, $0) }
     }
 
+    /// Lends the values of several slots joined by `separator` (absent ones as empty), built
+    /// in a scratch buffer the instance keeps: no allocation per record.
+    func joined<R>(_ slots: [Int], separator: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        scratch.removeAll(keepingCapacity: true)
+        for (i, slot) in slots.enumerated() {
+            if i > 0 { scratch.append(contentsOf: separator) }
+            if slot < lengths.count, lengths[slot] >= 0 {
+                scratch.append(contentsOf: storage[starts[slot]..<(starts[slot] + lengths[slot])])
+            }
+        }
+        return scratch.withUnsafeBufferPointer(body)
+    }
+
     /// Lends a slot's bytes; nil when absent.
     @inline(__always)
     func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
@@ -44,32 +63,87 @@ public final class FieldValues {
 }
 
 /// A field rule with its locations resolved to slots of one file.
-final class ResolvedField: Sendable {
+///
+/// A struct read in place by the decoder (no reference counting per record), with a code
+/// list flattened into one byte buffer and its canonical values already turned into the
+/// domain's enumerations: looking a code up compares bytes and allocates nothing.
+struct ResolvedField: Sendable {
     let slots: [Int]
     let separator: [UInt8]
     let constant: [UInt8]?
     let type: FieldType
-    let fallback: ResolvedField?
+    /// The fallback rule (zero or one): an array because a struct cannot hold itself.
+    let fallbacks: [ResolvedField]
     /// A name for messages: the canonical field and where it was read.
     let label: String
+    /// For a code field: code i is `codeBytes[codeStarts[i] ..< codeStarts[i + 1]]`, and its
+    /// canonical value is `canonical[i]`; an unknown code maps to `canonical.last` when the
+    /// rule says so (`unknownIndex`).
+    let codeBytes: [UInt8]
+    let codeStarts: [Int]
+    let canonical: [Canonical]
+    let unknownIndex: Int?
+
+    /// A canonical code value and what it names in each code field.
+    struct Canonical: Sendable {
+        let name: String
+        let targetGroup: TargetGroup?
+        let stage: Stage?
+        let enterpriseType: EnterpriseType?
+
+        init(_ name: String) {
+            self.name = name
+            targetGroup = TargetGroup(rawValue: name)
+            stage = Stage(rawValue: name)
+            enterpriseType = EnterpriseType(rawValue: name)
+        }
+    }
 
     init(slots: [Int], separator: [UInt8], constant: [UInt8]?, type: FieldType, fallback: ResolvedField?, label: String) {
         self.slots = slots; self.separator = separator; self.constant = constant; self.type = type
-        self.fallback = fallback; self.label = label
+        self.fallbacks = fallback.map { [$0] } ?? []
+        self.label = label
+        var bytes: [UInt8] = [], starts = [0], canonical: [Canonical] = [], unknown: Int?
+        if case .code(let list) = type {
+            for (code, name) in list.pairs {
+                bytes += code
+                starts.append(bytes.count)
+                canonical.append(Canonical(name))
+            }
+            if let name = list.unknownAs {
+                unknown = canonical.count
+                canonical.append(Canonical(name))
+            }
+        }
+        codeBytes = bytes; codeStarts = starts; self.canonical = canonical; unknownIndex = unknown
+    }
+
+    /// The canonical value of a code, nil when unknown and not mapped.
+    func canonicalCode(_ code: UnsafeBufferPointer<UInt8>) -> Canonical? {
+        codeBytes.withUnsafeBufferPointer { all in
+            for i in 0..<(codeStarts.count - 1) {
+                let start = codeStarts[i], end = codeStarts[i + 1]
+                guard end - start == code.count else { continue }
+                if code.count == 0 || memcmp(all.baseAddress! + start, code.baseAddress!, code.count) == 0 { return canonical[i] }
+            }
+            return unknownIndex.map { canonical[$0] }
+        }
     }
 
     /// Lends the field's text — from its slots, or from its fallback when empty — with
     /// the rule that applies to it (this one or the fallback).
-    func withText<R>(_ values: FieldValues, _ body: (UnsafeBufferPointer<UInt8>, ResolvedField) -> R) -> R {
-        if let fallback {
+    @inline(__always)
+    func withText<R>(_ values: FieldValues, _ body: (UnsafeBufferPointer<UInt8>, borrowing ResolvedField) -> R) -> R {
+        if !fallbacks.isEmpty {
             let empty = withOwnText(values) { $0.isEmpty }
-            if empty, !fallback.withOwnText(values, { $0.isEmpty }) {
-                return fallback.withOwnText(values) { body($0, fallback) }
+            if empty, !fallbacks[0].withOwnText(values, { $0.isEmpty }) {
+                return fallbacks[0].withOwnText(values) { body($0, fallbacks[0]) }
             }
         }
         return withOwnText(values) { body($0, self) }
     }
 
+    @inline(__always)
     private func withOwnText<R>(_ values: FieldValues, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
         if let constant { return constant.withUnsafeBufferPointer(body) }
         if slots.count == 1 {
@@ -78,11 +152,6 @@ final class ResolvedField: Sendable {
                 return body(UnsafeBufferPointer(start: nil, count: 0))
             }
         }
-        var joined = [UInt8]()
-        for (i, slot) in slots.enumerated() {
-            if i > 0 { joined.append(contentsOf: separator) }
-            values.withValue(slot) { if let v = $0 { joined.append(contentsOf: v) } }
-        }
-        return joined.withUnsafeBufferPointer(body)
+        return values.joined(slots, separator: separator, body)
     }
 }

@@ -75,10 +75,10 @@ public struct RecordDecoder: Sendable {
         case .failure(.invalidDate): return .rejected(.cprInvalidDate, field: f.cpr?.label)
         }
         // unknown_target_group, unknown_activity
-        guard let tg = code(f.targetGroup, v).flatMap(TargetGroup.init(rawValue:)) else {
+        guard let tg = code(f.targetGroup, v)?.targetGroup else {
             return .rejected(.unknownTargetGroup, field: f.targetGroup?.label)
         }
-        guard let stage = code(f.stage, v).flatMap(Stage.init(rawValue:)) else {
+        guard let stage = code(f.stage, v)?.stage else {
             return .rejected(.unknownActivity, field: f.stage?.label)
         }
         // invalid_date, end_before_start
@@ -129,7 +129,7 @@ public struct RecordDecoder: Sendable {
 
     private func decodeEnterprise(_ v: FieldValues) -> Outcome {
         guard let cvr = f.cvr?.withText(v, { t, _ in CVRNumber(t) }) else { return .rejected(.invalidCVR, field: f.cvr?.label) }
-        guard let type = code(f.type, v).flatMap(EnterpriseType.init(rawValue:)) else {
+        guard let type = code(f.type, v)?.enterpriseType else {
             return .rejected(.unknownType, field: f.type?.label)
         }
         var lines: [Bool] = []
@@ -150,10 +150,10 @@ public struct RecordDecoder: Sendable {
     }
 
     /// The canonical value of a code field; nil when empty or unknown (and not mapped).
-    private func code(_ field: ResolvedField?, _ v: FieldValues) -> String? {
+    private func code(_ field: ResolvedField?, _ v: FieldValues) -> ResolvedField.Canonical? {
         field?.withText(v) { t, rule in
-            guard !t.isEmpty, case .code(let list) = rule.type else { return nil }
-            return list.canonical(t)
+            guard !t.isEmpty else { return nil }
+            return rule.canonicalCode(t)
         }
     }
 

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -8,6 +9,47 @@ import Darwin
 /// SHA-256 of a file's content, read in fixed-size chunks: how trin knows an
 /// export it has already imported, whatever the file is called.
 enum FileDigest {
+    /// Starts hashing `path` on a thread of its own, beside the import of the same file:
+    /// the digest then costs no time on the import's critical path.
+    static func start(path: String) -> Running {
+        let running = Running()
+        let thread = Thread {
+            running.set(Result { () throws(ImportError) in try sha256(path: path) })
+        }
+        thread.name = "trin-digest"
+        thread.start()
+        return running
+    }
+
+    /// A digest being computed.
+    final class Running: @unchecked Sendable {
+        // @unchecked: `result` is guarded by `condition`.
+        private let condition = NSCondition()
+        private var result: Result<(hex: String, bytes: Int), ImportError>?
+
+        fileprivate func set(_ value: Result<(hex: String, bytes: Int), ImportError>) {
+            condition.lock()
+            result = value
+            condition.broadcast()
+            condition.unlock()
+        }
+
+        /// The digest if it is done (a failure reads as not done: `wait` reports it).
+        var ifDone: (hex: String, bytes: Int)? {
+            condition.lock()
+            defer { condition.unlock() }
+            return try? result?.get()
+        }
+
+        /// Waits for the digest.
+        func wait() throws(ImportError) -> (hex: String, bytes: Int) {
+            condition.lock()
+            defer { condition.unlock() }
+            while result == nil { condition.wait() }
+            return try result!.get()
+        }
+    }
+
     static func sha256(path: String) throws(ImportError) -> (hex: String, bytes: Int) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw .cannotRead(file: path, message: String(cString: strerror(errno))) }

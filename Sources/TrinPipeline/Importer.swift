@@ -33,11 +33,34 @@ public struct Importer: Sendable {
         let sourceName = source ?? mapping.name
         let started = Clock.now()
         var outcome = FileOutcome(runID: runID, source: sourceName, file: name, status: .failed, httpStatus: httpStatus)
+        // The digest that recognises an export imported before is computed beside the import,
+        // not before it; the import stops as soon as the digest shows the file is known.
+        let digest = FileDigest.start(path: path)
+        defer { _ = try? digest.wait() }
+        func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
+            ImportKey(contentHash: d.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
+        }
         do {
-            let digest = try FileDigest.sha256(path: path)
-            outcome.bytes = digest.bytes
-            let key = ImportKey(contentHash: digest.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
-            if try store.hasImported(key) {
+            do {
+                outcome = try store.importFile(commit: commit) { file in
+                    var o = outcome
+                    try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file,
+                               outcome: &o) {
+                        guard let d = digest.ifDone else { return }
+                        if try file.hasImported(importKey(d)) { throw AlreadyImported() }
+                    }
+                    let d = try digest.wait()
+                    let key = importKey(d)
+                    if try file.hasImported(key) { throw AlreadyImported() }
+                    o.bytes = d.bytes
+                    o.status = commit ? .imported : .dryRun
+                    o.durationMilliseconds = Clock.milliseconds(since: started)
+                    try file.complete(o, key: key, at: Clock.nowInstant())
+                    if let fetchState { try file.saveFetchState(fetchState) }
+                    return o
+                }
+            } catch is AlreadyImported {
+                outcome.bytes = try digest.wait().bytes
                 outcome.status = .skippedIdentical
                 outcome.durationMilliseconds = Clock.milliseconds(since: started)
                 if commit {
@@ -46,17 +69,10 @@ public struct Importer: Sendable {
                     }
                     try store.recordFileOutcome(outcome)
                 }
-                log(outcome)
-                return outcome
-            }
-            outcome = try store.importFile(commit: commit) { file in
-                var o = outcome
-                try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file, outcome: &o)
-                o.status = commit ? .imported : .dryRun
-                o.durationMilliseconds = Clock.milliseconds(since: started)
-                try file.complete(o, key: key, at: Clock.nowInstant())
-                if let fetchState { try file.saveFetchState(fetchState) }
-                return o
+            } catch {
+                // A file that cannot be read: say so plainly, not as the decoder saw it.
+                _ = try digest.wait()
+                throw error
             }
         } catch {
             outcome.status = .failed
@@ -73,8 +89,9 @@ public struct Importer: Sendable {
     /// Reads, decodes and pseudonymises on a thread of its own (XML adds a third, the parser)
     /// while this thread stores: one file uses both cores, and the store never waits for the
     /// parser. Everything stays in file order, so the first rejections logged are the first.
+    /// `stopIfKnown` runs between hand-overs and throws to abandon a file imported before.
     private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
-                        into file: FileImport, outcome: inout FileOutcome) throws {
+                        into file: FileImport, outcome: inout FileOutcome, stopIfKnown: () throws -> Void) throws {
         var rows = 0
         var rejected: [String: Int] = [:]
         var logged = 0
@@ -82,6 +99,7 @@ public struct Importer: Sendable {
         try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
             try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser, into: queue)
         } consume: { batch in
+            try stopIfKnown()
             rows += batch.count
             try file.add(batch.events)
             for enterprise in batch.enterprises { file.add(enterprise) }
@@ -169,6 +187,10 @@ public struct Importer: Sendable {
         PersonalDataMask.mask("\(error)".replacingOccurrences(of: path, with: name))
     }
 }
+
+/// The digest shows the file was imported before: the transaction is rolled back and the
+/// file reported as skipped.
+struct AlreadyImported: Error {}
 
 /// Wall-clock readings for durations and timestamps.
 enum Clock {

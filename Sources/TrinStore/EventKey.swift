@@ -39,12 +39,12 @@ enum EventKey {
     }
 
     static func appendUInt64(_ out: inout [UInt8], _ v: UInt64) {
-        for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt64(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
     }
 
     static func appendDay(_ out: inout [UInt8], _ d: Day) {
         let v = UInt32(bitPattern: d.daysSinceEpoch) ^ 0x8000_0000
-        for shift in stride(from: 24, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: v >> UInt32(shift))) }
+        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
     }
 }
 

@@ -16,7 +16,7 @@ public final class FileImport {
     private var pendingCount = 0
     private var loose: EventRows?
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
-    private let batchSize = 262_144
+    private let batchSize = 65_536
 
     /// Counts so far: new identities, identities whose stored version was replaced by
     /// a greater one, and records that changed nothing (same or older version).
@@ -82,6 +82,11 @@ public final class FileImport {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [runID, source, file, rejection.line, rejection.path, rejection.reason.rawValue,
                              rejection.field, rejection.maskedRow])
+    }
+
+    /// Whether a file with this key was imported before (seen from inside this transaction).
+    public func hasImported(_ key: ImportKey) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE import_key = ?", arguments: [key.text]) ?? false
     }
 
     /// Records the file's outcome, and its import key so an identical file is skipped next time.
