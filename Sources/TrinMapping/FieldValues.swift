@@ -9,29 +9,45 @@ import TrinCore
 /// A concrete type rather than a protocol so that decoding is not generic at run
 /// time: the decoder runs once per row, and generic dispatch there costs more than
 /// copying a row's bytes once.
+///
+/// It owns its memory, so it can lend a value as a plain buffer (valid until the next
+/// `set`, `reset` or `joined`) without a closure per read.
 public final class FieldValues {
-    private var storage: [UInt8] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
-    private var scratch: [UInt8] = []
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private var used = 0
+    private let slotCount: Int
+    private let starts: UnsafeMutablePointer<Int>
+    private let lengths: UnsafeMutablePointer<Int>
 
     public init(slots: Int) {
-        starts = Array(repeating: 0, count: slots)
-        lengths = Array(repeating: -1, count: slots)
-        storage.reserveCapacity(1024)
+        slotCount = slots
+        capacity = 1024
+        storage = .allocate(capacity: capacity)
+        starts = .allocate(capacity: max(slots, 1))
+        starts.initialize(repeating: 0, count: max(slots, 1))
+        lengths = .allocate(capacity: max(slots, 1))
+        lengths.initialize(repeating: -1, count: max(slots, 1))
+    }
+
+    deinit {
+        scratch.deallocate()
+        storage.deallocate()
+        starts.deallocate()
+        lengths.deallocate()
     }
 
     /// Marks every slot absent, keeping capacity.
     public func reset() {
-        storage.removeAll(keepingCapacity: true)
-        for i in lengths.indices { lengths[i] = -1 }
+        used = 0
+        lengths.update(repeating: -1, count: slotCount)
     }
 
     /// Sets a slot's value (copied).
     public func set(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
-        starts[slot] = storage.count
+        precondition(slot >= 0 && slot < slotCount)
+        starts[slot] = append(bytes)
         lengths[slot] = bytes.count
-        storage.append(contentsOf: bytes)
     }
 
     public func set(_ slot: Int, _ text: String) {
@@ -39,26 +55,61 @@ public final class FieldValues {
         t.withUTF8 { set(slot, $0) }
     }
 
-    /// Lends the values of several slots joined by `separator` (absent ones as empty), built
-    /// in a scratch buffer the instance keeps: no allocation per record.
-    func joined<R>(_ slots: [Int], separator: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        scratch.removeAll(keepingCapacity: true)
-        for (i, slot) in slots.enumerated() {
-            if i > 0 { scratch.append(contentsOf: separator) }
-            if slot < lengths.count, lengths[slot] >= 0 {
-                scratch.append(contentsOf: storage[starts[slot]..<(starts[slot] + lengths[slot])])
-            }
-        }
-        return scratch.withUnsafeBufferPointer(body)
+    /// A slot's bytes; nil when absent or not a slot of this record.
+    @inline(__always)
+    func value(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
+        guard slot >= 0, slot < slotCount, lengths[slot] >= 0 else { return nil }
+        return UnsafeBufferPointer(start: storage + starts[slot], count: lengths[slot])
     }
 
     /// Lends a slot's bytes; nil when absent.
     @inline(__always)
     func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        guard slot < lengths.count, lengths[slot] >= 0 else { return body(nil) }
-        return storage.withUnsafeBufferPointer { all in
-            body(UnsafeBufferPointer(rebasing: all[starts[slot]..<(starts[slot] + lengths[slot])]))
+        body(value(slot))
+    }
+
+    /// The values of several slots joined by `separator` (absent ones as empty), or a
+    /// constant when `slots` is empty, built in a scratch buffer: no allocation per record.
+    /// Valid until the next call.
+    func joined(_ slots: [Int], separator: [UInt8], constant: [UInt8]? = nil) -> UnsafeBufferPointer<UInt8> {
+        scratchUsed = 0
+        if let constant { constant.withUnsafeBufferPointer { appendScratch($0) } }
+        for (i, slot) in slots.enumerated() {
+            if i > 0 { separator.withUnsafeBufferPointer { appendScratch($0) } }
+            if let v = value(slot) { appendScratch(v) }
         }
+        return UnsafeBufferPointer(start: scratch, count: scratchUsed)
+    }
+
+    private var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+    private var scratchCapacity = 256
+    private var scratchUsed = 0
+
+    private func appendScratch(_ bytes: UnsafeBufferPointer<UInt8>) {
+        Self.append(bytes, to: &scratch, used: &scratchUsed, capacity: &scratchCapacity)
+    }
+
+    /// Copies bytes to the end of the buffer.
+    private func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        let at = used
+        Self.append(bytes, to: &storage, used: &used, capacity: &capacity)
+        return at
+    }
+
+    /// Appends to a manually managed buffer, growing it (which moves it) when full.
+    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout UnsafeMutablePointer<UInt8>,
+                               used: inout Int, capacity: inout Int) {
+        if used + bytes.count > capacity {
+            var grown = capacity * 2
+            while used + bytes.count > grown { grown *= 2 }
+            let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            moved.update(from: buffer, count: used)
+            buffer.deallocate()
+            buffer = moved
+            capacity = grown
+        }
+        if let base = bytes.baseAddress, bytes.count > 0 { (buffer + used).update(from: base, count: bytes.count) }
+        used += bytes.count
     }
 }
 
@@ -72,8 +123,8 @@ struct ResolvedField: Sendable {
     let separator: [UInt8]
     let constant: [UInt8]?
     let type: FieldType
-    /// The fallback rule (zero or one): an array because a struct cannot hold itself.
-    let fallbacks: [ResolvedField]
+    /// Where the fallback rule sits in the decoder's field table; -1 when none.
+    let fallbackIndex: Int
     /// A name for messages: the canonical field and where it was read.
     let label: String
     /// For a code field: code i is `codeBytes[codeStarts[i] ..< codeStarts[i + 1]]`, and its
@@ -99,9 +150,9 @@ struct ResolvedField: Sendable {
         }
     }
 
-    init(slots: [Int], separator: [UInt8], constant: [UInt8]?, type: FieldType, fallback: ResolvedField?, label: String) {
+    init(slots: [Int], separator: [UInt8], constant: [UInt8]?, type: FieldType, fallbackIndex: Int, label: String) {
         self.slots = slots; self.separator = separator; self.constant = constant; self.type = type
-        self.fallbacks = fallback.map { [$0] } ?? []
+        self.fallbackIndex = fallbackIndex
         self.label = label
         var bytes: [UInt8] = [], starts = [0], canonical: [Canonical] = [], unknown: Int?
         if case .code(let list) = type {
@@ -130,28 +181,12 @@ struct ResolvedField: Sendable {
         }
     }
 
-    /// Lends the field's text — from its slots, or from its fallback when empty — with
-    /// the rule that applies to it (this one or the fallback).
+    /// The field's own text: its constant, its slot, or its slots joined; empty when absent.
+    /// Valid until `values` changes.
     @inline(__always)
-    func withText<R>(_ values: FieldValues, _ body: (UnsafeBufferPointer<UInt8>, borrowing ResolvedField) -> R) -> R {
-        if !fallbacks.isEmpty {
-            let empty = withOwnText(values) { $0.isEmpty }
-            if empty, !fallbacks[0].withOwnText(values, { $0.isEmpty }) {
-                return fallbacks[0].withOwnText(values) { body($0, fallbacks[0]) }
-            }
-        }
-        return withOwnText(values) { body($0, self) }
-    }
-
-    @inline(__always)
-    private func withOwnText<R>(_ values: FieldValues, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-        if let constant { return constant.withUnsafeBufferPointer(body) }
-        if slots.count == 1 {
-            return values.withValue(slots[0]) { v in
-                if let v { return body(v) }
-                return body(UnsafeBufferPointer(start: nil, count: 0))
-            }
-        }
-        return values.joined(slots, separator: separator, body)
+    func ownText(_ values: FieldValues) -> UnsafeBufferPointer<UInt8> {
+        if constant != nil { return values.joined([], separator: [], constant: constant) }
+        if slots.count == 1 { return values.value(slots[0]) ?? UnsafeBufferPointer(start: nil, count: 0) }
+        return values.joined(slots, separator: separator)
     }
 }

@@ -18,16 +18,19 @@ public struct RecordDecoder: Sendable {
         case rejected(RejectReason, field: String?)
     }
 
-    /// The resolved bindings, by canonical field.
+    /// The resolved bindings, by canonical field: indices into `resolved`, -1 when unbound.
+    /// Indices rather than optional structs, so a field is read in place, never copied.
     private struct Fields: Sendable {
-        var cpr, sourceRecordID, agreement, enterprise, targetGroup, stage, start, end, hours, recordedAt: ResolvedField?
-        var cvr, name, type, social, local, economic: ResolvedField?
+        var cpr, sourceRecordID, agreement, enterprise, targetGroup, stage, start, end, hours, recordedAt: Int
+        var cvr, name, type, social, local, economic: Int
     }
+    private let resolved: FieldTable
 
     /// Resolves the mapping's locations to slots. `slot` returns nil for a location
     /// the file does not have; that refuses the file if the field is required.
     public init(mapping: Mapping, slot: (String) -> Int?) throws(MappingError) {
         self.mapping = mapping
+        var resolved: [ResolvedField] = []
         func resolve(_ name: String, _ rule: FieldRule) throws(MappingError) -> ResolvedField? {
             var slots: [Int] = []
             for location in rule.from {
@@ -39,23 +42,55 @@ public struct RecordDecoder: Sendable {
                 }
                 slots.append(s)
             }
-            var fallback: ResolvedField?
-            if let fb = rule.fallback?.value { fallback = try resolve(name, fb) }
+            var fallbackIndex = -1
+            if let fb = rule.fallback?.value, let fallback = try resolve(name, fb) {
+                resolved.append(fallback)
+                fallbackIndex = resolved.count - 1
+            }
             let label = rule.constant != nil ? name : "\(name) (\(rule.from.joined(separator: "+")))"
             return ResolvedField(slots: slots, separator: Array(rule.separator.utf8),
                                  constant: rule.constant.map { Array($0.utf8) }, type: rule.type,
-                                 fallback: fallback, label: label)
+                                 fallbackIndex: fallbackIndex, label: label)
         }
-        func r(_ name: String) throws(MappingError) -> ResolvedField? {
-            guard let rule = mapping.fields[name] else { return nil }
-            return try resolve(name, rule)
+        func r(_ name: String) throws(MappingError) -> Int {
+            guard let rule = mapping.fields[name], let field = try resolve(name, rule) else { return -1 }
+            resolved.append(field)
+            return resolved.count - 1
         }
         f = Fields(cpr: try r("cpr"), sourceRecordID: try r("sourceRecordID"), agreement: try r("agreement"),
                    enterprise: try r("enterprise"), targetGroup: try r("targetGroup"), stage: try r("stage"),
                    start: try r("start"), end: try r("end"), hours: try r("hoursPerWeek"), recordedAt: try r("recordedAt"),
                    cvr: try r("cvr"), name: try r("name"), type: try r("type"), social: try r("socialBottomLine"),
                    local: try r("localBottomLine"), economic: try r("economicBottomLine"))
+        self.resolved = FieldTable(resolved)
     }
+
+    /// Field `i`'s text — from its slots, or from its fallback when empty — and the rule that
+    /// applies to it (this one or the fallback); nil when unbound. The text is valid until
+    /// the next call (joined slots share a scratch buffer).
+    @inline(__always)
+    private func text(_ i: Int, _ v: FieldValues) -> (UnsafeBufferPointer<UInt8>, UnsafePointer<ResolvedField>)? {
+        guard i >= 0 else { return nil }
+        let field = UnsafePointer(resolved.base + i)
+        let own = field.pointee.ownText(v)
+        let fallback = field.pointee.fallbackIndex
+        if own.isEmpty, fallback >= 0 {
+            let rule = UnsafePointer(resolved.base + fallback)
+            let other = rule.pointee.ownText(v)
+            if !other.isEmpty { return (other, rule) }
+            return (UnsafeBufferPointer(start: nil, count: 0), field)
+        }
+        return (own, field)
+    }
+
+    /// Lends field `i`'s text and rule (see `text`); nil when unbound.
+    @inline(__always)
+    private func withText<R>(_ i: Int, _ v: FieldValues, _ body: (UnsafeBufferPointer<UInt8>, UnsafePointer<ResolvedField>) -> R) -> R? {
+        guard let (t, rule) = text(i, v) else { return nil }
+        return body(t, rule)
+    }
+
+    private func label(_ i: Int) -> String? { i >= 0 ? resolved.base[i].label : nil }
 
     /// Decodes one record.
     public func decode(_ values: FieldValues) -> Outcome {
@@ -67,60 +102,60 @@ public struct RecordDecoder: Sendable {
 
     private func decodeEvent(_ v: FieldValues) -> Outcome {
         // cpr_malformed, cpr_invalid_date
-        let parsed = f.cpr?.withText(v) { t, _ in CPRNumber.parse(t) } ?? .failure(.malformed)
+        let parsed = withText(f.cpr, v) { t, _ in CPRNumber.parse(t) } ?? .failure(.malformed)
         let cpr: CPRNumber
         switch parsed {
         case .success(let c): cpr = c
-        case .failure(.malformed): return .rejected(.cprMalformed, field: f.cpr?.label)
-        case .failure(.invalidDate): return .rejected(.cprInvalidDate, field: f.cpr?.label)
+        case .failure(.malformed): return .rejected(.cprMalformed, field: label(f.cpr))
+        case .failure(.invalidDate): return .rejected(.cprInvalidDate, field: label(f.cpr))
         }
         // unknown_target_group, unknown_activity
         guard let tg = code(f.targetGroup, v)?.targetGroup else {
-            return .rejected(.unknownTargetGroup, field: f.targetGroup?.label)
+            return .rejected(.unknownTargetGroup, field: label(f.targetGroup))
         }
         guard let stage = code(f.stage, v)?.stage else {
-            return .rejected(.unknownActivity, field: f.stage?.label)
+            return .rejected(.unknownActivity, field: label(f.stage))
         }
         // invalid_date, end_before_start
-        guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: f.start?.label) }
-        guard let end = date(f.end, v) else { return .rejected(.invalidDate, field: f.end?.label) }
-        if let end, end < start { return .rejected(.endBeforeStart, field: f.end?.label) }
+        guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: label(f.start)) }
+        guard let end = date(f.end, v) else { return .rejected(.invalidDate, field: label(f.end)) }
+        if let end, end < start { return .rejected(.endBeforeStart, field: label(f.end)) }
         // invalid_hours, hours_out_of_range
         var hours: Double?
-        if let field = f.hours {
-            let result: Result<Double?, RejectReason> = field.withText(v) { t, rule in
+        if f.hours >= 0 {
+            let result: Result<Double?, RejectReason> = withText(f.hours, v) { t, rule in
                 guard !t.isEmpty else { return .success(nil) }
-                guard case .decimal(let sep) = rule.type, let h = Self.decimal(t, separator: sep) else { return .failure(.invalidHours) }
+                guard case .decimal(let sep) = rule.pointee.type, let h = Self.decimal(t, separator: sep) else { return .failure(.invalidHours) }
                 guard h >= 0, h <= 80 else { return .failure(.hoursOutOfRange) }
                 return .success(h)
-            }
+            }!
             switch result {
             case .success(let h): hours = h
-            case .failure(let reason): return .rejected(reason, field: field.label)
+            case .failure(let reason): return .rejected(reason, field: label(f.hours))
             }
         }
         // invalid_timestamp
-        let recorded: Instant? = f.recordedAt?.withText(v) { t, rule in
-            guard case .timestamp(let pattern) = rule.type else { return nil }
+        let recorded: Instant? = withText(f.recordedAt, v) { t, rule -> Instant? in
+            guard case .timestamp(let pattern) = rule.pointee.type else { return nil }
             return pattern.instant(t)
-        }
-        guard let recordedAt = recorded else { return .rejected(.invalidTimestamp, field: f.recordedAt?.label) }
+        } ?? nil
+        guard let recordedAt = recorded else { return .rejected(.invalidTimestamp, field: label(f.recordedAt)) }
         // invalid_cvr
         var enterprise: String?
-        if let field = f.enterprise {
-            let result: Result<String?, RejectReason> = field.withText(v) { t, _ in
+        if f.enterprise >= 0 {
+            let result: Result<String?, RejectReason> = withText(f.enterprise, v) { t, _ in
                 guard !t.isEmpty else { return .success(nil) }
                 guard let cvr = CVRNumber(t) else { return .failure(.invalidCVR) }
                 return .success(cvr.value)
-            }
+            }!
             switch result {
             case .success(let e): enterprise = e
-            case .failure(let reason): return .rejected(reason, field: field.label)
+            case .failure(let reason): return .rejected(reason, field: label(f.enterprise))
             }
         }
         // birth_after_event
-        if cpr.birthDate > start { return .rejected(.birthAfterEvent, field: f.cpr?.label) }
-        guard let id = string(f.sourceRecordID, v) else { return .rejected(.missingValue, field: f.sourceRecordID?.label) }
+        if cpr.birthDate > start { return .rejected(.birthAfterEvent, field: label(f.cpr)) }
+        guard let id = string(f.sourceRecordID, v) else { return .rejected(.missingValue, field: label(f.sourceRecordID)) }
         let age = AgeBand(age: AgeBand.age(birth: cpr.birthDate, at: start))
         return .event(SourceEvent(cpr: cpr, ageBand: age, agreement: string(f.agreement, v), enterprise: enterprise,
                                   targetGroup: tg, stage: stage, start: start, end: end, hoursPerWeek: hours,
@@ -128,54 +163,52 @@ public struct RecordDecoder: Sendable {
     }
 
     private func decodeEnterprise(_ v: FieldValues) -> Outcome {
-        guard let cvr = f.cvr?.withText(v, { t, _ in CVRNumber(t) }) else { return .rejected(.invalidCVR, field: f.cvr?.label) }
+        guard let cvr = withText(f.cvr, v, { t, _ in CVRNumber(t) }) ?? nil else { return .rejected(.invalidCVR, field: label(f.cvr)) }
         guard let type = code(f.type, v)?.enterpriseType else {
-            return .rejected(.unknownType, field: f.type?.label)
+            return .rejected(.unknownType, field: label(f.type))
         }
         var lines: [Bool] = []
         for field in [f.social, f.local, f.economic] {
-            let value: Bool? = field?.withText(v) { t, rule in
-                guard case .bool(let yes, let no) = rule.type else { return nil }
+            let value: Bool? = withText(field, v) { t, rule -> Bool? in
+                guard case .bool(let yes, let no) = rule.pointee.type else { return nil }
                 let word = Array(t)
                 return yes.contains(word) ? true : no.contains(word) ? false : nil
-            }
-            guard let value else { return .rejected(.invalidBottomLine, field: field?.label) }
+            } ?? nil
+            guard let value else { return .rejected(.invalidBottomLine, field: label(field)) }
             lines.append(value)
         }
-        guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: f.start?.label) }
-        guard let end = date(f.end, v) else { return .rejected(.invalidDate, field: f.end?.label) }
+        guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: label(f.start)) }
+        guard let end = date(f.end, v) else { return .rejected(.invalidDate, field: label(f.end)) }
         return .enterprise(EnterpriseRecord(cvr: cvr.value, name: string(f.name, v) ?? "", type: type,
                                             socialBottomLine: lines[0], localBottomLine: lines[1],
                                             economicBottomLine: lines[2], start: start, end: end))
     }
 
     /// The canonical value of a code field; nil when empty or unknown (and not mapped).
-    private func code(_ field: ResolvedField?, _ v: FieldValues) -> ResolvedField.Canonical? {
-        field?.withText(v) { t, rule in
+    private func code(_ field: Int, _ v: FieldValues) -> ResolvedField.Canonical? {
+        withText(field, v) { t, rule in
             guard !t.isEmpty else { return nil }
-            return rule.canonicalCode(t)
-        }
+            return rule.pointee.canonicalCode(t)
+        } ?? nil
     }
 
     /// `.some(nil)` for an empty or unbound optional date, nil for a bad one.
-    private func date(_ field: ResolvedField?, _ v: FieldValues) -> Day?? {
-        guard let field else { return .some(nil) }
-        return field.withText(v) { t, rule -> Day?? in
-            guard !t.isEmpty else { return .some(nil) }
-            guard case .date(let pattern) = rule.type, let d = pattern.day(t) else { return nil }
-            return .some(d)
-        }
+    private func date(_ field: Int, _ v: FieldValues) -> Day?? {
+        guard let (t, rule) = text(field, v) else { return .some(nil) }
+        guard !t.isEmpty else { return .some(nil) }
+        guard case .date(let pattern) = rule.pointee.type, let d = pattern.day(t) else { return nil }
+        return .some(d)
     }
 
     /// Free text (record ids, agreement ids, names). Ids are never personal, but a source
     /// that writes a CPR number into one must not carry it into the store: a valid CPR
     /// number inside is masked (the pre-check keeps this off the hot path for ordinary ids).
-    private func string(_ field: ResolvedField?, _ v: FieldValues) -> String? {
-        field?.withText(v) { t, _ in
+    private func string(_ field: Int, _ v: FieldValues) -> String? {
+        withText(field, v) { t, _ -> String? in
             guard !t.isEmpty else { return nil }
             let text = String(decoding: t, as: UTF8.self)
             return PersonalDataMask.validCPRRanges(t).isEmpty ? text : PersonalDataMask.maskValidCPRNumbers(text)
-        }
+        } ?? nil
     }
 
     /// Digits with an optional decimal part, e.g. `12,5`.
@@ -194,5 +227,25 @@ public struct RecordDecoder: Sendable {
         }
         guard digitsBefore > 0, !seenSeparator || digitsAfter > 0 else { return nil }
         return whole + fraction
+    }
+}
+
+/// The resolved fields in one fixed allocation: a field is read in place through the
+/// pointer (an array element read would copy the struct, and with it retain its arrays,
+/// several times per record).
+final class FieldTable: @unchecked Sendable {
+    // @unchecked: immutable after init.
+    let base: UnsafeMutablePointer<ResolvedField>
+    let count: Int
+
+    init(_ fields: [ResolvedField]) {
+        count = fields.count
+        base = .allocate(capacity: max(count, 1))
+        base.initialize(from: fields, count: count)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
     }
 }
