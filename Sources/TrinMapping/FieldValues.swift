@@ -40,12 +40,27 @@ public final class FieldValues {
     /// Marks every slot absent, keeping capacity.
     public func reset() {
         used = 0
+        external = nil
         lengths.update(repeating: -1, count: slotCount)
     }
 
+    /// Values that live elsewhere (a batch of records read in one go): lent in place, not
+    /// copied. `starts` and `lengths` (-1: absent) give one entry per slot, relative to `base`,
+    /// which must stay valid until the next `reset` or `load`.
+    public func load(base: UnsafePointer<UInt8>, starts: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>) {
+        used = 0
+        external = base
+        for slot in 0..<slotCount {
+            self.starts[slot] = Int(starts[slot])
+            self.lengths[slot] = Int(lengths[slot])
+        }
+    }
+
+    private var external: UnsafePointer<UInt8>?
+
     /// Sets a slot's value (copied).
     public func set(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
-        precondition(slot >= 0 && slot < slotCount)
+        precondition(slot >= 0 && slot < slotCount && external == nil, "set after reset, not after load")
         starts[slot] = append(bytes)
         lengths[slot] = bytes.count
     }
@@ -59,7 +74,7 @@ public final class FieldValues {
     @inline(__always)
     func value(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
         guard slot >= 0, slot < slotCount, lengths[slot] >= 0 else { return nil }
-        return UnsafeBufferPointer(start: storage + starts[slot], count: lengths[slot])
+        return UnsafeBufferPointer(start: (external ?? UnsafePointer(storage)) + starts[slot], count: lengths[slot])
     }
 
     /// Lends a slot's bytes; nil when absent.

@@ -127,7 +127,7 @@ public struct Importer: Sendable {
     /// Items per hand-over, and hand-overs queued: enough to keep decoding while the store
     /// writes a sorted batch, little enough to keep memory flat.
     static let itemsPerBatch = 2048
-    static let queuedBatches = 32
+    static let queuedBatches = 64
 
     /// The producing stage: every row of the file as an item to store, in file order.
     private static func produceItems(path: String, mapping: Mapping, source: String, pseudonymiser: Pseudonymiser,

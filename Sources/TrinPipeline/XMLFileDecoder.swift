@@ -54,13 +54,16 @@ final class XMLFileDecoder: FileDecoder {
                 let reader = try XMLRecordReader(path: path, spec: spec)
                 while let batch = try reader.nextBatch() { try queue.send(batch) }
             } consume: { batch in
-                for r in 0..<batch.count {
-                    values.reset()
-                    for i in 0..<paths.count { batch.withValue(r, i) { if let v = $0 { values.set(i, v) } } }
-                    try body(.outcome(decoder.decode(values), line: batch.line(r)), { batch.elementPath(r) }, {
-                        self.maskedRecord(batch.record(r))
-                    })
+                let fields = paths.count
+                try batch.withStorage { bytes, starts, lengths in
+                    for r in 0..<batch.count {
+                        values.load(base: bytes, starts: starts + r * fields, lengths: lengths + r * fields)
+                        try body(.outcome(decoder.decode(values), line: batch.line(r)), { batch.elementPath(r) }, {
+                            self.maskedRecord(batch.record(r))
+                        })
+                    }
                 }
+                values.reset()
             }
         } catch let error as XMLDocumentError {
             throw ImportError.document(file: path, message: "\(error)")

@@ -43,7 +43,12 @@ struct RecordScanner {
     private var recordsStart: [Int]
     // Current value of each field, for the open context elements.
     private var present: [Bool]
-    private var values: [[UInt8]]
+    /// Current values, all in one buffer: field f's is `current[valueStart[f] ..< valueStart[f] + valueLength[f]]`.
+    /// A new value is appended (never written over another), and the buffer is compacted
+    /// when a context element opens and it has grown: no allocation per value.
+    private var current: [UInt8] = []
+    private var valueStart: [Int]
+    private var valueLength: [Int]
     /// Where the current value already sits in `batch` (-1: not copied yet): records of one
     /// group share their ancestor's value instead of copying it per record.
     private var storedAt: [Int32]
@@ -102,7 +107,9 @@ struct RecordScanner {
         positions = [Int32](repeating: 0, count: spec.recordLevel + 2)
         recordsStart = [Int](repeating: 0, count: spec.recordLevel + 1)
         present = [Bool](repeating: false, count: fieldCount)
-        values = [[UInt8]](repeating: [], count: fieldCount)
+        valueStart = [Int](repeating: 0, count: fieldCount)
+        valueLength = [Int](repeating: 0, count: fieldCount)
+        current.reserveCapacity(4096)
         storedAt = [Int32](repeating: -1, count: fieldCount)
         batch = XMLRecordBatch(fieldCount: fieldCount, steps: spec.recordPath)
     }
@@ -177,6 +184,7 @@ struct RecordScanner {
             present[field] = false
             storedAt[field] = -1
         }
+        if current.count > 65_536 { compactValues() }
         recordsStart[level] = batch.count
         if level == recordLevel { recordLine = line }
     }
@@ -222,9 +230,10 @@ struct RecordScanner {
     private mutating func storedValue(_ field: Int) -> (Int32, Int32) {
         guard present[field] else { return (0, -1) }
         if storedAt[field] < 0 {
-            storedAt[field] = values[field].withUnsafeBufferPointer { batch.store($0) }
+            let (start, length) = (valueStart[field], valueLength[field])
+            storedAt[field] = current.withUnsafeBufferPointer { batch.store(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
         }
-        return (storedAt[field], Int32(values[field].count))
+        return (storedAt[field], Int32(valueLength[field]))
     }
 
     private mutating func handOver() {
@@ -252,8 +261,9 @@ struct RecordScanner {
                 guard !present[field], let value = attributes[5 * index + 3], let end = attributes[5 * index + 4] else { continue }
                 present[field] = true
                 storedAt[field] = -1
-                values[field].removeAll(keepingCapacity: true)
-                Self.appendAttributeValue(UnsafeBufferPointer(start: value, count: end - value), to: &values[field])
+                valueStart[field] = current.count
+                Self.appendAttributeValue(UnsafeBufferPointer(start: value, count: end - value), to: &current)
+                valueLength[field] = current.count - valueStart[field]
             }
         }
     }
@@ -272,6 +282,18 @@ struct RecordScanner {
             out.append(byte)
             index += byte == UInt8(ascii: "&") && index + 4 < value.count && value[index + 4] == UInt8(ascii: ";") ? 5 : 1
         }
+    }
+
+    /// Keeps only the values still present, at the front of the buffer.
+    private mutating func compactValues() {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(4096)
+        for field in 0..<fieldCount where present[field] {
+            let start = valueStart[field]
+            valueStart[field] = kept.count
+            kept.append(contentsOf: current[start..<(start + valueLength[field])])
+        }
+        current = kept
     }
 
     private mutating func beginCapture(field: Int, depth: Int) {
@@ -299,7 +321,8 @@ struct RecordScanner {
         while upper > lower && isSpace(bytes[upper - 1]) { upper -= 1 }
         present[field] = true
         storedAt[field] = -1
-        values[field].removeAll(keepingCapacity: true)
-        values[field].append(contentsOf: bytes[lower..<upper])
+        valueStart[field] = current.count
+        valueLength[field] = upper - lower
+        current.append(contentsOf: bytes[lower..<upper])
     }
 }

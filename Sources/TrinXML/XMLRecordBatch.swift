@@ -37,6 +37,20 @@ public struct XMLRecordBatch: Sendable {
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
     }
 
+    /// Lends the whole batch in place: the value buffer, and per record `fieldCount` starts
+    /// and lengths (-1: absent) into it, record `i`'s at offset `i * fieldCount`.
+    public func withStorage<R>(_ body: (UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafePointer<Int32>) throws -> R) rethrows -> R {
+        try bytes.withUnsafeBufferPointer { b in
+            try starts.withUnsafeBufferPointer { s in
+                try lengths.withUnsafeBufferPointer { l in
+                    // An empty buffer may have no address; nothing reads through it then.
+                    try body(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, s.baseAddress ?? UnsafePointer(bitPattern: 4)!,
+                             l.baseAddress ?? UnsafePointer(bitPattern: 4)!)
+                }
+            }
+        }
+    }
+
     /// Where record `index` sits, for rejection messages:
     /// `/Forloebsudtraek/Forloeb[3]/Haendelser[1]/Haendelse[2]` (see `XMLRecord.elementPath`).
     public func elementPath(_ index: Int) -> String {
