@@ -75,6 +75,7 @@ public struct Importer: Sendable {
                 throw error
             }
         } catch {
+            outcome.bytes = digest.ifDone?.bytes ?? outcome.bytes
             outcome.status = .failed
             outcome.rowsRead = 0; outcome.inserted = 0; outcome.updated = 0; outcome.duplicates = 0
             outcome.rejectedByReason = [:]

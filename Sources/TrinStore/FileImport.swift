@@ -118,59 +118,70 @@ public final class FileImport {
     /// Where one pending row sits, with its sort key.
     private struct Entry {
         var key0: UInt64, key1: UInt64, key2: UInt64
-        var chunk: Int32, row: Int32
+        /// Index in the flattened rows (file order), and of its source.
+        var row: Int32, source: Int32
     }
 
     private func flushEvents() throws {
         if let l = loose { pending.append(l); loose = nil }
         guard pendingCount > 0 else { return }
+        // One contiguous copy of the pending rows (a few MB, once per batch): the sort and the
+        // binding then read plain memory, with no array retained or copied per row.
+        var rows: [EventRows.Row] = []
+        var bytes: [UInt8] = []
+        var sources: [String] = []
         var order: [Entry] = []
+        rows.reserveCapacity(pendingCount)
         order.reserveCapacity(pendingCount)
-        for (c, chunk) in pending.enumerated() {
-            for (i, r) in chunk.rows.enumerated() {
-                order.append(Entry(key0: r.key0, key1: r.key1, key2: r.key2, chunk: Int32(c), row: Int32(i)))
-            }
-        }
-        // Identity order; equal identities keep their order in the file, so the counts of
-        // inserted, updated and unchanged rows do not depend on how the sort breaks ties.
-        let chunks = pending
-        order.sort { a, b in
-            if a.key0 != b.key0 { return a.key0 < b.key0 }
-            if a.key1 != b.key1 { return a.key1 < b.key1 }
-            if a.key2 != b.key2 { return a.key2 < b.key2 }
-            let ca = chunks[Int(a.chunk)], cb = chunks[Int(b.chunk)]
-            let ra = ca.rows[Int(a.row)], rb = cb.rows[Int(b.row)]
-            // Same citizen, start and stage: the agreement (the identity's tail) decides.
-            let order = ca.bytes.withUnsafeBufferPointer { x in
-                cb.bytes.withUnsafeBufferPointer { y in
-                    Self.compare(UnsafeBufferPointer(rebasing: x[Int(ra.identityStart) + 21 ..< Int(ra.identityStart + ra.identityLength)]),
-                                 UnsafeBufferPointer(rebasing: y[Int(rb.identityStart) + 21 ..< Int(rb.identityStart + rb.identityLength)]))
-                }
-            }
-            if order != 0 { return order < 0 }
-            return (a.chunk, a.row) < (b.chunk, b.row)
-        }
-        var boundSource: String?
-        for entry in order {
-            let chunk = chunks[Int(entry.chunk)]
-            if chunk.source != boundSource {
-                bindText(insertEvent, 9, chunk.source)
-                bindText(updateEvent, 9, chunk.source)
-                boundSource = chunk.source
-            }
-            try chunk.bytes.withUnsafeBufferPointer { bytes in
-                let row = chunk.rows[Int(entry.row)]
-                bind(insertEvent, row, bytes)
-                if try step(insertEvent) {
-                    inserted += 1
-                    return
-                }
-                bind(updateEvent, row, bytes)
-                if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
+        bytes.reserveCapacity(pending.reduce(0) { $0 + $1.bytes.count })
+        for chunk in pending {
+            if sources.last != chunk.source { sources.append(chunk.source) }
+            let shift = Int32(bytes.count)
+            bytes.append(contentsOf: chunk.bytes)
+            for var r in chunk.rows {
+                r.identityStart += shift
+                r.enterpriseStart += shift
+                r.sourceRecordIDStart += shift
+                order.append(Entry(key0: r.key0, key1: r.key1, key2: r.key2, row: Int32(rows.count), source: Int32(sources.count - 1)))
+                rows.append(r)
             }
         }
         pending.removeAll()
         pendingCount = 0
+        try bytes.withUnsafeBufferPointer { bytes in
+            try rows.withUnsafeBufferPointer { rows in
+                // Identity order; equal identities keep their order in the file, so the counts of
+                // inserted, updated and unchanged rows do not depend on how the sort breaks ties.
+                order.sort { a, b in
+                    if a.key0 != b.key0 { return a.key0 < b.key0 }
+                    if a.key1 != b.key1 { return a.key1 < b.key1 }
+                    if a.key2 != b.key2 { return a.key2 < b.key2 }
+                    // Same citizen, start and stage: the agreement (the identity's tail) decides.
+                    let ra = rows[Int(a.row)], rb = rows[Int(b.row)]
+                    let order = Self.compare(
+                        UnsafeBufferPointer(rebasing: bytes[Int(ra.identityStart) + 21 ..< Int(ra.identityStart + ra.identityLength)]),
+                        UnsafeBufferPointer(rebasing: bytes[Int(rb.identityStart) + 21 ..< Int(rb.identityStart + rb.identityLength)]))
+                    if order != 0 { return order < 0 }
+                    return a.row < b.row
+                }
+                var boundSource: Int32 = -1
+                for entry in order {
+                    if entry.source != boundSource {
+                        bindText(insertEvent, 9, sources[Int(entry.source)])
+                        bindText(updateEvent, 9, sources[Int(entry.source)])
+                        boundSource = entry.source
+                    }
+                    let row = rows[Int(entry.row)]
+                    bind(insertEvent, row, bytes)
+                    if try step(insertEvent) {
+                        inserted += 1
+                        continue
+                    }
+                    bind(updateEvent, row, bytes)
+                    if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
+                }
+            }
+        }
     }
 
     private func flushEnterprises() throws {
