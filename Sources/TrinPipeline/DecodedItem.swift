@@ -20,14 +20,10 @@ protocol FileDecoder {
 /// for the store, register rows, and rejected rows (already masked, so no personal id
 /// crosses between the stages).
 struct ImportBatch: Sendable {
-    var events: EventRows
+    /// Records sorted for the store, or none.
+    var events: EventRows?
     var enterprises: [EnterpriseRecord] = []
     var rejections: [Rejection] = []
-
-    init(source: String, capacity: Int) {
-        events = EventRows(source: source)
-        events.reserveCapacity(capacity)
-    }
-
-    var count: Int { events.count + enterprises.count + rejections.count }
+    /// Rows of the file read since the previous batch (kept, rejected or not).
+    var rowsRead = 0
 }

@@ -101,8 +101,8 @@ public struct Importer: Sendable {
             try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser, into: queue)
         } consume: { batch in
             try stopIfKnown()
-            rows += batch.count
-            try file.add(batch.events)
+            rows += batch.rowsRead
+            if let events = batch.events { try file.write(events) }
             for enterprise in batch.enterprises { file.add(enterprise) }
             for rejection in batch.rejections {
                 rejected[rejection.reason.rawValue, default: 0] += 1
@@ -125,10 +125,15 @@ public struct Importer: Sendable {
         outcome.rejectedByReason = rejected
     }
 
-    /// Items per hand-over, and hand-overs queued: enough to keep decoding while the store
-    /// writes a sorted batch, little enough to keep memory flat.
+    /// Records per sorted write: the first writes are small, so the store starts while the
+    /// file is still being read; then they double up to the most (a write touches each page
+    /// of the tree once, so bigger writes are faster, at the cost of memory).
+    static let firstEventBatch = 4096
+    static let largestEventBatch = 65_536
+    /// Rejected and register rows per hand-over; hand-overs queued (two sorted batches
+    /// waiting while the store writes a third keeps both cores busy).
     static let itemsPerBatch = 2048
-    static let queuedBatches = 64
+    static let queuedBatches = 6
 
     /// The producing stage: every row of the file as an item to store, in file order.
     private static func produceItems(path: String, mapping: Mapping, source: String, pseudonymiser: Pseudonymiser,
@@ -138,12 +143,16 @@ public struct Importer: Sendable {
         case .csv(let layout): decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout)
         case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
         }
-        var batch = ImportBatch(source: source, capacity: itemsPerBatch)
+        var batch = ImportBatch()
+        var events = EventRows(source: source)
+        var eventTarget = firstEventBatch
+        events.reserveCapacity(eventTarget)
         // Exports list a citizen's records together (an XML Forloeb holds several events):
         // one remembered pseudonym saves most keyed hashes there.
         var lastCPR: CPRNumber?
         var lastPseudonym = Pseudonym(high: 0, low: 0)
         try decoder.decode { item, elementPath, masked in
+            batch.rowsRead += 1
             switch item {
             case .unreadable(let reason, let line, let detail):
                 // The detail ("expected 11 fields, found 12") is what operations need here.
@@ -155,16 +164,29 @@ public struct Importer: Sendable {
                     lastPseudonym = pseudonymiser.pseudonym(for: event.cpr)
                     lastCPR = event.cpr
                 }
-                batch.events.append(event.record(pseudonym: lastPseudonym, source: source))
+                events.append(event.record(pseudonym: lastPseudonym, source: source))
+                if events.count >= eventTarget {
+                    events.sort()
+                    batch.events = events
+                    try queue.send(batch)
+                    batch = ImportBatch()
+                    eventTarget = min(eventTarget * 2, largestEventBatch)
+                    events = EventRows(source: source)
+                    events.reserveCapacity(eventTarget)
+                }
             case .outcome(.enterprise(let enterprise), _):
                 batch.enterprises.append(enterprise)
             }
-            if batch.count >= itemsPerBatch {
+            if batch.enterprises.count + batch.rejections.count >= itemsPerBatch {
                 try queue.send(batch)
-                batch = ImportBatch(source: source, capacity: itemsPerBatch)
+                batch = ImportBatch()
             }
         }
-        if batch.count > 0 { try queue.send(batch) }
+        if !events.isEmpty {
+            events.sort()
+            batch.events = events
+        }
+        if batch.rowsRead > 0 { try queue.send(batch) }
     }
 
     private func log(_ o: FileOutcome) {

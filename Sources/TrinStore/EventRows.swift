@@ -11,6 +11,8 @@ public struct EventRows: Sendable {
     public let source: String
     var bytes: [UInt8] = []
     var rows: [Row] = []
+    /// Row indices in identity order, once `sort()` ran (and nothing was appended since).
+    var order: [Int32]?
 
     struct Row: Sendable {
         /// The identity's leading bytes as integers, to sort without touching `bytes`:
@@ -47,9 +49,60 @@ public struct EventRows: Sendable {
         bytes.reserveCapacity(count * 64)
     }
 
+    /// Appends packed rows of the same source (their offsets moved to this buffer).
+    public mutating func append(contentsOf other: EventRows) {
+        precondition(other.source == source, "one EventRows per source")
+        order = nil
+        let shift = Int32(bytes.count)
+        bytes.append(contentsOf: other.bytes)
+        rows.reserveCapacity(rows.count + other.rows.count)
+        for var r in other.rows {
+            r.identityStart += shift
+            r.enterpriseStart += shift
+            r.sourceRecordIDStart += shift
+            rows.append(r)
+        }
+    }
+
+    /// Empties the buffer, keeping its memory for the next rows.
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        rows.removeAll(keepingCapacity: true)
+        order = nil
+    }
+
+    /// Puts the rows in identity order (the order the store writes them in) without moving
+    /// them. Equal identities keep their file order, so the counts of inserted, updated and
+    /// unchanged rows do not depend on how a sort breaks ties. Done by the decoding stage,
+    /// so that the store's thread only writes.
+    public mutating func sort() {
+        struct Entry {
+            var key0: UInt64, key1: UInt64, key2: UInt64
+            var row: Int32
+        }
+        order = bytes.withUnsafeBufferPointer { bytes in
+            rows.withUnsafeBufferPointer { rows in
+                var entries = rows.indices.map { i in Entry(key0: rows[i].key0, key1: rows[i].key1, key2: rows[i].key2, row: Int32(i)) }
+                entries.sort { a, b in
+                    if a.key0 != b.key0 { return a.key0 < b.key0 }
+                    if a.key1 != b.key1 { return a.key1 < b.key1 }
+                    if a.key2 != b.key2 { return a.key2 < b.key2 }
+                    // Same citizen, start and stage: the agreement (the identity's tail) decides.
+                    let ra = rows[Int(a.row)], rb = rows[Int(b.row)]
+                    let tailA = UnsafeBufferPointer(rebasing: bytes[Int(ra.identityStart) + 21 ..< Int(ra.identityStart + ra.identityLength)])
+                    let tailB = UnsafeBufferPointer(rebasing: bytes[Int(rb.identityStart) + 21 ..< Int(rb.identityStart + rb.identityLength)])
+                    if !tailA.elementsEqual(tailB) { return tailA.lexicographicallyPrecedes(tailB) }
+                    return a.row < b.row
+                }
+                return entries.map(\.row)
+            }
+        }
+    }
+
     /// Packs a record. Its `source` must be this batch's.
     public mutating func append(_ r: ProgressRecord) {
         precondition(r.source == source, "one EventRows per source")
+        order = nil
         let identityStart = Int32(bytes.count)
         EventKey.appendIdentity(r, to: &bytes)
         let identityLength = Int32(bytes.count) - identityStart

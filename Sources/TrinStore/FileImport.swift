@@ -11,11 +11,11 @@ import TrinCore
 /// straight from the packed `EventRows`.
 public final class FileImport {
     let db: Database
-    /// Packed rows waiting for the next sorted write, and single records added one by one.
-    private var pending: [EventRows] = []
-    private var pendingCount = 0
-    private var loose: EventRows?
+    /// Rows waiting for the next sorted write, all of one source, in arrival (file) order.
+    /// One buffer, reused from batch to batch: memory stays flat.
+    private var pending: EventRows?
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
+    /// Rows per sorted write of records added one by one.
     private let batchSize = 65_536
 
     /// Counts so far: new identities, identities whose stored version was replaced by
@@ -50,22 +50,28 @@ public final class FileImport {
 
     /// Adds a pseudonymised record; it is stored if its identity is new or its version greater.
     public func add(_ record: ProgressRecord) throws {
-        if loose?.source != record.source {
-            if let rows = loose { pending.append(rows) }
-            loose = EventRows(source: record.source)
-        }
-        loose!.append(record)
-        pendingCount += 1
-        if pendingCount >= batchSize { try flushEvents() }
+        try prepareBuffer(for: record.source)
+        pending!.append(record)
+        if pending!.count >= batchSize { try flushEvents() }
     }
 
-    /// Adds packed records, the fast way (see `EventRows`); the same rules as `add(_:)`.
-    public func add(_ rows: EventRows) throws {
+    /// Writes packed records now, in identity order (see `EventRows.sort()`, which the
+    /// caller may already have run on another thread); the same rules as `add(_:)`.
+    /// A batch touches each B-tree page once, so bigger batches write faster.
+    public func write(_ rows: EventRows) throws {
         guard !rows.isEmpty else { return }
-        if let l = loose { pending.append(l); loose = nil }
-        pending.append(rows)
-        pendingCount += rows.count
-        if pendingCount >= batchSize { try flushEvents() }
+        try flushEvents()
+        var rows = rows
+        if rows.order == nil { rows.sort() }
+        try write(sorted: rows)
+    }
+
+    /// Rows of another source write what is buffered first: a buffer holds one source.
+    private func prepareBuffer(for source: String) throws {
+        if let p = pending, p.source == source { return }
+        try flushEvents()
+        pending = EventRows(source: source)
+        pending!.reserveCapacity(batchSize)
     }
 
     /// Adds an enterprise from the register. Within a file the later row for a CVR wins;
@@ -115,63 +121,20 @@ public final class FileImport {
         try flushEnterprises()
     }
 
-    /// Where one pending row sits, with its sort key.
-    private struct Entry {
-        var key0: UInt64, key1: UInt64, key2: UInt64
-        /// Index in the flattened rows (file order), and of its source.
-        var row: Int32, source: Int32
+    private func flushEvents() throws {
+        guard var rows = pending, !rows.isEmpty else { return }
+        pending!.removeAll()
+        rows.sort()
+        try write(sorted: rows)
     }
 
-    private func flushEvents() throws {
-        if let l = loose { pending.append(l); loose = nil }
-        guard pendingCount > 0 else { return }
-        // One contiguous copy of the pending rows (a few MB, once per batch): the sort and the
-        // binding then read plain memory, with no array retained or copied per row.
-        var rows: [EventRows.Row] = []
-        var bytes: [UInt8] = []
-        var sources: [String] = []
-        var order: [Entry] = []
-        rows.reserveCapacity(pendingCount)
-        order.reserveCapacity(pendingCount)
-        bytes.reserveCapacity(pending.reduce(0) { $0 + $1.bytes.count })
-        for chunk in pending {
-            if sources.last != chunk.source { sources.append(chunk.source) }
-            let shift = Int32(bytes.count)
-            bytes.append(contentsOf: chunk.bytes)
-            for var r in chunk.rows {
-                r.identityStart += shift
-                r.enterpriseStart += shift
-                r.sourceRecordIDStart += shift
-                order.append(Entry(key0: r.key0, key1: r.key1, key2: r.key2, row: Int32(rows.count), source: Int32(sources.count - 1)))
-                rows.append(r)
-            }
-        }
-        pending.removeAll()
-        pendingCount = 0
-        try bytes.withUnsafeBufferPointer { bytes in
-            try rows.withUnsafeBufferPointer { rows in
-                // Identity order; equal identities keep their order in the file, so the counts of
-                // inserted, updated and unchanged rows do not depend on how the sort breaks ties.
-                order.sort { a, b in
-                    if a.key0 != b.key0 { return a.key0 < b.key0 }
-                    if a.key1 != b.key1 { return a.key1 < b.key1 }
-                    if a.key2 != b.key2 { return a.key2 < b.key2 }
-                    // Same citizen, start and stage: the agreement (the identity's tail) decides.
-                    let ra = rows[Int(a.row)], rb = rows[Int(b.row)]
-                    let order = Self.compare(
-                        UnsafeBufferPointer(rebasing: bytes[Int(ra.identityStart) + 21 ..< Int(ra.identityStart + ra.identityLength)]),
-                        UnsafeBufferPointer(rebasing: bytes[Int(rb.identityStart) + 21 ..< Int(rb.identityStart + rb.identityLength)]))
-                    if order != 0 { return order < 0 }
-                    return a.row < b.row
-                }
-                var boundSource: Int32 = -1
-                for entry in order {
-                    if entry.source != boundSource {
-                        bindText(insertEvent, 9, sources[Int(entry.source)])
-                        bindText(updateEvent, 9, sources[Int(entry.source)])
-                        boundSource = entry.source
-                    }
-                    let row = rows[Int(entry.row)]
+    private func write(sorted rows: EventRows) throws {
+        bindText(insertEvent, 9, rows.source)
+        bindText(updateEvent, 9, rows.source)
+        try rows.bytes.withUnsafeBufferPointer { bytes in
+            try rows.rows.withUnsafeBufferPointer { packed in
+                for index in rows.order! {
+                    let row = packed[Int(index)]
                     bind(insertEvent, row, bytes)
                     if try step(insertEvent) {
                         inserted += 1
@@ -243,15 +206,6 @@ public final class FileImport {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         return sqlite3_changes(db.sqliteConnection) > 0
-    }
-
-    private static func compare(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Int {
-        let n = min(a.count, b.count)
-        if n > 0, let pa = a.baseAddress, let pb = b.baseAddress {
-            let c = memcmp(pa, pb, n)
-            if c != 0 { return Int(c) }
-        }
-        return a.count - b.count
     }
 
     private func bindText(_ s: OpaquePointer, _ i: Int32, _ text: String?) {
