@@ -11,7 +11,6 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private let condition = NSCondition()
     private var items: [Element] = []
-    private var head = 0
     private let capacity: Int
     private var finished = false
     private var failure: (any Error)?
@@ -27,7 +26,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     func send(_ element: Element) throws(HandOffCancelled) {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !cancelled { condition.wait() }
+        while items.count >= capacity && !cancelled { condition.wait() }
         if cancelled { throw HandOffCancelled() }
         items.append(element)
         condition.broadcast()
@@ -48,14 +47,11 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     func receive() throws -> Element? {
         condition.lock()
         defer { condition.unlock() }
-        while head == items.count && !finished { condition.wait() }
-        if head < items.count {
-            let element = items[head]
-            head += 1
-            if head == items.count || head >= 64 {
-                items.removeFirst(head)
-                head = 0
-            }
+        while items.isEmpty && !finished { condition.wait() }
+        if !items.isEmpty {
+            // Removed at once (a few elements shift): a taken element must not stay
+            // referenced here, or the queue would hold more memory than its capacity says.
+            let element = items.removeFirst()
             condition.broadcast()
             return element
         }
@@ -69,7 +65,6 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         cancelled = true
         items.removeAll()
-        head = 0
         condition.broadcast()
     }
 

@@ -133,7 +133,7 @@ public struct Importer: Sendable {
     /// Rejected and register rows per hand-over; hand-overs queued (two sorted batches
     /// waiting while the store writes a third keeps both cores busy).
     static let itemsPerBatch = 2048
-    static let queuedBatches = 6
+    static let queuedBatches = 2
 
     /// The producing stage: every row of the file as an item to store, in file order.
     private static func produceItems(path: String, mapping: Mapping, source: String, pseudonymiser: Pseudonymiser,
