@@ -77,11 +77,6 @@ public final class FieldValues {
         return UnsafeBufferPointer(start: (external ?? UnsafePointer(storage)) + starts[slot], count: lengths[slot])
     }
 
-    /// Lends a slot's bytes; nil when absent.
-    @inline(__always)
-    func withValue<R>(_ slot: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        body(value(slot))
-    }
 
     /// The values of several slots joined by `separator` (absent ones as empty), or a
     /// constant when `slots` is empty, built in a scratch buffer: no allocation per record.

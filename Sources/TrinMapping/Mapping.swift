@@ -118,19 +118,12 @@ public struct CodeList: Sendable {
     public var values: [[UInt8]: String]
     /// nil: reject an unknown code; else the canonical value it maps to.
     public var unknownAs: String?
-    /// The same pairs as a list: code lists are short, and a scan over bytes needs no key copy.
+    /// The same pairs in a fixed order: the decoder flattens them into one table per file.
     let pairs: [([UInt8], String)]
 
     public init(values: [[UInt8]: String], unknownAs: String?) {
         self.values = values
         self.unknownAs = unknownAs
         pairs = values.sorted { $0.key.lexicographicallyPrecedes($1.key) }.map { ($0.key, $0.value) }
-    }
-
-    public func canonical(_ code: UnsafeBufferPointer<UInt8>) -> String? {
-        for (k, v) in pairs where k.count == code.count && k.withUnsafeBufferPointer({ $0.elementsEqual(code) }) {
-            return v
-        }
-        return unknownAs
     }
 }

@@ -49,21 +49,6 @@ public struct EventRows: Sendable {
         bytes.reserveCapacity(count * 64)
     }
 
-    /// Appends packed rows of the same source (their offsets moved to this buffer).
-    public mutating func append(contentsOf other: EventRows) {
-        precondition(other.source == source, "one EventRows per source")
-        order = nil
-        let shift = Int32(bytes.count)
-        bytes.append(contentsOf: other.bytes)
-        rows.reserveCapacity(rows.count + other.rows.count)
-        for var r in other.rows {
-            r.identityStart += shift
-            r.enterpriseStart += shift
-            r.sourceRecordIDStart += shift
-            rows.append(r)
-        }
-    }
-
     /// Empties the buffer, keeping its memory for the next rows.
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
