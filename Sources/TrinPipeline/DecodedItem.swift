@@ -20,8 +20,9 @@ protocol FileDecoder {
 /// for the store, register rows, and rejected rows (already masked, so no personal id
 /// crosses between the stages).
 struct ImportBatch: Sendable {
-    /// Records sorted for the store, or none.
+    /// Records sorted for the store, in memory or in a run file; or none.
     var events: EventRows?
+    var run: SortedRun?
     var enterprises: [EnterpriseRecord] = []
     var rejections: [Rejection] = []
     /// Rows of the file read since the previous batch (kept, rejected or not).

@@ -11,6 +11,8 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private let condition = NSCondition()
     private var items: [Element] = []
+    private var weights: [Int] = []
+    private var queuedWeight = 0
     private let capacity: Int
     private var finished = false
     private var failure: (any Error)?
@@ -21,14 +23,17 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// Hands one element over, waiting while the queue is full. Throws `HandOffCancelled`
-    /// once the consumer has stopped.
-    func send(_ element: Element) throws(HandOffCancelled) {
+    /// Hands one element over, waiting while it does not fit (the capacity is in units of
+    /// `weight`: a batch in memory may weigh more than a handle to a file). Throws
+    /// `HandOffCancelled` once the consumer has stopped.
+    func send(_ element: Element, weight: Int = 1) throws(HandOffCancelled) {
         condition.lock()
         defer { condition.unlock() }
-        while items.count >= capacity && !cancelled { condition.wait() }
+        while queuedWeight > 0 && queuedWeight + weight > capacity && !cancelled { condition.wait() }
         if cancelled { throw HandOffCancelled() }
         items.append(element)
+        weights.append(weight)
+        queuedWeight += weight
         condition.broadcast()
     }
 
@@ -52,6 +57,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
             // Removed at once (a few elements shift): a taken element must not stay
             // referenced here, or the queue would hold more memory than its capacity says.
             let element = items.removeFirst()
+            queuedWeight -= weights.removeFirst()
             condition.broadcast()
             return element
         }
@@ -65,6 +71,8 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         cancelled = true
         items.removeAll()
+        weights.removeAll()
+        queuedWeight = 0
         condition.broadcast()
     }
 

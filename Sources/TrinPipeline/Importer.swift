@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 import TrinCore
 import TrinMapping
 import TrinPseudonym
@@ -15,6 +16,15 @@ public struct Importer: Sendable {
     public let logger: Logger
     /// How many rejected rows of a file are named in the log (all are kept in the store).
     public var loggedRejectionsPerFile = 20
+    /// Above this database size, sorted batches go to run files next to the store and are
+    /// merged `runsPerMerge` at a time: each pass over a tree larger than the page cache
+    /// rewrites most of it, so fewer, larger passes are faster; memory stays the same.
+    public var spillAboveBytes = 128 << 20
+    public var runsPerMerge = 8
+    /// Records per sorted write: the first writes are small, so the store starts while the
+    /// file is still being read; then they double up to the largest (a write touches each
+    /// page of the tree once, so bigger writes are faster, at the cost of memory).
+    public var eventBatches = 4096...65_536
 
     public init(store: Store, pseudonymiser: Pseudonymiser, logger: Logger) throws(StoreError) {
         self.store = store
@@ -90,6 +100,12 @@ public struct Importer: Sendable {
     /// Reads, decodes and pseudonymises on a thread of its own (XML adds a third, the parser)
     /// while this thread stores: one file uses both cores, and the store never waits for the
     /// parser. Everything stays in file order, so the first rejections logged are the first.
+    /// The directory a file is in ("." for a bare name).
+    static func directory(of path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+
     /// `stopIfKnown` runs between hand-overs and throws to abandon a file imported before.
     private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
                         into file: FileImport, outcome: inout FileOutcome, stopIfKnown: () throws -> Void) throws {
@@ -97,12 +113,26 @@ public struct Importer: Sendable {
         var rejected: [String: Int] = [:]
         var logged = 0
         let pseudonymiser = self.pseudonymiser
+        let eventBatches = self.eventBatches
+        let spill = SpillSwitch(directory: Self.directory(of: store.path))
+        var runs: [SortedRun] = []
+        if try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
         try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
-            try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser, into: queue)
+            try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser,
+                                  eventBatches: eventBatches, spill: spill, into: queue)
         } consume: { batch in
             try stopIfKnown()
             rows += batch.rowsRead
-            if let events = batch.events { try file.write(events) }
+            if let events = batch.events {
+                // Runs hold earlier rows of the file: they go first.
+                if !runs.isEmpty { try file.write(merging: runs); runs.removeAll() }
+                try file.write(events)
+                if !spill.isOn, try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
+            }
+            if let run = batch.run {
+                runs.append(run)
+                if runs.count >= runsPerMerge { try file.write(merging: runs); runs.removeAll() }
+            }
             for enterprise in batch.enterprises { file.add(enterprise) }
             for rejection in batch.rejections {
                 rejected[rejection.reason.rawValue, default: 0] += 1
@@ -117,6 +147,7 @@ public struct Importer: Sendable {
                 }
             }
         }
+        if !runs.isEmpty { try file.write(merging: runs) }
         try file.flush()
         outcome.rowsRead = rows
         outcome.inserted = file.inserted
@@ -125,18 +156,16 @@ public struct Importer: Sendable {
         outcome.rejectedByReason = rejected
     }
 
-    /// Records per sorted write: the first writes are small, so the store starts while the
-    /// file is still being read; then they double up to the most (a write touches each page
-    /// of the tree once, so bigger writes are faster, at the cost of memory).
-    static let firstEventBatch = 4096
-    static let largestEventBatch = 65_536
-    /// Rejected and register rows per hand-over; hand-overs queued (two sorted batches
-    /// waiting while the store writes a third keeps both cores busy).
+    /// Rejected and register rows per hand-over; hand-overs queued, by weight: two sorted
+    /// batches in memory (waiting while the store writes a third keeps both cores busy), or
+    /// sixteen run files (two merges ahead: the decoding stage need not wait for a merge).
     static let itemsPerBatch = 2048
-    static let queuedBatches = 2
+    static let queuedBatches = 16
+    static func weight(_ batch: ImportBatch) -> Int { batch.events != nil ? 8 : 1 }
 
     /// The producing stage: every row of the file as an item to store, in file order.
     private static func produceItems(path: String, mapping: Mapping, source: String, pseudonymiser: Pseudonymiser,
+                                     eventBatches: ClosedRange<Int>, spill: SpillSwitch,
                                      into queue: HandOffQueue<ImportBatch>) throws {
         let decoder: FileDecoder
         switch mapping.format {
@@ -145,7 +174,7 @@ public struct Importer: Sendable {
         }
         var batch = ImportBatch()
         var events = EventRows(source: source)
-        var eventTarget = firstEventBatch
+        var eventTarget = eventBatches.lowerBound
         events.reserveCapacity(eventTarget)
         // Exports list a citizen's records together (an XML Forloeb holds several events):
         // one remembered pseudonym saves most keyed hashes there.
@@ -167,10 +196,10 @@ public struct Importer: Sendable {
                 events.append(event.record(pseudonym: lastPseudonym, source: source))
                 if events.count >= eventTarget {
                     events.sort()
-                    batch.events = events
-                    try queue.send(batch)
+                    if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
+                    try queue.send(batch, weight: weight(batch))
                     batch = ImportBatch()
-                    eventTarget = min(eventTarget * 2, largestEventBatch)
+                    eventTarget = min(eventTarget * 2, eventBatches.upperBound)
                     events = EventRows(source: source)
                     events.reserveCapacity(eventTarget)
                 }
@@ -178,15 +207,15 @@ public struct Importer: Sendable {
                 batch.enterprises.append(enterprise)
             }
             if batch.enterprises.count + batch.rejections.count >= itemsPerBatch {
-                try queue.send(batch)
+                try queue.send(batch, weight: weight(batch))
                 batch = ImportBatch()
             }
         }
         if !events.isEmpty {
             events.sort()
-            batch.events = events
+            if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
         }
-        if batch.rowsRead > 0 { try queue.send(batch) }
+        if batch.rowsRead > 0 { try queue.send(batch, weight: weight(batch)) }
     }
 
     private func log(_ o: FileOutcome) {
@@ -209,6 +238,18 @@ public struct Importer: Sendable {
     static func message(_ error: any Error, path: String, name: String) -> String {
         PersonalDataMask.mask("\(error)".replacingOccurrences(of: path, with: name))
     }
+}
+
+/// Whether the decoding stage writes sorted batches to run files (set by the store's thread
+/// once the database outgrows `Importer.spillAboveBytes`), and where.
+final class SpillSwitch: Sendable {
+    let directory: String
+    private let on = Atomic<Bool>(false)
+
+    init(directory: String) { self.directory = directory }
+
+    var isOn: Bool { on.load(ordering: .relaxed) }
+    func turnOn() { on.store(true, ordering: .relaxed) }
 }
 
 /// The digest shows the file was imported before: the transaction is rolled back and the

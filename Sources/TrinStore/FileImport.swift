@@ -90,6 +90,13 @@ public final class FileImport {
                              rejection.field, rejection.maskedRow])
     }
 
+    /// The database's size in bytes now (its pages, including this transaction's).
+    public func databaseBytes() throws -> Int {
+        let pages = try Int.fetchOne(db, sql: "PRAGMA page_count") ?? 0
+        let size = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 0
+        return pages * size
+    }
+
     /// Whether a file with this key was imported before (seen from inside this transaction).
     public func hasImported(_ key: ImportKey) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE import_key = ?", arguments: [key.text]) ?? false
@@ -121,6 +128,56 @@ public final class FileImport {
         try flushEnterprises()
     }
 
+    /// Merges sorted runs (in file order: an earlier run wins a tie) and writes them in one
+    /// pass over the tree; the same rules and counts as writing them one by one.
+    public func write(merging runs: [SortedRun]) throws {
+        try flushEvents()
+        var cursors = runs.map(RunCursor.init)
+        defer { for c in cursors { c.deallocate() } }
+        var live: [Int] = []
+        for i in cursors.indices where try cursors[i].advance() { live.append(i) }
+        var boundSource: String?
+        while !live.isEmpty {
+            // The smallest identity among the runs' current records; a tie goes to the earlier run.
+            var best = 0
+            for candidate in 1..<live.count {
+                let c = live[candidate], b = live[best]
+                if Self.precedes(cursors[c].row, cursors[c].payload, cursors[b].row, cursors[b].payload) { best = candidate }
+            }
+            let i = live[best]
+            if cursors[i].run.source != boundSource {
+                bindText(insertEvent, 9, cursors[i].run.source)
+                bindText(updateEvent, 9, cursors[i].run.source)
+                boundSource = cursors[i].run.source
+            }
+            try writeRow(cursors[i].row, cursors[i].payload)
+            if try !cursors[i].advance() { live.remove(at: best) }
+        }
+    }
+
+    /// Identity order of two runs' current records (strictly before; equal is not before).
+    private static func precedes(_ ra: EventRows.Row, _ a: UnsafeBufferPointer<UInt8>,
+                                 _ rb: EventRows.Row, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        if ra.key0 != rb.key0 { return ra.key0 < rb.key0 }
+        if ra.key1 != rb.key1 { return ra.key1 < rb.key1 }
+        if ra.key2 != rb.key2 { return ra.key2 < rb.key2 }
+        let tailA = UnsafeBufferPointer(rebasing: a[21..<Int(ra.identityLength)])
+        let tailB = UnsafeBufferPointer(rebasing: b[21..<Int(rb.identityLength)])
+        return !tailA.elementsEqual(tailB) && tailA.lexicographicallyPrecedes(tailB)
+    }
+
+    /// Inserts a row, or replaces the stored version when this one is greater.
+    @inline(__always)
+    private func writeRow(_ row: EventRows.Row, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        bind(insertEvent, row, bytes)
+        if try step(insertEvent) {
+            inserted += 1
+            return
+        }
+        bind(updateEvent, row, bytes)
+        if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
+    }
+
     private func flushEvents() throws {
         guard var rows = pending, !rows.isEmpty else { return }
         pending!.removeAll()
@@ -133,16 +190,7 @@ public final class FileImport {
         bindText(updateEvent, 9, rows.source)
         try rows.bytes.withUnsafeBufferPointer { bytes in
             try rows.rows.withUnsafeBufferPointer { packed in
-                for index in rows.order! {
-                    let row = packed[Int(index)]
-                    bind(insertEvent, row, bytes)
-                    if try step(insertEvent) {
-                        inserted += 1
-                        continue
-                    }
-                    bind(updateEvent, row, bytes)
-                    if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
-                }
+                for index in rows.order! { try writeRow(packed[Int(index)], bytes) }
             }
         }
     }
