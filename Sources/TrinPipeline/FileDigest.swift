@@ -14,6 +14,10 @@ enum FileDigest {
     static func start(path: String) -> Running {
         let running = Running()
         let thread = Thread {
+            // A lower priority: on a busy machine the import's own stages go first, and the
+            // digest fills the gaps (it is needed only to stop early, and at the end). On
+            // Linux a nice value belongs to the thread, and `0` names the calling one.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
             running.set(Result { () throws(ImportError) in try sha256(path: path) })
         }
         thread.name = "trin-digest"

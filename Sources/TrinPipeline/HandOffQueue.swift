@@ -65,6 +65,14 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         return nil
     }
 
+    /// Whether the producer has finished, so that what is queued is all that will come (an
+    /// error may still follow it).
+    var producerFinished: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return finished
+    }
+
     /// The consumer stops: a waiting or later `send` throws, and queued elements are dropped.
     func cancel() {
         condition.lock()
@@ -80,9 +88,10 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     /// at a time, until the producer is done. Returns only after the producer's thread has
     /// ended, whatever happened: nothing of a file is still being read once an import returns.
     /// The first error of either side is thrown (the producer's after what it sent before it).
+    /// `consume` may ask `producerFinished` (to batch up the last elements, say).
     static func run(capacity: Int, name: String,
                     produce: @escaping @Sendable (HandOffQueue<Element>) throws -> Void,
-                    consume: (Element) throws -> Void) throws {
+                    consume: (Element, _ producerFinished: () -> Bool) throws -> Void) throws {
         let queue = HandOffQueue<Element>(capacity: capacity)
         let ended = DispatchSemaphore(value: 0)
         let thread = Thread {
@@ -101,7 +110,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
             queue.cancel()
             ended.wait()
         }
-        while let element = try queue.receive() { try consume(element) }
+        while let element = try queue.receive() { try consume(element) { queue.producerFinished } }
     }
 }
 

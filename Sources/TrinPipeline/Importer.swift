@@ -20,7 +20,7 @@ public struct Importer: Sendable {
     /// merged `runsPerMerge` at a time: each pass over a tree larger than the page cache
     /// rewrites most of it, so fewer, larger passes are faster; memory stays the same.
     public var spillAboveBytes = 128 << 20
-    public var runsPerMerge = 8
+    public var runsPerMerge = 16
     /// Records per sorted write: the first writes are small, so the store starts while the
     /// file is still being read; then they double up to the largest (a write touches each
     /// page of the tree once, so bigger writes are faster, at the cost of memory).
@@ -120,7 +120,7 @@ public struct Importer: Sendable {
         try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
             try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser,
                                   eventBatches: eventBatches, spill: spill, into: queue)
-        } consume: { batch in
+        } consume: { batch, producerFinished in
             try stopIfKnown()
             rows += batch.rowsRead
             if let events = batch.events {
@@ -131,7 +131,9 @@ public struct Importer: Sendable {
             }
             if let run = batch.run {
                 runs.append(run)
-                if runs.count >= runsPerMerge { try file.write(merging: runs); runs.removeAll() }
+                // Once the file is read, the runs still to come are all queued: one last
+                // merge of everything costs one pass over the tree instead of several.
+                if runs.count >= runsPerMerge && !producerFinished() { try file.write(merging: runs); runs.removeAll() }
             }
             for enterprise in batch.enterprises { file.add(enterprise) }
             for rejection in batch.rejections {
@@ -158,7 +160,7 @@ public struct Importer: Sendable {
 
     /// Rejected and register rows per hand-over; hand-overs queued, by weight: two sorted
     /// batches in memory (waiting while the store writes a third keeps both cores busy), or
-    /// sixteen run files (two merges ahead: the decoding stage need not wait for a merge).
+    /// sixteen run files (a merge ahead: the decoding stage need not wait for a merge).
     static let itemsPerBatch = 2048
     static let queuedBatches = 16
     static func weight(_ batch: ImportBatch) -> Int { batch.events != nil ? 8 : 1 }

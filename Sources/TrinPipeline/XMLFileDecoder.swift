@@ -53,7 +53,7 @@ final class XMLFileDecoder: FileDecoder {
             try HandOffQueue<XMLRecordBatch>.run(capacity: 8, name: "trin-xml") { queue in
                 let reader = try XMLRecordReader(path: path, spec: spec)
                 while let batch = try reader.nextBatch() { try queue.send(batch) }
-            } consume: { batch in
+            } consume: { batch, _ in
                 let fields = paths.count
                 try batch.withStorage { bytes, starts, lengths in
                     for r in 0..<batch.count {

@@ -26,7 +26,7 @@ struct HandOffQueueTests {
         var seen: [Int] = []
         try HandOffQueue<Payload>.run(capacity: 2, name: "test") { queue in
             for i in 0..<200 { try queue.send(Payload(i, released: released)) }
-        } consume: { payload in
+        } consume: { payload, _ in
             // A slow consumer: the producer keeps the queue full.
             Thread.sleep(forTimeInterval: 0.0005)
             seen.append(payload.value)
@@ -45,7 +45,7 @@ struct HandOffQueueTests {
                 try queue.send(i)
                 sent.add()
             }
-        } consume: { value in
+        } consume: { value, _ in
             Thread.sleep(forTimeInterval: 0.002)
             // Taken: value + 1; queued at most 3; the producer may hold one more it is sending.
             #expect(sent.value <= value + 1 + 3)
@@ -61,7 +61,7 @@ struct HandOffQueueTests {
                 try queue.send(1)
                 try queue.send(2)
                 throw Broken()
-            } consume: { seen.append($0) }
+            } consume: { value, _ in seen.append(value) }
         }
         #expect(seen == [1, 2])
     }
@@ -78,7 +78,7 @@ struct HandOffQueueTests {
                     try queue.send(i)
                     sent.add()
                 }
-            } consume: { value in
+            } consume: { value, _ in
                 if value == 10 { throw Full() }
             }
         }
