@@ -97,15 +97,15 @@ public struct Importer: Sendable {
         return outcome
     }
 
-    /// Reads, decodes and pseudonymises on a thread of its own (XML adds a third, the parser)
-    /// while this thread stores: one file uses both cores, and the store never waits for the
-    /// parser. Everything stays in file order, so the first rejections logged are the first.
     /// The directory a file is in ("." for a bare name).
     static func directory(of path: String) -> String {
         guard let slash = path.lastIndex(of: "/") else { return "." }
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
+    /// Reads, decodes and pseudonymises on a thread of its own (XML adds a third, the parser)
+    /// while this thread stores: one file uses both cores, and the store never waits for the
+    /// parser. Everything stays in file order, so the first rejections logged are the first.
     /// `stopIfKnown` runs between hand-overs and throws to abandon a file imported before.
     private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
                         into file: FileImport, outcome: inout FileOutcome, stopIfKnown: () throws -> Void) throws {
@@ -182,6 +182,11 @@ public struct Importer: Sendable {
         // one remembered pseudonym saves most keyed hashes there.
         var lastCPR: CPRNumber?
         var lastPseudonym = Pseudonym(high: 0, low: 0)
+        /// Sorts the records gathered so far and puts them into the batch, in memory or in a run file.
+        func attachEvents() throws {
+            events.sort()
+            if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
+        }
         try decoder.decode { item, elementPath, masked in
             batch.rowsRead += 1
             switch item {
@@ -197,8 +202,7 @@ public struct Importer: Sendable {
                 }
                 events.append(event.record(pseudonym: lastPseudonym, source: source))
                 if events.count >= eventTarget {
-                    events.sort()
-                    if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
+                    try attachEvents()
                     try queue.send(batch, weight: weight(batch))
                     batch = ImportBatch()
                     eventTarget = min(eventTarget * 2, eventBatches.upperBound)
@@ -213,10 +217,7 @@ public struct Importer: Sendable {
                 batch = ImportBatch()
             }
         }
-        if !events.isEmpty {
-            events.sort()
-            if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
-        }
+        if !events.isEmpty { try attachEvents() }
         if batch.rowsRead > 0 { try queue.send(batch, weight: weight(batch)) }
     }
 

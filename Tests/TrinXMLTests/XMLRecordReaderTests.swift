@@ -298,3 +298,21 @@ struct XMLRecordReaderLineTests {
         #expect(total == (1...3000).reduce(0) { $0 + $1 % 4 + 1 })
     }
 }
+
+@Suite("XMLRecordReader encodings")
+struct XMLRecordReaderEncodingTests {
+    static let spec = try! XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["v", "@a"])
+
+    @Test("UTF-16 with a byte order mark and a declared ISO-8859-1 are read as such")
+    func encodings() throws {
+        var utf16 = Data([0xFF, 0xFE])
+        utf16.append("<?xml version=\"1.0\" encoding=\"UTF-16\"?><root><item a=\"ø\"><v>Søren</v></item></root>".data(using: .utf16LittleEndian)!)
+        let latin1 = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<root><item a=\"å\"><v>Ærø</v></item></root>".data(using: .isoLatin1)!
+        for (name, data, expected) in [("utf16", utf16, ["Søren", "ø"]), ("latin1", latin1, ["Ærø", "å"])] {
+            let path = try temporaryFile(data, name: name)
+            let records = try readAll(path, Self.spec)
+            #expect(records.count == 1)
+            #expect(records.first?.values == expected, "\(name)")
+        }
+    }
+}
