@@ -21,6 +21,8 @@ public struct Importer: Sendable {
     /// rewrites most of it, so fewer, larger passes are faster; memory stays the same.
     public var spillAboveBytes = 128 << 20
     public var runsPerMerge = 16
+    /// Where run files go; nil: the store's directory.
+    public var runDirectory: String?
     /// Records per sorted write: the first writes are small, so the store starts while the
     /// file is still being read; then they double up to the largest (a write touches each
     /// page of the tree once, so bigger writes are faster, at the cost of memory).
@@ -50,6 +52,18 @@ public struct Importer: Sendable {
         func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
             ImportKey(contentHash: d.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
         }
+        /// The file is one imported before: nothing of this reading is kept.
+        func skip() throws {
+            outcome.bytes = try digest.wait().bytes
+            outcome.status = .skippedIdentical
+            outcome.durationMilliseconds = Clock.milliseconds(since: started)
+            if commit {
+                try store.importFile { file in
+                    if let fetchState { try file.saveFetchState(fetchState) }
+                }
+                try store.recordFileOutcome(outcome)
+            }
+        }
         do {
             do {
                 outcome = try store.importFile(commit: commit) { file in
@@ -70,19 +84,14 @@ public struct Importer: Sendable {
                     return o
                 }
             } catch is AlreadyImported {
-                outcome.bytes = try digest.wait().bytes
-                outcome.status = .skippedIdentical
-                outcome.durationMilliseconds = Clock.milliseconds(since: started)
-                if commit {
-                    try store.importFile { file in
-                        if let fetchState { try file.saveFetchState(fetchState) }
-                    }
-                    try store.recordFileOutcome(outcome)
-                }
+                try skip()
             } catch {
                 // A file that cannot be read: say so plainly, not as the decoder saw it.
-                _ = try digest.wait()
-                throw error
+                let d = try digest.wait()
+                // A file imported before is skipped, even when reading it again went wrong
+                // before the digest was known (the old file's records are in the store).
+                guard (try? store.hasImported(importKey(d))) == true else { throw error }
+                try skip()
             }
         } catch {
             outcome.bytes = digest.ifDone?.bytes ?? outcome.bytes
@@ -114,7 +123,7 @@ public struct Importer: Sendable {
         var logged = 0
         let pseudonymiser = self.pseudonymiser
         let eventBatches = self.eventBatches
-        let spill = SpillSwitch(directory: Self.directory(of: store.path))
+        let spill = SpillSwitch(directory: runDirectory ?? Self.directory(of: store.path))
         var runs: [SortedRun] = []
         if try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
         try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in

@@ -19,64 +19,97 @@ public final class SortedRun: @unchecked Sendable {
     public let count: Int
     /// The source of every record.
     public let source: String
+    /// Where the file was made, for messages.
+    let directory: String
 
     /// Writes `rows` (which must be sorted, see `EventRows.sort()`) to a new run file in `directory`.
     public init(_ rows: EventRows, directory: String) throws(StoreError) {
         guard let order = rows.order else { preconditionFailure("a run is written from sorted rows") }
         var template = Array((directory + "/.trin-run-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw .database(path: directory, message: "cannot create a temporary run file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Self.failure("cannot create a temporary run file in", directory) }
         _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        // Every stored property is set before anything can throw, so `deinit` closes the
+        // file on every path (and nothing else may).
         self.fd = fd
         count = rows.count
         source = rows.source
+        self.directory = directory
         var out: [UInt8] = []
         out.reserveCapacity(1 << 20)
-        let headerSize = MemoryLayout<EventRows.Row>.size
-        do {
-            try rows.bytes.withUnsafeBufferPointer { bytes throws(StoreError) in
-                for index in order {
-                    // Each record: its row, with offsets into the payload that follows it.
-                    var row = rows.rows[Int(index)]
-                    let enterprise = max(Int(row.enterpriseLength), 0)
-                    let payload = [(row.identityStart, Int(row.identityLength)), (row.enterpriseStart, enterprise),
-                                   (row.sourceRecordIDStart, Int(row.sourceRecordIDLength))]
-                    row.identityStart = 0
-                    row.enterpriseStart = row.identityLength
-                    row.sourceRecordIDStart = row.identityLength + Int32(enterprise)
-                    withUnsafeBytes(of: &row) { out.append(contentsOf: $0.prefix(headerSize)) }
-                    for (start, length) in payload where length > 0 {
-                        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(start)..<(Int(start) + length)]))
-                    }
-                    if out.count >= 1 << 20 {
-                        try Self.writeAll(fd, out, directory)
-                        out.removeAll(keepingCapacity: true)
-                    }
+        try rows.bytes.withUnsafeBufferPointer { bytes throws(StoreError) in
+            for index in order {
+                let row = rows.rows[Int(index)]
+                RunRecord.append(row, payloadFrom: bytes, to: &out)
+                if out.count >= 1 << 20 {
+                    try write(out)
+                    out.removeAll(keepingCapacity: true)
                 }
             }
-            try Self.writeAll(fd, out, directory)
-        } catch {
-            close(fd)
-            throw error
         }
+        try write(out)
     }
 
     deinit { close(fd) }
 
-    private static func writeAll(_ fd: Int32, _ bytes: [UInt8], _ directory: String) throws(StoreError) {
+    private func write(_ bytes: [UInt8]) throws(StoreError) {
         var done = 0
         while done < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + done, $0.count - done) }
+            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + done, $0.count - done) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .database(path: directory, message: "cannot write a temporary run file: \(String(cString: strerror(errno)))")
+                throw Self.failure("cannot write a temporary run file in", directory)
             }
             done += n
         }
     }
+
+    static func failure(_ what: String, _ directory: String) -> StoreError {
+        .database(path: directory, message: "\(what) \(directory): \(String(cString: strerror(errno)))")
+    }
 }
 
-/// Reads a run's records in order through a buffer.
+private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
+    write(fd, bytes, count)
+}
+
+/// One record in a run file: a fixed header written field by field (no padding bytes from
+/// memory reach the file), then the identity, the CVR text and the source's record id.
+enum RunRecord {
+    static let headerSize = 3 * 8 + 6 * 4 + 1 + 8 + 8
+
+    static func append(_ row: EventRows.Row, payloadFrom bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
+        put(row.key0); put(row.key1); put(row.key2)
+        put(row.identityLength); put(row.enterpriseLength); put(row.sourceRecordIDLength)
+        put(row.ageBand); put(row.targetGroup); put(row.end)
+        out.append((row.hasEnd ? 1 : 0) | (row.hasHours ? 2 : 0))
+        put(row.hours.bitPattern); put(row.recordedAt)
+        for (start, length) in [(row.identityStart, row.identityLength), (row.enterpriseStart, max(row.enterpriseLength, 0)),
+                                (row.sourceRecordIDStart, row.sourceRecordIDLength)] where length > 0 {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(start + length)]))
+        }
+    }
+
+    /// Reads a header; the row's offsets point into the payload that follows it.
+    static func row(at p: UnsafeRawPointer) -> (row: EventRows.Row, payloadLength: Int) {
+        func get<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T { T(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+        let identityLength = get(24, Int32.self), enterpriseLength = get(28, Int32.self), idLength = get(32, Int32.self)
+        let flags = p.load(fromByteOffset: 48, as: UInt8.self)
+        let enterprise = max(enterpriseLength, 0)
+        let row = EventRows.Row(
+            key0: get(0, UInt64.self), key1: get(8, UInt64.self), key2: get(16, UInt64.self),
+            identityStart: 0, identityLength: identityLength,
+            enterpriseStart: identityLength, enterpriseLength: enterpriseLength,
+            sourceRecordIDStart: identityLength + enterprise, sourceRecordIDLength: idLength,
+            ageBand: get(36, Int32.self), targetGroup: get(40, Int32.self), end: get(44, Int32.self),
+            hasEnd: flags & 1 != 0, hasHours: flags & 2 != 0,
+            hours: Double(bitPattern: get(49, UInt64.self)), recordedAt: get(57, Int64.self))
+        return (row, Int(identityLength) + Int(enterprise) + Int(idLength))
+    }
+}
+
+/// Reads a run's records in order through a buffer (grown for a record larger than it).
 struct RunCursor {
     let run: SortedRun
     private var buffer: UnsafeMutableRawBufferPointer
@@ -91,13 +124,10 @@ struct RunCursor {
                                          hasHours: false, hours: 0, recordedAt: 0)
     private(set) var payload = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
-    static let bufferSize = 1 << 20
-    static let headerSize = MemoryLayout<EventRows.Row>.size
-
     init(_ run: SortedRun) {
         self.run = run
         remaining = run.count
-        buffer = .allocate(byteCount: Self.bufferSize, alignment: 16)
+        buffer = .allocate(byteCount: 1 << 20, alignment: 16)
     }
 
     func deallocate() { buffer.deallocate() }
@@ -105,10 +135,10 @@ struct RunCursor {
     /// Moves to the next record; false at the end of the run.
     mutating func advance() throws(StoreError) -> Bool {
         guard remaining > 0 else { return false }
-        try fill(Self.headerSize)
-        row = UnsafeRawPointer(buffer.baseAddress! + start).loadUnaligned(as: EventRows.Row.self)
-        start += Self.headerSize
-        let length = Int(row.identityLength) + max(Int(row.enterpriseLength), 0) + Int(row.sourceRecordIDLength)
+        try fill(RunRecord.headerSize)
+        let (row, length) = RunRecord.row(at: UnsafeRawPointer(buffer.baseAddress! + start))
+        self.row = row
+        start += RunRecord.headerSize
         try fill(length)
         payload = UnsafeBufferPointer(start: (buffer.baseAddress! + start).assumingMemoryBound(to: UInt8.self), count: length)
         start += length
@@ -120,16 +150,23 @@ struct RunCursor {
     private mutating func fill(_ count: Int) throws(StoreError) {
         guard end - start < count else { return }
         let kept = end - start
-        if kept > 0 { memmove(buffer.baseAddress!, buffer.baseAddress! + start, kept) }
+        if count > buffer.count {
+            let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+            if kept > 0 { grown.baseAddress!.copyMemory(from: buffer.baseAddress! + start, byteCount: kept) }
+            buffer.deallocate()
+            buffer = grown
+        } else if kept > 0 {
+            memmove(buffer.baseAddress!, buffer.baseAddress! + start, kept)
+        }
         start = 0
         end = kept
         while end < count {
             let n = pread(run.fd, buffer.baseAddress! + end, buffer.count - end, fileOffset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw .database(path: "", message: "cannot read a temporary run file: \(String(cString: strerror(errno)))")
+                throw SortedRun.failure("cannot read a temporary run file in", run.directory)
             }
-            if n == 0 { throw .database(path: "", message: "a temporary run file ended early") }
+            if n == 0 { throw .database(path: run.directory, message: "a temporary run file in \(run.directory) ended early") }
             end += n
             fileOffset += off_t(n)
         }

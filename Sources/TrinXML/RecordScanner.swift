@@ -65,6 +65,11 @@ struct RecordScanner {
     private var batch: XMLRecordBatch
     /// Batches complete and final, oldest first.
     var ready: [XMLRecordBatch] = []
+    /// Set when one record group outgrew `maximumGroupBytes`: the document is refused.
+    private(set) var groupTooLarge = false
+    /// Values a batch may hold: records are kept until their group closes, so one group
+    /// must fit (a `Forloeb` holds kilobytes; this stops a hostile or broken document).
+    static let maximumGroupBytes = 1 << 30
     private(set) var sawRoot = false
 
     private struct Capture {
@@ -230,6 +235,10 @@ struct RecordScanner {
     private mutating func storedValue(_ field: Int) -> (Int32, Int32) {
         guard present[field] else { return (0, -1) }
         if storedAt[field] < 0 {
+            if batch.bytes.count + valueLength[field] > Self.maximumGroupBytes {
+                groupTooLarge = true
+                return (0, -1)
+            }
             let (start, length) = (valueStart[field], valueLength[field])
             storedAt[field] = current.withUnsafeBufferPointer { batch.store(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
         }

@@ -14,6 +14,9 @@ public struct XMLDocumentError: Error, Sendable, CustomStringConvertible {
         case unexpectedRoot(expected: XMLName, found: XMLName)
         /// The file could not be opened or read.
         case io
+        /// One record group (the records of one ancestor whose fields may follow them) holds
+        /// more values than the reader keeps in memory.
+        case groupTooLarge
     }
 
     public let kind: Kind
@@ -48,6 +51,7 @@ public struct XMLDocumentError: Error, Sendable, CustomStringConvertible {
         case .entityForbidden: "entity reference forbidden"
         case .unexpectedRoot: "unexpected root element"
         case .io: "I/O error"
+        case .groupTooLarge: "record group too large"
         }
     }
 }

@@ -197,6 +197,11 @@ public final class XMLRecordReader {
     private static let onEndElement: endElementNsSAX2Func = { user, _, _, _ in
         guard let state = user?.assumingMemoryBound(to: ParseState.self), state.pointee.problem == nil else { return }
         state.pointee.scanner.endElement()
+        if state.pointee.scanner.groupTooLarge {
+            state.pointee.stop(XMLDocumentError(
+                kind: .groupTooLarge, file: "", line: state.pointee.line, column: 0,
+                message: "one record group holds more than \(RecordScanner.maximumGroupBytes >> 20) MiB of values"))
+        }
     }
 
     private static let onCharacters: charactersSAXFunc = { user, text, length in

@@ -23,7 +23,8 @@
 ///
 /// ## Values
 /// - nil: the element or attribute is absent; "" : present and empty (`<X/>`, `a=""`).
-/// - Text is the concatenation of all text below the element (XPath string value): text,
+/// - Text is the concatenation of all text below the element (XPath string value, whitespace
+///   between child elements included): text,
 ///   CDATA and character references (`&#230;` is `æ`), with leading and trailing XML
 ///   whitespace (space, tab, CR, LF) trimmed. Attribute values are as the parser normalises
 ///   them, not trimmed.

@@ -316,3 +316,14 @@ struct XMLRecordReaderEncodingTests {
         }
     }
 }
+
+@Suite("XMLRecordReader text values")
+struct XMLRecordReaderTextTests {
+    @Test("an element's text is its XPath string value: whitespace between children is kept inside, trimmed at the ends")
+    func stringValue() throws {
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["v", "."])
+        let path = try temporaryXML("<root><item><v>\n  <a>A</a>\n  <b>B</b>\n</v></item></root>")
+        let records = try readAll(path, spec)
+        #expect(records.first?.values == ["A\n  B", "A\n  B"])
+    }
+}
