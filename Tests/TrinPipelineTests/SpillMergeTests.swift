@@ -14,6 +14,25 @@ import TrinTestSupport
 /// be exactly what writing each batch directly gives, whatever the batch sizes.
 @Suite struct SpillMergeTests {
     let mappings = TrinBinary.repositoryRoot + "/mappings"
+    let key = try! PseudonymKey(bytes: (0..<32).map { UInt8($0) })
+    static let forloebHeader = "CPR-nr.;Forløbs-ID;Aftale-ID;CVR-nr.;Virksomhed;Målgruppe;Aktivitet;Startdato;Slutdato;Timer pr. uge;Registreret"
+
+    /// Writes a forloeb export (Windows-1252, CRLF) and returns its path.
+    func writeForloeb(_ rows: [String], in dir: String) throws -> String {
+        let file = dir + "/forloeb.csv"
+        let text = ([Self.forloebHeader] + rows).joined(separator: "\r\n") + "\r\n"
+        try #require(text.data(using: .windowsCP1252)).write(to: URL(fileURLWithPath: file))
+        return file
+    }
+
+    /// Imports `file` into a fresh store `name` with `configure` applied to the importer.
+    func importOne(_ file: String, dir: String, name: String, configure: (inout Importer) -> Void) throws -> (FileOutcome, Store) {
+        let store = try Store(path: dir + "/\(name).sqlite")
+        var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
+        configure(&importer)
+        let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
+        return (importer.importFile(path: file, mapping: try MappingLoader.load(path: "\(mappings)/forloeb.yaml"), runID: runID), store)
+    }
 
     /// Imports every export of the sample (two sources, duplicates within and across files)
     /// into a fresh store with `configure` applied; returns the store's dump and the counts.
@@ -39,7 +58,6 @@ import TrinTestSupport
     func spilledEqualsDirect() throws {
         let dir = TrinBinary.temporaryDirectory("trin-spill")
         let manifest = try SampleGenerator(citizens: 300, seed: 23, dirtyFraction: 0.05).write(to: dir + "/exports")
-        let key = try PseudonymKey(bytes: (0..<32).map { UInt8($0) })
         let direct = try importAll(dir: dir, name: "direct", key: key, manifest: manifest) { _ in }
         // Tiny batches, so that one citizen's records and a record's later versions fall into
         // different runs; spilling from the first batch; merges of three runs and of fewer.
@@ -65,34 +83,27 @@ import TrinTestSupport
     @Test("later versions of one record, in different runs, are applied in file order")
     func versionsAcrossRuns() throws {
         let dir = TrinBinary.temporaryDirectory("trin-spill-versions")
-        var lines = ["CPR-nr.;Forløbs-ID;Aftale-ID;CVR-nr.;Virksomhed;Målgruppe;Aktivitet;Startdato;Slutdato;Timer pr. uge;Registreret"]
+        var rows: [String] = []
         func row(_ cpr: String, _ id: String, registered: String) -> String {
             "\(cpr);\(id);SA-2020-007;34513422;Lyset;Kontanthjælp;Kursus;19-04-2022;21-06-2022;23;\(registered)"
         }
         // One record three times, newer each time, far apart; other citizens in between.
         for i in 0..<60 {
-            if i == 3 || i == 30 || i == 57 {
-                let minute = [3: "10", 30: "20", 57: "30"][i]!
-                lines.append(row("030677-3650", "F-X", registered: "28-06-2022 14:\(minute):00"))
+            if let minute = [3: "10", 30: "20", 57: "30"][i] {
+                rows.append(row("030677-3650", "F-X", registered: "28-06-2022 14:\(minute):00"))
             }
-            lines.append(row(String(format: "%02d%02d%02d-%04d", i % 28 + 1, i % 12 + 1, 60 + i % 30, 1000 + i), "F-\(i)",
-                             registered: "28-06-2022 12:00:00"))
+            rows.append(row(String(format: "%02d%02d%02d-%04d", i % 28 + 1, i % 12 + 1, 60 + i % 30, 1000 + i), "F-\(i)",
+                            registered: "28-06-2022 12:00:00"))
         }
-        let file = dir + "/forloeb.csv"
-        try #require((lines.joined(separator: "\r\n") + "\r\n").data(using: .windowsCP1252)).write(to: URL(fileURLWithPath: file))
-        let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
-        let key = try PseudonymKey(bytes: (0..<32).map { UInt8($0) })
+        let file = try writeForloeb(rows, in: dir)
         var results: [String] = []
         for (name, spill) in [("direct", false), ("spilled", true)] {
-            let store = try Store(path: dir + "/\(name).sqlite")
-            var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
-            if spill {
-                importer.spillAboveBytes = 0
-                importer.runsPerMerge = 50  // all runs in one merge: the versions tie there
-                importer.eventBatches = 5...5
+            let (o, store) = try importOne(file, dir: dir, name: name) {
+                guard spill else { return }
+                $0.spillAboveBytes = 0
+                $0.runsPerMerge = 50  // all runs in one merge: the versions tie there
+                $0.eventBatches = 5...5
             }
-            let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
-            let o = importer.importFile(path: file, mapping: mapping, runID: runID)
             #expect(o.status == .imported, "\(o.message ?? "")")
             results.append("read=\(o.rowsRead) new=\(o.inserted) updated=\(o.updated) same=\(o.duplicates) | " + (try store.canonicalDump()))
         }
@@ -104,22 +115,15 @@ import TrinTestSupport
     @Test("a record larger than a run file's read buffer is merged like any other")
     func largeRecord() throws {
         let dir = TrinBinary.temporaryDirectory("trin-spill-large")
-        let header = "CPR-nr.;Forløbs-ID;Aftale-ID;CVR-nr.;Virksomhed;Målgruppe;Aktivitet;Startdato;Slutdato;Timer pr. uge;Registreret"
         let long = "F-" + String(repeating: "x", count: 1_500_000)
-        let lines = [header] + (0..<20).map { i in
+        let file = try writeForloeb((0..<20).map { i in
             "0101\(60 + i)-1234;\(i == 7 ? long : "F-\(i)");SA-1;34513422;Lyset;Kontanthjælp;Kursus;19-04-2022;;;28-06-2022 12:00:00"
-        }
-        let file = dir + "/forloeb.csv"
-        try #require((lines.joined(separator: "\r\n") + "\r\n").data(using: .windowsCP1252)).write(to: URL(fileURLWithPath: file))
-        let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
-        let key = try PseudonymKey(bytes: (0..<32).map { UInt8($0) })
+        }, in: dir)
         var dumps: [String] = []
         for (name, spill) in [("direct", false), ("spilled", true)] {
-            let store = try Store(path: dir + "/\(name).sqlite")
-            var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
-            if spill { importer.spillAboveBytes = 0; importer.eventBatches = 3...3 }
-            let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
-            let o = importer.importFile(path: file, mapping: mapping, runID: runID)
+            let (o, store) = try importOne(file, dir: dir, name: name) {
+                if spill { $0.spillAboveBytes = 0; $0.eventBatches = 3...3 }
+            }
             #expect(o.status == .imported && o.inserted == 20, "\(name): \(o.message ?? "")")
             dumps.append(try store.canonicalDump())
         }
@@ -134,7 +138,6 @@ import TrinTestSupport
         let files = manifest.files.map(\.name).filter { $0.hasPrefix("forloeb") }.sorted()
         try #require(files.count >= 2)
         let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
-        let key = try PseudonymKey(bytes: (0..<32).map { UInt8($0) })
         let store = try Store(path: dir + "/trin.sqlite")
         var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
