@@ -156,4 +156,32 @@ import TrinTestSupport
         #expect(new.message?.contains("cannot create a temporary run file") == true, "\(new.message ?? "")")
         #expect(new.message?.contains("/no-such-directory") == true, "\(new.message ?? "")")
     }
+
+    @Test("a large XML export cut off after many batches were written commits nothing, in memory or through runs")
+    func truncatedAfterBatches() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-spill-truncated")
+        let whole = dir + "/whole.xml"
+        try SampleGenerator.writeLargeHaendelser(approximateBytes: 6_000_000, seed: 9, to: whole)
+        let data = try Data(contentsOf: URL(fileURLWithPath: whole))
+        let cut = dir + "/haendelser.xml"
+        try data.prefix(data.count * 9 / 10).write(to: URL(fileURLWithPath: cut))
+        let mapping = try MappingLoader.load(path: "\(mappings)/haendelser.yaml")
+        for spill in [false, true] {
+            let store = try Store(path: dir + "/\(spill ? "spilled" : "direct").sqlite")
+            var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
+            if spill { importer.spillAboveBytes = 0; importer.runsPerMerge = 2 }
+            let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
+            let o = importer.importFile(path: cut, mapping: mapping, runID: runID)
+            #expect(o.status == .failed, "\(o.message ?? "")")
+            #expect(o.message?.contains("not well-formed") == true, "\(o.message ?? "")")
+            #expect(try store.eventCount() == 0, "no record of a cut-off file is kept")
+            #expect(try store.rejectionExamples(ofRun: runID, perReason: 10).isEmpty)
+            // The whole file imports, and is more than a few batches' worth.
+            let full = importer.importFile(path: whole, mapping: mapping, runID: runID)
+            #expect(full.status == .imported)
+            #expect(full.inserted > 20_000)
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".trin-run") }
+        #expect(left.isEmpty)
+    }
 }
