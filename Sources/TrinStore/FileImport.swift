@@ -133,7 +133,10 @@ public final class FileImport {
     public func write(merging runs: [SortedRun]) throws {
         try flushEvents()
         var cursors = runs.map(RunCursor.init)
-        defer { for c in cursors { c.deallocate() } }
+        defer {
+            clearBindings()
+            for c in cursors { c.deallocate() }
+        }
         var live: [Int] = []
         for i in cursors.indices where try cursors[i].advance() { live.append(i) }
         var boundSource: String?
@@ -146,8 +149,7 @@ public final class FileImport {
             }
             let i = live[best]
             if cursors[i].run.source != boundSource {
-                bindText(insertEvent, 9, cursors[i].run.source)
-                bindText(updateEvent, 9, cursors[i].run.source)
+                bindSource(cursors[i].run.source)
                 boundSource = cursors[i].run.source
             }
             try writeRow(cursors[i].row, cursors[i].payload)
@@ -186,8 +188,8 @@ public final class FileImport {
     }
 
     private func write(sorted rows: EventRows) throws {
-        bindText(insertEvent, 9, rows.source)
-        bindText(updateEvent, 9, rows.source)
+        defer { clearBindings() }
+        bindSource(rows.source)
         try rows.bytes.withUnsafeBufferPointer { bytes in
             try rows.rows.withUnsafeBufferPointer { packed in
                 for index in rows.order! { try writeRow(packed[Int(index)], bytes) }
@@ -222,6 +224,21 @@ public final class FileImport {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)), sql: sql)
         }
         return statement
+    }
+
+    /// Binds the source, which stays bound for the rows that follow. A statement takes
+    /// bindings only once reset (a bind after its last step fails), so reset first.
+    private func bindSource(_ source: String) {
+        for s in [insertEvent, updateEvent] {
+            sqlite3_reset(s)
+            bindText(s, 9, source)
+        }
+    }
+
+    /// Drops the pointers bound with SQLITE_STATIC once the memory behind them may go.
+    private func clearBindings() {
+        sqlite3_clear_bindings(insertEvent)
+        sqlite3_clear_bindings(updateEvent)
     }
 
     /// Binds a packed row. The pointers are SQLITE_STATIC: `bytes` outlives the step.

@@ -18,6 +18,23 @@ func record(_ citizen: UInt64, _ stage: Stage, _ start: String, agreement: Strin
 }
 
 @Suite struct StoreTests {
+    @Test("records of several sources in one transaction keep their own source, through every kind of write")
+    func sourcesInOneTransaction() throws {
+        let store = try tempStore()
+        try store.importFile { file in
+            try file.add(record(1, .praktik, "2023-01-03", source: "forloeb"))
+            try file.add(record(2, .praktik, "2023-01-03", source: "haendelser"))   // another source: the first is written
+            var rows = EventRows(source: "ydelser")
+            rows.append(record(3, .job, "2023-05-01", source: "ydelser"))
+            try file.write(rows)
+            try file.add(record(4, .job, "2023-05-01", source: "forloeb"))
+            try file.flush()
+        }
+        var stored: [UInt64: String] = [:]
+        try store.forEachCitizen { for r in $0 { stored[r.pseudonym.high] = r.source } }
+        #expect(stored == [1: "forloeb", 2: "haendelser", 3: "ydelser", 4: "forloeb"])
+    }
+
     @Test func latestRecordedAtWinsAndCountsSayWhatHappened() throws {
         let store = try tempStore()
         let counts = try store.importFile { file in
