@@ -65,11 +65,6 @@ public final class FieldValues {
         lengths[slot] = bytes.count
     }
 
-    public func set(_ slot: Int, _ text: String) {
-        var t = text
-        t.withUTF8 { set(slot, $0) }
-    }
-
     /// A slot's bytes; nil when absent or not a slot of this record.
     @inline(__always)
     func value(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {

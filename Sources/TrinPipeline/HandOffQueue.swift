@@ -10,8 +10,7 @@ import Foundation
 final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private let condition = NSCondition()
-    private var items: [Element] = []
-    private var weights: [Int] = []
+    private var items: [(element: Element, weight: Int)] = []
     private var queuedWeight = 0
     private let capacity: Int
     private var finished = false
@@ -31,8 +30,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         while queuedWeight > 0 && queuedWeight + weight > capacity && !cancelled { condition.wait() }
         if cancelled { throw HandOffCancelled() }
-        items.append(element)
-        weights.append(weight)
+        items.append((element, weight))
         queuedWeight += weight
         condition.broadcast()
     }
@@ -56,8 +54,8 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         if !items.isEmpty {
             // Removed at once (a few elements shift): a taken element must not stay
             // referenced here, or the queue would hold more memory than its capacity says.
-            let element = items.removeFirst()
-            queuedWeight -= weights.removeFirst()
+            let (element, weight) = items.removeFirst()
+            queuedWeight -= weight
             condition.broadcast()
             return element
         }
@@ -79,7 +77,6 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
         defer { condition.unlock() }
         cancelled = true
         items.removeAll()
-        weights.removeAll()
         queuedWeight = 0
         condition.broadcast()
     }

@@ -69,19 +69,27 @@ public struct EventRows: Sendable {
             rows.withUnsafeBufferPointer { rows in
                 var entries = rows.indices.map { i in Entry(key0: rows[i].key0, key1: rows[i].key1, key2: rows[i].key2, row: Int32(i)) }
                 entries.sort { a, b in
+                    // The keys are copied next to each other, so most comparisons stay in them.
                     if a.key0 != b.key0 { return a.key0 < b.key0 }
-                    if a.key1 != b.key1 { return a.key1 < b.key1 }
-                    if a.key2 != b.key2 { return a.key2 < b.key2 }
-                    // Same citizen, start and stage: the agreement (the identity's tail) decides.
-                    let ra = rows[Int(a.row)], rb = rows[Int(b.row)]
-                    let tailA = UnsafeBufferPointer(rebasing: bytes[Int(ra.identityStart) + 21 ..< Int(ra.identityStart + ra.identityLength)])
-                    let tailB = UnsafeBufferPointer(rebasing: bytes[Int(rb.identityStart) + 21 ..< Int(rb.identityStart + rb.identityLength)])
-                    if !tailA.elementsEqual(tailB) { return tailA.lexicographicallyPrecedes(tailB) }
-                    return a.row < b.row
+                    let order = Self.compare(rows[Int(a.row)], bytes, rows[Int(b.row)], bytes)
+                    return order != 0 ? order < 0 : a.row < b.row
                 }
                 return entries.map(\.row)
             }
         }
+    }
+
+    /// The identity order of two rows (negative, zero, positive), each read from its own
+    /// buffer: the order of the identities' bytes, without building them.
+    static func compare(_ a: Row, _ aBytes: UnsafeBufferPointer<UInt8>, _ b: Row, _ bBytes: UnsafeBufferPointer<UInt8>) -> Int {
+        if a.key0 != b.key0 { return a.key0 < b.key0 ? -1 : 1 }
+        if a.key1 != b.key1 { return a.key1 < b.key1 ? -1 : 1 }
+        if a.key2 != b.key2 { return a.key2 < b.key2 ? -1 : 1 }
+        // Same citizen, start and stage: the agreement (the identity's tail) decides.
+        let tailA = UnsafeBufferPointer(rebasing: aBytes[Int(a.identityStart) + 21 ..< Int(a.identityStart + a.identityLength)])
+        let tailB = UnsafeBufferPointer(rebasing: bBytes[Int(b.identityStart) + 21 ..< Int(b.identityStart + b.identityLength)])
+        if tailA.elementsEqual(tailB) { return 0 }
+        return tailA.lexicographicallyPrecedes(tailB) ? -1 : 1
     }
 
     /// Packs a record. Its `source` must be this batch's.

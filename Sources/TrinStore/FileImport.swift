@@ -145,7 +145,7 @@ public final class FileImport {
             var best = 0
             for candidate in 1..<live.count {
                 let c = live[candidate], b = live[best]
-                if Self.precedes(cursors[c].row, cursors[c].payload, cursors[b].row, cursors[b].payload) { best = candidate }
+                if EventRows.compare(cursors[c].row, cursors[c].payload, cursors[b].row, cursors[b].payload) < 0 { best = candidate }
             }
             let i = live[best]
             if cursors[i].run.source != boundSource {
@@ -155,17 +155,6 @@ public final class FileImport {
             try writeRow(cursors[i].row, cursors[i].payload)
             if try !cursors[i].advance() { live.remove(at: best) }
         }
-    }
-
-    /// Identity order of two runs' current records (strictly before; equal is not before).
-    private static func precedes(_ ra: EventRows.Row, _ a: UnsafeBufferPointer<UInt8>,
-                                 _ rb: EventRows.Row, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        if ra.key0 != rb.key0 { return ra.key0 < rb.key0 }
-        if ra.key1 != rb.key1 { return ra.key1 < rb.key1 }
-        if ra.key2 != rb.key2 { return ra.key2 < rb.key2 }
-        let tailA = UnsafeBufferPointer(rebasing: a[21..<Int(ra.identityLength)])
-        let tailB = UnsafeBufferPointer(rebasing: b[21..<Int(rb.identityLength)])
-        return !tailA.elementsEqual(tailB) && tailA.lexicographicallyPrecedes(tailB)
     }
 
     /// Inserts a row, or replaces the stored version when this one is greater.

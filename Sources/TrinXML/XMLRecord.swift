@@ -21,10 +21,13 @@ public struct XMLRecord: Sendable {
     /// Where the record sits, for rejection messages:
     /// `/Forloebsudtraek/Forloeb[3]/Haendelser[1]/Haendelse[2]` (local names; the positions
     /// count same-named siblings, so with namespaces ignored it is an XPath to this element).
-    public var elementPath: String {
+    public var elementPath: String { Self.elementPath(steps: steps) { positions[$0] } }
+
+    /// `/Root/Step[position]/…` for a record path and its positions (by level).
+    static func elementPath(steps: [XMLName], position: (Int) -> Int) -> String {
         var text = "/" + steps[0].localName
         for level in 1..<steps.count {
-            text += "/\(steps[level].localName)[\(positions[level])]"
+            text += "/\(steps[level].localName)[\(position(level))]"
         }
         return text
     }

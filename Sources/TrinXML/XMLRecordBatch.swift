@@ -55,11 +55,7 @@ public struct XMLRecordBatch: Sendable {
     /// `/Forloebsudtraek/Forloeb[3]/Haendelser[1]/Haendelse[2]` (see `XMLRecord.elementPath`).
     public func elementPath(_ index: Int) -> String {
         let base = index * steps.count
-        var text = "/" + steps[0].localName
-        for level in 1..<steps.count {
-            text += "/\(steps[level].localName)[\(positions[base + level])]"
-        }
-        return text
+        return XMLRecord.elementPath(steps: steps) { Int(positions[base + $0]) }
     }
 
     /// Record `index` with its values as strings (for tests and messages; the hot path reads bytes).
