@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "TrinMappingTests", dependencies: ["TrinMapping", "TrinCore", "TrinTestSupport"], swiftSettings: strict),
         .testTarget(name: "TrinPseudonymTests", dependencies: ["TrinPseudonym", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinStoreTests", dependencies: ["TrinStore", "TrinCore"], swiftSettings: strict),
-        .testTarget(name: "TrinDisclosureTests", dependencies: ["TrinDisclosure"], swiftSettings: strict),
+        .testTarget(name: "TrinDisclosureTests", dependencies: ["TrinDisclosure", "TrinTestSupport"], swiftSettings: strict),
         .testTarget(name: "TrinMetricsTests", dependencies: ["TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .testTarget(name: "TrinPublishTests", dependencies: ["TrinPublish", "TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .testTarget(name: "TrinFetchTests", dependencies: ["TrinFetch", "TrinTestSupport"], swiftSettings: strict),

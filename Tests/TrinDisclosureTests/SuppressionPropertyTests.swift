@@ -1,20 +1,10 @@
 import Testing
+import TrinTestSupport
 @testable import TrinDisclosure
 
-/// SplitMix64: a small seeded generator so that every run sees the same tables.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Counts skewed towards small values, where suppression matters.
-func randomCount(_ g: inout SeededGenerator) -> Int {
+func randomCount(_ g: inout SplitMix) -> Int {
     switch Int.random(in: 0..<10, using: &g) {
     case 0..<3: 0
     case 3..<7: Int.random(in: 1...4, using: &g)
@@ -23,7 +13,7 @@ func randomCount(_ g: inout SeededGenerator) -> Int {
 }
 
 /// A progression-like system: started = Σ a = Σ b, ended = Σ b without its last part.
-func linkedSystem(_ g: inout SeededGenerator) throws -> SuppressionTable {
+func linkedSystem(_ g: inout SplitMix) throws -> SuppressionTable {
     let n = Int.random(in: 2...4, using: &g)
     let a = (0..<n).map { _ in randomCount(&g) }
     let started = a.reduce(0, +)
@@ -59,7 +49,7 @@ func checkProperty(_ table: SuppressionTable, _ pattern: SuppressionPattern, k: 
 struct SuppressionPropertyTests {
     @Test("two-way tables with margins, k = 3 and 5")
     func marginTables() throws {
-        var g = SeededGenerator(state: 20_250_101)
+        var g = SplitMix(seed: 20_250_101)
         for n in 0..<300 {
             let k = n % 2 == 0 ? 5 : 3
             let r = Int.random(in: 1...5, using: &g), c = Int.random(in: 1...6, using: &g)
@@ -71,7 +61,7 @@ struct SuppressionPropertyTests {
 
     @Test("employment-sized tables (8 × 7 with margins)")
     func employmentSized() throws {
-        var g = SeededGenerator(state: 99)
+        var g = SplitMix(seed: 99)
         for _ in 0..<20 {
             let interior = (0..<8).map { _ in (0..<7).map { _ in randomCount(&g) } }
             let table = try marginTable(interior)
@@ -81,7 +71,7 @@ struct SuppressionPropertyTests {
 
     @Test("linked systems of one agreement-year")
     func linked() throws {
-        var g = SeededGenerator(state: 7)
+        var g = SplitMix(seed: 7)
         for _ in 0..<300 {
             let table = try linkedSystem(&g)
             try checkProperty(table, Suppressor().suppress(table), k: 5)
@@ -90,7 +80,7 @@ struct SuppressionPropertyTests {
 
     @Test("brute force on tiny tables: every suppressed cell has two possible values")
     func bruteForce() throws {
-        var g = SeededGenerator(state: 42)
+        var g = SplitMix(seed: 42)
         for _ in 0..<100 {
             let c = Int.random(in: 2...3, using: &g)
             let interior = (0..<2).map { _ in (0..<c).map { _ in Int.random(in: 0...5, using: &g) } }

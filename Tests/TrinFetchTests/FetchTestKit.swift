@@ -48,6 +48,13 @@ func testPolicy(attempts: Int = 3, maxBytes: Int64 = 1 << 20, caFile: String? = 
                 stallTime: .seconds(1), maxBytes: maxBytes, maxRedirects: 5, caFile: caFile)
 }
 
+/// A real HTTP server on 127.0.0.1 and a fresh scratch directory, for one test (stop and
+/// remove them when it ends).
+func serverAndScratch() throws -> (TestHTTPServer, Scratch) {
+    let scratch = try Scratch()  // first: if it fails, no server is left running
+    return (try TestHTTPServer(), scratch)
+}
+
 /// A fresh directory for temporary files, and what is left in it.
 struct Scratch {
     let url: URL

@@ -7,10 +7,8 @@ import TrinTestSupport
 struct HTTPFetcherTests {
     @Test("200 streams the body to a temporary file with validators and metadata")
     func fetchesToTemporaryFile() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let outcome = try fetcher.fetch(FetchRequest(url: server.url("/data.csv"), expectedContent: .csv), into: scratch.path)
@@ -34,10 +32,8 @@ struct HTTPFetcherTests {
 
     @Test("A matching ETag is sent as If-None-Match and 304 gives notModified, no file")
     func notModifiedByETag() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let outcome = try fetcher.fetch(FetchRequest(url: server.url("/data.csv"), previousETag: serverETag),
@@ -52,10 +48,8 @@ struct HTTPFetcherTests {
 
     @Test("Last-Modified is sent verbatim as If-Modified-Since and 304 gives notModified")
     func notModifiedByDate() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let outcome = try fetcher.fetch(
@@ -67,10 +61,8 @@ struct HTTPFetcherTests {
 
     @Test("Stale validators get the full body")
     func staleValidatorsDownload() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let outcome = try fetcher.fetch(FetchRequest(url: server.url("/data.csv"), previousETag: "\"v0\""),
@@ -82,10 +74,8 @@ struct HTTPFetcherTests {
 
     @Test("500 then 200: retried after an exponential backoff, the failed body discarded")
     func retriesServerError() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let sleeps = SleepRecorder()
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: sleeps.environment(jitter: 1))
 
@@ -100,10 +90,8 @@ struct HTTPFetcherTests {
 
     @Test("Persistent 500: gives up after maxAttempts with doubling delays")
     func givesUpAfterMaxAttempts() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let sleeps = SleepRecorder()
         let fetcher = try HTTPFetcher(policy: testPolicy(attempts: 3), environment: sleeps.environment(jitter: 1))
 
@@ -120,10 +108,8 @@ struct HTTPFetcherTests {
 
     @Test("503 with Retry-After in seconds: honoured, capped by maxDelay")
     func retryAfterSecondsCapped() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let sleeps = SleepRecorder()
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: sleeps.environment())
 
@@ -136,10 +122,8 @@ struct HTTPFetcherTests {
 
     @Test("503 with Retry-After as an HTTP date: the delay is the time until that date")
     func retryAfterDate() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let sleeps = SleepRecorder()
         var policy = testPolicy()
         policy.retry.maxDelay = .seconds(3600)
@@ -153,10 +137,8 @@ struct HTTPFetcherTests {
 
     @Test("429 with Retry-After 0, then 200")
     func retriesTooManyRequests() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let sleeps = SleepRecorder()
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: sleeps.environment())
 
@@ -170,10 +152,8 @@ struct HTTPFetcherTests {
 
     @Test("404 is not retried: exactly one request reaches the server")
     func notFoundNotRetried() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let sleeps = SleepRecorder()
         let fetcher = try HTTPFetcher(policy: testPolicy(attempts: 5), environment: sleeps.environment())
 
@@ -187,10 +167,8 @@ struct HTTPFetcherTests {
 
     @Test("302 is followed to the target; the effective URL is the target")
     func followsRedirect() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let file = try #require(try fetcher.fetch(FetchRequest(url: server.url("/redirect?to=/data.csv")),
@@ -203,10 +181,8 @@ struct HTTPFetcherTests {
 
     @Test("A redirect loop stops at maxRedirects and is not retried")
     func redirectLoop() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let error = try #require(fetchError(fetcher, FetchRequest(url: server.url("/loop")), into: scratch.path))
@@ -217,10 +193,8 @@ struct HTTPFetcherTests {
 
     @Test("A redirect to file:// is refused")
     func redirectToFileRefused() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let error = try #require(fetchError(fetcher, FetchRequest(url: server.url("/redirect?to=file:///etc/hostname")),
@@ -231,10 +205,8 @@ struct HTTPFetcherTests {
 
     @Test("A body that stalls mid-way is aborted as stalled, and retried")
     func stallMidBody() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(attempts: 2), environment: SleepRecorder().environment())
 
         let clock = ContinuousClock()
@@ -251,10 +223,8 @@ struct HTTPFetcherTests {
 
     @Test("The overall timeout ends a slow transfer as a timeout")
     func overallTimeout() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         var policy = testPolicy(attempts: 1)
         policy.stallBytesPerSecond = 0  // no stall limit: only the overall timeout applies
         policy.overallTimeout = .milliseconds(800)
@@ -269,10 +239,8 @@ struct HTTPFetcherTests {
 
     @Test("A body shorter than its Content-Length is refused as truncated")
     func truncatedBody() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(attempts: 2), environment: SleepRecorder().environment())
 
         let error = try #require(fetchError(fetcher, FetchRequest(url: server.url("/short?length=1000&send=400")),
@@ -286,10 +254,8 @@ struct HTTPFetcherTests {
 
     @Test("An HTML error page with status 200 is refused when CSV is expected, not retried")
     func htmlErrorPage() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let error = try #require(fetchError(fetcher, FetchRequest(url: server.url("/html-error"), expectedContent: .csv),
@@ -307,10 +273,8 @@ struct HTTPFetcherTests {
 
     @Test("HTML behind a BOM and whitespace, labelled text/csv, is refused when XML is expected")
     func htmlSniffedFromBody() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         let error = try #require(fetchError(fetcher, FetchRequest(url: server.url("/html-sniff"), expectedContent: .xml),
@@ -322,10 +286,8 @@ struct HTTPFetcherTests {
 
     @Test("A body over maxBytes is refused, with and without Content-Length")
     func tooLarge() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(maxBytes: 10_000), environment: SleepRecorder().environment())
 
         let announced = try #require(fetchError(fetcher, FetchRequest(url: server.url("/big?size=100000")), into: scratch.path))
@@ -345,10 +307,8 @@ struct HTTPFetcherTests {
 
     @Test("Bearer token: 401 without it (not retried), 200 with it; the token is never logged")
     func bearerAuthentication() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let logs = LogCollector()
         let fetcher = try HTTPFetcher(policy: testPolicy(), logger: logs.logger, environment: SleepRecorder().environment())
 
@@ -368,10 +328,8 @@ struct HTTPFetcherTests {
 
     @Test("Basic auth: 401 without it, 200 with user and password; the password is never logged")
     func basicAuthentication() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let logs = LogCollector()
         let fetcher = try HTTPFetcher(policy: testPolicy(), logger: logs.logger, environment: SleepRecorder().environment())
 
@@ -391,10 +349,8 @@ struct HTTPFetcherTests {
 
     @Test("Credentials in the URL never reach the error or the log")
     func urlCredentialsStripped() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let logs = LogCollector()
         let fetcher = try HTTPFetcher(policy: testPolicy(), logger: logs.logger, environment: SleepRecorder().environment())
 
@@ -408,10 +364,8 @@ struct HTTPFetcherTests {
 
     @Test("Extra headers reach the server; a header with a line break is refused before any request")
     func extraHeaders() throws {
-        let server = try TestHTTPServer()
-        defer { server.stop() }
-        let scratch = try Scratch()
-        defer { scratch.remove() }
+        let (server, scratch) = try serverAndScratch()
+        defer { server.stop(); scratch.remove() }
         let fetcher = try HTTPFetcher(policy: testPolicy(), environment: SleepRecorder().environment())
 
         _ = try fetcher.fetch(FetchRequest(url: server.url("/data.csv"), headers: [FetchHeader(name: "X-Api-Key", value: "k1")]),

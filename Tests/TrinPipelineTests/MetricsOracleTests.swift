@@ -148,20 +148,10 @@ import TrinTestSupport
 
     /// Runs the oracle (which also checks its own reading against the sample manifest).
     func oracleFigures(exports: String) throws -> [String: String] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", root + "/Tests/Support/metrics_oracle.py", exports, "--check-manifest"]
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        nonisolated(unsafe) var errData = Data()
-        let reader = Thread { errData = err.fileHandleForReading.readDataToEndOfFile() }
-        reader.start()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        while !reader.isFinished { usleep(1000) }
-        try #require(process.terminationStatus == 0, "oracle failed: \(String(decoding: errData, as: UTF8.self))")
+        let oracle = try TrinBinary.run(["python3", root + "/Tests/Support/metrics_oracle.py", exports, "--check-manifest"],
+                                        executable: "/usr/bin/env")
+        try #require(oracle.status == 0, "oracle failed: \(oracle.stderr)")
+        let outData = Data(oracle.stdout.utf8)
         let json = try #require(try JSONSerialization.jsonObject(with: outData) as? [String: Any])
         var flat: [String: String] = [:]
         func walk(_ path: String, _ value: Any) {

@@ -23,10 +23,11 @@ public enum TrinBinary {
         return "trin"
     }
 
-    /// Runs `trin` with arguments, waiting for it to end.
+    /// Runs `trin` (or another program) with arguments, waiting for it to end.
     @discardableResult
-    public static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> Result {
-        let process = try start(arguments, environment: environment, currentDirectory: currentDirectory)
+    public static func run(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
+                           executable: String = path) throws -> Result {
+        let process = try start(arguments, environment: environment, currentDirectory: currentDirectory, executable: executable)
         let out = process.standardOutput as! Pipe, err = process.standardError as! Pipe
         // Read both pipes while the process runs, so a large output cannot block it.
         nonisolated(unsafe) var errData = Data()
@@ -39,10 +40,11 @@ public enum TrinBinary {
                       stderr: String(decoding: errData, as: UTF8.self))
     }
 
-    /// Starts `trin` without waiting (for kill and lock tests).
-    public static func start(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil) throws -> Process {
+    /// Starts `trin` (or another program) without waiting (for kill and lock tests).
+    public static func start(_ arguments: [String], environment: [String: String] = [:], currentDirectory: String? = nil,
+                             executable: String = path) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         for (k, v) in environment { env[k] = v }
