@@ -10,17 +10,31 @@ public final class Store: Sendable {
     public let path: String
     let queue: DatabaseQueue
 
+    /// SQLite's rollback journal, not its write-ahead log. An import is one large
+    /// transaction that rewrites most pages of the event tree several times; a rollback
+    /// journal writes each page into the database once (and its old content, if any, to the
+    /// journal), where the WAL writes every page twice, once into the log and once more at the
+    /// checkpoint that must follow the commit: 9 % of a 200 MB import and 15 % of a 1 GB one
+    /// (docs/benchmarks.md). The price: a command that reads the store while a large file's
+    /// transaction is being written waits for that file (`busyTimeout`) instead of reading
+    /// the state before it. A store left in WAL mode by an older trin is converted on open.
+    static let journalMode = "DELETE"
+    /// How long a command waits for another's transaction, in seconds: longer than one
+    /// large file's import (a 1 GB export takes about 10 s here).
+    static let busyTimeout: Double = 300
+
     /// Opens (creating and migrating as needed) the store at `path`.
     public init(path: String) throws(StoreError) {
         self.path = path
         var config = Configuration()
-        config.busyMode = .timeout(30)
+        // A reader waits while a file's transaction writes (see `journalMode`).
+        config.busyMode = .timeout(Self.busyTimeout)
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA page_size = 65536; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+            try db.execute(sql: "PRAGMA page_size = 65536; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = WAL") }
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = \(Self.journalMode)") }
             try StoreSchema.migrator.migrate(queue)
         } catch {
             throw .cannotOpen(path: path, message: "\(error)")

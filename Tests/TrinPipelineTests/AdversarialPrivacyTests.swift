@@ -55,6 +55,7 @@ import TrinTestSupport
         #expect(outputs[2].contains("imported"), "\(outputs[2])")
         let inspected: [(String, Data)] = [
             ("store", try Data(contentsOf: URL(fileURLWithPath: store))),
+            ("journal", (try? Data(contentsOf: URL(fileURLWithPath: store + "-journal"))) ?? Data()),
             ("wal", (try? Data(contentsOf: URL(fileURLWithPath: store + "-wal"))) ?? Data()),
             ("log", try Data(contentsOf: URL(fileURLWithPath: log))),
         ] + outputs.enumerated().map { ("output \($0.offset)", Data($0.element.utf8)) }

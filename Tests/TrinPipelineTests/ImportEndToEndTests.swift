@@ -96,7 +96,7 @@ import TrinTestSupport
         for id in 1...2 { printed.append(try TrinBinary.run(["runs", "show", "\(id)", "--store", w.store()])) }
         #expect(printed[3].stdout.contains("XXXXXX-XXXX"))  // rejected rows are shown, masked
         var leaks: [String] = []
-        for file in [w.store(), w.store() + "-wal", log] { leaks += try scan.leaks(in: file) }
+        for file in [w.store(), w.store() + "-journal", w.store() + "-wal", log] { leaks += try scan.leaks(in: file) }
         for (i, p) in printed.enumerated() { leaks += scan.leaks(in: Data(p.output.utf8), name: "output \(i)") }
         #expect(leaks.isEmpty, "\(leaks.prefix(5))")
         // The scan itself finds a number when one is there.

@@ -142,7 +142,7 @@ import TrinTestSupport
         printed.append(try TrinBinary.run(["runs", "show", "1", "--config", w.config]))
         #expect(printed[2].stdout.contains("XXXXXX-XXXX"))
         var leaks: [String] = []
-        for file in [w.log, w.storePath, w.storePath + "-wal", w.prometheus] { leaks += try scan.leaks(in: file) }
+        for file in [w.log, w.storePath, w.storePath + "-journal", w.storePath + "-wal", w.prometheus] { leaks += try scan.leaks(in: file) }
         for (i, p) in printed.enumerated() { leaks += scan.leaks(in: Data(p.output.utf8), name: "output \(i)") }
         #expect(leaks.isEmpty, "\(leaks.prefix(5))")
         #expect(w.logText().contains("\"event\":\"row_rejected\""))
