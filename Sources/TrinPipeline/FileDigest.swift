@@ -9,29 +9,54 @@ import Darwin
 /// SHA-256 of a file's content, read in fixed-size chunks: how trin knows an
 /// export it has already imported, whatever the file is called.
 enum FileDigest {
-    /// Starts hashing `path` on a thread of its own, beside the import of the same file:
-    /// the digest then costs no time on the import's critical path.
-    static func start(path: String) -> Running {
-        let running = Running()
-        let thread = Thread {
-            // A lower priority: on a busy machine the import's own stages go first, and the
-            // digest fills the gaps (it is needed only to stop early, and at the end). On
-            // Linux a nice value belongs to the thread, and `0` names the calling one.
-            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10)
-            running.set(Result { () throws(ImportError) in try sha256(path: path) })
-        }
-        thread.name = "trin-digest"
-        thread.start()
+    /// When the digest is wanted.
+    enum Urgency: Sendable {
+        /// The file may be one imported before (one of the same size was): hashing starts
+        /// at once, at a lower priority, so that a known file is abandoned after a fraction
+        /// of its import.
+        case mayBeKnown
+        /// No file of this size was imported, so the digest cannot match: it is needed only
+        /// for the commit. Hashing starts when the import's reading stages are done (`begin`),
+        /// on the core they leave idle while the store writes its last batches.
+        case atTheEnd
+    }
+
+    /// Hashes `path` on a thread of its own, beside the import of the same file: the digest
+    /// then costs no time on the import's critical path.
+    static func start(path: String, urgency: Urgency = .mayBeKnown) -> Running {
+        let running = Running(path: path)
+        if urgency == .mayBeKnown { running.begin(lowerPriority: true) }
         return running
     }
 
     /// A digest being computed.
     final class Running: @unchecked Sendable {
-        // @unchecked: `result` is guarded by `condition`.
+        // @unchecked: `result` and `started` are guarded by `condition`.
         private let condition = NSCondition()
+        private let path: String
+        private var started = false
         private var result: Result<(hex: String, bytes: Int), ImportError>?
 
-        fileprivate func set(_ value: Result<(hex: String, bytes: Int), ImportError>) {
+        fileprivate init(path: String) { self.path = path }
+
+        /// Starts hashing, unless it has started.
+        func begin(lowerPriority: Bool = false) {
+            condition.lock()
+            defer { condition.unlock() }
+            guard !started else { return }
+            started = true
+            let path = self.path
+            let thread = Thread {
+                // On a busy machine the import's own stages go first. On Linux a nice value
+                // belongs to the thread, and `0` names the calling one.
+                if lowerPriority { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 10) }
+                self.set(Result { () throws(ImportError) in try sha256(path: path) })
+            }
+            thread.name = "trin-digest"
+            thread.start()
+        }
+
+        private func set(_ value: Result<(hex: String, bytes: Int), ImportError>) {
             condition.lock()
             result = value
             condition.broadcast()
@@ -45,13 +70,20 @@ enum FileDigest {
             return try? result?.get()
         }
 
-        /// Waits for the digest.
+        /// Waits for the digest (starting it, if it has not started).
         func wait() throws(ImportError) -> (hex: String, bytes: Int) {
+            begin()
             condition.lock()
             defer { condition.unlock() }
             while result == nil { condition.wait() }
             return try result!.get()
         }
+    }
+
+    /// The size of the file at `path`; nil when it cannot be read.
+    static func size(path: String) -> Int? {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
     static func sha256(path: String) throws(ImportError) -> (hex: String, bytes: Int) {

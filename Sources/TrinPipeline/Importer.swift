@@ -46,8 +46,10 @@ public struct Importer: Sendable {
         let started = Clock.now()
         var outcome = FileOutcome(runID: runID, source: sourceName, file: name, status: .failed, httpStatus: httpStatus)
         // The digest that recognises an export imported before is computed beside the import,
-        // not before it; the import stops as soon as the digest shows the file is known.
-        let digest = FileDigest.start(path: path)
+        // not before it; the import stops as soon as the digest shows the file is known. A
+        // file of a size never imported cannot be known: its digest waits for a free core.
+        let mayBeKnown = FileDigest.size(path: path).map { (try? store.hasImportedFile(ofBytes: $0)) ?? true } ?? true
+        let digest = FileDigest.start(path: path, urgency: mayBeKnown ? .mayBeKnown : .atTheEnd)
         defer { _ = try? digest.wait() }
         func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
             ImportKey(contentHash: d.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
@@ -69,7 +71,7 @@ public struct Importer: Sendable {
                 outcome = try store.importFile(commit: commit) { file in
                     var o = outcome
                     try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file,
-                               outcome: &o) {
+                               outcome: &o, readingDone: { digest.begin() }) {
                         guard let d = digest.ifDone else { return }
                         if try file.hasImported(importKey(d)) { throw AlreadyImported() }
                     }
@@ -115,9 +117,11 @@ public struct Importer: Sendable {
     /// Reads, decodes and pseudonymises on a thread of its own (XML adds a third, the parser)
     /// while this thread stores: one file uses both cores, and the store never waits for the
     /// parser. Everything stays in file order, so the first rejections logged are the first.
-    /// `stopIfKnown` runs between hand-overs and throws to abandon a file imported before.
+    /// `stopIfKnown` runs between hand-overs and throws to abandon a file imported before;
+    /// `readingDone` is called on the decoding thread once the file is read, or failed.
     private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
-                        into file: FileImport, outcome: inout FileOutcome, stopIfKnown: () throws -> Void) throws {
+                        into file: FileImport, outcome: inout FileOutcome, readingDone: @escaping @Sendable () -> Void,
+                        stopIfKnown: () throws -> Void) throws {
         var rows = 0
         var rejected: [String: Int] = [:]
         var logged = 0
@@ -127,6 +131,7 @@ public struct Importer: Sendable {
         var runs: [SortedRun] = []
         if try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
         try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
+            defer { readingDone() }
             try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser,
                                   eventBatches: eventBatches, spill: spill, into: queue)
         } consume: { batch, producerFinished in

@@ -87,6 +87,14 @@ public final class Store: Sendable {
 
     // MARK: Import
 
+    /// Whether a file of this size was imported before (for any source): if not, a file
+    /// cannot be one imported before, whatever its content.
+    public func hasImportedFile(ofBytes bytes: Int) throws(StoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE bytes = ? LIMIT 1", arguments: [bytes]) ?? false
+        }
+    }
+
     /// Whether this content was imported before for this source through this mapping.
     public func hasImported(_ key: ImportKey) throws(StoreError) -> Bool {
         try read { db in
