@@ -35,27 +35,42 @@ public final class SortedRun: @unchecked Sendable {
         count = rows.count
         source = rows.source
         self.directory = directory
-        var out: [UInt8] = []
-        out.reserveCapacity(1 << 20)
+        // Records are laid out straight into one buffer and written a megabyte at a time.
+        let capacity = 1 << 20
+        let out = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { out.deallocate() }
+        var used = 0
         try rows.bytes.withUnsafeBufferPointer { bytes throws(StoreError) in
-            for index in order {
-                let row = rows.rows[Int(index)]
-                RunRecord.append(row, payloadFrom: bytes, to: &out)
-                if out.count >= 1 << 20 {
-                    try write(out)
-                    out.removeAll(keepingCapacity: true)
+            try rows.rows.withUnsafeBufferPointer { packed throws(StoreError) in
+                for index in order {
+                    let row = packed[Int(index)]
+                    let size = RunRecord.size(row)
+                    if used + size > capacity {
+                        try write(out, used)
+                        used = 0
+                    }
+                    if size > capacity {
+                        // A record larger than the buffer gets a buffer of its own.
+                        let large = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 16)
+                        defer { large.deallocate() }
+                        RunRecord.store(row, payloadFrom: bytes, at: large)
+                        try write(large, size)
+                    } else {
+                        RunRecord.store(row, payloadFrom: bytes, at: out + used)
+                        used += size
+                    }
                 }
             }
         }
-        try write(out)
+        try write(out, used)
     }
 
     deinit { close(fd) }
 
-    private func write(_ bytes: [UInt8]) throws(StoreError) {
+    private func write(_ bytes: UnsafeRawPointer, _ count: Int) throws(StoreError) {
         var done = 0
-        while done < bytes.count {
-            let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + done, $0.count - done) }
+        while done < count {
+            let n = systemWrite(fd, bytes + done, count - done)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Self.failure("cannot write a temporary run file in", directory)
@@ -78,17 +93,28 @@ private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -
 enum RunRecord {
     static let headerSize = 3 * 8 + 6 * 4 + 1 + 8 + 8
 
-    static func append(_ row: EventRows.Row, payloadFrom bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-        func put<T: FixedWidthInteger>(_ value: T) { withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) } }
-        put(row.key0); put(row.key1); put(row.key2)
-        put(row.identityLength); put(row.enterpriseLength); put(row.sourceRecordIDLength)
-        put(row.ageBand); put(row.targetGroup); put(row.end)
-        out.append((row.hasEnd ? 1 : 0) | (row.hasHours ? 2 : 0))
-        put(row.hours.bitPattern); put(row.recordedAt)
-        for (start, length) in [(row.identityStart, row.identityLength), (row.enterpriseStart, max(row.enterpriseLength, 0)),
-                                (row.sourceRecordIDStart, row.sourceRecordIDLength)] where length > 0 {
-            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(start + length)]))
+    /// The bytes `row` takes in a run file.
+    static func size(_ row: EventRows.Row) -> Int {
+        headerSize + Int(row.identityLength) + Int(max(row.enterpriseLength, 0)) + Int(row.sourceRecordIDLength)
+    }
+
+    /// Writes `row` (header, then payload) at `p`, which has room for `size(row)` bytes.
+    static func store(_ row: EventRows.Row, payloadFrom bytes: UnsafeBufferPointer<UInt8>, at p: UnsafeMutableRawPointer) {
+        func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) { p.storeBytes(of: value.littleEndian, toByteOffset: offset, as: T.self) }
+        put(row.key0, 0); put(row.key1, 8); put(row.key2, 16)
+        put(row.identityLength, 24); put(row.enterpriseLength, 28); put(row.sourceRecordIDLength, 32)
+        put(row.ageBand, 36); put(row.targetGroup, 40); put(row.end, 44)
+        put(UInt8((row.hasEnd ? 1 : 0) | (row.hasHours ? 2 : 0)), 48)
+        put(row.hours.bitPattern, 49); put(row.recordedAt, 57)
+        var offset = headerSize
+        func copy(_ start: Int32, _ length: Int32) {
+            guard length > 0 else { return }
+            (p + offset).copyMemory(from: bytes.baseAddress! + Int(start), byteCount: Int(length))
+            offset += Int(length)
         }
+        copy(row.identityStart, row.identityLength)
+        copy(row.enterpriseStart, row.enterpriseLength)
+        copy(row.sourceRecordIDStart, row.sourceRecordIDLength)
     }
 
     /// Reads a header; the row's offsets point into the payload that follows it.
