@@ -4,16 +4,24 @@ public struct CVRNumber: Sendable, Hashable, Comparable, CustomStringConvertible
     public let value: String
 
     public init?(_ raw: some Collection<UInt8>) {
+        guard Self.isValid(raw) else { return nil }
+        value = String(decoding: raw, as: UTF8.self)
+    }
+
+    /// Whether `raw` is a CVR number (eight digits, modulus 11), without making one.
+    public static func isValid(_ raw: some Collection<UInt8>) -> Bool {
         let weights = [2, 7, 6, 5, 4, 3, 2, 1]
         var sum = 0, i = 0
         for b in raw {
-            guard i < 8, b >= 48, b <= 57 else { return nil }
+            guard i < 8, b >= 48, b <= 57 else { return false }
             sum += Int(b - 48) * weights[i]
             i += 1
         }
-        guard i == 8, sum % 11 == 0 else { return nil }
-        value = String(decoding: raw, as: UTF8.self)
+        return i == 8 && sum % 11 == 0
     }
+
+    /// Concrete entry point for the decoder (specialised here, not generic per row).
+    public static func isValid(_ raw: UnsafeBufferPointer<UInt8>) -> Bool { isValid(raw[...]) }
 
     public init?(_ text: String) { self.init(Array(text.utf8)) }
 

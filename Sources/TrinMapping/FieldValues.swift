@@ -11,7 +11,7 @@ import TrinCore
 /// copying a row's bytes once.
 ///
 /// It owns its memory, so it can lend a value as a plain buffer (valid until the next
-/// `set`, `reset` or `joined`) without a closure per read.
+/// `reset` or `load`) without a closure per read.
 public final class FieldValues {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -31,6 +31,7 @@ public final class FieldValues {
     }
 
     deinit {
+        for block in retired { block.deallocate() }
         scratch.deallocate()
         storage.deallocate()
         starts.deallocate()
@@ -40,6 +41,7 @@ public final class FieldValues {
     /// Marks every slot absent, keeping capacity.
     public func reset() {
         used = 0
+        clearScratch()
         external = nil
         lengths.update(repeating: -1, count: slotCount)
     }
@@ -49,6 +51,7 @@ public final class FieldValues {
     /// which must stay valid until the next `reset` or `load`.
     public func load(base: UnsafePointer<UInt8>, starts: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>) {
         used = 0
+        clearScratch()
         external = base
         for slot in 0..<slotCount {
             self.starts[slot] = Int(starts[slot])
@@ -74,24 +77,58 @@ public final class FieldValues {
 
 
     /// The values of several slots joined by `separator` (absent ones as empty), or a
-    /// constant when `slots` is empty, built in a scratch buffer: no allocation per record.
-    /// Valid until the next call.
+    /// constant when `slots` is empty, built in scratch memory: no allocation per record.
+    /// Valid, like every value, until the next `reset` or `load`.
     func joined(_ slots: [Int], separator: [UInt8], constant: [UInt8]? = nil) -> UnsafeBufferPointer<UInt8> {
-        scratchUsed = 0
-        if let constant { constant.withUnsafeBufferPointer { appendScratch($0) } }
-        for (i, slot) in slots.enumerated() {
-            if i > 0 { separator.withUnsafeBufferPointer { appendScratch($0) } }
-            if let v = value(slot) { appendScratch(v) }
+        var count = constant?.count ?? 0
+        for (i, slot) in slots.enumerated() { count += (i > 0 ? separator.count : 0) + (value(slot)?.count ?? 0) }
+        let out = reserveScratch(count)
+        var at = out
+        func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+            at.update(from: base, count: bytes.count)
+            at += bytes.count
         }
-        return UnsafeBufferPointer(start: scratch, count: scratchUsed)
+        if let constant { constant.withUnsafeBufferPointer(put) }
+        for (i, slot) in slots.enumerated() {
+            if i > 0 { separator.withUnsafeBufferPointer(put) }
+            if let v = value(slot) { put(v) }
+        }
+        return UnsafeBufferPointer(start: out, count: count)
     }
 
-    private var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-    private var scratchCapacity = 256
-    private var scratchUsed = 0
+    /// A copy of `bytes` in scratch memory, valid until the next `reset` or `load` (a text
+    /// the decoder changed, such as a masked id).
+    func stash(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        let out = reserveScratch(bytes.count)
+        if let base = bytes.baseAddress, bytes.count > 0 { out.update(from: base, count: bytes.count) }
+        return UnsafeBufferPointer(start: out, count: bytes.count)
+    }
 
-    private func appendScratch(_ bytes: UnsafeBufferPointer<UInt8>) {
-        Self.append(bytes, to: &scratch, used: &scratchUsed, capacity: &scratchCapacity)
+    // Scratch memory for one record: handed-out bytes never move. When the block is full,
+    // it is retired (kept until the record is done) and a larger one takes its place.
+    private var scratch = UnsafeMutablePointer<UInt8>.allocate(capacity: 4096)
+    private var scratchCapacity = 4096
+    private var scratchUsed = 0
+    private var retired: [UnsafeMutablePointer<UInt8>] = []
+
+    private func reserveScratch(_ count: Int) -> UnsafeMutablePointer<UInt8> {
+        if scratchUsed + count > scratchCapacity {
+            retired.append(scratch)
+            scratchCapacity = max(scratchCapacity * 2, count)
+            scratch = .allocate(capacity: scratchCapacity)
+            scratchUsed = 0
+        }
+        defer { scratchUsed += count }
+        return scratch + scratchUsed
+    }
+
+    private func clearScratch() {
+        scratchUsed = 0
+        if !retired.isEmpty {
+            for block in retired { block.deallocate() }
+            retired.removeAll()
+        }
     }
 
     /// Copies bytes to the end of the buffer.

@@ -5,7 +5,8 @@ import TrinCore
 ///
 /// Format-independent: CSV rows and XML records go through this same code. The
 /// fields are resolved once per file into stored properties, and values are read
-/// as borrowed bytes, so decoding a record allocates only the strings it keeps.
+/// as borrowed bytes, so decoding a record allocates only the strings it keeps
+/// (`decodeInPlace`: none).
 public struct RecordDecoder: Sendable {
     public let mapping: Mapping
     private let f: Fields
@@ -13,6 +14,14 @@ public struct RecordDecoder: Sendable {
     /// The result of decoding one record.
     public enum Outcome: Sendable {
         case event(SourceEvent)
+        case enterprise(EnterpriseRecord)
+        /// The rule broken, and the field that broke it.
+        case rejected(RejectReason, field: String?)
+    }
+
+    /// The result of decoding one record, an event's texts lent from the record's values.
+    public enum InPlaceOutcome {
+        case event(SourceEventView)
         case enterprise(EnterpriseRecord)
         /// The rule broken, and the field that broke it.
         case rejected(RejectReason, field: String?)
@@ -67,7 +76,7 @@ public struct RecordDecoder: Sendable {
 
     /// Field `i`'s text — from its slots, or from its fallback when empty — and the rule that
     /// applies to it (this one or the fallback); nil when unbound. The text is valid until
-    /// the next call (joined slots share a scratch buffer).
+    /// `v` is reset or loaded with the next record.
     @inline(__always)
     private func text(_ i: Int, _ v: FieldValues) -> (UnsafeBufferPointer<UInt8>, UnsafePointer<ResolvedField>)? {
         guard i >= 0 else { return nil }
@@ -94,13 +103,23 @@ public struct RecordDecoder: Sendable {
 
     /// Decodes one record.
     public func decode(_ values: FieldValues) -> Outcome {
+        switch decodeInPlace(values) {
+        case .event(let view): .event(view.owned)
+        case .enterprise(let e): .enterprise(e)
+        case .rejected(let reason, let field): .rejected(reason, field: field)
+        }
+    }
+
+    /// Decodes one record; an event's texts are lent from `values` (valid until they are
+    /// reset or loaded with the next record), so no string is made for them.
+    public func decodeInPlace(_ values: FieldValues) -> InPlaceOutcome {
         switch mapping.record {
         case .event: decodeEvent(values)
         case .enterprise: decodeEnterprise(values)
         }
     }
 
-    private func decodeEvent(_ v: FieldValues) -> Outcome {
+    private func decodeEvent(_ v: FieldValues) -> InPlaceOutcome {
         // cpr_malformed, cpr_invalid_date
         let parsed = withText(f.cpr, v) { t, _ in CPRNumber.parse(t) } ?? .failure(.malformed)
         let cpr: CPRNumber
@@ -141,28 +160,21 @@ public struct RecordDecoder: Sendable {
         } ?? nil
         guard let recordedAt = recorded else { return .rejected(.invalidTimestamp, field: label(f.recordedAt)) }
         // invalid_cvr
-        var enterprise: String?
-        if f.enterprise >= 0 {
-            let result: Result<String?, RejectReason> = withText(f.enterprise, v) { t, _ in
-                guard !t.isEmpty else { return .success(nil) }
-                guard let cvr = CVRNumber(t) else { return .failure(.invalidCVR) }
-                return .success(cvr.value)
-            }!
-            switch result {
-            case .success(let e): enterprise = e
-            case .failure(let reason): return .rejected(reason, field: label(f.enterprise))
-            }
+        var enterprise: UnsafeBufferPointer<UInt8>?
+        if let (t, _) = text(f.enterprise, v), !t.isEmpty {
+            guard CVRNumber.isValid(t) else { return .rejected(.invalidCVR, field: label(f.enterprise)) }
+            enterprise = t
         }
         // birth_after_event
         if cpr.birthDate > start { return .rejected(.birthAfterEvent, field: label(f.cpr)) }
-        guard let id = string(f.sourceRecordID, v) else { return .rejected(.missingValue, field: label(f.sourceRecordID)) }
+        guard let id = freeText(f.sourceRecordID, v) else { return .rejected(.missingValue, field: label(f.sourceRecordID)) }
         let age = AgeBand(age: AgeBand.age(birth: cpr.birthDate, at: start))
-        return .event(SourceEvent(cpr: cpr, ageBand: age, agreement: string(f.agreement, v), enterprise: enterprise,
-                                  targetGroup: tg, stage: stage, start: start, end: end, hoursPerWeek: hours,
-                                  recordedAt: recordedAt, sourceRecordID: id))
+        return .event(SourceEventView(cpr: cpr, ageBand: age, agreement: freeText(f.agreement, v), enterprise: enterprise,
+                                      targetGroup: tg, stage: stage, start: start, end: end, hoursPerWeek: hours,
+                                      recordedAt: recordedAt, sourceRecordID: id))
     }
 
-    private func decodeEnterprise(_ v: FieldValues) -> Outcome {
+    private func decodeEnterprise(_ v: FieldValues) -> InPlaceOutcome {
         guard let cvr = withText(f.cvr, v, { t, _ in CVRNumber(t) }) ?? nil else { return .rejected(.invalidCVR, field: label(f.cvr)) }
         guard let type = code(f.type, v)?.enterpriseType else {
             return .rejected(.unknownType, field: label(f.type))
@@ -179,7 +191,7 @@ public struct RecordDecoder: Sendable {
         }
         guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: label(f.start)) }
         guard let end = date(f.end, v) else { return .rejected(.invalidDate, field: label(f.end)) }
-        return .enterprise(EnterpriseRecord(cvr: cvr.value, name: string(f.name, v) ?? "", type: type,
+        return .enterprise(EnterpriseRecord(cvr: cvr.value, name: freeText(f.name, v).map { String(decoding: $0, as: UTF8.self) } ?? "", type: type,
                                             socialBottomLine: lines[0], localBottomLine: lines[1],
                                             economicBottomLine: lines[2], start: start, end: end))
     }
@@ -200,15 +212,15 @@ public struct RecordDecoder: Sendable {
         return .some(d)
     }
 
-    /// Free text (record ids, agreement ids, names). Ids are never personal, but a source
-    /// that writes a CPR number into one must not carry it into the store: a valid CPR
-    /// number inside is masked (the pre-check keeps this off the hot path for ordinary ids).
-    private func string(_ field: Int, _ v: FieldValues) -> String? {
-        withText(field, v) { t, _ -> String? in
-            guard !t.isEmpty else { return nil }
-            let text = String(decoding: t, as: UTF8.self)
-            return PersonalDataMask.validCPRRanges(t).isEmpty ? text : PersonalDataMask.maskValidCPRNumbers(text)
-        } ?? nil
+    /// Free text (record ids, agreement ids, names); nil when empty or unbound. Ids are
+    /// never personal, but a source that writes a CPR number into one must not carry it into
+    /// the store: a valid CPR number inside is masked (the pre-check keeps this off the hot
+    /// path for ordinary ids). Valid as long as the field's text.
+    private func freeText(_ field: Int, _ v: FieldValues) -> UnsafeBufferPointer<UInt8>? {
+        guard let (t, _) = text(field, v), !t.isEmpty else { return nil }
+        if PersonalDataMask.validCPRRanges(t).isEmpty { return t }
+        var masked = PersonalDataMask.maskValidCPRNumbers(String(decoding: t, as: UTF8.self))
+        return masked.withUTF8 { v.stash($0) }
     }
 
     /// Digits with an optional decimal part, e.g. `12,5`.

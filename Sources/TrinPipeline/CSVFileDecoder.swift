@@ -42,7 +42,7 @@ final class CSVFileDecoder: FileDecoder {
             for i in 0..<min(row.fieldCount, columns) {
                 _ = row.withUTF8(i) { values.set(i, $0) }
             }
-            try body(.outcome(decoder.decode(values), line: row.line), { nil }, { self.maskedRow(row) })
+            try body(.outcome(decoder.decodeInPlace(values), line: row.line), { nil }, { self.maskedRow(row) })
         }
     }
 

@@ -5,7 +5,8 @@ import TrinStore
 /// One entry read from a source file: a decoded record (or the rule it broke),
 /// or a row that could not be split into fields at all.
 enum DecodedItem {
-    case outcome(RecordDecoder.Outcome, line: Int)
+    /// An event's texts are lent: valid only while the item is being handled.
+    case outcome(RecordDecoder.InPlaceOutcome, line: Int)
     case unreadable(RejectReason, line: Int, detail: String)
 }
 

@@ -214,7 +214,7 @@ public struct Importer: Sendable {
                     lastPseudonym = pseudonymiser.pseudonym(for: event.cpr)
                     lastCPR = event.cpr
                 }
-                events.append(event.record(pseudonym: lastPseudonym, source: source))
+                events.append(event, pseudonym: lastPseudonym)
                 if events.count >= eventTarget {
                     try attachEvents()
                     try queue.send(batch, weight: weight(batch))

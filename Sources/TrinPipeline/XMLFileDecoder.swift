@@ -58,7 +58,7 @@ final class XMLFileDecoder: FileDecoder {
                 try batch.withStorage { bytes, starts, lengths in
                     for r in 0..<batch.count {
                         values.load(base: bytes, starts: starts + r * fields, lengths: lengths + r * fields)
-                        try body(.outcome(decoder.decode(values), line: batch.line(r)), { batch.elementPath(r) }, {
+                        try body(.outcome(decoder.decodeInPlace(values), line: batch.line(r)), { batch.elementPath(r) }, {
                             self.maskedRecord(batch.record(r))
                         })
                     }

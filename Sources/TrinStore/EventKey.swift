@@ -16,15 +16,6 @@ enum EventKey {
         if let a = r.agreement { out.append(contentsOf: a.utf8) }
     }
 
-    /// Appends the identity of `r` to `out`.
-    static func appendIdentity(_ r: ProgressRecord, to out: inout [UInt8]) {
-        appendUInt64(&out, r.pseudonym.high)
-        appendUInt64(&out, r.pseudonym.low)
-        appendDay(&out, r.start)
-        out.append(r.stage.code)
-        if let a = r.agreement { out.append(contentsOf: a.utf8) }
-    }
-
     /// The order of identities without building them: the same order as their bytes.
     static func precedes(_ a: ProgressRecord, _ b: ProgressRecord) -> Bool {
         if a.pseudonym != b.pseudonym { return a.pseudonym < b.pseudonym }

@@ -95,27 +95,59 @@ public struct EventRows: Sendable {
     /// Packs a record. Its `source` must be this batch's.
     public mutating func append(_ r: ProgressRecord) {
         precondition(r.source == source, "one EventRows per source")
+        var agreement = r.agreement, enterprise = r.enterprise, id = r.sourceRecordID
+        func utf8<R>(_ s: inout String?, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
+            guard s != nil else { return body(nil) }
+            return s!.withUTF8 { body($0) }
+        }
+        utf8(&agreement) { agreement in
+            utf8(&enterprise) { enterprise in
+                id.withUTF8 { id in
+                    append(pseudonym: r.pseudonym, start: r.start, stage: r.stage, agreement: agreement, ageBand: r.ageBand,
+                           enterprise: enterprise, targetGroup: r.targetGroup, end: r.end, hoursPerWeek: r.hoursPerWeek,
+                           recordedAt: r.recordedAt, sourceRecordID: id)
+                }
+            }
+        }
+    }
+
+    /// Packs a decoded event under its pseudonym, copying its lent texts: no string made.
+    public mutating func append(_ e: SourceEventView, pseudonym: Pseudonym) {
+        append(pseudonym: pseudonym, start: e.start, stage: e.stage, agreement: e.agreement, ageBand: e.ageBand,
+               enterprise: e.enterprise, targetGroup: e.targetGroup, end: e.end, hoursPerWeek: e.hoursPerWeek,
+               recordedAt: e.recordedAt, sourceRecordID: e.sourceRecordID)
+    }
+
+    private mutating func append(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
+                                 ageBand: AgeBand, enterprise: UnsafeBufferPointer<UInt8>?, targetGroup: TargetGroup,
+                                 end: Day?, hoursPerWeek: Double?, recordedAt: Instant,
+                                 sourceRecordID: UnsafeBufferPointer<UInt8>) {
         order = nil
+        // The identity, as `EventKey.identity` packs it.
         let identityStart = Int32(bytes.count)
-        EventKey.appendIdentity(r, to: &bytes)
+        EventKey.appendUInt64(&bytes, pseudonym.high)
+        EventKey.appendUInt64(&bytes, pseudonym.low)
+        EventKey.appendDay(&bytes, start)
+        bytes.append(stage.code)
+        if let agreement { bytes.append(contentsOf: agreement) }
         let identityLength = Int32(bytes.count) - identityStart
         var enterpriseStart: Int32 = 0, enterpriseLength: Int32 = -1
-        if let e = r.enterprise {
+        if let enterprise {
             enterpriseStart = Int32(bytes.count)
-            bytes.append(contentsOf: e.utf8)
-            enterpriseLength = Int32(bytes.count) - enterpriseStart
+            bytes.append(contentsOf: enterprise)
+            enterpriseLength = Int32(enterprise.count)
         }
         let idStart = Int32(bytes.count)
-        bytes.append(contentsOf: r.sourceRecordID.utf8)
+        bytes.append(contentsOf: sourceRecordID)
         rows.append(Row(
-            key0: r.pseudonym.high, key1: r.pseudonym.low,
-            key2: UInt64(UInt32(bitPattern: r.start.daysSinceEpoch) ^ 0x8000_0000) << 8 | UInt64(r.stage.code),
+            key0: pseudonym.high, key1: pseudonym.low,
+            key2: UInt64(UInt32(bitPattern: start.daysSinceEpoch) ^ 0x8000_0000) << 8 | UInt64(stage.code),
             identityStart: identityStart, identityLength: identityLength,
             enterpriseStart: enterpriseStart, enterpriseLength: enterpriseLength,
-            sourceRecordIDStart: idStart, sourceRecordIDLength: Int32(bytes.count) - idStart,
-            ageBand: StoreCode.code(r.ageBand), targetGroup: StoreCode.code(r.targetGroup),
-            end: r.end?.daysSinceEpoch ?? 0, hasEnd: r.end != nil,
-            hasHours: r.hoursPerWeek != nil, hours: r.hoursPerWeek ?? 0,
-            recordedAt: r.recordedAt.secondsSinceEpoch))
+            sourceRecordIDStart: idStart, sourceRecordIDLength: Int32(sourceRecordID.count),
+            ageBand: StoreCode.code(ageBand), targetGroup: StoreCode.code(targetGroup),
+            end: end?.daysSinceEpoch ?? 0, hasEnd: end != nil,
+            hasHours: hoursPerWeek != nil, hours: hoursPerWeek ?? 0,
+            recordedAt: recordedAt.secondsSinceEpoch))
     }
 }

@@ -129,3 +129,35 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(error(base.replacingOccurrences(of: "values: { Y: job }", with: "values: { Y: job }, unknown: other")).contains("unknown must be `reject` or a canonical value"))
     }
 }
+
+/// Decoding in place lends an event's texts from the record's values; joined fields are
+/// built in scratch memory, and every lent text must stay intact until the next record.
+@Suite struct InPlaceDecodingTests {
+    @Test("joined and masked texts lent by decodeInPlace stay intact for the whole record")
+    func lentTextsStayIntact() throws {
+        let text = try String(contentsOfFile: repoRoot + "/mappings/forloeb.yaml", encoding: .utf8)
+            .replacingOccurrences(of: #"sourceRecordID: "Forløbs-ID""#,
+                                  with: #"sourceRecordID: { from: ["Forløbs-ID", "Startdato", "Aktivitet"], separator: "/" }"#)
+            .replacingOccurrences(of: #"agreement: { from: "Aftale-ID", required: false }"#,
+                                  with: #"agreement: { from: ["Aftale-ID", "Virksomhed"], separator: "+", required: false }"#)
+        let mapping = try MappingLoader.parse(yaml: text, file: "joined.yaml")
+        let columns = ["CPR-nr.", "Forløbs-ID", "Aftale-ID", "CVR-nr.", "Virksomhed", "Målgruppe", "Aktivitet",
+                       "Startdato", "Slutdato", "Timer pr. uge", "Registreret"]
+        let decoder = try RecordDecoder(mapping: mapping) { columns.firstIndex(of: $0) }
+        func row(id: String, agreement: String) -> FieldValues {
+            let values = ["0101901234", id, agreement, "12345674", "Café", "Ressourceforløb", "Virksomhedspraktik",
+                          "03-01-2023", "31-03-2023", "12,5", "03-01-2023 14:22:05"]
+            return Row(values: values.map { Array($0.utf8) })
+        }
+        // A long id (past the inline-string size) and an id holding a valid CPR number (masked).
+        for (id, expectedID) in [("F-000000000000000000042", "F-000000000000000000042/03-01-2023/Virksomhedspraktik"),
+                                 ("0101901234", "XXXXXXXXXX/03-01-2023/Virksomhedspraktik")] {
+            let values = row(id: id, agreement: "SA-2022-007")
+            guard case .event(let e) = decoder.decodeInPlace(values) else { Issue.record("rejected"); return }
+            #expect(String(decoding: e.sourceRecordID, as: UTF8.self) == expectedID)
+            #expect(e.agreement.map { String(decoding: $0, as: UTF8.self) } == "SA-2022-007+Café")
+            #expect(e.enterprise.map { String(decoding: $0, as: UTF8.self) } == "12345674")
+            #expect(e.owned.sourceRecordID == expectedID)
+        }
+    }
+}
