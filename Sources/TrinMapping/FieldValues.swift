@@ -167,6 +167,9 @@ struct ResolvedField: Sendable {
     let type: FieldType
     /// Where the fallback rule sits in the decoder's field table; -1 when none.
     let fallbackIndex: Int
+    /// The one slot the value is, when it is exactly one slot (the usual case); -1 when it is
+    /// a constant or joined. Read through a pointer, it costs no copy of the rule.
+    let singleSlot: Int
     /// A name for messages: the canonical field and where it was read.
     let label: String
     /// For a code field: code i is `codeBytes[codeStarts[i] ..< codeStarts[i + 1]]`, and its
@@ -196,6 +199,7 @@ struct ResolvedField: Sendable {
         self.slots = slots; self.separator = separator; self.constant = constant; self.type = type
         self.fallbackIndex = fallbackIndex
         self.label = label
+        singleSlot = constant == nil && slots.count == 1 ? slots[0] : -1
         var bytes: [UInt8] = [], starts = [0], canonical: [Canonical] = [], unknown: Int?
         if case .code(let list) = type {
             for (code, name) in list.pairs {
@@ -223,12 +227,19 @@ struct ResolvedField: Sendable {
         }
     }
 
-    /// The field's own text: its constant, its slot, or its slots joined; empty when absent.
-    /// Valid until `values` changes.
+    /// The text of the rule at `field`: its constant, its slot, or its slots joined; empty
+    /// when absent. Valid until `values` changes. Static, on a pointer: a method call on the
+    /// rule could copy it (and retain its arrays) once per record.
     @inline(__always)
-    func ownText(_ values: FieldValues) -> UnsafeBufferPointer<UInt8> {
-        if constant != nil { return values.joined([], separator: [], constant: constant) }
-        if slots.count == 1 { return values.value(slots[0]) ?? UnsafeBufferPointer(start: nil, count: 0) }
-        return values.joined(slots, separator: separator)
+    static func ownText(_ field: UnsafePointer<ResolvedField>, _ values: FieldValues) -> UnsafeBufferPointer<UInt8> {
+        let slot = field.pointee.singleSlot
+        if slot >= 0 { return values.value(slot) ?? UnsafeBufferPointer(start: nil, count: 0) }
+        return joinedText(field, values)
+    }
+
+    @inline(never)
+    private static func joinedText(_ field: UnsafePointer<ResolvedField>, _ values: FieldValues) -> UnsafeBufferPointer<UInt8> {
+        if field.pointee.constant != nil { return values.joined([], separator: [], constant: field.pointee.constant) }
+        return values.joined(field.pointee.slots, separator: field.pointee.separator)
     }
 }

@@ -81,11 +81,11 @@ public struct RecordDecoder: Sendable {
     private func text(_ i: Int, _ v: FieldValues) -> (UnsafeBufferPointer<UInt8>, UnsafePointer<ResolvedField>)? {
         guard i >= 0 else { return nil }
         let field = UnsafePointer(resolved.base + i)
-        let own = field.pointee.ownText(v)
+        let own = ResolvedField.ownText(field, v)
         let fallback = field.pointee.fallbackIndex
         if own.isEmpty, fallback >= 0 {
             let rule = UnsafePointer(resolved.base + fallback)
-            let other = rule.pointee.ownText(v)
+            let other = ResolvedField.ownText(rule, v)
             if !other.isEmpty { return (other, rule) }
             return (UnsafeBufferPointer(start: nil, count: 0), field)
         }
