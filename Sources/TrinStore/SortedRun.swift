@@ -153,7 +153,9 @@ struct RunCursor {
     init(_ run: SortedRun) {
         self.run = run
         remaining = run.count
-        buffer = .allocate(byteCount: 1 << 20, alignment: 16)
+        // Up to two merges' worth of runs are read at once: a small buffer each keeps that
+        // memory flat (32 runs: 8 MiB), and 256 KiB reads are still sequential enough.
+        buffer = .allocate(byteCount: 1 << 18, alignment: 16)
     }
 
     func deallocate() { buffer.deallocate() }
