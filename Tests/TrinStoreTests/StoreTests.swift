@@ -104,3 +104,36 @@ func record(_ citizen: UInt64, _ stage: Stage, _ start: String, agreement: Strin
         #expect(dumps == ["E|12345674|Café|virksomhed|true|true|true|2016-03-01|2023-06-30"])
     }
 }
+
+/// The store writes through a rollback journal (each page once: see `Store.journalMode`);
+/// the price is that a reader waits while another process holds the write lock at a commit.
+/// It must wait, not fail.
+@Suite struct StoreLockingTests {
+    @Test("a reader waits for another process's exclusive lock and then reads, instead of failing")
+    func readerWaitsForACommit() throws {
+        let store = try tempStore()
+        try store.importFile { file in try file.add(record(1, .praktik, "2023-01-03")) }
+        // Another process takes the exclusive lock (as a committing import does) for a while.
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys, time
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            assert c.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+            c.execute("BEGIN EXCLUSIVE")
+            print("locked", flush=True)
+            time.sleep(1.5)
+            c.execute("COMMIT")
+            """, store.path]
+        let output = Pipe()
+        holder.standardOutput = output
+        try holder.run()
+        defer { holder.waitUntilExit() }
+        #expect(output.fileHandleForReading.availableData.starts(with: Data("locked".utf8)))
+        let started = Date()
+        #expect(try store.eventCount() == 1)
+        #expect(Date().timeIntervalSince(started) > 0.5, "the read did not wait for the lock")
+        holder.waitUntilExit()
+        #expect(holder.terminationStatus == 0)
+    }
+}
