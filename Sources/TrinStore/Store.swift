@@ -17,7 +17,9 @@ public final class Store: Sendable {
     /// checkpoint that must follow the commit: 9 % of a 200 MB import and 15 % of a 1 GB one
     /// (docs/benchmarks.md). The price: a command that reads the store while a large file's
     /// transaction is being written waits for that file (`busyTimeout`) instead of reading
-    /// the state before it. A store left in WAL mode by an older trin is converted on open.
+    /// the state before it. A store left in WAL mode by an older trin is converted when it
+    /// is opened with no other connection to it (leaving WAL needs the file alone); until
+    /// then it works on in WAL mode.
     static let journalMode = "DELETE"
     /// How long a command waits for another's transaction, in seconds: longer than one
     /// large file's import (a 1 GB export takes about 10 s here).
@@ -34,7 +36,14 @@ public final class Store: Sendable {
         }
         do {
             queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = \(Self.journalMode)") }
+            try queue.writeWithoutTransaction { db in
+                do {
+                    try db.execute(sql: "PRAGMA journal_mode = \(Self.journalMode)")
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                    // A WAL store another process has open (an older daemon, a backup): it stays
+                    // in WAL mode, which works as well, until an open finds it alone.
+                }
+            }
             try StoreSchema.migrator.migrate(queue)
         } catch {
             throw .cannotOpen(path: path, message: "\(error)")

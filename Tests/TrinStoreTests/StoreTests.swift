@@ -137,3 +137,39 @@ func record(_ citizen: UInt64, _ stage: Stage, _ start: String, agreement: Strin
         #expect(holder.terminationStatus == 0)
     }
 }
+
+extension StoreLockingTests {
+    @Test("a store left in WAL mode is opened while another process has it open, and converted once it is alone")
+    func walStoreOpenElsewhere() throws {
+        let path = try tempStore().path
+        let holder = Process()
+        holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        holder.arguments = ["python3", "-c", """
+            import sqlite3, sys
+            c = sqlite3.connect(sys.argv[1], isolation_level=None)
+            assert c.execute("PRAGMA journal_mode = WAL").fetchone()[0] == "wal"
+            c.execute("SELECT count(*) FROM event").fetchone()  # as a running older trin would
+            print("open", flush=True)
+            sys.stdin.read()
+            """, path]
+        let output = Pipe(), input = Pipe()
+        holder.standardOutput = output
+        holder.standardInput = input
+        try holder.run()
+        #expect(output.fileHandleForReading.availableData.starts(with: Data("open".utf8)))
+        do {
+            // Opened, written and read while the other process keeps the WAL store open.
+            let store = try Store(path: path)
+            try store.importFile { file in try file.add(record(2, .praktik, "2023-01-03")) }
+            #expect(try store.eventCount() == 1)
+            let mode = try store.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+            #expect(mode == "wal", "\(mode ?? "nil")")
+        }
+        try input.fileHandleForWriting.close()
+        holder.waitUntilExit()
+        #expect(holder.terminationStatus == 0)
+        let alone = try Store(path: path)
+        #expect(try alone.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "delete")
+        #expect(try alone.eventCount() == 1)
+    }
+}
