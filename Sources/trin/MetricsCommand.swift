@@ -27,6 +27,9 @@ struct MetricsCommand: ParsableCommand {
         }
         do {
             if let year {
+                // Under the run lock: reading the whole store would hold up a run's import.
+                let lock = try takeLock(store: store.path, wait: true)
+                defer { lock.release() }
                 let disclosed = try MetricsJob.compute(store: store).disclosed(threshold: try DisclosureThreshold(k: threshold))
                 FileHandleOutput.standardOutput(disclosed.summary(year: year))
                 return
@@ -34,7 +37,8 @@ struct MetricsCommand: ParsableCommand {
             guard let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output else {
                 throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration)
             }
-            // Under the run lock: a publication never interleaves with a run's.
+            // Under the run lock: a publication never interleaves with a run's, and reading
+            // the whole store never holds up a run's import.
             let lock = try takeLock(store: store.path, wait: true)
             defer { lock.release() }
             let set = try MetricsJob.publish(store: store, k: threshold, outputDirectory: out, runID: "metrics",
@@ -65,7 +69,12 @@ struct ReportCommand: ParsableCommand {
         guard let language = ReportWriter.Language(rawValue: lang) else { throw fail("--lang must be da or en", TrinExit.configuration) }
         do {
             let threshold = try DisclosureThreshold(k: k ?? config?.k ?? 5)
-            let disclosed = try MetricsJob.compute(store: store).disclosed(threshold: threshold)
+            // Under the run lock: the store is read whole, which would hold up a run's import
+            // (a rollback-journal store's writer waits for its readers).
+            let lock = try takeLock(store: store.path, wait: true)
+            let computed = try MetricsJob.compute(store: store)
+            lock.release()
+            let disclosed = computed.disclosed(threshold: threshold)
             guard disclosed.years.contains(year) else {
                 throw fail("no data for \(year) (years in the store: \(disclosed.years.map(String.init).joined(separator: ", ")))", TrinExit.configuration)
             }
