@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+import TrinDisclosure
+import TrinPipeline
 import TrinSample
 import TrinStore
 import TrinTestSupport
@@ -84,6 +86,25 @@ import TrinTestSupport
         let outcomes = try w.allOutcomes()
         #expect(outcomes.map(\.status) == [.imported, .unchanged])
         #expect(try w.store().eventCount() > 50_000)
+    }
+
+    @Test("trin report reads the whole store, so it waits for a run in progress (which its reading would hold up)")
+    func reportWaitsForTheRunLock() throws {
+        let w = try RunWorkspace(citizens: 80, label: "trin-report-lock")
+        try w.writeConfig(["forloeb", "haendelser", "virksomheder"].compactMap { prefix in
+            w.files(prefix).first.map { .init(name: prefix, url: "file://\(w.exports)/\($0)", mapping: prefix) }
+        })
+        #expect(try w.run().status == 0)
+        let year = try #require(try MetricsJob.compute(store: w.store()).disclosed(threshold: DisclosureThreshold(k: 5)).years.last)
+        let out = w.dir + "/report.html"
+        let lock = try RunLock.acquire(path: RunLock.path(forStore: w.storePath), wait: false)
+        let report = try TrinBinary.start(["report", "--config", w.config, "--year", "\(year)", "--out", out])
+        #expect(!report.waitForExit(timeout: 1.5), "the report did not wait for the run lock")
+        #expect(!FileManager.default.fileExists(atPath: out))
+        lock.release()
+        #expect(report.waitForExit(timeout: 30))
+        #expect(report.terminationStatus == 0, "\(report.standardErrorText)")
+        #expect(FileManager.default.fileExists(atPath: out))
     }
 
     @Test func sigtermLetsTheFileInProgressFinishAndStartsNoOther() throws {
