@@ -11,6 +11,9 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
     /// The XML document is not well-formed, truncated, has a DOCTYPE or an unexpected root.
     case document(file: String, message: String)
     case store(StoreError)
+    /// The file was replaced or rewritten while it was read: what was read and the digest
+    /// that would mark it imported may not be the same content.
+    case changedWhileReading(file: String)
 
     public var description: String {
         switch self {
@@ -19,6 +22,7 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .mapping(let f, let e): "\(f): \(e)"
         case .document(let f, let m): m.hasPrefix(f) ? m : "\(f): \(m)"
         case .store(let e): "\(e)"
+        case .changedWhileReading(let f): "\(f): the file changed while it was being imported; nothing of it was kept, and it is read again next time"
         }
     }
 }

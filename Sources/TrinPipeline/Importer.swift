@@ -48,7 +48,8 @@ public struct Importer: Sendable {
         // The digest that recognises an export imported before is computed beside the import,
         // not before it; the import stops as soon as the digest shows the file is known. A
         // file of a size never imported cannot be known: its digest waits for a free core.
-        let mayBeKnown = FileDigest.size(path: path).map { (try? store.hasImportedFile(ofBytes: $0)) ?? true } ?? true
+        let identity = FileDigest.Identity.of(path: path)
+        let mayBeKnown = identity.map { (try? store.hasImportedFile(ofBytes: $0.size)) ?? true } ?? true
         let digest = FileDigest.start(path: path, urgency: mayBeKnown ? .mayBeKnown : .atTheEnd)
         defer { _ = try? digest.wait() }
         func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
@@ -76,6 +77,10 @@ public struct Importer: Sendable {
                         if try file.hasImported(importKey(d)) { throw AlreadyImported() }
                     }
                     let d = try digest.wait()
+                    // The records read and the digest must be of one and the same content.
+                    guard let identity, FileDigest.Identity.of(path: path) == identity, d.bytes == identity.size else {
+                        throw ImportError.changedWhileReading(file: path)
+                    }
                     let key = importKey(d)
                     if try file.hasImported(key) { throw AlreadyImported() }
                     o.bytes = d.bytes

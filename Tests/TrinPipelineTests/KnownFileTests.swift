@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import Testing
 import TrinCore
@@ -46,5 +47,33 @@ import TrinTestSupport
         let other = importer.importFile(path: lookAlike, mapping: mapping, runID: runID)
         #expect(other.status == .imported && other.bytes == original.count, "\(other.message ?? "")")
         #expect(other.rowsRead == first.rowsRead)
+    }
+
+    @Test("a file rewritten while it is being imported fails with nothing kept, and imports whole next time")
+    func fileChangedDuringImport() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-changed")
+        let file = dir + "/forloeb.csv"
+        // Large enough that the import is still reading when the file changes (seconds here).
+        try SampleGenerator.writeLargeForloeb(rows: 150_000, seed: 3, to: file)
+        let store = try Store(path: dir + "/trin.sqlite")
+        let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
+        let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
+        let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
+        let outcome = Mutex<FileOutcome?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            outcome.withLock { $0 = importer.importFile(path: file, mapping: mapping, runID: runID) }
+            done.signal()
+        }.start()
+        Thread.sleep(forTimeInterval: 0.2)
+        // The source system writes the export again in place: same size, a new time.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: file)
+        done.wait()
+        let first = try #require(outcome.withLock { $0 })
+        #expect(first.status == .failed && first.inserted == 0, "\(first.status) \(first.message ?? "")")
+        #expect(first.message?.contains("changed while it was being imported") == true, "\(first.message ?? "")")
+        #expect(try store.eventCount() == 0)
+        let again = importer.importFile(path: file, mapping: mapping, runID: runID)
+        #expect(again.status == .imported && again.inserted == 150_000, "\(again.message ?? "")")
     }
 }
