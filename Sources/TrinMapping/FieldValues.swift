@@ -10,8 +10,9 @@ import TrinCore
 /// time: the decoder runs once per row, and generic dispatch there costs more than
 /// copying a row's bytes once.
 ///
-/// It owns its memory, so it can lend a value as a plain buffer (valid until the next
-/// `reset` or `load`) without a closure per read.
+/// It owns its memory, so it can lend a value as a plain buffer without a closure per
+/// read: valid until the next `reset` or `load`, or the next `set` (which may move the
+/// copied values; a reader sets every slot of a record before decoding it).
 public final class FieldValues {
     private var storage: UnsafeMutablePointer<UInt8>
     private var capacity: Int
