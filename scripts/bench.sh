@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: end-to-end `trin import` on generated exports of growing size.
 # Prints rows/s, MB/s and peak resident memory (from /usr/bin/time or getrusage).
-# A benchmark, not a test: the machine is noisy, compare ratios within one run.
+# A benchmark, not a test: the machine is noisy, compare ratios within one run. Each timed
+# command starts after a sync, so the kernel's write-back of the previous one is not counted.
 set -euo pipefail
 TRIN=${1:?path to trin}
 DIR=${2:-bench-out}
@@ -14,6 +15,7 @@ mkdir -p "$DIR"
 peak_and_time() {  # runs a command, prints "seconds peak_kb"
   python3 - "$@" <<'PY'
 import os, resource, subprocess, sys, time
+os.sync()  # start from a quiet disk: the previous run's write-back must not be timed here
 t = time.monotonic()
 p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 dt = time.monotonic() - t
