@@ -20,12 +20,4 @@ public struct SourceEvent: Sendable {
         self.targetGroup = targetGroup; self.stage = stage; self.start = start; self.end = end
         self.hoursPerWeek = hoursPerWeek; self.recordedAt = recordedAt; self.sourceRecordID = sourceRecordID
     }
-
-    /// The canonical record, once a pseudonym stands in for the CPR number.
-    public func record(pseudonym: Pseudonym, source: String) -> ProgressRecord {
-        ProgressRecord(pseudonym: pseudonym, ageBand: ageBand, agreement: agreement, enterprise: enterprise,
-                       targetGroup: targetGroup, stage: stage, start: start, end: end,
-                       hoursPerWeek: hoursPerWeek, recordedAt: recordedAt, source: source,
-                       sourceRecordID: sourceRecordID)
-    }
 }

@@ -6,22 +6,15 @@ import TrinCore
 /// The 16-byte pseudonym comes first so that rows sort, and stream out, citizen
 /// by citizen. Dates are big-endian with the sign flipped, so bytes sort like days.
 enum EventKey {
-    /// Writes the identity of `r` into `out` (cleared first; reused across records).
-    static func identity(_ r: ProgressRecord, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        appendUInt64(&out, r.pseudonym.high)
-        appendUInt64(&out, r.pseudonym.low)
-        appendDay(&out, r.start)
-        out.append(r.stage.code)
-        if let a = r.agreement { out.append(contentsOf: a.utf8) }
-    }
-
-    /// The order of identities without building them: the same order as their bytes.
-    static func precedes(_ a: ProgressRecord, _ b: ProgressRecord) -> Bool {
-        if a.pseudonym != b.pseudonym { return a.pseudonym < b.pseudonym }
-        if a.start != b.start { return a.start < b.start }
-        if a.stage.code != b.stage.code { return a.stage.code < b.stage.code }
-        return (a.agreement ?? "").utf8.lexicographicallyPrecedes((b.agreement ?? "").utf8)
+    /// Appends an identity to `out`: 16 bytes of pseudonym, 4 of start day, the stage code,
+    /// then the agreement's bytes (none when absent).
+    static func appendIdentity(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
+                               to out: inout [UInt8]) {
+        appendUInt64(&out, pseudonym.high)
+        appendUInt64(&out, pseudonym.low)
+        appendDay(&out, start)
+        out.append(stage.code)
+        if let agreement { out.append(contentsOf: agreement) }
     }
 
     static func appendString(_ out: inout [UInt8], _ s: String) {

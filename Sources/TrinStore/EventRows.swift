@@ -49,13 +49,6 @@ public struct EventRows: Sendable {
         bytes.reserveCapacity(count * 64)
     }
 
-    /// Empties the buffer, keeping its memory for the next rows.
-    mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        rows.removeAll(keepingCapacity: true)
-        order = nil
-    }
-
     /// Puts the rows in identity order (the order the store writes them in) without moving
     /// them. Equal identities keep their file order, so the counts of inserted, updated and
     /// unchanged rows do not depend on how a sort breaks ties. Done by the decoding stage,
@@ -123,13 +116,8 @@ public struct EventRows: Sendable {
                                  end: Day?, hoursPerWeek: Double?, recordedAt: Instant,
                                  sourceRecordID: UnsafeBufferPointer<UInt8>) {
         order = nil
-        // The identity, as `EventKey.identity` packs it.
         let identityStart = Int32(bytes.count)
-        EventKey.appendUInt64(&bytes, pseudonym.high)
-        EventKey.appendUInt64(&bytes, pseudonym.low)
-        EventKey.appendDay(&bytes, start)
-        bytes.append(stage.code)
-        if let agreement { bytes.append(contentsOf: agreement) }
+        EventKey.appendIdentity(pseudonym: pseudonym, start: start, stage: stage, agreement: agreement, to: &bytes)
         let identityLength = Int32(bytes.count) - identityStart
         var enterpriseStart: Int32 = 0, enterpriseLength: Int32 = -1
         if let enterprise {

@@ -5,18 +5,13 @@ import TrinCore
 
 /// One file's import, inside the store transaction that holds all its effects.
 ///
-/// Events are buffered, sorted by identity and written in batches: sorted keys
+/// Events come packed and sorted by identity (`EventRows`, or runs of them): sorted keys
 /// touch each B-tree page once, which is what makes upserts on random pseudonyms fast.
 /// Statements are prepared once per file and stepped through SQLite's C API, binding
-/// straight from the packed `EventRows`.
+/// straight from the packed rows.
 public final class FileImport {
     let db: Database
-    /// Rows waiting for the next sorted write, all of one source, in arrival (file) order.
-    /// One buffer, reused from batch to batch: memory stays flat.
-    private var pending: EventRows?
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
-    /// Rows per sorted write of records added one by one.
-    private let batchSize = 65_536
 
     /// Counts so far: new identities, identities whose stored version was replaced by
     /// a greater one, and records that changed nothing (same or older version).
@@ -48,30 +43,22 @@ public final class FileImport {
         sqlite3_finalize(updateEvent)
     }
 
-    /// Adds a pseudonymised record; it is stored if its identity is new or its version greater.
+    /// Writes one pseudonymised record now: stored if its identity is new or its version
+    /// greater. For a few records; an import writes whole batches (`write(_:)`).
     public func add(_ record: ProgressRecord) throws {
-        try prepareBuffer(for: record.source)
-        pending!.append(record)
-        if pending!.count >= batchSize { try flushEvents() }
+        var rows = EventRows(source: record.source)
+        rows.append(record)
+        try write(rows)
     }
 
     /// Writes packed records now, in identity order (see `EventRows.sort()`, which the
-    /// caller may already have run on another thread); the same rules as `add(_:)`.
+    /// caller may already have run on another thread); equal identities in file order.
     /// A batch touches each B-tree page once, so bigger batches write faster.
     public func write(_ rows: EventRows) throws {
         guard !rows.isEmpty else { return }
-        try flushEvents()
         var rows = rows
         if rows.order == nil { rows.sort() }
         try write(sorted: rows)
-    }
-
-    /// Rows of another source write what is buffered first: a buffer holds one source.
-    private func prepareBuffer(for source: String) throws {
-        if let p = pending, p.source == source { return }
-        try flushEvents()
-        pending = EventRows(source: source)
-        pending!.reserveCapacity(batchSize)
     }
 
     /// Adds an enterprise from the register. Within a file the later row for a CVR wins;
@@ -122,16 +109,14 @@ public final class FileImport {
                              state.lastSuccessAt?.secondsSinceEpoch])
     }
 
-    /// Writes what is buffered; counts are final after this.
+    /// Writes the register rows gathered; counts are final after this.
     public func flush() throws {
-        try flushEvents()
         try flushEnterprises()
     }
 
     /// Merges sorted runs (in file order: an earlier run wins a tie) and writes them in one
     /// pass over the tree; the same rules and counts as writing them one by one.
     public func write(merging runs: [SortedRun]) throws {
-        try flushEvents()
         var cursors = runs.map(RunCursor.init)
         defer {
             clearBindings()
@@ -167,13 +152,6 @@ public final class FileImport {
         }
         bind(updateEvent, row, bytes)
         if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
-    }
-
-    private func flushEvents() throws {
-        guard var rows = pending, !rows.isEmpty else { return }
-        pending!.removeAll()
-        rows.sort()
-        try write(sorted: rows)
     }
 
     private func write(sorted rows: EventRows) throws {

@@ -23,7 +23,7 @@ func record(_ citizen: UInt64, _ stage: Stage, _ start: String, agreement: Strin
         let store = try tempStore()
         try store.importFile { file in
             try file.add(record(1, .praktik, "2023-01-03", source: "forloeb"))
-            try file.add(record(2, .praktik, "2023-01-03", source: "haendelser"))   // another source: the first is written
+            try file.add(record(2, .praktik, "2023-01-03", source: "haendelser"))
             var rows = EventRows(source: "ydelser")
             rows.append(record(3, .job, "2023-05-01", source: "ydelser"))
             try file.write(rows)
