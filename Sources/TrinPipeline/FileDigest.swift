@@ -70,6 +70,14 @@ enum FileDigest {
             return try? result?.get()
         }
 
+        /// Waits for the hashing thread if it started, so that nothing reads the file after
+        /// its import returns; one never started stays so.
+        func finish() {
+            condition.lock()
+            defer { condition.unlock() }
+            while started && result == nil { condition.wait() }
+        }
+
         /// Waits for the digest (starting it, if it has not started).
         func wait() throws(ImportError) -> (hex: String, bytes: Int) {
             begin()

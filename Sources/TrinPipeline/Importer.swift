@@ -51,7 +51,7 @@ public struct Importer: Sendable {
         let identity = FileDigest.Identity.of(path: path)
         let mayBeKnown = identity.map { (try? store.hasImportedFile(ofBytes: $0.size)) ?? true } ?? true
         let digest = FileDigest.start(path: path, urgency: mayBeKnown ? .mayBeKnown : .atTheEnd)
-        defer { _ = try? digest.wait() }
+        defer { digest.finish() }
         func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
             ImportKey(contentHash: d.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
         }
@@ -93,15 +93,14 @@ public struct Importer: Sendable {
             } catch is AlreadyImported {
                 try skip()
             } catch {
-                // A file that cannot be read: say so plainly, not as the decoder saw it.
-                let d = try digest.wait()
                 // A file imported before is skipped, even when reading it again went wrong
-                // before the digest was known (the old file's records are in the store).
-                guard (try? store.hasImported(importKey(d))) == true else { throw error }
+                // before the digest was known (the old file's records are in the store). A
+                // file of a size never imported cannot be one: it is not hashed at all.
+                guard mayBeKnown, (try? store.hasImported(importKey(digest.wait()))) == true else { throw error }
                 try skip()
             }
         } catch {
-            outcome.bytes = digest.ifDone?.bytes ?? outcome.bytes
+            outcome.bytes = digest.ifDone?.bytes ?? identity?.size ?? outcome.bytes
             outcome.status = .failed
             outcome.rowsRead = 0; outcome.inserted = 0; outcome.updated = 0; outcome.duplicates = 0
             outcome.rejectedByReason = [:]
@@ -123,7 +122,7 @@ public struct Importer: Sendable {
     /// while this thread stores: one file uses both cores, and the store never waits for the
     /// parser. Everything stays in file order, so the first rejections logged are the first.
     /// `stopIfKnown` runs between hand-overs and throws to abandon a file imported before;
-    /// `readingDone` is called on the decoding thread once the file is read, or failed.
+    /// `readingDone` is called on the decoding thread once the whole file is read.
     private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
                         into file: FileImport, outcome: inout FileOutcome, readingDone: @escaping @Sendable () -> Void,
                         stopIfKnown: () throws -> Void) throws {
@@ -136,9 +135,9 @@ public struct Importer: Sendable {
         var runs: [SortedRun] = []
         if try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
         try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
-            defer { readingDone() }
             try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser,
                                   eventBatches: eventBatches, spill: spill, into: queue)
+            readingDone()
         } consume: { batch, producerFinished in
             try stopIfKnown()
             rows += batch.rowsRead
