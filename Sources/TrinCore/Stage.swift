@@ -22,7 +22,8 @@ public enum Stage: String, CaseIterable, Sendable, Codable, Comparable {
     public var isEmployment: Bool { self == .loentimer || self == .job }
 
     /// A stable small code for compact keys; the declaration order.
-    public var code: UInt8 { UInt8(Stage.allCases.firstIndex(of: self)!) }
+    public var code: UInt8 { UInt8(Stage.declarationOrder.firstIndex(of: self)!) }
+    private static let declarationOrder = Stage.allCases
 
     /// Orders by name, so that ties "broken by name" are plain comparisons.
     public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The sleeping, wall clock and randomness the retry loop uses: injected so that
-/// tests run without real delays and can assert on the delays chosen.
+/// The sleeping, wall clock and randomness the retry loop uses, and whether to stop
+/// retrying: injected so that tests run without real delays and can assert on the delays
+/// chosen, and so that a daemon shutting down cuts retries short.
 public struct FetchEnvironment: Sendable {
     /// Blocks the calling thread for a retry delay.
     public var sleep: @Sendable (Duration) -> Void
@@ -13,12 +14,16 @@ public struct FetchEnvironment: Sendable {
     public var now: @Sendable () -> Int64
     /// A jitter factor in 0.5...1.
     public var jitter: @Sendable () -> Double
+    /// Asked around each retry delay: when it says yes (the daemon is shutting down), the
+    /// last failure is reported instead of waiting for another attempt.
+    public var shouldGiveUp: @Sendable () -> Bool
 
     public init(sleep: @escaping @Sendable (Duration) -> Void, now: @escaping @Sendable () -> Int64,
-                jitter: @escaping @Sendable () -> Double) {
+                jitter: @escaping @Sendable () -> Double, shouldGiveUp: @escaping @Sendable () -> Bool = { false }) {
         self.sleep = sleep
         self.now = now
         self.jitter = jitter
+        self.shouldGiveUp = shouldGiveUp
     }
 
     /// Real sleeping, the system clock and random jitter.
@@ -33,8 +38,8 @@ public struct FetchEnvironment: Sendable {
         now: { Int64(time(nil)) },
         jitter: { Double.random(in: 0.5...1) })
 
-    /// Real clock and jitter, and a sleep that ends early once `stop` says so (checked
-    /// every 200 ms): a retry delay of minutes never holds up a shutdown.
+    /// Real clock and jitter, a sleep that ends early once `stop` says so (checked every
+    /// 200 ms), and no retry after that: a retry delay of minutes never holds up a shutdown.
     public static func interruptible(by stop: @escaping @Sendable () -> Bool) -> FetchEnvironment {
         FetchEnvironment(
             sleep: { duration in
@@ -45,6 +50,6 @@ public struct FetchEnvironment: Sendable {
                     left -= step
                 }
             },
-            now: live.now, jitter: live.jitter)
+            now: live.now, jitter: live.jitter, shouldGiveUp: stop)
     }
 }

@@ -56,11 +56,9 @@ public final class HTTPFetcher {
     /// or `.notModified` when the caller's validators still hold. Transient failures
     /// (connection, timeout, stall, truncated body, 429, 5xx) are retried after the
     /// policy's backoff or the server's `Retry-After`; the error of the last attempt
-    /// is thrown when the attempts run out or a failure is not transient.
-    /// `shouldGiveUp` is asked around each retry delay: when it says yes (the daemon is
-    /// shutting down), the last failure is reported instead of waiting for another attempt.
-    public func fetch(_ request: FetchRequest, into directory: String,
-                      shouldGiveUp: @Sendable () -> Bool = { false }) throws(FetchError) -> FetchOutcome {
+    /// is thrown when the attempts run out, a failure is not transient, or the environment
+    /// says to give up (`FetchEnvironment.shouldGiveUp`).
+    public func fetch(_ request: FetchRequest, into directory: String) throws(FetchError) -> FetchOutcome {
         let safeURL = URLRedaction.redact(request.url)
         var attempt = 0
         while true {
@@ -75,7 +73,7 @@ public final class HTTPFetcher {
                     "status": "\(failure.status.map(String.init) ?? "-")", "bytes": "\(failure.bytes)",
                     "duration_ms": "\(Self.milliseconds(failure.duration))", "detail": "\(failure.detail)",
                 ])
-                guard failure.reason.isTransient, attempt < policy.retry.maxAttempts, !shouldGiveUp() else {
+                guard failure.reason.isTransient, attempt < policy.retry.maxAttempts, !environment.shouldGiveUp() else {
                     throw FetchError(url: safeURL, reason: failure.reason, httpStatus: failure.status,
                                      attempts: attempt, detail: failure.detail)
                 }
@@ -86,7 +84,7 @@ public final class HTTPFetcher {
                     "retry_after": "\(failure.retryAfter.map { "\(Self.milliseconds($0)) ms" } ?? "-")",
                 ])
                 environment.sleep(delay)
-                if shouldGiveUp() {
+                if environment.shouldGiveUp() {
                     throw FetchError(url: safeURL, reason: failure.reason, httpStatus: failure.status,
                                      attempts: attempt, detail: failure.detail + " (no more retries: shutting down)")
                 }

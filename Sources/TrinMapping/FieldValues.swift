@@ -183,13 +183,11 @@ struct ResolvedField: Sendable {
 
     /// A canonical code value and what it names in each code field.
     struct Canonical: Sendable {
-        let name: String
         let targetGroup: TargetGroup?
         let stage: Stage?
         let enterpriseType: EnterpriseType?
 
         init(_ name: String) {
-            self.name = name
             targetGroup = TargetGroup(rawValue: name)
             stage = Stage(rawValue: name)
             enterpriseType = EnterpriseType(rawValue: name)

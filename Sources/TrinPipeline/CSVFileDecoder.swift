@@ -21,8 +21,7 @@ final class CSVFileDecoder: FileDecoder {
         do {
             decoder = try RecordDecoder(mapping: mapping) { header.firstIndex(of: $0) }
         } catch {
-            // Name the columns the file does have: a renamed column is then plain to see.
-            throw .document(file: path, message: "\(path): \(error) (the file's columns: \(header.joined(separator: ", ")))")
+            throw .mapping(file: path, error, columns: header)
         }
         let cprField = mapping.fields["cpr"]?.from.first
         cprColumn = cprField.flatMap { header.firstIndex(of: $0) }

@@ -7,7 +7,9 @@ import TrinStore
 public enum ImportError: Error, Sendable, CustomStringConvertible {
     case cannotRead(file: String, message: String)
     case csv(CSVError)
-    case mapping(file: String, MappingError)
+    /// The mapping does not fit the file; for a CSV file, `columns` are those it has, so a
+    /// renamed column is plain to see.
+    case mapping(file: String, MappingError, columns: [String]? = nil)
     /// The XML document is not well-formed, truncated, has a DOCTYPE or an unexpected root.
     case document(file: String, message: String)
     case store(StoreError)
@@ -19,7 +21,8 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .cannotRead(let f, let m): "\(f): cannot read: \(m)"
         case .csv(let e): "\(e)"
-        case .mapping(let f, let e): "\(f): \(e)"
+        case .mapping(let f, let e, let columns):
+            "\(f): \(e)" + (columns.map { " (the file's columns: \($0.joined(separator: ", ")))" } ?? "")
         case .document(let f, let m): m.hasPrefix(f) ? m : "\(f): \(m)"
         case .store(let e): "\(e)"
         case .changedWhileReading(let f): "\(f): the file changed while it was being imported; nothing of it was kept, and it is read again next time"

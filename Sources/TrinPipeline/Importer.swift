@@ -71,9 +71,12 @@ public struct Importer: Sendable {
             do {
                 outcome = try store.importFile(commit: commit) { file in
                     var o = outcome
+                    // Asked once, as soon as the digest is in (it cannot change in this transaction).
+                    var knownAsked = false
                     try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file,
                                outcome: &o, readingDone: { digest.begin() }) {
-                        guard let d = digest.ifDone else { return }
+                        guard !knownAsked, let d = digest.ifDone else { return }
+                        knownAsked = true
                         if try file.hasImported(importKey(d)) { throw AlreadyImported() }
                     }
                     let d = try digest.wait()
@@ -82,7 +85,7 @@ public struct Importer: Sendable {
                         throw ImportError.changedWhileReading(file: path)
                     }
                     let key = importKey(d)
-                    if try file.hasImported(key) { throw AlreadyImported() }
+                    if !knownAsked, try file.hasImported(key) { throw AlreadyImported() }
                     o.bytes = d.bytes
                     o.status = commit ? .imported : .dryRun
                     o.durationMilliseconds = Clock.milliseconds(since: started)

@@ -75,8 +75,7 @@ public struct Runner: Sendable {
             result.outcomes.append(runSource(source, mapping: mapping, runID: runID, dryRun: dryRun, shouldStop: shouldStop))
         }
         let failed = result.outcomes.filter { $0.status == .failed }.count
-        result.status = !result.notAttempted.isEmpty ? .interrupted
-            : failed == 0 ? .succeeded : failed == result.outcomes.count ? .failed : .partial
+        result.status = !result.notAttempted.isEmpty ? .interrupted : RunStatus(outcomes: result.outcomes)
         try store.finishRun(id: runID, finishedAt: now(), status: result.status)
         logger.info("run finished", metadata: ["event": "run_finished", "run": "\(runID)", "status": "\(result.status.rawValue)",
                                                "sources_failed": "\(failed)", "sources": "\(result.outcomes.count)"])
@@ -130,7 +129,7 @@ public struct Runner: Sendable {
         do {
             let fetcher = try HTTPFetcher(policy: Self.policy(source), logger: logger,
                                           environment: .interruptible(by: shouldStop))
-            fetched = try fetcher.fetch(request, into: temporaryDirectory, shouldGiveUp: shouldStop)
+            fetched = try fetcher.fetch(request, into: temporaryDirectory)
         } catch {
             return failed(error.description, httpStatus: error.httpStatus, attempts: error.attempts)
         }

@@ -75,7 +75,7 @@ public struct ReportWriter: Sendable {
         }
         if let e = m.employment.first(where: { $0.year == year }) {
             let before = m.employment.first(where: { $0.year == year - 1 })?.table.total.value
-            let line = t("Beskæftigelse: ", "Employment: ") + n(e.table.total) + t(" borgere i første job, norm 30", " citizens in their first job, norm 30")
+            let line = t("Beskæftigelse: ", "Employment: ") + n(e.table.total) + t(" borgere i første job, norm \(e.goal)", " citizens in their first job, norm \(e.goal)")
                 + change(e.table.total.value, before)
             if e.goalMet { good.append(line) } else { bad.append(line) }
         }
@@ -83,7 +83,8 @@ public struct ReportWriter: Sendable {
             let before = m.enterprises.first(where: { $0.year == year - 1 })?.threeBottomLinesTotal
             var line = t("Virksomheder med alle tre bundlinjer: ", "Enterprises with all three bottom lines: ") + "\(e.threeBottomLinesTotal)"
                 + change(e.threeBottomLinesTotal, before)
-            if !e.goalMet { line += t(", \(Metrics.enterpriseGoal - e.threeBottomLinesTotal) fra målet på 40", ", \(Metrics.enterpriseGoal - e.threeBottomLinesTotal) short of the goal of 40") }
+            let goal = Metrics.enterpriseGoal
+            if !e.goalMet { line += t(", \(goal - e.threeBottomLinesTotal) fra målet på \(goal)", ", \(goal - e.threeBottomLinesTotal) short of the goal of \(goal)") }
             if e.goalMet { good.append(line) } else { bad.append(line) }
         }
         if let y = m.youth.first(where: { $0.year == year }), let total = y.table.total.value {

@@ -10,12 +10,13 @@ enum EventColumns {
     static func record(_ row: Row) throws -> ProgressRecord {
         let identity: Data = row[0]
         let ageCode: Int = row[1], groupCode: Int = row[3]
-        guard identity.count >= 21, StoreCode.ageBands.indices.contains(ageCode),
+        let stageAt = identity.startIndex + EventKey.stageOffset
+        guard identity.count >= EventKey.agreementOffset, StoreCode.ageBands.indices.contains(ageCode),
               StoreCode.targetGroups.indices.contains(groupCode),
-              Int(identity[identity.startIndex + 20]) < Stage.allCases.count
+              Int(identity[stageAt]) < Stage.allCases.count
         else { throw StoreError.database(path: "", message: "corrupt event row") }
-        let stage = Stage.allCases[Int(identity[identity.startIndex + 20])]
-        let agreementBytes = identity.dropFirst(21)
+        let stage = Stage.allCases[Int(identity[stageAt])]
+        let agreementBytes = identity.dropFirst(EventKey.agreementOffset)
         return ProgressRecord(
             pseudonym: Pseudonym(bytes: identity.prefix(16)), ageBand: StoreCode.ageBands[ageCode],
             agreement: agreementBytes.isEmpty ? nil : String(decoding: agreementBytes, as: UTF8.self), enterprise: row[2],

@@ -6,6 +6,16 @@ import TrinCore
 /// The 16-byte pseudonym comes first so that rows sort, and stream out, citizen
 /// by citizen. Dates are big-endian with the sign flipped, so bytes sort like days.
 enum EventKey {
+    /// Where the stage code sits in an identity, and where the agreement starts.
+    static let stageOffset = 20
+    static let agreementOffset = 21
+
+    /// A day as identities hold it: sign flipped, so that unsigned order is day order.
+    static func dayBits(_ d: Day) -> UInt32 { UInt32(bitPattern: d.daysSinceEpoch) ^ 0x8000_0000 }
+
+    /// The days since the epoch that `dayBits` encoded.
+    static func daysSinceEpoch(dayBits: UInt32) -> Int32 { Int32(bitPattern: dayBits ^ 0x8000_0000) }
+
     /// Appends an identity to `out`: 16 bytes of pseudonym, 4 of start day, the stage code,
     /// then the agreement's bytes (none when absent).
     static func appendIdentity(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
@@ -27,8 +37,7 @@ enum EventKey {
     }
 
     static func appendDay(_ out: inout [UInt8], _ d: Day) {
-        let v = UInt32(bitPattern: d.daysSinceEpoch) ^ 0x8000_0000
-        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
+        withUnsafeBytes(of: dayBits(d).bigEndian) { out.append(contentsOf: $0) }
     }
 }
 
@@ -64,7 +73,7 @@ enum StoreCode {
 
     /// Stage codes are the identity's byte (declaration order).
     static var stageCaseSQL: String {
-        "CASE hex(substr(identity, 21, 1)) " + Stage.allCases.map { s in
+        "CASE hex(substr(identity, \(EventKey.stageOffset + 1), 1)) " + Stage.allCases.map { s in
             "WHEN '" + String(format: "%02X", Int(s.code)) + "' THEN '\(s.rawValue)'"
         }.joined(separator: " ") + " END"
     }

@@ -79,8 +79,8 @@ public struct EventRows: Sendable {
         if a.key1 != b.key1 { return a.key1 < b.key1 ? -1 : 1 }
         if a.key2 != b.key2 { return a.key2 < b.key2 ? -1 : 1 }
         // Same citizen, start and stage: the agreement (the identity's tail) decides.
-        let tailA = UnsafeBufferPointer(rebasing: aBytes[Int(a.identityStart) + 21 ..< Int(a.identityStart + a.identityLength)])
-        let tailB = UnsafeBufferPointer(rebasing: bBytes[Int(b.identityStart) + 21 ..< Int(b.identityStart + b.identityLength)])
+        let tailA = UnsafeBufferPointer(rebasing: aBytes[Int(a.identityStart) + EventKey.agreementOffset ..< Int(a.identityStart + a.identityLength)])
+        let tailB = UnsafeBufferPointer(rebasing: bBytes[Int(b.identityStart) + EventKey.agreementOffset ..< Int(b.identityStart + b.identityLength)])
         if tailA.elementsEqual(tailB) { return 0 }
         return tailA.lexicographicallyPrecedes(tailB) ? -1 : 1
     }
@@ -129,7 +129,7 @@ public struct EventRows: Sendable {
         bytes.append(contentsOf: sourceRecordID)
         rows.append(Row(
             key0: pseudonym.high, key1: pseudonym.low,
-            key2: UInt64(UInt32(bitPattern: start.daysSinceEpoch) ^ 0x8000_0000) << 8 | UInt64(stage.code),
+            key2: UInt64(EventKey.dayBits(start)) << 8 | UInt64(stage.code),
             identityStart: identityStart, identityLength: identityLength,
             enterpriseStart: enterpriseStart, enterpriseLength: enterpriseLength,
             sourceRecordIDStart: idStart, sourceRecordIDLength: Int32(sourceRecordID.count),

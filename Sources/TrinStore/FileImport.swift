@@ -86,6 +86,10 @@ public final class FileImport {
 
     /// Whether a file with this key was imported before (seen from inside this transaction).
     public func hasImported(_ key: ImportKey) throws -> Bool {
+        try Self.hasImported(key, in: db)
+    }
+
+    static func hasImported(_ key: ImportKey, in db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE import_key = ?", arguments: [key.text]) ?? false
     }
 
@@ -222,7 +226,7 @@ public final class FileImport {
             sqlite3_bind_null(s, 3)
         }
         sqlite3_bind_int(s, 4, r.targetGroup)
-        sqlite3_bind_int(s, 5, Int32(bitPattern: UInt32(truncatingIfNeeded: r.key2 >> 8) ^ 0x8000_0000))
+        sqlite3_bind_int(s, 5, EventKey.daysSinceEpoch(dayBits: UInt32(truncatingIfNeeded: r.key2 >> 8)))
         if r.hasEnd { sqlite3_bind_int(s, 6, r.end) } else { sqlite3_bind_null(s, 6) }
         if r.hasHours { sqlite3_bind_double(s, 7, r.hours) } else { sqlite3_bind_null(s, 7) }
         sqlite3_bind_int64(s, 8, r.recordedAt)

@@ -106,9 +106,7 @@ public final class Store: Sendable {
 
     /// Whether this content was imported before for this source through this mapping.
     public func hasImported(_ key: ImportKey) throws(StoreError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE import_key = ?", arguments: [key.text]) ?? false
-        }
+        try read { db in try FileImport.hasImported(key, in: db) }
     }
 
     /// Runs `body` in one transaction that holds all of one file's effects: its
@@ -194,6 +192,13 @@ public final class Store: Sendable {
 /// How a run ended, for operations and exit codes.
 public enum RunStatus: String, Sendable, Codable {
     case running, succeeded, partial, failed, interrupted
+
+    /// How a run that attempted these files (or sources) ended: failed when all failed,
+    /// partial when some did.
+    public init(outcomes: [FileOutcome]) {
+        let failed = outcomes.filter { $0.status == .failed }.count
+        self = failed == 0 ? .succeeded : failed == outcomes.count ? .failed : .partial
+    }
 }
 
 /// What went wrong with the store. Messages name the store file.

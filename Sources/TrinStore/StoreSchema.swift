@@ -32,7 +32,7 @@ enum StoreSchema {
                 CREATE VIEW event_view AS
                 SELECT lower(hex(substr(identity, 1, 16))) AS pseudonym,
                        \(StoreCode.caseSQL("age_band", StoreCode.ageBands)) AS age_band,
-                       nullif(CAST(substr(identity, 22) AS TEXT), '') AS agreement, enterprise,
+                       nullif(CAST(substr(identity, \(EventKey.agreementOffset + 1)) AS TEXT), '') AS agreement, enterprise,
                        \(StoreCode.caseSQL("target_group", StoreCode.targetGroups)) AS target_group,
                        \(StoreCode.stageCaseSQL) AS stage,
                        date(start_day * 86400, 'unixepoch') AS start, date(end_day * 86400, 'unixepoch') AS "end",

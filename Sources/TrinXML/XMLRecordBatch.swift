@@ -76,12 +76,4 @@ public struct XMLRecordBatch: Sendable {
         bytes.append(contentsOf: value)
         return start
     }
-
-    mutating func removeAll() {
-        bytes.removeAll(keepingCapacity: true)
-        starts.removeAll(keepingCapacity: true)
-        lengths.removeAll(keepingCapacity: true)
-        lines.removeAll(keepingCapacity: true)
-        positions.removeAll(keepingCapacity: true)
-    }
 }

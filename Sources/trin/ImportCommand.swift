@@ -42,9 +42,9 @@ struct ImportCommand: ParsableCommand {
         for file in files {
             outcomes.append(session.importer.importFile(path: file, mapping: map, source: source, runID: runID, commit: !dryRun))
         }
-        let failed = outcomes.filter { $0.status == .failed }.count
-        try session.finishRun(id: runID, status: failed == 0 ? .succeeded : failed == outcomes.count ? .failed : .partial)
+        let status = RunStatus(outcomes: outcomes)
+        try session.finishRun(id: runID, status: status)
         FileHandleOutput.standardOutput(RunReport.table(outcomes))
-        if failed > 0 { throw TrinExit.partial }
+        if status != .succeeded { throw TrinExit.partial }
     }
 }
