@@ -82,8 +82,7 @@ public enum MappingLoader {
     static func fingerprint(_ text: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        let hex = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - hex.count) + hex
+        return Hex.encode(h)
     }
 
     static func line(_ error: YamlError) -> Int? {

@@ -1,4 +1,5 @@
 import Crypto
+import TrinCore
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -123,6 +124,6 @@ enum FileDigest {
             buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
             total += n
         }
-        return (hasher.finalize().map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined(), total)
+        return (Hex.encode(hasher.finalize()), total)
     }
 }

@@ -1,4 +1,5 @@
 import Crypto
+import TrinCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,7 +25,7 @@ public struct PseudonymKey: Sendable {
         guard bytes.count >= Self.minimumByteCount else { throw .tooShort(path: nil, bits: bytes.count * 8) }
         self.bytes = bytes
         let tag = HMAC<SHA256>.authenticationCode(for: Array("trin:key-id:v1".utf8), using: SymmetricKey(data: bytes))
-        self.keyID = tag.prefix(8).map { String($0, radix: 16).leftPadded(2) }.joined()
+        self.keyID = Hex.encode(tag.prefix(8))
     }
 
     /// Loads and checks a key file.
@@ -56,7 +57,7 @@ public struct PseudonymKey: Sendable {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw .cannotCreate(path: path, errno: errno) }
         defer { close(fd) }
-        let text = Array((bytes.map { String($0, radix: 16).leftPadded(2) }.joined() + "\n").utf8)
+        let text = Array((Hex.encode(bytes) + "\n").utf8)
         let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
         guard written == text.count, fsync(fd) == 0 else { throw .cannotCreate(path: path, errno: errno) }
     }
@@ -101,8 +102,4 @@ public enum PseudonymKeyError: Error, Sendable, CustomStringConvertible {
         case .cannotCreate(let p, let e): "cannot create key file \(p): \(String(cString: strerror(e)))"
         }
     }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }
