@@ -12,8 +12,9 @@ mkdir -p "$OUT/secrets"
 chmod 700 "$OUT/secrets"
 OUT=$(cd "$OUT" && pwd)
 
-echo "== 1. Sample exports: synthetic citizens, 3% bad rows of every kind, three nightly extracts"
-"$TRIN" sample --citizens 600 --seed 2024 --dirty 0.03 --out "$EXPORTS"
+echo "== 1. Sample exports: a synthetic municipality of real size (profile kommune: 1,000 citizens,"
+echo "      40 agreements, 2022–2025), 3% bad rows of every kind, three nightly extracts"
+"$TRIN" sample --profile kommune --seed 2024 --dirty 0.03 --out "$EXPORTS"
 EXPORTS=$(cd "$EXPORTS" && pwd)
 
 echo; echo "== 2. A pseudonym key, kept outside the store and the output"

@@ -19,12 +19,16 @@ import TrinCore
 ///   `haendelser-truncated-….xml`, `haendelser-entities-….xml`,
 ///   `haendelser-external-….xml`, `haendelser-namespace-….xml` (each refused whole)
 /// - `sample-manifest.json`
+///
+/// The world's size and shape come from a `SampleProfile`: the standard one
+/// (`init(citizens:seed:…)`) or a named one such as `SampleProfile.kommune`.
 public struct SampleGenerator: Sendable {
-    public let citizens: Int
+    public let profile: SampleProfile
     public let seed: UInt64
     public let dirtyFraction: Double
-    public let firstYear: Int
-    public let years: Int
+    public var citizens: Int { profile.citizens }
+    public var firstYear: Int { profile.firstYear }
+    public var years: Int { profile.years }
 
     /// - Parameters:
     ///   - citizens: synthetic citizens; a few hundred meet the yearly norm of 30.
@@ -32,13 +36,17 @@ public struct SampleGenerator: Sendable {
     ///   - dirtyFraction: bad rows per good row of each file (at least one of every kind when > 0).
     ///   - firstYear, years: the calendar years the course starts spread over.
     public init(citizens: Int, seed: UInt64, dirtyFraction: Double = 0, firstYear: Int = 2022, years: Int = 3) {
-        precondition(citizens >= 0 && years >= 1 && dirtyFraction >= 0)
-        precondition(firstYear >= 2000 && firstYear + years <= 2036, "CPR century rule range")
-        self.citizens = citizens
+        self.init(profile: .standard(citizens: citizens, firstYear: firstYear, years: years), seed: seed,
+                  dirtyFraction: dirtyFraction)
+    }
+
+    /// A sample of the world `profile` describes, e.g. `SampleProfile.kommune`.
+    public init(profile: SampleProfile, seed: UInt64, dirtyFraction: Double = 0) {
+        precondition(dirtyFraction >= 0)
+        profile.validate()
+        self.profile = profile
         self.seed = seed
         self.dirtyFraction = dirtyFraction
-        self.firstYear = firstYear
-        self.years = years
     }
 
     /// The name of the manifest file written next to the exports.
@@ -51,7 +59,7 @@ public struct SampleGenerator: Sendable {
         } catch {
             throw SampleError.cannotWrite(path: directory, reason: "\(error)")
         }
-        let world = SampleWorld(citizens: citizens, seed: seed, firstYear: firstYear, years: years)
+        let world = SampleWorld(profile: profile, seed: seed)
         var rng = SampleRandom(seed: seed, stream: 3)
         var out = SampleOutput(directory: directory, dirty: dirtyFraction > 0, dirtyFraction: dirtyFraction)
         try out.writeForloeb(world, &rng)
@@ -60,7 +68,8 @@ public struct SampleGenerator: Sendable {
         let manifest = SampleManifest(
             seed: seed, citizens: citizens, dirtyFraction: dirtyFraction, firstYear: firstYear, years: years,
             enterprises: world.enterprises.count, agreements: world.agreements.count,
-            distinctRecords: SampleGenerator.distinctRecords(world), files: out.files)
+            distinctRecords: SampleGenerator.distinctRecords(world), files: out.files, profile: profile.name,
+            yearly: profile.name == nil ? nil : world.yearFigures())
         try SampleOutput.write(try manifest.jsonData(), to: directory + "/" + SampleGenerator.manifestName)
         return manifest
     }
@@ -69,10 +78,7 @@ public struct SampleGenerator: Sendable {
     static func distinctRecords(_ world: SampleWorld) -> Int {
         struct Identity: Hashable { var citizen: Int; var agreement: Int; var stage: Stage; var start: Day }
         var seen = Set<Identity>()
-        for a in world.activities {
-            let inCSV = world.extractDays.contains { Activity.visible(a.csv, at: .extract($0)) != nil }
-            let inXML = world.portalDays.contains { Activity.visible(a.xml, at: .extract($0)) != nil }
-            guard inCSV || inXML else { continue }
+        for a in world.activities where world.isShown(a) {
             let agreement = a.course.map { world.courses[$0].agreement } ?? -1
             seen.insert(Identity(citizen: a.citizen, agreement: agreement, stage: a.stage, start: a.start))
         }

@@ -19,6 +19,12 @@ public struct SampleManifest: Codable, Sendable, Equatable {
     /// rows and events of all files: what a deduplicating store ends up holding.
     public var distinctRecords: Int
     public var files: [File]
+    /// The named profile the sample was drawn from (`kommune`); nil for a
+    /// standard sample, whose manifest then reads exactly as it always did.
+    public var profile: String? = nil
+    /// With a profile: the world's true activity per year, for checking the
+    /// sample's shape and for comparing with what trin computes.
+    public var yearly: [Year]? = nil
 
     public struct File: Codable, Sendable, Equatable {
         /// File name inside the output directory.
@@ -50,6 +56,23 @@ public struct SampleManifest: Codable, Sendable, Equatable {
             for (k, v) in rejected { if let r = RejectReason(rawValue: k) { out[r] = v } }
             return out
         }
+    }
+
+    /// One calendar year of the world behind a profile sample, counted from the
+    /// true activities that some file shows (not read back from the files).
+    public struct Year: Codable, Sendable, Equatable {
+        public var year: Int
+        /// Citizens with an activity under an agreement that runs in the year
+        /// (an activity without an end date counts in its start year only).
+        public var citizensInCourses: Int
+        /// Of those, citizens under 30 on 1 January of the year.
+        public var youngInCourses: Int
+        /// Citizens whose first `loentimer` or `job` activity ever starts in the
+        /// year (docs/metrics.md "first employment"; with or without agreement).
+        public var firstEmployments: Int
+        /// Courses that start in the year (their earliest activity does), by
+        /// agreement id; agreements without a new course are left out.
+        public var newCourses: [String: Int]
     }
 
     public struct RejectedLine: Codable, Sendable, Equatable {

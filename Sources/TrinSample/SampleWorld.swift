@@ -4,10 +4,13 @@ import TrinCore
 /// agreements, citizens and the histories of their courses. The writers only
 /// render views of it (an extract at a date, a portal export, the register).
 struct SampleWorld: Sendable {
+    let profile: SampleProfile
     let firstYear: Int
     let lastYear: Int
     var enterprises: [Enterprise] = []
     var agreements: [Agreement] = []
+    /// Relative weight of each agreement as the one a course runs under; empty: all equal.
+    var agreementWeights: [Int] = []
     var citizens: [Citizen] = []
     var courses: [Course] = []
     var activities: [Activity] = []
@@ -20,9 +23,14 @@ struct SampleWorld: Sendable {
     static let featuredEnterprises = [0, 11, 2, 10, 4, 6, 1]
 
     init(citizens citizenCount: Int, seed: UInt64, firstYear: Int, years: Int) {
-        precondition(years >= 1 && citizenCount >= 0)
-        self.firstYear = firstYear
-        lastYear = firstYear + years - 1
+        self.init(profile: .standard(citizens: citizenCount, firstYear: firstYear, years: years), seed: seed)
+    }
+
+    init(profile: SampleProfile, seed: UInt64) {
+        profile.validate()
+        self.profile = profile
+        firstYear = profile.firstYear
+        lastYear = firstYear + profile.years - 1
         let finalExtract = Day(year: lastYear + 1, month: 1, day: 5)!
         extractDays = [finalExtract.adding(days: -60), finalExtract.adding(days: -30), finalExtract]
         portalDays = [finalExtract.adding(days: -30), finalExtract]
@@ -31,7 +39,7 @@ struct SampleWorld: Sendable {
         makeEnterprises(&rng)
         makeAgreements(&rng)
         var crng = SampleRandom(seed: seed, stream: 2)
-        for _ in 0..<citizenCount { makeCitizen(&crng) }
+        for _ in 0..<profile.citizens { makeCitizen(&crng) }
     }
 
     var firstDay: Day { Day(year: firstYear, month: 1, day: 1)! }
@@ -42,8 +50,7 @@ struct SampleWorld: Sendable {
     private mutating func makeEnterprises(_ rng: inout SampleRandom) {
         var usedNames = Set<String>()
         var usedCVRs = Set<String>()
-        let count = 64
-        for i in 0..<count {
+        for i in 0..<profile.enterprises {
             var name: String
             if i < Enterprise.names.count {
                 name = Enterprise.names[i]
@@ -59,7 +66,7 @@ struct SampleWorld: Sendable {
             repeat { cvr = Enterprise.randomCVR(&rng) } while usedCVRs.contains(cvr)
             usedCVRs.insert(cvr)
             let type = ["Virksomhed", "Initiativ", "Forening"][rng.weighted([50, 25, 25])]
-            let featured = SampleWorld.featuredEnterprises.contains(i)
+            let featured = SampleWorld.featuredEnterprises.contains(i) || i < profile.longStandingEnterprises
             let startYear = featured ? rng.int(2008...(firstYear - 2)) : rng.int(2008...lastYear)
             let start = Day(year: startYear, month: rng.int(1...12), day: rng.int(1...28))!
             var end: Day?
@@ -80,8 +87,9 @@ struct SampleWorld: Sendable {
             !partners.contains($0) && enterprises[$0].start < firstDay && enterprises[$0].end == nil
         }
         var pool = eligible
-        while partners.count < 14, !pool.isEmpty { partners.append(pool.remove(at: rng.below(pool.count))) }
-        partners.append(partners[0])  // one enterprise holds two agreements
+        let distinct = profile.agreements - profile.sharedAgreements
+        while partners.count < distinct, !pool.isEmpty { partners.append(pool.remove(at: rng.below(pool.count))) }
+        for i in 0..<profile.sharedAgreements { partners.append(partners[i]) }  // enterprises holding two agreements
         var usedIDs = Set<String>()
         for (i, enterprise) in partners.enumerated() {
             var id: String
@@ -95,18 +103,40 @@ struct SampleWorld: Sendable {
             usedIDs.insert(id)
             agreements.append(Agreement(id: id, enterprise: enterprise, onPortal: i % 3 != 2))
         }
+        // Sizes: each tier's weights, shuffled so that size does not follow the order of the agreements.
+        guard !profile.agreementSizes.isEmpty else { return }
+        for tier in profile.agreementSizes {
+            for _ in 0..<tier.count { agreementWeights.append(rng.int(tier.weight)) }
+        }
+        for i in stride(from: agreementWeights.count - 1, to: 0, by: -1) { agreementWeights.swapAt(i, rng.int(0...i)) }
+    }
+
+    /// The agreement a new course runs under.
+    private func pickAgreement(_ rng: inout SampleRandom) -> Int {
+        agreementWeights.isEmpty ? rng.below(agreements.count) : rng.weighted(agreementWeights)
+    }
+
+    /// The first day of a citizen's activities: in the first 90 days for the
+    /// opening stock, otherwise uniform over the period (up to a month before its end).
+    private func startDay(_ rng: inout SampleRandom) -> Day {
+        let latest = Int(lastDay.daysSinceEpoch - firstDay.daysSinceEpoch) - 30
+        let opening = profile.openingStock > 0 && rng.chance(profile.openingStock)
+        return firstDay.adding(days: rng.below(opening ? min(90, latest) : latest))
     }
 
     // MARK: Citizens and their courses
 
     private mutating func makeCitizen(_ rng: inout SampleRandom) {
+        // Ages relative to the citizen's start year draw the start first; the standard world draws it last.
+        let earlyStart = profile.agesAtStart ? startDay(&rng) : nil
         let age: Int
-        switch rng.weighted([45, 35, 20]) {
+        switch rng.weighted(profile.ageWeights) {
         case 0: age = rng.int(16...29)
         case 1: age = rng.int(30...49)
         default: age = rng.int(50...63)
         }
-        let birth = Day(year: firstYear - age, month: 1, day: 1)!.adding(days: -rng.int(0...364))
+        let ageYear = earlyStart?.year ?? firstYear
+        let birth = Day(year: ageYear - age, month: 1, day: 1)!.adding(days: -rng.int(0...364))
         var digits: [UInt8]
         repeat {
             digits = Citizen.cprDigits(birth: birth, replacement: rng.chance(0.04), &rng)
@@ -118,16 +148,15 @@ struct SampleWorld: Sendable {
         let index = citizens.count
         citizens.append(Citizen(digits: digits, birth: birth, style: style, group: group))
 
-        var start = Day(daysSinceEpoch: firstDay.daysSinceEpoch
-            + Int32(rng.below(Int(lastDay.daysSinceEpoch - firstDay.daysSinceEpoch) - 30)))
-        switch rng.weighted([78, 10, 7, 5]) {
+        var start = earlyStart ?? startDay(&rng)
+        switch rng.weighted(profile.courseKindWeights) {
         case 0:
             addCourse(citizen: index, group: group, start: start, &rng)
         case 1:
-            let first = rng.below(agreements.count)
+            let first = pickAgreement(&rng)
             let ended = addCourse(citizen: index, group: group, start: start, agreement: first, &rng)
             if let ended, ended < lastDay.adding(days: -40) {
-                var second = rng.below(agreements.count)
+                var second = pickAgreement(&rng)
                 if second == first { second = (second + 1) % agreements.count }
                 let secondGroup = rng.chance(0.2) ? rng.weighted(SourceCodes.adultGroupWeights) : group
                 addCourse(citizen: index, group: secondGroup, start: ended.adding(days: rng.int(1...30)),
@@ -149,7 +178,7 @@ struct SampleWorld: Sendable {
     @discardableResult
     private mutating func addCourse(citizen: Int, group: Int, start: Day, agreement: Int? = nil,
                                     _ rng: inout SampleRandom) -> Day? {
-        let agreementIndex = agreement ?? rng.below(agreements.count)
+        let agreementIndex = agreement ?? pickAgreement(&rng)
         let course = courses.count
         var pid: [UInt8] = Array("P-".utf8)
         pid.appendDecimal(course + 1, width: 6)
@@ -157,7 +186,7 @@ struct SampleWorld: Sendable {
                               portalID: String(decoding: pid, as: UTF8.self)))
         let onPortal = agreements[agreementIndex].onPortal
 
-        var stage: Stage = [.motivation, .opkvalificering, .afklaring, .praktik, .loentimer][rng.weighted([28, 22, 22, 20, 8])]
+        var stage: Stage = [.motivation, .opkvalificering, .afklaring, .praktik, .loentimer][rng.weighted(profile.firstStageWeights)]
         var date = start
         var lastEnd: Day?
         for _ in 0..<8 {
@@ -185,16 +214,16 @@ struct SampleWorld: Sendable {
             guard let end, stage != .ophoert, stage != .job, stage != .uddannelse else { break }
             let r = rng.unit()
             var next: Stage?
-            if r < 0.07 {
+            if r < profile.dropOutChance {
                 next = .ophoert
-            } else if r < 0.14 {
+            } else if r < profile.dropOutChance + 0.07 {
                 next = stage  // another activity on the same rung
             } else {
                 switch stage {
                 case .motivation: next = rng.chance(0.5) ? .opkvalificering : .afklaring
                 case .opkvalificering: next = rng.chance(0.5) ? .afklaring : .praktik
                 case .afklaring: next = .praktik
-                case .praktik: next = [.loentimer, .job, .uddannelse, .ophoert][rng.weighted([50, 25, 15, 10])]
+                case .praktik: next = [.loentimer, .job, .uddannelse, .ophoert][rng.weighted(profile.afterPraktikWeights)]
                 default: next = [.job, nil, .uddannelse][rng.weighted([50, 30, 20])]
                 }
             }
