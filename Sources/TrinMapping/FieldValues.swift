@@ -69,11 +69,16 @@ public final class FieldValues {
         lengths[slot] = bytes.count
     }
 
-    /// A slot's bytes; nil when absent or not a slot of this record.
+    /// A slot's bytes without leading and trailing white space (`Whitespace`); nil when absent
+    /// or not a slot of this record. Every rule reads a value through here, so the trim is
+    /// applied once, before code lists, dates, numbers, CVR checks and ids see the text (an
+    /// all-white value comes out empty, which the rules read as absent). The bytes stay where
+    /// they are: trimming only narrows the slice, and costs two byte comparisons for a value
+    /// that starts and ends with a printable ASCII character.
     @inline(__always)
     func value(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
         guard slot >= 0, slot < slotCount, lengths[slot] >= 0 else { return nil }
-        return UnsafeBufferPointer(start: (external ?? UnsafePointer(storage)) + starts[slot], count: lengths[slot])
+        return Whitespace.trimmed(UnsafeBufferPointer(start: (external ?? UnsafePointer(storage)) + starts[slot], count: lengths[slot]))
     }
 
 
@@ -195,7 +200,9 @@ struct ResolvedField: Sendable {
     }
 
     init(slots: [Int], separator: [UInt8], constant: [UInt8]?, type: FieldType, fallbackIndex: Int, label: String) {
-        self.slots = slots; self.separator = separator; self.constant = constant; self.type = type
+        // A constant is trimmed like every value the rules read (see `FieldValues.value`).
+        self.slots = slots; self.separator = separator; self.type = type
+        self.constant = constant.map { c in c.withUnsafeBufferPointer { Array(Whitespace.trimmed($0)) } }
         self.fallbackIndex = fallbackIndex
         self.label = label
         singleSlot = constant == nil && slots.count == 1 ? slots[0] : -1

@@ -25,15 +25,16 @@ struct CourseOutcome: Equatable {
 
     /// Whether `a` is preferred over `b` as the course's last record: the later
     /// start; on the same start `ophoert`, then the higher rank, then the name
-    /// that sorts first (docs/metrics.md explains this reading). The remaining
-    /// keys only make undeduplicated input deterministic.
+    /// that sorts last, as for the highest stage (so `uddannelse` before `job`;
+    /// docs/metrics.md choice 4). The remaining keys only make undeduplicated
+    /// input deterministic.
     static func isLast(_ a: ProgressRecord, before b: ProgressRecord) -> Bool {
         if a.start != b.start { return a.start > b.start }
         let ao = a.stage == .ophoert, bo = b.stage == .ophoert
         if ao != bo { return ao }
         let ar = a.stage.rank ?? 0, br = b.stage.rank ?? 0
         if ar != br { return ar > br }
-        if a.stage != b.stage { return a.stage.rawValue < b.stage.rawValue }
+        if a.stage != b.stage { return a.stage.rawValue > b.stage.rawValue }
         return (a.end?.daysSinceEpoch ?? Int32.max) > (b.end?.daysSinceEpoch ?? Int32.max)
     }
 }

@@ -26,15 +26,21 @@ public final class FileImport {
         self.db = db
         let columns = "identity, age_band, enterprise, target_group, start_day, end_day, hours, recorded_at, source, source_record_id"
         insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
-        // The version order of definitions.md as an SQL row value; an absent value sorts
-        // below every present one (no enterprise is empty text, no end day or hours is negative).
+        // The version order of definitions.md as an SQL row value: recorded_at, source,
+        // source_record_id, then the remaining fields in the rule book's order — end day,
+        // hours, target group, age band, enterprise. An absent value sorts below every present
+        // one (no end day is Int32.min, no hours are negative, no enterprise is empty text);
+        // texts compare with BINARY collation, i.e. by UTF-8 bytes (code point order), and
+        // target group and age band are codes numbered in name order (`StoreCode`).
+        // The comparison reads the stored row's own columns at every import, so nothing
+        // derived from the order is stored, and a store needs no migration when it changes.
         updateEvent = try Self.prepare(db, """
             UPDATE event SET age_band=?2, enterprise=?3, target_group=?4, end_day=?6, hours=?7, recorded_at=?8,
                 source=?9, source_record_id=?10
             WHERE identity=?1
-              AND (?8, ?9, ?10, ?2, coalesce(?3, ''), ?4, coalesce(?6, -2147483648), coalesce(?7, -1.0))
-                > (recorded_at, source, source_record_id, age_band, coalesce(enterprise, ''), target_group,
-                   coalesce(end_day, -2147483648), coalesce(hours, -1.0))
+              AND (?8, ?9, ?10, coalesce(?6, -2147483648), coalesce(?7, -1.0), ?4, ?2, coalesce(?3, ''))
+                > (recorded_at, source, source_record_id, coalesce(end_day, -2147483648), coalesce(hours, -1.0),
+                   target_group, age_band, coalesce(enterprise, ''))
             """)
     }
 

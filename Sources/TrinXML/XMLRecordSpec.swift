@@ -27,7 +27,8 @@
 ///   between child elements included): text,
 ///   CDATA and character references (`&#230;` is `æ`), with leading and trailing XML
 ///   whitespace (space, tab, CR, LF) trimmed. Attribute values are as the parser normalises
-///   them, not trimmed.
+///   them, not trimmed. (The mapping layer then trims every value of Unicode white space
+///   before a rule reads it: `FieldValues.value` in TrinMapping.)
 /// - When several elements match one field path, the first in document order wins.
 /// - An ancestor's field may come before or after the records in document order: records are
 ///   held until the highest ancestor with element fields closes, so memory is bounded by

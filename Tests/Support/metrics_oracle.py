@@ -345,7 +345,9 @@ def read_csv(path, delimiter, utf8_only):
             if not complete or len(values) != len(header):
                 yield line, "field_count"
                 continue
-            yield line, dict(zip(header, values))
+            # Surrounding white space is removed from every field before any rule reads it
+            # (str.strip: the characters str.isspace calls white space; docs/metrics.md 14).
+            yield line, dict(zip(header, (v.strip() for v in values)))
 
     return header, decoded()
 
@@ -430,31 +432,36 @@ def read_haendelser(path):
         raise Refuse("other_namespace")
     f = "{%s}" % NS
     records, rejected = [], []
+
+    # Every text and attribute loses its surrounding white space (str.strip), as CSV fields do.
+    def text(element):
+        return (element.text or "").strip() if element is not None else ""
+
+    def attribute(element, name):
+        return (element.get(name) or "").strip() if element is not None else ""
+
     for forloeb in root.findall(f + "Forloeb"):
-        cpr_el = forloeb.find(f + "Borger/" + f + "CPR")
         aftale = forloeb.find(f + "Aftale")
-        cvr_el = aftale.find(f + "CVR") if aftale is not None else None
         group = forloeb.find(f + "Maalgruppe")
-        cpr = (cpr_el.text or "") if cpr_el is not None else ""
-        agreement = (aftale.get("id") or "") if aftale is not None else ""
-        cvr = (cvr_el.text or "").strip() if cvr_el is not None else ""
+        cpr = text(forloeb.find(f + "Borger/" + f + "CPR"))
+        agreement = attribute(aftale, "id")
+        cvr = text(aftale.find(f + "CVR") if aftale is not None else None)
 
         def target_group(group=group):
             if group is None:
                 return None
-            text = (group.text or "").strip()
-            if text:
-                return TARGET_GROUPS.get(text)
-            return TARGET_GROUP_CODES.get(group.get("kode") or "")
+            if text(group):
+                return TARGET_GROUPS.get(text(group))
+            return TARGET_GROUP_CODES.get(attribute(group, "kode"))
 
         for event in forloeb.findall(f + "Haendelser/" + f + "Haendelse"):
-            kind, start = event.get("type") or "", event.get("start") or ""
-            source_id = "%s/%s/%s" % (forloeb.get("id") or "", kind, start)
+            kind, start = attribute(event, "type"), attribute(event, "start")
+            source_id = "%s/%s/%s" % (attribute(forloeb, "id"), kind, start)
             try:
                 records.append(make_record(
                     "haendelser", source_id, cpr, agreement, cvr, None,
-                    kind if kind in STAGES else None, start, event.get("slut") or "",
-                    event.get("timer") or "", event.get("registreret") or "",
+                    kind if kind in STAGES else None, start, attribute(event, "slut"),
+                    attribute(event, "timer"), attribute(event, "registreret"),
                     parse_iso_day, parse_iso_stamp, ".", target_group))
             except Reject as reason:
                 rejected.append((0, reason.args[0]))
@@ -505,8 +512,11 @@ def absent_lowest(value):
 
 
 def version_key(r):
-    return (r["recordedAt"], r["source"], r["sourceRecordID"], r["ageBand"], absent_lowest(r["enterprise"]),
-            r["targetGroup"], absent_lowest(r["end"]), absent_lowest(r["hours"]))
+    """The greatest version of an identity is kept: recordedAt, source, record id, then the
+    remaining fields in the rule book's order: end date, hours, target group, age band,
+    enterprise (absent lowest; texts by code point, as Python compares str)."""
+    return (r["recordedAt"], r["source"], r["sourceRecordID"], absent_lowest(r["end"]), absent_lowest(r["hours"]),
+            r["targetGroup"], r["ageBand"], absent_lowest(r["enterprise"]))
 
 
 def enterprise_key(e):
@@ -570,10 +580,10 @@ def metrics(records, register):
             highest_name = "none"
         p["highestStage"][highest_name] = p["highestStage"].get(highest_name, 0) + 1
         # Last record: latest start; same start: ophoert, then higher rank, then the name
-        # that sorts FIRST (docs/metrics.md choice 4; definitions.md only says "then name").
+        # that sorts LAST, as for the highest stage (uddannelse before job; docs/metrics.md 4).
         latest = max(r["start"] for r in rs)
-        last = min((r for r in rs if r["start"] == latest),
-                   key=lambda r: (r["stage"] != "ophoert", -(RANK[r["stage"]] or 0), r["stage"]))
+        last = max((r for r in rs if r["start"] == latest),
+                   key=lambda r: (r["stage"] == "ophoert", RANK[r["stage"]] or 0, r["stage"]))
         if last["end"] is not None or last["stage"] == "ophoert":
             p["ended"] += 1
             end_stage = last["stage"]

@@ -161,3 +161,107 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         }
     }
 }
+
+/// Surrounding white space (Unicode's, plus U+001C…U+001F) is removed from every value before
+/// any rule reads it; a value that is empty after trimming is absent. Inner white space stays.
+@Suite struct SurroundingWhitespaceTests {
+    let columns = ["CPR-nr.", "Forløbs-ID", "Aftale-ID", "CVR-nr.", "Virksomhed", "Målgruppe", "Aktivitet",
+                   "Startdato", "Slutdato", "Timer pr. uge", "Registreret"]
+
+    func decode(_ mappingName: String, _ slots: [String], _ row: [String: String]) throws -> RecordDecoder.Outcome {
+        let mapping = try MappingLoader.load(path: repoRoot + "/mappings/\(mappingName).yaml")
+        let decoder = try RecordDecoder(mapping: mapping) { slots.firstIndex(of: $0) }
+        return decoder.decode(Row(values: slots.map { Array((row[$0] ?? "").utf8) }))
+    }
+
+    func forloeb(_ overrides: [String: String]) throws -> RecordDecoder.Outcome {
+        var row: [String: String] = [
+            "CPR-nr.": "010190-1234", "Forløbs-ID": "F-1", "Aftale-ID": "SA-7", "CVR-nr.": "12345674",
+            "Virksomhed": "Café", "Målgruppe": "Ressourceforløb", "Aktivitet": "Virksomhedspraktik",
+            "Startdato": "03-01-2023", "Slutdato": "31-03-2023", "Timer pr. uge": "12,5",
+            "Registreret": "03-01-2023 14:22:05",
+        ]
+        for (k, v) in overrides { row[k] = v }
+        return try decode("forloeb", columns, row)
+    }
+
+    @Test("a CSV row whose every field is padded decodes like the clean row")
+    func paddedFieldsDecodeLikeCleanOnes() throws {
+        guard case .event(let clean) = try forloeb([:]) else { Issue.record("clean row rejected"); return }
+        let padded = try forloeb([
+            "CPR-nr.": " 010190-1234\u{2028}", "Forløbs-ID": "\tF-1 ", "Aftale-ID": "SA-7 ", "CVR-nr.": "\u{A0}12345674 ",
+            "Målgruppe": "Ressourceforløb\u{3000}", "Aktivitet": " Virksomhedspraktik\r\n",
+            "Startdato": " 03-01-2023", "Slutdato": "31-03-2023\u{2003}", "Timer pr. uge": " 12,5 ",
+            "Registreret": "\u{1F}03-01-2023 14:22:05\u{85}",
+        ])
+        guard case .event(let e) = padded else { Issue.record("padded row rejected: \(padded)"); return }
+        #expect(e.agreement == "SA-7" && e.sourceRecordID == "F-1" && e.enterprise == "12345674")
+        #expect(e.targetGroup == clean.targetGroup && e.stage == clean.stage && e.ageBand == clean.ageBand)
+        #expect(e.start == clean.start && e.end == clean.end && e.hoursPerWeek == 12.5 && e.recordedAt == clean.recordedAt)
+        #expect(e.cpr == clean.cpr)
+    }
+
+    @Test("an optional field of white space only is absent")
+    func whiteOnlyIsAbsent() throws {
+        guard case .event(let e) = try forloeb(["Aftale-ID": " \u{A0} ", "CVR-nr.": "\t", "Slutdato": "\u{2009}",
+                                                "Timer pr. uge": "\u{A0}"])
+        else { Issue.record("rejected"); return }
+        #expect(e.agreement == nil && e.enterprise == nil && e.end == nil && e.hoursPerWeek == nil)
+        // A required one breaks its rule as an empty one would.
+        guard case .rejected(.missingValue, _) = try forloeb(["Forløbs-ID": " \u{3000} "]) else {
+            Issue.record("a white record id must be missing"); return
+        }
+        guard case .rejected(.unknownActivity, _) = try forloeb(["Aktivitet": "  "]) else {
+            Issue.record("a white activity must be unknown"); return
+        }
+    }
+
+    @Test("white space inside a value stays, and characters that are not white space are not trimmed")
+    func innerAndNonWhitespaceStay() throws {
+        guard case .event(let e) = try forloeb(["Forløbs-ID": " F 1 ", "Aftale-ID": "SA\u{A0}7"]) else { Issue.record("rejected"); return }
+        #expect(e.sourceRecordID == "F 1" && e.agreement == "SA\u{A0}7")
+        // A zero-width space is not white space: the activity is unknown, the date invalid.
+        guard case .rejected(.unknownActivity, _) = try forloeb(["Aktivitet": "Virksomhedspraktik\u{200B}"]) else {
+            Issue.record("zero-width space trimmed"); return
+        }
+        guard case .rejected(.invalidDate, _) = try forloeb(["Startdato": "\u{200B}03-01-2023"]) else {
+            Issue.record("zero-width space trimmed"); return
+        }
+    }
+
+    @Test("XML attributes and texts are trimmed too; a text of Unicode white space falls back to the code attribute")
+    func xmlValuesThroughTheMapping() throws {
+        let mapping = try MappingLoader.load(path: repoRoot + "/mappings/haendelser.yaml")
+        var slots: [String] = []
+        func add(_ rule: FieldRule) {
+            for p in rule.from where !slots.contains(p) { slots.append(p) }
+            if let f = rule.fallback?.value { add(f) }
+        }
+        for name in mapping.fields.keys.sorted() { add(mapping.fields[name]!) }
+        let row: [String: String] = [
+            "../../f:Borger/f:CPR": "0101901234", "../../@id": " P-1 ", "@type": " job\t", "@start": "2023-05-01\u{A0}",
+            "../../f:Aftale/@id": "\u{A0}SA-14 ", "../../f:Aftale/f:CVR": "\u{A0}12345674",
+            "../../f:Maalgruppe": "\u{A0}\u{3000}", "../../f:Maalgruppe/@kode": " SD ",
+            "@timer": " 12.5", "@registreret": " 2023-05-02T10:00:00+02:00 ",
+        ]
+        let outcome = try decode("haendelser", slots, row)
+        guard case .event(let e) = outcome else { Issue.record("rejected: \(outcome)"); return }
+        #expect(e.stage == .job && e.start == Day(iso: "2023-05-01") && e.targetGroup == .sygedagpenge)
+        #expect(e.agreement == "SA-14" && e.enterprise == "12345674" && e.hoursPerWeek == 12.5)
+        #expect(e.sourceRecordID == "P-1/job/2023-05-01")   // each part trimmed before joining
+        #expect(e.recordedAt.description == "2023-05-02T08:00:00Z")
+    }
+
+    @Test("register rows: CVR, type, yes/no words, dates and the name are trimmed")
+    func registerRow() throws {
+        let columns = ["CVR", "Navn", "Type", "Social bundlinje", "Lokal bundlinje", "Økonomisk bundlinje", "Startdato", "Slutdato"]
+        let outcome = try decode("virksomheder", columns, [
+            "CVR": " 12345674\u{A0}", "Navn": " Café Nord ", "Type": "Forening ", "Social bundlinje": " ja",
+            "Lokal bundlinje": "nej\t", "Økonomisk bundlinje": "\u{3000}ja", "Startdato": " 2016-03-01 ", "Slutdato": " ",
+        ])
+        guard case .enterprise(let e) = outcome else { Issue.record("rejected: \(outcome)"); return }
+        #expect(e.cvr == "12345674" && e.name == "Café Nord" && e.type == .forening)
+        #expect(e.socialBottomLine && !e.localBottomLine && e.economicBottomLine)
+        #expect(e.start == Day(iso: "2016-03-01") && e.end == nil)
+    }
+}

@@ -53,8 +53,9 @@ struct ProgressionTests {
             record(4, .afklaring, "2024-01-01", agreement: "A"),
             record(4, .praktik, "2024-04-01", agreement: "A"),
             record(4, .ophoert, "2024-04-01", agreement: "A"),
-            // 5: job and uddannelse on the same last day, both open; the job (name
-            //    first) is the last record → running; the highest stage is uddannelse.
+            // 5: job and uddannelse on the same last day; the uddannelse (the name that
+            //    sorts last) is the last record, and it has an end date → ended at
+            //    uddannelse (the open job does not matter); the highest stage is uddannelse.
             record(5, .job, "2024-07-01", agreement: "A"),
             record(5, .uddannelse, "2024-07-01", end: "2024-08-01", agreement: "A"),
         ])
@@ -66,12 +67,38 @@ struct ProgressionTests {
         #expect(a.count(HighestStage.uddannelse) == 1)   // citizen 5
         #expect(a.count(EndStage.ophoert) == 2)          // citizens 1 and 4
         #expect(a.count(EndStage.praktik) == 1)          // citizen 2
-        #expect(a.count(EndStage.running) == 2)          // citizens 3 and 5
-        #expect(a.ended == 3)
+        #expect(a.count(EndStage.uddannelse) == 1)       // citizen 5
+        #expect(a.count(EndStage.running) == 1)          // citizen 3
+        #expect(a.ended == 4)
         #expect(a.endStage.reduce(0, +) == a.started && a.highestStage.reduce(0, +) == a.started)
         // Moved up: 2 (1→4), 3 (1→6), 4 (3→4); not 1 (no rank) nor 5 (6→6).
         #expect(a.movedUp == 3)
         #expect(a.movedUpShare == 0.6)
+    }
+
+    @Test("last record on a shared start: ophoert, then the higher rank, then the name that sorts last")
+    func lastRecordOnASharedStart() throws {
+        let job = record(1, .job, "2024-07-01", agreement: "A")
+        let education = record(1, .uddannelse, "2024-07-01", agreement: "A")
+        let ended = record(1, .ophoert, "2024-07-01", agreement: "A")
+        let praktik = record(1, .praktik, "2024-07-01", end: "2024-07-31", agreement: "A")
+        #expect(CourseOutcome.isLast(education, before: job) && !CourseOutcome.isLast(job, before: education))
+        #expect(CourseOutcome.isLast(ended, before: education) && CourseOutcome.isLast(ended, before: job))
+        #expect(CourseOutcome.isLast(job, before: praktik))                        // rank 6 before rank 4
+        #expect(CourseOutcome.isLast(praktik, before: record(1, .job, "2024-06-30", agreement: "A")))  // later start first
+        // The course's end stage follows, in either order of the records.
+        let endedJob = record(2, .job, "2024-07-01", end: "2024-07-31", agreement: "A")
+        let openEducation = record(2, .uddannelse, "2024-07-01", agreement: "A")
+        for records in [[endedJob, openEducation], [openEducation, endedJob]] {
+            let course = CourseOutcome(records: records)
+            #expect(course.end == .running)              // the uddannelse is last, and it is open
+            #expect(course.highest == .uddannelse)
+        }
+        let openJob = record(3, .job, "2024-07-01", agreement: "A")
+        let endedEducation = record(3, .uddannelse, "2024-07-01", end: "2024-07-31", agreement: "A")
+        #expect(CourseOutcome(records: [openJob, endedEducation]).end == .uddannelse)
+        #expect(CourseOutcome(records: [openJob, endedEducation, record(3, .ophoert, "2024-07-01", agreement: "A")]).end
+                == .ophoert)
     }
 
     @Test("first ranked record: earliest start, same start the lowest rank")

@@ -21,9 +21,13 @@ enum OracleEdgeCases {
         // Highest stage job vs uddannelse: the later start (job) wins.
         "040480-1004;A-06;SA-4;10000025;Gamma;Kontanthjælp;Uddannelse;01-02-2023;30-04-2023;;01-05-2023 09:00:00",
         "040480-1004;A-07;SA-4;10000025;Gamma;Kontanthjælp;Ordinært job;01-03-2023;31-08-2023;37;01-09-2023 09:00:00",
-        // Same start: highest is uddannelse (name last); the last record is job (name first, docs/metrics.md 4).
+        // Same start: highest is uddannelse (name last), and so is the last record (docs/metrics.md 4):
+        // the open uddannelse, so the course runs, although the job ended.
         "050580-1005;A-08;SA-4;10000025;Gamma;Kontanthjælp;Ordinært job;01-05-2023;31-05-2023;37;01-06-2023 09:00:00",
         "050580-1005;A-09;SA-4;10000025;Gamma;Kontanthjælp;Uddannelse;01-05-2023;;;01-06-2023 09:00:00",
+        // … and the other way round: the job is open, the uddannelse ended: ended at uddannelse.
+        "141280-1220;A-73;SA-4;10000025;Gamma;Kontanthjælp;Ordinært job;01-05-2023;;37;01-06-2023 09:00:00",
+        "141280-1220;A-74;SA-4;10000025;Gamma;Kontanthjælp;Uddannelse;01-05-2023;31-05-2023;;01-06-2023 09:00:00",
         // `ophoert` on the last day is the last record.
         "060680-1006;A-10;SA-5;10000033;Delta;Ressourceforløb;Småjob;01-06-2023;;5;01-06-2023 09:00:00",
         "060680-1006;A-11;SA-5;10000033;Delta;Ressourceforløb;Ophørt;01-06-2023;01-06-2023;;02-06-2023 09:00:00",
@@ -70,6 +74,18 @@ enum OracleEdgeCases {
         "301080-1030;F-30;SA-11;10000033;Delta;Kontanthjælp;Virksomhedspraktik;01-02-2023;;10;05-02-2023 10:00:00",
         "311280-1031;F-31;SA-12;;;Kontanthjælp;Virksomhedspraktik;01-02-2023;;10;05-02-2023 10:00:00",
         "011180-1032;A-43;SA-12;10000017;Beta;Kontanthjælp;Virksomhedspraktik;01-02-2023;;10;05-02-2023 10:00:00",
+        // The remaining fields' order (docs/metrics.md 17): end date, hours, target group, age band, enterprise.
+        "131280-1210;F-40;SA-17;;;Sygedagpenge;Ordinært job;01-02-2023;;;05-02-2023 10:00:00",
+        "131280-1211;F-41;SA-17;;;Sygedagpenge;Ordinært job;01-02-2023;;;05-02-2023 10:00:00",
+        "131280-1212;F-42;SA-17;;;Sygedagpenge;Ordinært job;01-02-2023;;;05-02-2023 10:00:00",
+        // Surrounding white space (docs/metrics.md 14): every field padded with space, tab or no-break
+        // space (0xA0); "SA-7 " is SA-7. The second row is an older version of the same identity.
+        "121280-1201 ;A-70 ;SA-7 ;10000041\u{A0};Epsilon; Kontanthjælp;Ordinært job\t; 01-06-2023;\u{A0}30-06-2023 ; 12,5 ;\u{A0}01-07-2023 09:00:00 ",
+        "121280-1201;A-70;\tSA-7;10000041;Epsilon;Kontanthjælp;Ordinært job;01-06-2023;;;01-06-2023 09:00:00",
+        // Optional fields of white space only are absent: no CVR, no end date (running), no hours.
+        "121280-1202;A-71;SA-7;\u{A0};;Kontanthjælp;Løntimer;01-06-2023; ;\u{A0} ;01-06-2023 09:00:00",
+        // 0x85 is an ellipsis in Windows-1252, not white space: unknown target group.
+        "121280-1203;A-72;;;;Kontanthjælp\u{2026};Motivation;01-06-2023;;;01-06-2023 09:00:00",
         // Row rules.
         "010180-1044;A-44;;;Bad \u{1}BAD\u{1};Kontanthjælp;Motivation;01-01-2023",  // bad byte and too few fields
         "010180-1045;A-45;;;;Kontanthjælp;Motivation;1-2-2023;;;01-02-2023 09:00:00",
@@ -94,6 +110,13 @@ enum OracleEdgeCases {
         "05-02-2023 10:00:00;Ordinært job;290970-1029;F-9;SA-10;10000025;Gamma;Sygedagpenge;01-02-2023;;;;",   // target group
         "05-02-2023 10:00:00;Virksomhedspraktik;301080-1030;F-30;SA-11;10000033;Delta;Kontanthjælp;01-02-2023;30-04-2023;10;;",  // end
         "05-02-2023 10:00:00;Virksomhedspraktik;311280-1031;F-31;SA-12;10000009;Alfa;Kontanthjælp;01-02-2023;;10;;",  // enterprise
+        "05-02-2023 10:00:00;Ordinært job;131280-1210;F-40;SA-17;;;Kontanthjælp;01-02-2023;28-02-2023;;;",  // end date first
+        "05-02-2023 10:00:00;Ordinært job;131280-1211;F-41;SA-17;;;Kontanthjælp;01-02-2023;;10;;",          // hours before group
+        "05-02-2023 10:00:00;Ordinært job;131280-1212;F-42;SA-17;10000114;Eta;Kontanthjælp;01-02-2023;;;;", // group before CVR
+        // Unicode white space around every field (ideographic, em, narrow no-break, line separator,
+        // next line, U+001C/U+001F, a quoted trailing line break) is trimmed; a zero-width space is not.
+        "\u{3000}05-06-2023 10:00:00\u{85};\u{2003}Uddannelse\u{2028};121280-1205 ;B-70\u{1F};\u{202F}SA-7;10000041\u{1C};Epsilon;\"\u{205F}Kontanthjælp\u{1680}\n\";01-06-2023\u{2000};;;;",
+        "05-06-2023 10:00:00;Uddannelse\u{200B};121280-1206;B-71;SA-7;;;Kontanthjælp;01-06-2023;;;;",
         "05-02-2023 10:00:00;Motivation;010180-1060;B-60;;;Caf\u{1}BAD\u{1};Kontanthjælp;01-01-2023;;;;",
         "05-02-2023 10:00:00;Motivation;010180-1061;B-61;;;;Kontanthjælp;01-01-2023;;;\"to\nlinjer; og \"\"citat\"\"\";",
     ]
@@ -134,6 +157,8 @@ enum OracleEdgeCases {
         \(forloeb("P-44", "0101801044", "SA-13", "10000010", #"<Maalgruppe kode="KH"/>"#, [job, job.replacingOccurrences(of: "2023-05-01", with: "2023-06-01")]))
         \(forloeb("P-45", "0101501045", "", "", "<Maalgruppe>Integrationsydelse</Maalgruppe>", [job]))
         \(forloeb("P-60", "0101701060", "SA-16", "10000106", "<Maalgruppe>Uddannelseshjælp</Maalgruppe>", [job]))
+        \(forloeb(" P-70\u{A0}", " 0101801070 ", "&#160;SA-14 ", "&#160;10000041 ", #"<Maalgruppe kode=" SD ">&#160;&#x3000;</Maalgruppe>"#, [
+            #"<Haendelse type=" job" start="2023-05-01 " slut=" 2023-05-31&#x2003;" timer="&#9;12.5 " registreret="&#160;2023-05-02T10:00:00+02:00"/>"#]))
         </Forloebsudtraek>
         """
 
@@ -198,6 +223,7 @@ enum OracleEdgeCases {
         "10000033,Beta-navn,Forening,ja,ja,ja,2015-01-01,",      // across files: the greater name
         "10000041,Epsilon,Initiativ,ja,ja,ja,2015-01-01,",       // across files: an end date beats none
         "10000106,Zeta,Virksomhed,ja,nej,ja,2022-01-01,",
+        "\u{A0}10000114 , Eta ,\u{3000}Forening,ja ,\tnej, ja ,2022-01-01\u{2003}, ",  // every field trimmed; no end date
     ]
 
     /// Writes the files into `directory`; returns their names.

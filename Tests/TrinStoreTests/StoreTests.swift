@@ -70,6 +70,57 @@ func record(_ citizen: UInt64, _ stage: Stage, _ start: String, agreement: Strin
         #expect(dumps.first!.contains("|10.0|"))   // source "haendelser" > "forloeb", then hours present > absent
     }
 
+    /// Versions that tie on (recordedAt, source, sourceRecordID) are ordered by the remaining
+    /// fields in the rule book's order: end date, hours, target group, age band, enterprise.
+    @Test("remaining fields decide in the order end date, hours, target group, age band, enterprise")
+    func remainingFieldsOrder() throws {
+        func version(end: String? = nil, hours: Double? = nil, group: TargetGroup = .kontanthjaelp,
+                     band: AgeBand = .from25to29, cvr: String? = nil) -> ProgressRecord {
+            ProgressRecord(pseudonym: Pseudonym(high: 7, low: 0), ageBand: band, agreement: "SA-1", enterprise: cvr,
+                           targetGroup: group, stage: .job, start: Day(iso: "2023-01-01")!, end: end.flatMap { Day(iso: $0) },
+                           hoursPerWeek: hours, recordedAt: Instant(secondsSinceEpoch: 1000), source: "forloeb",
+                           sourceRecordID: "F-1")
+        }
+        // (winner, loser): each pair differs in two adjacent fields (or one), and the earlier field decides.
+        let pairs: [(String, ProgressRecord, ProgressRecord)] = [
+            ("an end date beats none, whatever the target group",
+             version(end: "2023-02-01", group: .fleksjob), version(group: .sygedagpenge)),
+            ("a later end date beats an earlier one, whatever the hours",
+             version(end: "2023-03-01"), version(end: "2023-02-01", hours: 37)),
+            ("hours beat none, whatever the target group",
+             version(hours: 5, group: .fleksjob), version(group: .sygedagpenge)),
+            ("more hours beat fewer, whatever the target group",
+             version(hours: 10, group: .fleksjob), version(hours: 5, group: .sygedagpenge)),
+            ("the target group that sorts last wins, whatever the age band",
+             version(group: .sygedagpenge, band: .from18to24), version(group: .kontanthjaelp, band: .under18)),
+            ("the target group decides before the enterprise",
+             version(group: .sygedagpenge), version(group: .kontanthjaelp, cvr: "12345674")),
+            ("the age band that sorts last wins (by code point, `<18` after `60+`), whatever the enterprise",
+             version(band: .under18), version(band: .from60, cvr: "12345674")),
+            ("an enterprise beats none", version(cvr: "12345674"), version()),
+            ("the enterprise that sorts last wins", version(cvr: "87654321"), version(cvr: "12345674")),
+        ]
+        for (rule, winner, loser) in pairs {
+            var dumps = Set<String>()
+            for order in [[winner, loser], [loser, winner]] {
+                // One file per version (the stored row is compared with the next), and both in one batch.
+                let separate = try tempStore()
+                for r in order { try separate.importFile { try $0.add(r) } }
+                dumps.insert(try separate.canonicalDump())
+                let together = try tempStore()
+                try together.importFile { file in
+                    var rows = EventRows(source: "forloeb")
+                    for r in order { rows.append(r) }
+                    try file.write(rows)
+                }
+                dumps.insert(try together.canonicalDump())
+            }
+            let expected = try tempStore()
+            try expected.importFile { try $0.add(winner) }
+            #expect(dumps == [try expected.canonicalDump()], "\(rule)")
+        }
+    }
+
     @Test func aThrowingFileLeavesNothing() throws {
         struct Crash: Error {}
         let store = try tempStore()
