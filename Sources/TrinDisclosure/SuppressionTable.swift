@@ -9,15 +9,23 @@ public struct SuppressionTable: Sendable, Equatable {
     public var values: [Int]
     /// Relations that a reader can use to work out a suppressed cell.
     public var equations: [Equation]
+    /// The cell all others add up to, if the table has one. When it is below k
+    /// the whole table is suppressed: every figure in it is small, and which of
+    /// them are zero must not show.
+    public var grandTotal: Int?
 
-    public init(values: [Int], equations: [Equation]) throws(DisclosureError) {
+    public init(values: [Int], equations: [Equation], grandTotal: Int? = nil) throws(DisclosureError) {
         for (e, eq) in equations.enumerated() {
             for c in [eq.total] + eq.parts where c < 0 || c >= values.count {
                 throw .cellOutOfRange(equation: e, cell: c, cellCount: values.count)
             }
         }
+        if let grandTotal, grandTotal < 0 || grandTotal >= values.count {
+            throw .cellOutOfRange(equation: -1, cell: grandTotal, cellCount: values.count)
+        }
         self.values = values
         self.equations = equations
+        self.grandTotal = grandTotal
     }
 }
 

@@ -1,59 +1,56 @@
-/// Primary and secondary cell suppression for one table.
+/// Primary and secondary cell suppression for one table, designed so that an
+/// attacker who knows this method cannot undo it.
 ///
 /// Primary: every count from 1 to k − 1 is suppressed (zero is not).
-/// Secondary: while some suppressed cell could be worked out from the published
-/// cells through the table's equations, one more cell is suppressed. A
-/// suppressed cell counts as protected only when the system, with the published
-/// cells fixed, has another non-negative integer solution in which that cell has
-/// a different value; this is stronger than the rank test (`SuppressionAudit`),
-/// which ignores that counts cannot be negative.
+///
+/// Secondary: the choice of further cells depends on the table's structure and
+/// on which cells are primary, not on the hidden values. Each equation's parts
+/// are split, in table order, into fixed **protection groups** of two (three for
+/// the last of an odd number; a lone part goes with the equation's total). A
+/// suppressed cell suppresses every group it belongs to, and a suppressed total
+/// whose parts are all published suppresses its equation's first group. This
+/// closure is repeated until nothing changes. Any subset of a closed pattern's
+/// cells that still holds a primary cell closes to the same pattern, so an
+/// attacker who re-runs the method on every table consistent with what was
+/// published cannot tell which of the suppressed cells were the small ones.
+///
+/// A table whose grand total is below k is suppressed whole. Otherwise a
+/// suppressed total below k hides every part of its equation.
+///
+/// Two facts the attacker can read off the published figures shape it further:
+/// - a published zero total pins every cell of its equation to zero, so those
+///   cells are never chosen (suppressing them would protect nothing);
+/// - a pattern that is still solvable exactly (the rank test, or only one
+///   non-negative solution, `SuppressionAudit`) is widened group by group in
+///   table order until no suppressed cell is determined.
 public struct Suppressor: Sendable {
     public let threshold: DisclosureThreshold
 
     public init(threshold: DisclosureThreshold = .standard) { self.threshold = threshold }
 
-    /// The suppression pattern of `table`. Deterministic: the same table gives the same pattern.
-    public func suppress(_ table: SuppressionTable) -> SuppressionPattern {
-        let primary = table.values.map { threshold.isSmall($0) }
+    /// The suppression pattern of `table`. Deterministic.
+    ///
+    /// - Parameter alsoPrimary: cells to treat as primary whatever their value
+    ///   (a republished cell whose count changed by 1 to k − 1).
+    public func suppress(_ table: SuppressionTable, alsoPrimary: [Bool]? = nil) -> SuppressionPattern {
+        let count = table.values.count
+        let groups = ProtectionGroups(table)
+        var primary = table.values.map { threshold.isSmall($0) }
+        if let alsoPrimary {
+            for i in 0..<count where alsoPrimary[i] && !groups.pinnedZero[i] { primary[i] = true }
+        }
         var suppressed = primary
+        if let grand = table.grandTotal, primary[grand] {
+            return SuppressionPattern(suppressed: [Bool](repeating: true, count: count), primary: primary)
+        }
+        groups.close(&suppressed, values: table.values, k: threshold.k)
         let isTotal = SuppressionAudit.totals(of: table)
         while true {
             let exposed = SuppressionAudit.exposedCells(table, suppressed: suppressed, isTotal: isTotal)
-            guard !exposed.isEmpty,
-                  let extra = complement(for: exposed, table: table, suppressed: suppressed, isTotal: isTotal)
-            else { break }  // nothing exposed, or nothing left to suppress
-            suppressed[extra] = true
+            guard let first = exposed.first, groups.widen(&suppressed, around: first) else { break }
+            groups.close(&suppressed, values: table.values, k: threshold.k)
         }
         return SuppressionPattern(suppressed: suppressed, primary: primary)
-    }
-
-    /// The published cell to suppress next so that an exposed cell gets room to
-    /// move. First a cell of an equation in which an exposed cell is the only
-    /// suppressed one (that equation pins it outright); then one sharing any
-    /// equation with the first exposed cell; then one in any equation with a
-    /// suppressed cell; then any published cell in an equation. Among
-    /// candidates: non-zero first (a suppressed zero beside a published zero
-    /// total stays known), then cells that are no margin, then the smallest
-    /// value, then the first.
-    func complement(for exposed: [Int], table: SuppressionTable, suppressed: [Bool], isTotal: [Bool]) -> Int? {
-        func best(_ candidates: [Int]) -> Int? {
-            candidates.filter { !suppressed[$0] }.min { a, b in
-                let ka = (table.values[a] == 0 ? 1 : 0, isTotal[a] ? 1 : 0, table.values[a], a)
-                let kb = (table.values[b] == 0 ? 1 : 0, isTotal[b] ? 1 : 0, table.values[b], b)
-                return ka < kb
-            }
-        }
-        for cell in exposed {
-            let pinning = table.equations.filter { eq in
-                eq.cells.contains(cell) && eq.cells.allSatisfy { $0 == cell || !suppressed[$0] }
-            }
-            if let c = best(pinning.flatMap(\.cells)) { return c }
-        }
-        let first = exposed[0]
-        if let c = best(table.equations.filter { $0.cells.contains(first) }.flatMap(\.cells)) { return c }
-        let touched = table.equations.filter { $0.cells.contains { suppressed[$0] } }.flatMap(\.cells)
-        if let c = best(touched) { return c }
-        return best(table.equations.flatMap(\.cells))
     }
 }
 

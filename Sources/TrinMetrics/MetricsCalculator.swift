@@ -18,11 +18,14 @@ public struct MetricsCalculator: Sendable {
     /// agreement → CVR → records naming it.
     private var agreementCVRs: [String: [String: Int]] = [:]
     public private(set) var citizensAdded = 0
+    /// Counts only what was known on the as-of date; nil counts every record.
+    public let policy: ReleasePolicy?
 
-    public init() {}
+    public init(policy: ReleasePolicy? = nil) { self.policy = policy }
 
     /// Adds all records of one citizen.
-    public mutating func add(citizen records: [ProgressRecord]) {
+    public mutating func add(citizen all: [ProgressRecord]) {
+        let records = policy.map { p in all.compactMap { p.visible($0) } } ?? all
         guard let first = records.first else { return }
         if records.contains(where: { $0.pseudonym != first.pseudonym }) {
             for group in Dictionary(grouping: records, by: \.pseudonym).sorted(by: { $0.key < $1.key }) {
@@ -44,7 +47,8 @@ public struct MetricsCalculator: Sendable {
     /// The figures for every year from the earliest to the latest record start.
     /// With no progress records at all, the years of the enterprise register's
     /// start dates are used instead, so that its figures are still published.
-    public func finish(enterprises: [EnterpriseRecord]) -> Metrics {
+    public func finish(enterprises all: [EnterpriseRecord]) -> Metrics {
+        let enterprises = policy.map { p in all.compactMap { p.visible($0) } } ?? all
         let years: [Int]
         if let firstYear, let lastYear {
             years = Array(firstYear...lastYear)

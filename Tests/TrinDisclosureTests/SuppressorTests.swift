@@ -41,23 +41,24 @@ struct SuppressorTests {
         }
     }
 
-    @Test("one small interior cell needs three more: a rectangle")
+    @Test("one small interior cell takes its protection group's block: a rectangle chosen by position, not by value")
     func rectangle() throws {
-        // 3 at (0,0) is primary. Its row total 13 and column total 23 are published,
-        // so the row forces a second cell in row 0, the column a second in column 0,
-        // and those two a fourth at their crossing: at least 4 suppressed interior cells.
-        let table = try marginTable([[3, 10, 20], [20, 30, 40], [50, 60, 70]])
+        // 3 at (0,0) is primary. Rows pair columns (0,1),(2,3) and columns pair rows
+        // (0,1),(2,3), so the 2 × 2 block at the top left is suppressed, whatever
+        // the values of its other three cells (here large, and not the smallest).
+        let table = try marginTable([[3, 90, 20, 20], [80, 70, 40, 40], [50, 60, 70, 10], [5, 6, 7, 8]])
         let pattern = Suppressor().suppress(table)
         #expect(pattern.primary.filter { $0 }.count == 1)
-        let interiorSuppressed = (0..<9).filter { pattern.suppressed[$0] }
-        #expect(interiorSuppressed.count >= 4)
-        // The smallest complements are chosen: 10 in row 0, 20 in column 0, then 30.
-        #expect(interiorSuppressed == [0, 1, 3, 4])
+        let interiorSuppressed = (0..<16).filter { pattern.suppressed[$0] }
+        #expect(interiorSuppressed == [0, 1, 4, 5])
         for cell in interiorSuppressed {
             #expect(!SuppressionAudit.isDetermined(cell: cell, in: table, suppressed: pattern.suppressed))
         }
-        // The margins stay published: 3+10 = 13 is known, but not how it splits.
-        #expect(!pattern.suppressed[9] && !pattern.suppressed[12] && !pattern.suppressed[15])
+        // The margins stay published: 3 + 90 is known, but not how it splits.
+        #expect(!pattern.suppressed[16..<25].contains(true))
+        // The same block for a table that differs only in the hidden values.
+        let other = try marginTable([[4, 89, 20, 20], [79, 71, 40, 40], [50, 60, 70, 10], [5, 6, 7, 8]])
+        #expect(Suppressor().suppress(other).suppressed == pattern.suppressed)
     }
 
     @Test("a small cell among zeros still gets protection that counts cannot undo")

@@ -1,0 +1,52 @@
+import TrinCore
+
+/// The value chain in three steps: the coarse level of a stage breakdown.
+public enum StageStep: String, CaseIterable, Sendable, Codable {
+    /// motivation, opkvalificering, afklaring.
+    case preparing
+    /// praktik, loentimer.
+    case workplace
+    /// job, uddannelse.
+    case goal
+
+    /// The step of a ranked stage; nil for `ophoert`, which keeps its own category.
+    public init?(_ stage: Stage) {
+        switch stage {
+        case .motivation, .opkvalificering, .afklaring: self = .preparing
+        case .praktik, .loentimer: self = .workplace
+        case .job, .uddannelse: self = .goal
+        case .ophoert: return nil
+        }
+    }
+}
+
+/// Age in three groups: the coarse level of an age breakdown.
+public enum AgeGroup: String, CaseIterable, Sendable, Codable {
+    case under30 = "<30"
+    case from30to49 = "30-49"
+    case from50 = "50+"
+
+    public init(_ band: AgeBand) {
+        switch band {
+        case .under18, .from18to24, .from25to29: self = .under30
+        case .from30to39, .from40to49: self = .from30to49
+        case .from50to59, .from60: self = .from50
+        }
+    }
+}
+
+/// The level of detail a published figure is at.
+public enum DetailLevel: String, Sendable, Hashable, CaseIterable {
+    /// A headline figure of an open or provisional year.
+    case headline
+    /// The fine categories: seven age bands, eight stages.
+    case fine
+    /// The coarse categories: three age groups, three value-chain steps.
+    case coarse
+
+    /// Whether a table of `cells` fine interior cells is published fine: its
+    /// total must reach 2k per fine cell, else the fine cells would mostly be
+    /// suppressed. Decided on the total, which is published, so the choice
+    /// itself discloses nothing.
+    public static func fits(total: Int, fineCells: Int, k: Int) -> Bool { total >= 2 * k * fineCells }
+}

@@ -1,0 +1,220 @@
+import TrinCore
+import TrinDisclosure
+
+extension Metrics {
+    /// The figures as published under `policy` (docs/metrics.md, "Releases"
+    /// and "Levels"): headline figures for open and provisional years, every
+    /// table for closed years, each breakdown at the level its size allows,
+    /// after primary and secondary suppression.
+    ///
+    /// `self` must have been computed with the same policy
+    /// (`MetricsCalculator(policy:)`), so that it counts only what was known on the as-of date.
+    public func released(policy: ReleasePolicy, threshold: DisclosureThreshold = .standard,
+                         register: [EnterpriseRecord] = []) -> ReleasedFigures {
+        let suppressor = Suppressor(threshold: threshold)
+        var years: [ReleasedYear] = []
+        var loss: [InformationLoss] = []
+        for (i, year) in self.years.enumerated() {
+            let status = policy.status(of: year)
+            let full = status == .closed
+            let agreements = progression.filter { $0.year == year }
+            let systems = [
+                Self.employmentSystem(employment[i].table, full: full, k: threshold.k),
+                Self.youthSystem(youth[i].table, full: full, k: threshold.k),
+                Self.progressionSystem(agreements, full: full),
+            ]
+            var cells: [FigureTableName: [FigureCell]] = [:]
+            var costs: [FigureTableName: (nonZero: Int, suppressed: Int)] = [:]
+            for system in systems {
+                let (published, pattern) = system.disclose(suppressor)
+                cells.merge(published) { $0 + $1 }
+                costs.merge(system.loss(pattern)) { ($0.nonZero + $1.nonZero, $0.suppressed + $1.suppressed) }
+            }
+            func table(_ name: FigureTableName) -> FigureTable {
+                FigureTable(name: name, dimensions: Self.dimensions(name), cells: cells[name] ?? [])
+            }
+            years.append(ReleasedYear(year: year, status: status, employmentGoalMet: employment[i].goalMet,
+                                      employment: table(.employment), youth: table(.youth),
+                                      valueChain: table(.valueChain), progression: table(.progression)))
+            for name in FigureTableName.allCases {
+                let c = costs[name] ?? (0, 0)
+                loss.append(InformationLoss(year: year, table: name, status: status, nonZero: c.nonZero, suppressed: c.suppressed))
+            }
+        }
+        return ReleasedFigures(k: threshold.k, policy: policy, years: years, enterprises: enterprises,
+                               register: register.sorted { $0.cvr < $1.cvr }, loss: loss)
+    }
+
+    static func dimensions(_ name: FigureTableName) -> [String] {
+        switch name {
+        case .employment: ["targetGroup", "ageBand"]
+        case .youth: ["outcome", "ageBand"]
+        case .valueChain: ["measure", "stage"]
+        case .progression: ["agreement", "enterprise", "measure", "stage"]
+        }
+    }
+
+    // MARK: - Employment and youth
+
+    /// Headline: the total. Closed, fine: target group × seven age bands with
+    /// margins. Closed, coarse: by target group and by three age groups, two
+    /// breakdowns of one total (no cross-classification).
+    static func employmentSystem(_ t: CountTable, full: Bool, k: Int) -> FigureSystem {
+        var s = FigureSystem()
+        let total = totalCoordinate
+        guard full else {
+            _ = s.cell(t.total, .employment, [total, total], .headline)
+            return s
+        }
+        if DetailLevel.fits(total: t.total, fineCells: t.rowLabels.count * t.columnLabels.count, k: k) {
+            crossTable(t, into: &s, .employment)
+            return s
+        }
+        let grand = s.cell(t.total, .employment, [total, total], .coarse)
+        s.grandTotal = grand
+        let rows = t.rowLabels.indices.map { s.cell(t.rowTotals[$0], .employment, [t.rowLabels[$0], total], .coarse) }
+        var byGroup = [Int](repeating: 0, count: AgeGroup.allCases.count)
+        for (j, label) in t.columnLabels.enumerated() {
+            byGroup[AgeGroup.allCases.firstIndex(of: AgeGroup(AgeBand(rawValue: label)!))!] += t.columnTotals[j]
+        }
+        let groups = AgeGroup.allCases.indices.map { s.cell(byGroup[$0], .employment, [total, AgeGroup.allCases[$0].rawValue], .coarse) }
+        s.equation(grand, rows)
+        s.equation(grand, groups)
+        return s
+    }
+
+    /// Headline: the total. Closed, fine: outcome × the three youth bands with
+    /// margins. Closed, coarse: by outcome (all youth are in the age group under 30).
+    static func youthSystem(_ t: CountTable, full: Bool, k: Int) -> FigureSystem {
+        var s = FigureSystem()
+        let total = totalCoordinate
+        guard full else {
+            _ = s.cell(t.total, .youth, [total, total], .headline)
+            return s
+        }
+        if DetailLevel.fits(total: t.total, fineCells: t.rowLabels.count * t.columnLabels.count, k: k) {
+            crossTable(t, into: &s, .youth)
+            return s
+        }
+        let grand = s.cell(t.total, .youth, [total, total], .coarse)
+        s.grandTotal = grand
+        let rows = t.rowLabels.indices.map { s.cell(t.rowTotals[$0], .youth, [t.rowLabels[$0], total], .coarse) }
+        s.equation(grand, rows)
+        return s
+    }
+
+    /// A two-way table with row, column and grand totals, at the fine level.
+    static func crossTable(_ t: CountTable, into s: inout FigureSystem, _ name: FigureTableName) {
+        let total = totalCoordinate
+        let grand = s.cell(t.total, name, [total, total], .fine)
+        s.grandTotal = grand
+        var rowTotals: [Int] = [], columnTotals: [Int] = []
+        var interior: [[Int]] = []
+        for (i, row) in t.rowLabels.enumerated() {
+            interior.append(t.columnLabels.indices.map { s.cell(t.count(row: i, column: $0), name, [row, t.columnLabels[$0]], .fine) })
+            rowTotals.append(s.cell(t.rowTotals[i], name, [row, total], .fine))
+        }
+        for (j, column) in t.columnLabels.enumerated() { columnTotals.append(s.cell(t.columnTotals[j], name, [total, column], .fine)) }
+        for i in t.rowLabels.indices { s.equation(rowTotals[i], interior[i]) }
+        for j in t.columnLabels.indices { s.equation(columnTotals[j], interior.map { $0[j] }) }
+        s.equation(grand, rowTotals)
+        s.equation(grand, columnTotals)
+    }
+
+    // MARK: - Progression
+
+    /// The value chain across all agreements and, for a closed year, every
+    /// agreement at the coarse level: one system, since the agreements' figures
+    /// add up to the value chain's.
+    static func progressionSystem(_ agreements: [AgreementProgress], full: Bool) -> FigureSystem {
+        var s = FigureSystem()
+        let total = totalCoordinate
+        var all = AgreementProgress(agreement: "", year: 0)
+        for a in agreements { all.add(a) }
+
+        // The value chain, fine.
+        let started = s.cell(all.started, .valueChain, ["started", total], full ? .fine : .headline)
+        s.grandTotal = started
+        let highest = HighestStage.allCases.map { s.cell(all.count($0), .valueChain, ["highestStage", $0.rawValue], full ? .fine : .headline) }
+        s.equation(started, highest)
+        let movedUp = s.cell(all.movedUp, .valueChain, ["movedUp", total], full ? .fine : .headline)
+        s.share(movedUp, of: started)
+        guard full else { return s }
+        let end = EndStage.allCases.map { s.cell(all.count($0), .valueChain, ["endStage", $0.rawValue], .fine) }
+        let running = end[EndStage.running.index]
+        let ended = s.cell(all.ended, .valueChain, ["ended", total], .fine)
+        s.equation(started, end)
+        s.equation(ended, end.filter { $0 != running })
+        s.equation(started, [ended, running])
+
+        // The value chain in steps: sums of the stages; `none`, `ophoert` and `running` as they are.
+        let none = highest[HighestStage.none.index], ophoert = end[EndStage.ophoert.index]
+        s.alias(none, .valueChain, ["highestStep", "none"], .coarse)
+        var highestSteps: [StageStep: Int] = [:], endSteps: [StageStep: Int] = [:]
+        for step in StageStep.allCases {
+            let h = HighestStage.allCases.indices.filter { HighestStage.allCases[$0].step == step }
+            highestSteps[step] = s.cell(h.reduce(0) { $0 + all.highestStage[$1] }, .valueChain, ["highestStep", step.rawValue], .coarse)
+            s.equation(highestSteps[step]!, h.map { highest[$0] })
+        }
+        for step in StageStep.allCases {
+            let e = EndStage.allCases.indices.filter { EndStage.allCases[$0].step == step }
+            endSteps[step] = s.cell(e.reduce(0) { $0 + all.endStage[$1] }, .valueChain, ["endStep", step.rawValue], .coarse)
+            s.equation(endSteps[step]!, e.map { end[$0] })
+        }
+        s.alias(ophoert, .valueChain, ["endStep", "ophoert"], .coarse)
+        s.alias(running, .valueChain, ["endStep", "running"], .coarse)
+
+        // Every agreement, coarse; each column adds up to the value chain's figure.
+        var columns: [[Int]] = Array(repeating: [], count: 12)
+        for a in agreements {
+            let id = [a.agreement, a.enterprise ?? ""]
+            let aStarted = s.cell(a.started, .progression, id + ["started", total], .coarse)
+            let steps = [nil] + StageStep.allCases.map(Optional.some)
+            let aHighest = steps.map { step -> Int in
+                let n = HighestStage.allCases.indices.filter { HighestStage.allCases[$0].step == step }.reduce(0) { $0 + a.highestStage[$1] }
+                return s.cell(n, .progression, id + ["highestStep", step?.rawValue ?? "none"], .coarse)
+            }
+            let endCategories: [(String, [EndStage])] = StageStep.allCases.map { step in
+                (step.rawValue, EndStage.allCases.filter { $0.step == step })
+            } + [("ophoert", [.ophoert]), ("running", [.running])]
+            let aEnd = endCategories.map { name, stages in
+                s.cell(stages.reduce(0) { $0 + a.count($1) }, .progression, id + ["endStep", name], .coarse)
+            }
+            let aEnded = s.cell(a.ended, .progression, id + ["ended", total], .coarse)
+            let aMoved = s.cell(a.movedUp, .progression, id + ["movedUp", total], .coarse)
+            s.share(aMoved, of: aStarted)
+            s.equation(aStarted, aHighest)
+            s.equation(aStarted, aEnd)
+            s.equation(aEnded, Array(aEnd.dropLast()))
+            s.equation(aStarted, [aEnded, aEnd[4]])
+            for (c, cell) in ([aStarted] + aHighest + aEnd.prefix(3) + [aEnded, aMoved]).enumerated() { columns[c].append(cell) }
+            columns[10].append(aEnd[3])
+            columns[11].append(aEnd[4])
+        }
+        guard !agreements.isEmpty else { return s }
+        let columnTotals = [started, none] + StageStep.allCases.map { highestSteps[$0]! }
+            + StageStep.allCases.map { endSteps[$0]! } + [ended, movedUp, ophoert, running]
+        for (totalCell, parts) in zip(columnTotals, columns) { s.equation(totalCell, parts) }
+        return s
+    }
+}
+
+extension AgreementProgress {
+    /// Adds another agreement-year's counts (the value chain across agreements).
+    mutating func add(_ other: AgreementProgress) {
+        started += other.started
+        movedUp += other.movedUp
+        for i in highestStage.indices { highestStage[i] += other.highestStage[i] }
+        for i in endStage.indices { endStage[i] += other.endStage[i] }
+    }
+}
+
+extension HighestStage {
+    /// The step of the stage; nil for `none`.
+    var step: StageStep? { Stage(rawValue: rawValue).flatMap(StageStep.init) }
+}
+
+extension EndStage {
+    /// The step of the stage; nil for `ophoert` and `running`.
+    var step: StageStep? { Stage(rawValue: rawValue).flatMap(StageStep.init) }
+}
