@@ -1,4 +1,5 @@
 import Foundation
+import TrinCore
 import TrinMapping
 import Yams
 
@@ -19,7 +20,14 @@ public struct Configuration: Sendable {
     public var prometheus: String?
     public var csvDelimiter: String
     public var csvDecimalSeparator: String
+    /// The unit's name, shown in the annual report and the data package.
+    public var unitName: String
+    /// A fixed as-of date for publications; nil publishes as of the end of the last complete month.
+    public var asOf: Day?
     public var sources: [SourceConfig]
+
+    /// The report's heading when the configuration names no unit.
+    public static let defaultUnitName = "Socialøkonomisk enhed"
 
     /// The smallest k that may be configured (Statistics Denmark's floor).
     public static let minimumK = 3
@@ -41,7 +49,7 @@ public struct Configuration: Sendable {
     static func parse(yaml: String, file: String, environment: [String: String]) throws -> Configuration {
         let r = YAMLReader(file: file)
         let root = try r.compose(yaml)
-        let top = try r.mapping(root, allowed: ["store", "keyFile", "output", "k", "log", "prometheus", "metrics", "sources"])
+        let top = try r.mapping(root, allowed: ["store", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication", "sources"])
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
         func path(_ key: String, env: String, default value: String? = nil) throws -> String? {
             if let e = environment[env], !e.isEmpty { return Self.resolve(e, base: base) }
@@ -65,6 +73,18 @@ public struct Configuration: Sendable {
                 throw r.error(m, "csvDelimiter and csvDecimalSeparator must be single, different characters")
             }
         }
+        var unitName = Configuration.defaultUnitName
+        var asOf: Day?
+        if let p = top["publication"] {
+            let pm = try r.mapping(p, allowed: ["unit", "asOf"])
+            unitName = try r.string(pm, "unit") ?? unitName
+            if let node = pm["asOf"] {
+                guard let text = node.string, let day = Day(iso: text) else {
+                    throw r.error(node, "`asOf` must be a date (yyyy-MM-dd), e.g. 2025-12-31")
+                }
+                asOf = day
+            }
+        }
         var sources: [SourceConfig] = []
         if let s = top["sources"] {
             guard let seq = s.sequence else { throw r.error(s, "`sources` must be a list") }
@@ -76,7 +96,8 @@ public struct Configuration: Sendable {
         }
         return Configuration(file: file, store: store, keyFile: key, output: output, k: k,
                              log: try path("log", env: "TRIN_LOG"), prometheus: try path("prometheus", env: "TRIN_PROMETHEUS"),
-                             csvDelimiter: delimiter, csvDecimalSeparator: decimal, sources: sources)
+                             csvDelimiter: delimiter, csvDecimalSeparator: decimal, unitName: unitName, asOf: asOf,
+                             sources: sources)
     }
 
     static func resolve(_ path: String, base: String) -> String {

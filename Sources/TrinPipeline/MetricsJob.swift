@@ -15,6 +15,22 @@ public enum MetricsJob {
         return calculator.finish(enterprises: try store.enterprises())
     }
 
+    /// The figures as published under `policy`: only records known on the as-of
+    /// date, each year at its status and level, suppressed (docs/metrics.md, "Releases").
+    public static func release(store: Store, k: Int, policy: ReleasePolicy) throws -> ReleasedFigures {
+        let threshold = try DisclosureThreshold(k: k)
+        var calculator = MetricsCalculator(policy: policy)
+        try store.forEachCitizen { calculator.add(citizen: $0) }
+        let register = try store.enterprises().compactMap { policy.visible($0) }
+        return calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register)
+    }
+
+    /// The release policy: a configured as-of date, or the end of the last
+    /// complete month before `now` (Danish date).
+    public static func policy(asOf: Day?, now: Instant = .now) -> ReleasePolicy {
+        asOf.map(ReleasePolicy.init(asOf:)) ?? ReleasePolicy.lastCompleteMonth(before: DanishTime.day(at: now))
+    }
+
     /// Computes, suppresses and publishes a complete new set of metric files atomically.
     public static func publish(store: Store, k: Int, outputDirectory: String, runID: String,
                                dialect: TrinPublish.CSVDialect = .danish) throws -> PublishedSet {

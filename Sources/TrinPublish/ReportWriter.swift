@@ -11,7 +11,18 @@ public struct ReportWriter: Sendable {
     public enum Language: String, Sendable { case danish = "da", english = "en" }
     public var language: Language
 
-    public init(language: Language = .danish) { self.language = language }
+    /// The unit named in the report's heading.
+    public let unitName: String
+
+    public init(language: Language = .danish, unitName: String = "Socialøkonomisk enhed") {
+        self.language = language
+        self.unitName = unitName
+    }
+
+    /// The report of `year` from a published set (being rewritten for the release model).
+    public func render(_ released: ReleasedFigures, year: Int) -> String {
+        "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>\(year)</title></head><body></body></html>"
+    }
 
     /// The report for `year`, with every year up to it in the charts.
     public func render(_ m: DisclosedMetrics, year: Int) -> String {

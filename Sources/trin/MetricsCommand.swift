@@ -52,39 +52,3 @@ struct MetricsCommand: ParsableCommand {
     }
 }
 
-struct ReportCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "report",
-        abstract: "Write the annual report as one self-contained HTML file (Danish by default), suppressed as published.")
-
-    @OptionGroup var options: StoreOptions
-    @Option(help: "The year to report on.") var year: Int
-    @Option(help: "Where to write the HTML file.") var out: String
-    @Option(help: "Language: da or en.") var lang = "da"
-    @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
-
-    func run() throws {
-        let config = try options.loadConfiguration()
-        let store = try openStore(options)
-        guard let language = ReportWriter.Language(rawValue: lang) else { throw fail("--lang must be da or en", TrinExit.configuration) }
-        do {
-            let threshold = try DisclosureThreshold(k: k ?? config?.k ?? 5)
-            // Under the run lock: the store is read whole, which would hold up a run's import
-            // (a rollback-journal store's writer waits for its readers).
-            let lock = try takeLock(store: store.path, wait: true)
-            let computed = try MetricsJob.compute(store: store)
-            lock.release()
-            let disclosed = computed.disclosed(threshold: threshold)
-            guard disclosed.years.contains(year) else {
-                throw fail("no data for \(year) (years in the store: \(disclosed.years.map(String.init).joined(separator: ", ")))", TrinExit.configuration)
-            }
-            let html = ReportWriter(language: language).render(disclosed, year: year)
-            try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-            FileHandleOutput.standardOutput("wrote the \(year) report to \(out)\n")
-        } catch let e as ExitCode {
-            throw e
-        } catch {
-            throw fail("\(error)", TrinExit.configuration)
-        }
-    }
-}

@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import TrinCore
+import TrinPipeline
+import TrinPublish
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write the annual report as one self-contained HTML file (Danish by default), suppressed as published.")
+
+    @OptionGroup var options: StoreOptions
+    @Option(help: "The year to report on.") var year: Int
+    @Option(help: "Where to write the HTML file.") var out: String
+    @Option(help: "Language: da or en.") var lang = "da"
+    @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
+    @Option(help: "Count records up to this date (yyyy-MM-dd; default: the config's publication.asOf, else the end of the last complete month).")
+    var asOf: String?
+
+    func run() throws {
+        let config = try options.loadConfiguration()
+        let store = try openStore(options)
+        if let asOf, Day(iso: asOf) == nil { throw fail("--as-of must be a date (yyyy-MM-dd)", TrinExit.configuration) }
+        guard let language = ReportWriter.Language(rawValue: lang) else { throw fail("--lang must be da or en", TrinExit.configuration) }
+        do {
+            let policy = MetricsJob.policy(asOf: asOf.flatMap { Day(iso: $0) } ?? config?.asOf)
+            // Under the run lock: the store is read whole, which would hold up a run's import
+            // (a rollback-journal store's writer waits for its readers).
+            let lock = try takeLock(store: store.path, wait: true)
+            let released = try MetricsJob.release(store: store, k: k ?? config?.k ?? 5, policy: policy)
+            lock.release()
+            guard released.years.contains(where: { $0.year == year }) else {
+                throw fail("no data for \(year) as of \(policy.asOf) (years: \(released.years.map { String($0.year) }.joined(separator: ", ")))", TrinExit.configuration)
+            }
+            let html = ReportWriter(language: language, unitName: config?.unitName ?? Configuration.defaultUnitName)
+                .render(released, year: year)
+            try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            FileHandleOutput.standardOutput("wrote the \(year) report to \(out)\n")
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            throw fail("\(error)", TrinExit.configuration)
+        }
+    }
+}
