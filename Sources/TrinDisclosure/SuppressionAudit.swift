@@ -48,8 +48,9 @@ public enum SuppressionAudit {
             return nil
         }
         for v in basis { if let d = fits(v) { return d } }
-        for a in basis.indices {
-            for b in basis.indices where b > a {
+        // A sum or difference changes the cell only if one of the two does.
+        for a in basis.indices where basis[a][position] != 0 {
+            for b in basis.indices where b != a {
                 for sign in [1, -1] {
                     let sum = zip(basis[a], basis[b]).map { $0 + sign * $1 }
                     let g = sum.reduce(0) { Fraction.gcd($0, $1) }

@@ -32,19 +32,21 @@ public enum MetricsJob {
     }
 
     /// Computes, suppresses and publishes a complete new set of metric files atomically.
-    public static func publish(store: Store, k: Int, outputDirectory: String, runID: String,
-                               dialect: TrinPublish.CSVDialect = .danish) throws -> PublishedSet {
-        let threshold = try DisclosureThreshold(k: k)
-        let metrics = try compute(store: store)
-        let generatedAt = try store.latestRecordedAt() ?? Instant(secondsSinceEpoch: 0)
-        return try MetricPublisher(dialect: dialect).publish(
-            metrics: metrics, threshold: threshold, outputDirectory: URL(fileURLWithPath: outputDirectory),
-            runID: runID, generatedAt: generatedAt)
+    public static func publish(store: Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
+                               runID: String, dialect: TrinPublish.CSVDialect = .danish,
+                               publishedAt: Instant = .now) throws -> PublishedSet {
+        let released = try release(store: store, k: k, policy: policy)
+        let context = PublicationContext(unitName: unitName,
+                                         dataChangedAt: try store.latestRecordedAt() ?? Instant(secondsSinceEpoch: 0),
+                                         publishedAt: publishedAt)
+        return try MetricPublisher(dialect: dialect).publish(released, context: context,
+                                                             outputDirectory: URL(fileURLWithPath: outputDirectory), runID: runID)
     }
 
-    /// Publishes with the configuration's k, output folder and CSV dialect.
+    /// Publishes with the configuration's k, as-of date, unit, output folder and CSV dialect.
     public static func publish(store: Store, configuration c: Configuration, runID: String) throws -> PublishedSet {
-        try publish(store: store, k: c.k, outputDirectory: c.output, runID: runID, dialect: dialect(c))
+        try publish(store: store, k: c.k, policy: policy(asOf: c.asOf), unitName: c.unitName, outputDirectory: c.output,
+                    runID: runID, dialect: dialect(c))
     }
 
     /// The CSV dialect a configuration asks for (`;` and decimal comma by default).

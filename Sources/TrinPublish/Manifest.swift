@@ -13,7 +13,10 @@ public struct Manifest: Sendable, Equatable {
 
     public let runID: String
     public let k: Int
-    public let generatedAt: String
+    /// The as-of date of the figures (yyyy-MM-dd).
+    public let asOf: String
+    /// The latest change in the data the figures were computed from.
+    public let dataChangedAt: String
     public let publishedAt: String
     public let files: [Entry]
 
@@ -29,7 +32,8 @@ public struct Manifest: Sendable, Equatable {
             ("definitionsVersion", .string(MetricDocuments.definitionsVersion)),
             ("runID", .string(runID)),
             ("k", .int(k)),
-            ("generatedAt", .string(generatedAt)),
+            ("asOf", .string(asOf)),
+            ("dataChangedAt", .string(dataChangedAt)),
             ("publishedAt", .string(publishedAt)),
             ("files", .array(files.map {
                 .object([("name", .string($0.name)), ("bytes", .int($0.bytes)), ("sha256", .string($0.sha256))])
@@ -41,7 +45,7 @@ public struct Manifest: Sendable, Equatable {
     static func read(_ data: Data, path: String) throws(PublishError) -> Manifest {
         guard let o = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let runID = o["runID"] as? String, let k = o["k"] as? Int,
-              let generatedAt = o["generatedAt"] as? String, let publishedAt = o["publishedAt"] as? String,
+              let asOf = o["asOf"] as? String, let dataChangedAt = o["dataChangedAt"] as? String, let publishedAt = o["publishedAt"] as? String,
               let files = o["files"] as? [[String: Any]]
         else { throw .inconsistentSet(path: path, file: fileName, reason: "not a manifest") }
         var entries: [Entry] = []
@@ -50,6 +54,6 @@ public struct Manifest: Sendable, Equatable {
             else { throw .inconsistentSet(path: path, file: fileName, reason: "bad file entry") }
             entries.append(Entry(name: name, bytes: bytes, sha256: sha))
         }
-        return Manifest(runID: runID, k: k, generatedAt: generatedAt, publishedAt: publishedAt, files: entries)
+        return Manifest(runID: runID, k: k, asOf: asOf, dataChangedAt: dataChangedAt, publishedAt: publishedAt, files: entries)
     }
 }

@@ -2,80 +2,77 @@ import TrinCore
 import TrinDisclosure
 import TrinMetrics
 
-/// The JSON documents of a publication, one per metric family (docs/metric-files.md).
+/// The JSON documents of a set, one per figure family (docs/metric-files.md).
 public enum MetricDocuments {
     /// The version of the JSON shape; bumped on any incompatible change.
-    public static let schemaVersion = 1
-    /// The version of definitions.md the figures follow.
-    public static let definitionsVersion = "1"
+    public static let schemaVersion = 2
+    /// The version of the metric definitions the figures follow (2: as-of dates, levels, the release policy).
+    public static let definitionsVersion = "2"
 
     /// File name → document.
-    public static func documents(_ m: DisclosedMetrics, generatedAt: Instant) -> [(String, JSONValue)] {
+    public static func documents(_ r: ReleasedFigures, context: PublicationContext) -> [(String, JSONValue)] {
         func document(_ metric: String, _ years: [JSONValue]) -> JSONValue {
-            .object([
-                ("schemaVersion", .int(schemaVersion)),
-                ("definitionsVersion", .string(definitionsVersion)),
-                ("metric", .string(metric)),
-                ("generatedAt", .string(generatedAt.description)),
-                ("k", .int(m.k)),
-                ("years", .array(years)),
-            ])
+            .object(header(r, context: context) + [("metric", .string(metric)), ("years", .array(years))])
+        }
+        func year(_ y: ReleasedYear, _ table: FigureTable, extra: [(String, JSONValue)] = []) -> JSONValue {
+            .object([("year", .int(y.year)), ("status", .string(y.status.rawValue))] + extra
+                    + [("dimensions", .array(table.dimensions.map { .string($0) })),
+                       ("cells", .array(table.cells.map { cell($0, dimensions: table.dimensions) }))])
         }
         return [
-            ("employment.json", document("employment", m.employment.map { e in
-                .object([("year", .int(e.year)), ("goal", .int(e.goal)), ("goalMet", .bool(e.goalMet))]
-                        + table(e.table, rowKey: "targetGroup"))
+            ("employment.json", document("employment", r.years.map { y in
+                year(y, y.employment, extra: [("goal", .int(Metrics.employmentGoal)), ("goalMet", .bool(y.employmentGoalMet))])
             })),
-            ("progression.json", document("progression", m.years.map { year in
-                .object([("year", .int(year)),
-                         ("agreements", .array(m.progression.filter { $0.year == year }.map(agreement)))])
+            ("youth.json", document("youth", r.years.map { year($0, $0.youth) })),
+            ("value_chain.json", document("valueChain", r.years.map { year($0, $0.valueChain) })),
+            ("progression.json", document("progression", r.years.map { y in
+                year(y, y.progression, extra: [("agreements", .array(agreements(y, r)))])
             })),
-            ("youth.json", document("youth", m.youth.map { y in
-                .object([("year", .int(y.year))] + table(y.table, rowKey: "outcome"))
-            })),
-            ("enterprises.json", document("enterprises", m.enterprises.map(enterprises))),
+            ("enterprises.json", document("enterprises", r.enterprises.map(enterprises))),
         ]
     }
 
-    /// `{"value": n}` or `{"suppressed": true}`.
-    static func cell(_ c: Disclosed<Int>) -> JSONValue {
-        switch c {
-        case .value(let v): .object([("value", .int(v))])
-        case .suppressed: .object([("suppressed", .bool(true))])
-        }
-    }
-
-    static func share(_ c: Disclosed<Double>) -> JSONValue {
-        switch c {
-        case .value(let v): .object([("value", .double(v))])
-        case .suppressed: .object([("suppressed", .bool(true))])
-        }
-    }
-
-    static func table(_ t: DisclosedCountTable, rowKey: String) -> [(String, JSONValue)] {
-        func byColumn(_ cells: [Disclosed<Int>]) -> JSONValue {
-            .object(zip(t.columnLabels, cells).map { ($0, cell($1)) })
-        }
-        return [
-            ("rows", .array(t.rowLabels.indices.map { i in
-                .object([(rowKey, .string(t.rowLabels[i])), ("cells", byColumn(t.cells[i])), ("total", cell(t.rowTotals[i]))])
-            })),
-            ("columnTotals", byColumn(t.columnTotals)),
-            ("total", cell(t.total)),
+    /// The members every document (and the manifest) starts with.
+    static func header(_ r: ReleasedFigures, context: PublicationContext) -> [(String, JSONValue)] {
+        [
+            ("schemaVersion", .int(schemaVersion)),
+            ("definitionsVersion", .string(definitionsVersion)),
+            ("unit", .string(context.unitName)),
+            ("asOf", .string(r.asOf.description)),
+            ("closedYears", .array(r.closedYears.map { .int($0) })),
+            ("publishedAt", .string(context.publishedAt.description)),
+            ("dataChangedAt", .string(context.dataChangedAt.description)),
+            ("k", .int(r.k)),
         ]
     }
 
-    static func agreement(_ a: DisclosedAgreementProgress) -> JSONValue {
-        .object([
-            ("agreement", .string(a.agreement)),
-            ("enterprise", a.enterprise.map { .string($0) } ?? .null),
-            ("started", cell(a.started)),
-            ("highestStage", .object(HighestStage.allCases.map { ($0.rawValue, cell(a.count($0))) })),
-            ("ended", cell(a.ended)),
-            ("endStage", .object(EndStage.allCases.map { ($0.rawValue, cell(a.count($0))) })),
-            ("movedUp", cell(a.movedUp)),
-            ("movedUpShare", share(a.movedUpShare)),
-        ])
+    /// `{<dimension>: code, …, "level": …, "value": n}` or `… "suppressed": true`.
+    static func cell(_ c: FigureCell, dimensions: [String]) -> JSONValue {
+        var members: [(String, JSONValue)] = zip(dimensions, c.coordinates).map { ($0, .string($1)) }
+        members.append(("level", .string(c.level.rawValue)))
+        switch c.value {
+        case .value(let v): members.append(("value", .int(v)))
+        case .suppressed: members.append(("suppressed", .bool(true)))
+        }
+        if let share = c.share {
+            switch share {
+            case .value(let v): members.append(("share", .double(v)))
+            case .suppressed: members.append(("shareSuppressed", .bool(true)))
+            }
+        }
+        return .object(members)
+    }
+
+    /// The agreements of a year with their enterprise's name (from the register).
+    static func agreements(_ y: ReleasedYear, _ r: ReleasedFigures) -> [JSONValue] {
+        var seen = Set<String>()
+        return y.progression.cells.compactMap { c -> JSONValue? in
+            guard seen.insert(c.coordinates[0]).inserted else { return nil }
+            let cvr = c.coordinates[1]
+            return .object([("agreement", .string(c.coordinates[0])),
+                            ("enterprise", cvr.isEmpty ? .null : .string(cvr)),
+                            ("enterpriseName", r.enterprise(cvr: cvr).map { .string($0.name) } ?? .null)])
+        }
     }
 
     static func enterprises(_ e: EnterpriseYear) -> JSONValue {

@@ -38,28 +38,31 @@ public struct MetricPublisher: Sendable {
         public let manifest: Manifest
     }
 
-    /// Suppresses, renders, stages and commits in one go.
+    /// Renders, stages and commits a released set in one go.
     ///
-    /// `generatedAt` is written into every metric file; pass the time the data
-    /// were last changed (not the wall clock) to keep files byte-identical for an
-    /// unchanged store. `publishedAt` (the manifest's time, and the set's name) defaults to now.
-    public func publish(metrics: Metrics, threshold: DisclosureThreshold, outputDirectory: URL, runID: String,
-                        generatedAt: Instant, publishedAt: Instant = .now) throws(PublishError) -> PublishedSet {
-        let files = render(metrics.disclosed(threshold: threshold), generatedAt: generatedAt)
-        let staged = try stage(files: files, k: threshold.k, outputDirectory: outputDirectory, runID: runID,
-                               generatedAt: generatedAt, publishedAt: publishedAt)
+    /// The figure files depend only on the figures, the as-of date and
+    /// `context`; the CSV files carry no publication time, so two sets of the
+    /// same month from the same store have byte-identical CSV files.
+    public func publish(_ released: ReleasedFigures, context: PublicationContext, outputDirectory: URL,
+                        runID: String) throws(PublishError) -> PublishedSet {
+        let staged = try stage(files: render(released, context: context), released: released, context: context,
+                               outputDirectory: outputDirectory, runID: runID)
         return try commit(staged)
     }
 
-    /// Every file of a set except the manifest, in a fixed order.
-    public func render(_ disclosed: DisclosedMetrics, generatedAt: Instant) -> [(name: String, data: Data)] {
-        MetricDocuments.documents(disclosed, generatedAt: generatedAt).map { ($0.0, Data($0.1.serialized().utf8)) }
-            + MetricTables.files(disclosed, dialect: dialect).map { ($0.0, Data($0.1.utf8)) }
+    /// Every file of a set except the manifest, in a fixed order: JSON, CSV, datapackage.json.
+    public func render(_ released: ReleasedFigures, context: PublicationContext) -> [(name: String, data: Data)] {
+        let tables = MetricTables.files(released, dialect: dialect)
+        return MetricDocuments.documents(released, context: context).map { ($0.0, Data($0.1.serialized().utf8)) }
+            + tables.map { ($0.name, Data($0.render(dialect).utf8)) }
+            + [(DataPackage.fileName,
+                Data(DataPackage.document(tables, released, context: context, dialect: dialect).serialized().utf8))]
     }
 
     /// Step 1: writes the files and the manifest into `sets/.partial-<name>/`, fsynced.
-    public func stage(files: [(name: String, data: Data)], k: Int, outputDirectory: URL, runID: String,
-                      generatedAt: Instant, publishedAt: Instant) throws(PublishError) -> StagedSet {
+    public func stage(files: [(name: String, data: Data)], released: ReleasedFigures, context: PublicationContext,
+                      outputDirectory: URL, runID: String) throws(PublishError) -> StagedSet {
+        let publishedAt = context.publishedAt
         let sets = outputDirectory.appendingPathComponent("sets")
         try FileIO.makeDirectory(outputDirectory)
         try FileIO.makeDirectory(sets)
@@ -77,7 +80,8 @@ public struct MetricPublisher: Sendable {
             try FileIO.writeSynced(file.data, to: partial.appendingPathComponent(file.name))
             entries.append(Manifest.entry(name: file.name, data: file.data))
         }
-        let manifest = Manifest(runID: runID, k: k, generatedAt: generatedAt.description,
+        let manifest = Manifest(runID: runID, k: released.k, asOf: released.asOf.description,
+                                dataChangedAt: context.dataChangedAt.description,
                                 publishedAt: publishedAt.description, files: entries)
         try FileIO.writeSynced(Data(manifest.json.serialized().utf8), to: partial.appendingPathComponent(Manifest.fileName))
         try FileIO.syncDirectory(partial)

@@ -2,41 +2,50 @@ import TrinCore
 import TrinDisclosure
 import TrinMetrics
 
-extension DisclosedMetrics {
-    /// A plain-text overview of one year for the terminal (`trin metrics --year Y`).
-    /// Suppressed figures show as `..`, as in the CSV files.
+extension ReleasedFigures {
+    /// A plain-text overview of one year for the terminal (`trin metrics --year Y`),
+    /// as published: suppressed figures show as `..`.
     public func summary(year: Int) -> String {
-        func n(_ c: Disclosed<Int>) -> String { c.value.map(String.init) ?? ".." }
-        func goal(_ met: Bool) -> String { met ? "goal met" : "goal not met" }
-        guard years.contains(year) else {
-            let range = years.isEmpty ? "none" : "\(years.first!)–\(years.last!)"
-            return "No figures for \(year) (years with data: \(range)).\n"
+        func n(_ c: Disclosed<Int>?) -> String { c?.value.map(String.init) ?? ".." }
+        func goal(_ met: Bool) -> String { met ? "met" : "not met" }
+        guard let y = years.first(where: { $0.year == year }) else {
+            let range = years.isEmpty ? "none" : "\(years.first!.year)–\(years.last!.year)"
+            return "No figures for \(year) as of \(asOf) (years with data: \(range)).\n"
         }
-        var out = "trin metrics \(year) (k = \(k); .. = suppressed)\n\n"
-        if let e = employment.first(where: { $0.year == year }) {
-            out += "Employment: \(n(e.table.total)) citizens entered employment (norm \(e.goal)) — \(goal(e.goalMet))\n"
-            for (i, label) in e.table.rowLabels.enumerated() where e.table.rowTotals[i] != .value(0) {
-                out += "  " + label.padding(toLength: 18, withPad: " ", startingAt: 0) + n(e.table.rowTotals[i]) + "\n"
-            }
+        let total = totalCoordinate
+        var out = "trin metrics \(year) as of \(asOf): \(y.status.rawValue) (k = \(k); .. = suppressed)\n"
+        if y.status != .closed { out += "Headline figures only: the full tables follow once the year has closed (end of February after it).\n" }
+        out += "\nEmployment: \(n(y.employment.value(total, total))) citizens entered employment (norm \(Metrics.employmentGoal)) — \(goal(y.employmentGoalMet))\n"
+        for c in y.employment.cells where c.coordinates[1] == total && c.coordinates[0] != total && c.value != .value(0) {
+            out += "  " + c.coordinates[0].padding(toLength: 20, withPad: " ", startingAt: 0) + n(c.value) + "\n"
         }
-        let agreements = progression.filter { $0.year == year }
-        out += "\nProgression: \(agreements.count) agreement(s) with courses started\n"
+        for c in y.employment.cells where c.coordinates[0] == total && c.coordinates[1] != total && c.level == .coarse {
+            out += "  age " + c.coordinates[1].padding(toLength: 16, withPad: " ", startingAt: 0) + n(c.value) + "\n"
+        }
+        out += "\nValue chain, all agreements: \(n(y.valueChain.value("started", total))) courses started, "
+            + "\(n(y.valueChain.value("movedUp", total))) moved up\n"
+        for c in y.valueChain.cells where c.coordinates[0] == "highestStage" {
+            out += "  highest " + c.coordinates[1].padding(toLength: 16, withPad: " ", startingAt: 0) + n(c.value) + "\n"
+        }
+        var agreements: [String] = []
+        for c in y.progression.cells where !agreements.contains(c.coordinates[0]) { agreements.append(c.coordinates[0]) }
+        if !agreements.isEmpty { out += "\nProgression per agreement (coarse):\n" }
         for a in agreements {
-            let share = a.movedUpShare.value.map { String(Int(($0 * 100).rounded())) + " %" } ?? ".."
-            out += "  \(a.agreement)\(a.enterprise.map { " (CVR \($0))" } ?? ""): started \(n(a.started)), "
-                + "ended \(n(a.ended)), moved up \(n(a.movedUp)) (\(share))\n"
+            let cells = y.progression.cells.filter { $0.coordinates[0] == a }
+            func v(_ m: String) -> FigureCell? { cells.first { $0.coordinates[2] == m && $0.coordinates[3] == total } }
+            let share = v("movedUp")?.share?.value.map { String(Int(($0 * 100).rounded())) + " %" } ?? ".."
+            let name = enterprise(cvr: cells.first?.coordinates[1]).map { " (\($0.name))" } ?? ""
+            out += "  \(a)\(name): started \(n(v("started")?.value)), ended \(n(v("ended")?.value)), "
+                + "moved up \(n(v("movedUp")?.value)) (\(share))\n"
         }
-        if let y = youth.first(where: { $0.year == year }) {
-            out += "\nYouth (under 30): \(n(y.table.total))"
-            out += zip(y.table.rowLabels, y.table.rowTotals).map { " — \($0): \(n($1))" }.joined() + "\n"
+        out += "\nYouth (under 30): \(n(y.youth.value(total, total)))"
+        for c in y.youth.cells where c.coordinates[1] == total && c.coordinates[0] != total {
+            out += " — \(c.coordinates[0]): \(n(c.value))"
         }
+        out += "\n"
         if let e = enterprises.first(where: { $0.year == year }) {
             out += "\nEnterprises active: \(e.activeTotal); with all three bottom lines: \(e.threeBottomLinesTotal)"
                 + " (goal \(Metrics.enterpriseGoal)) — \(goal(e.goalMet))\n"
-            for (i, t) in EnterpriseType.allCases.enumerated() {
-                out += "  " + t.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0)
-                    + "\(e.active[i]) active, \(e.threeBottomLines[i]) three bottom lines\n"
-            }
         }
         return out
     }

@@ -5,8 +5,11 @@ import TrinMetrics
 /// The annual report: one self-contained HTML file (inline CSS and SVG, no
 /// external references) that prints on A4. Danish by default.
 ///
-/// The markup is also well-formed XML (void elements closed, text escaped), so
-/// that it can be checked with any XML parser.
+/// It shows a year of a published set (`ReleasedFigures`) as its status allows:
+/// every table for a closed year, headline figures only for an open or
+/// provisional one. The markup is built through `ReportHTML`, which escapes all
+/// text, so agreement ids and enterprise names from the exports cannot inject
+/// markup; it is also well-formed XML (docs/report.md).
 public struct ReportWriter: Sendable {
     public enum Language: String, Sendable { case danish = "da", english = "en" }
     public var language: Language
@@ -19,252 +22,540 @@ public struct ReportWriter: Sendable {
         self.unitName = unitName
     }
 
-    /// The report of `year` from a published set (being rewritten for the release model).
+    /// The report of `year` from a published set, with every year up to it in the goal charts.
     public func render(_ released: ReleasedFigures, year: Int) -> String {
-        "<!DOCTYPE html><html lang=\"da\"><head><meta charset=\"utf-8\"><title>\(year)</title></head><body></body></html>"
+        let document = ReportDocument(released: released, year: year, w: ReportText(language: language), unitName: unitName)
+        return "<!DOCTYPE html>\n" + document.html().render() + "\n"
+    }
+}
+
+/// One report being written: the set, the year and the words.
+struct ReportDocument {
+    typealias H = ReportHTML
+
+    let released: ReleasedFigures
+    let year: Int
+    let w: ReportText
+    let unitName: String
+    /// The year's figures; nil when the set has no such year.
+    let current: ReleasedYear?
+    let enterprises: EnterpriseYear?
+
+    init(released: ReleasedFigures, year: Int, w: ReportText, unitName: String) {
+        self.released = released
+        self.year = year
+        self.w = w
+        self.unitName = unitName
+        current = released.years.first { $0.year == year }
+        enterprises = released.enterprises.first { $0.year == year }
     }
 
-    /// The report for `year`, with every year up to it in the charts.
-    public func render(_ m: DisclosedMetrics, year: Int) -> String {
-        let years = m.years.filter { $0 <= year }
-        var body = "<h1>\(t("Årsrapport", "Annual report")) \(year)</h1>\n"
-        body += "<p class=\"note\">\(t("Optællinger af 1 til", "Counts of 1 to")) \(m.k - 1) \(t("borgere og de celler, de kunne udledes af, er undertrykt og vist som", "citizens, and the cells they could be worked out from, are suppressed and shown as")) <b>..</b>.</p>\n"
-        body += summarySection(m, year: year)
-        body += outcomeSection(m, year: year)
-        body += employmentSection(m, years: years, year: year)
-        body += progressionSection(m, year: year)
-        body += youthSection(m, year: year)
-        body += enterpriseSection(m, years: years, year: year)
-        return """
-        <!DOCTYPE html>
-        <html lang="\(language.rawValue)">
-        <head>
-        <meta charset="utf-8" />
-        <title>trin \(t("årsrapport", "annual report")) \(year)</title>
-        <style>
-        @page { size: A4; margin: 18mm; }
-        body { font-family: sans-serif; font-size: 10.5pt; color: #222; max-width: 180mm; margin: auto; }
-        h1 { font-size: 18pt; } h2 { font-size: 13pt; border-bottom: 1px solid #999; page-break-after: avoid; }
-        h3 { font-size: 11pt; margin: 2mm 0 0; }
-        section { page-break-inside: avoid; margin-bottom: 8mm; }
-        table { border-collapse: collapse; margin: 2mm 0; } td, th { border: 1px solid #bbb; padding: 1mm 2mm; text-align: right; }
-        th:first-child, td:first-child { text-align: left; } .met { color: #176b2c; } .unmet { color: #a33; } .note { color: #555; }
-        </style>
-        </head>
-        <body>
-        \(body)</body>
-        </html>
+    var k: Int { released.k }
+    var status: YearStatus { current?.status ?? released.policy.status(of: year) }
+    var closed: Bool { status == .closed }
+    /// The as-of date from which the year's full tables are published: the last day of February after it.
+    var closingDay: Day { Day(year: year + 1, month: 3, day: 1)!.adding(days: -1) }
 
-        """
+    func t(_ da: String, _ en: String) -> String { w.t(da, en) }
+
+    // MARK: - Document
+
+    func html() -> H {
+        let title = "\(unitName) – \(t("årsrapport", "annual report")) \(year)"
+        var sections: [H] = [header()]
+        if current != nil {
+            sections += [goalsSection(), valueChainSection(), agreementsSection(), employmentSection(), youthSection()]
+        } else {
+            sections.append(.element("p", ["\(t("Der er ingen tal for", "There are no figures for")) \(year) \(t("pr.", "as of")) \(w.date(released.asOf))."]))
+        }
+        sections += [enterpriseSection(), definitionsSection(), footer()]
+        return .element("html", ["lang": w.language.rawValue], [
+            .element("head", [
+                .element("meta", ["charset": "utf-8"]),
+                .element("meta", ["name": "viewport", "content": "width=device-width, initial-scale=1"]),
+                .element("title", [.text(title)]),
+                .element("style", [.trustedConstant(ReportStyle.css)]),
+            ]),
+            .element("body", [.element("main", sections)]),
+        ])
     }
 
-    // MARK: - Sections
+    // MARK: - Heading
 
-    private func summarySection(_ m: DisclosedMetrics, year: Int) -> String {
-        var items: [String] = []
-        if let e = m.employment.first(where: { $0.year == year }) {
-            items.append(goalLine(t("Beskæftigelse", "Employment"), value: n(e.table.total), target: e.goal, met: e.goalMet,
-                                  unit: t("borgere i job", "citizens in work")))
+    func header() -> H {
+        var notice: [H]
+        switch status {
+        case .closed:
+            notice = [.element("p", [.element("strong", [.text(t("Året er afsluttet.", "The year is closed."))]),
+                                         .text(t(" Rapporten viser alle tabeller.", " The report shows every table."))])]
+        case .open, .provisional:
+            let why = status == .open
+                ? t("\(year) er ikke slut (åbent år).", "\(year) is not over (open year).")
+                : t("\(year) er slut, men sene registreringer kan stadig komme ind (foreløbigt år).",
+                    "\(year) is over, but late records may still arrive (provisional year).")
+            notice = [
+                .element("p", [.element("strong", [.text(t("Kun hovedtal.", "Only headline figures."))]), .text(" " + why + t(
+                    " Rapporten viser derfor kun hovedtallene: borgere i beskæftigelse i alt, unge i alt og værdikæden på tværs af alle samarbejdsaftaler.",
+                    " The report therefore shows only the headline figures: citizens entering employment in total, young people in total, and the value chain across all cooperation agreements."))]),
+                .element("p", [.text(t(
+                    "De fulde tabeller – målgrupper, alder, trin og de enkelte samarbejdsaftaler – offentliggøres, når året er afsluttet: fra opgørelsen pr. \(w.date(closingDay)).",
+                    "The full tables – target groups, ages, steps and the individual cooperation agreements – are published once the year is closed: from the figures as of \(w.date(closingDay))."))]),
+            ]
         }
-        if let e = m.enterprises.first(where: { $0.year == year }) {
-            items.append(goalLine(t("Virksomheder", "Enterprises"), value: String(e.threeBottomLinesTotal),
-                                  target: Metrics.enterpriseGoal, met: e.goalMet,
-                                  unit: t("med alle tre bundlinjer", "with all three bottom lines")))
-        }
-        return "<section><h2>\(t("Mål", "Goals"))</h2><ul>\(items.map { "<li>\($0)</li>" }.joined())</ul></section>\n"
+        notice.append(.element("p", [.text(t(
+            "Tal vist som .. er diskretioneret: de dækker over 1 til \(k - 1) borgere, eller de ville gøre det muligt at regne sådanne tal ud (se Definitioner).",
+            "Figures shown as .. are suppressed: they cover 1 to \(k - 1) citizens, or would let such a figure be worked out (see Definitions)."))]))
+        return .element("header", [
+            .element("h1", [.element("span", class: "unit", [.text(unitName)]), .text(t("Årsrapport \(year)", "Annual report \(year)"))]),
+            .element("ul", class: "facts", [
+                .element("li", [.text(t("Opgjort pr. ", "As of ") + w.date(released.asOf))]),
+                .element("li", [.text("\(year): \(w.status(status))")]),
+                .element("li", [.text(t("Diskretionering: k = \(k)", "Disclosure control: k = \(k)"))]),
+            ]),
+            .element("div", ["class": "notice", "role": "note"], notice),
+        ])
     }
 
-    /// What went as expected and what did not (the strategy asks for both), from the
-    /// published figures only: a suppressed figure is never compared.
-    private func outcomeSection(_ m: DisclosedMetrics, year: Int) -> String {
-        var good: [String] = [], bad: [String] = []
-        func change(_ now: Int?, _ before: Int?) -> String {
-            guard let now, let before else { return "" }
-            if now == before { return t(" (som året før)", " (as the year before)") }
-            return now > before ? t(" (\(now - before) flere end året før)", " (\(now - before) more than the year before)")
-                                : t(" (\(before - now) færre end året før)", " (\(before - now) fewer than the year before)")
+    // MARK: - Goals
+
+    func goalsSection() -> H {
+        guard let current else { return .fragment([]) }
+        let total = current.employment.value(totalCoordinate, totalCoordinate) ?? .suppressed
+        let norm = Metrics.employmentGoal, goal = Metrics.enterpriseGoal
+        let employmentVerdict: H
+        if current.employmentGoalMet {
+            employmentVerdict = verdict(.met, t("✓ Årsnormen er nået", "✓ The annual norm is met"))
+        } else if closed {
+            employmentVerdict = verdict(.unmet, t("✗ Årsnormen er ikke nået", "✗ The annual norm is not met"))
+        } else {
+            employmentVerdict = verdict(.pending, t("Årsnormen er endnu ikke nået – året er ikke afsluttet", "The annual norm is not yet met – the year is not closed"))
         }
-        if let e = m.employment.first(where: { $0.year == year }) {
-            let before = m.employment.first(where: { $0.year == year - 1 })?.table.total.value
-            let line = t("Beskæftigelse: ", "Employment: ") + n(e.table.total) + t(" borgere i første job, norm \(e.goal)", " citizens in their first job, norm \(e.goal)")
-                + change(e.table.total.value, before)
-            if e.goalMet { good.append(line) } else { bad.append(line) }
-        }
-        if let e = m.enterprises.first(where: { $0.year == year }) {
-            let before = m.enterprises.first(where: { $0.year == year - 1 })?.threeBottomLinesTotal
-            var line = t("Virksomheder med alle tre bundlinjer: ", "Enterprises with all three bottom lines: ") + "\(e.threeBottomLinesTotal)"
-                + change(e.threeBottomLinesTotal, before)
-            let goal = Metrics.enterpriseGoal
-            if !e.goalMet { line += t(", \(goal - e.threeBottomLinesTotal) fra målet på \(goal)", ", \(goal - e.threeBottomLinesTotal) short of the goal of \(goal)") }
-            if e.goalMet { good.append(line) } else { bad.append(line) }
-        }
-        if let y = m.youth.first(where: { $0.year == year }), let total = y.table.total.value {
-            let before = m.youth.first(where: { $0.year == year - 1 })?.table.total.value
-            let line = t("Unge under 30 i uddannelse eller beskæftigelse: ", "Young people under 30 reaching education or work: ") + "\(total)" + change(total, before)
-            if let before, total < before { bad.append(line) } else { good.append(line) }
-        }
-        let shares = m.progression.filter { $0.year == year }.compactMap { p in p.movedUpShare.value.map { (p.agreement, $0) } }
-        let low = shares.filter { $0.1 < 0.5 }
-        if !shares.isEmpty {
-            let line = t("Progression: i \(shares.count - low.count) af \(shares.count) aftaler med offentliggjort andel rykkede mindst halvdelen af borgerne et trin op",
-                         "Progression: in \(shares.count - low.count) of \(shares.count) agreements with a published share, at least half of the citizens moved up a step")
-            if low.isEmpty { good.append(line) } else {
-                bad.append(line + t(" (under halvdelen: ", " (under half: ") + low.map { esc($0.0) }.joined(separator: ", ") + ")")
+        var cards: [H] = [card(
+            title: t("Borgere i beskæftigelse", "Citizens entering employment"),
+            value: w.figure(total), unit: t("årsnorm \(norm)", "annual norm \(norm)"), verdict: employmentVerdict,
+            text: t("Borgere, der i \(year) kom i beskæftigelse for første gang (se Definitioner).",
+                    "Citizens whose first employment began in \(year) (see Definitions)."))]
+        if let e = enterprises {
+            let v: H
+            if e.goalMet {
+                v = verdict(.met, t("✓ Målet er nået", "✓ The goal is met"))
+            } else {
+                let missing = goal - e.threeBottomLinesTotal
+                v = verdict(closed ? .unmet : .pending, closed
+                    ? t("✗ Målet er ikke nået – der mangler \(missing)", "✗ The goal is not met – \(missing) short")
+                    : t("Målet er endnu ikke nået – der mangler \(missing)", "The goal is not yet met – \(missing) short"))
             }
+            cards.append(card(
+                title: t("Virksomheder med alle tre bundlinjer", "Enterprises with all three bottom lines"),
+                value: w.count(e.threeBottomLinesTotal), unit: t("mål \(goal)", "goal \(goal)"), verdict: v,
+                text: t("Aktive socialøkonomiske virksomheder, initiativer og foreninger med en social, en lokal og en økonomisk bundlinje; \(w.count(e.activeTotal)) aktive i alt.",
+                        "Active social-economy enterprises, initiatives and associations with a social, a local and an economic bottom line; \(w.count(e.activeTotal)) active in all.")))
         }
-        func list(_ items: [String]) -> String { items.isEmpty ? "<p>–</p>" : "<ul>" + items.map { "<li>\($0)</li>" }.joined() + "</ul>" }
-        return "<section><h2>\(t("Hvad gik som forventet, og hvad gik ikke", "What went as expected, and what did not"))</h2>"
-            + "<h3>\(t("Som forventet", "As expected"))</h3>\(list(good))<h3>\(t("Ikke som forventet", "Not as expected"))</h3>\(list(bad))</section>\n"
-    }
 
-    private func goalLine(_ name: String, value: String, target: Int, met: Bool, unit: String) -> String {
-        let verdict = met ? "<span class=\"met\">\(t("mål nået som forventet", "goal met as expected"))</span>"
-                          : "<span class=\"unmet\">\(t("mål ikke nået", "goal not met"))</span>"
-        return "<b>\(name)</b>: \(value) \(unit) (\(t("mål", "goal")) \(target)) — \(verdict)"
-    }
-
-    private func employmentSection(_ m: DisclosedMetrics, years: [Int], year: Int) -> String {
-        let bars = m.employment.filter { years.contains($0.year) }.map { ($0.year, $0.table.total.value) }
-        var s = "<section><h2>\(t("Beskæftigelse", "Employment"))</h2>\n"
-        s += barChart(bars, goal: Metrics.employmentGoal, label: t("borgere i første job pr. år, norm", "citizens in their first job per year, norm"))
-        if let e = m.employment.first(where: { $0.year == year }) { s += table(e.table, rowHeader: t("Målgruppe", "Target group")) }
-        return s + "</section>\n"
-    }
-
-    private func progressionSection(_ m: DisclosedMetrics, year: Int) -> String {
-        let agreements = m.progression.filter { $0.year == year }
-        var s = "<section><h2>\(t("Progression pr. samarbejdsaftale", "Progression per cooperation agreement")) \(year)</h2>\n"
-        guard !agreements.isEmpty else { return s + "<p>\(t("Ingen forløb startet.", "No courses started."))</p></section>\n" }
-        s += stackedBars(agreements)
-        s += "<table><tr><th>\(t("Aftale", "Agreement"))</th><th>CVR</th><th>\(t("Startet", "Started"))</th><th>\(t("Afsluttet", "Ended"))</th><th>\(t("Rykket op", "Moved up"))</th><th>\(t("Andel", "Share"))</th></tr>\n"
-        for a in agreements {
-            let share = a.movedUpShare.value.map { String(Int(($0 * 100).rounded())) + " %" } ?? ".."
-            s += "<tr><td>\(esc(a.agreement))</td><td>\(esc(a.enterprise ?? "–"))</td><td>\(n(a.started))</td><td>\(n(a.ended))</td><td>\(n(a.movedUp))</td><td>\(share)</td></tr>\n"
+        let years = released.years.filter { $0.year <= year }
+        let employmentBars = years.map {
+            ReportChart.YearBar(year: $0.year, mark: w.statusMark($0.status),
+                                value: $0.employment.value(totalCoordinate, totalCoordinate) ?? .suppressed)
         }
-        return s + "</table></section>\n"
+        let enterpriseBars = released.enterprises.filter { $0.year <= year }.map { e in
+            ReportChart.YearBar(year: e.year, mark: w.statusMark(released.policy.status(of: e.year)), value: .value(e.threeBottomLinesTotal))
+        }
+        func describe(_ bars: [ReportChart.YearBar]) -> String {
+            bars.map { b in "\(b.year): \(w.figure(b.value))" + (b.mark.map { " (\($0))" } ?? "") }.joined(separator: "; ")
+        }
+        let employmentTitle = t("Borgere i beskæftigelse for første gang pr. år", "Citizens entering employment per year")
+        let enterpriseTitle = t("Virksomheder med alle tre bundlinjer pr. år", "Enterprises with all three bottom lines per year")
+        var charts: [H] = [
+            figure(caption: employmentTitle, ReportChart.yearBars(
+                id: "chart-employment", title: employmentTitle,
+                desc: describe(employmentBars) + ". " + t("Årsnorm: \(norm).", "Annual norm: \(norm)."),
+                bars: employmentBars, goal: norm, goalLabel: t("Norm \(norm)", "Norm \(norm)"), count: w.count)),
+        ]
+        if !enterpriseBars.isEmpty {
+            charts.append(figure(caption: enterpriseTitle, ReportChart.yearBars(
+                id: "chart-enterprises", title: enterpriseTitle,
+                desc: describe(enterpriseBars) + ". " + t("Mål: \(goal).", "Goal: \(goal)."),
+                bars: enterpriseBars, goal: goal, goalLabel: t("Mål \(goal)", "Goal \(goal)"), count: w.count)))
+        }
+        var notes: [H] = []
+        if employmentBars.contains(where: { $0.mark != nil }) || enterpriseBars.contains(where: { $0.mark != nil }) {
+            notes.append(.element("p", class: "note", [.text(t(
+                "Skraverede søjler er åbne eller foreløbige år: tallene kan stadig ændre sig.",
+                "Hatched bars are open or provisional years: their figures may still change."))]))
+        }
+        return section(id: "maal", heading: t("Årsnorm og mål", "Norm and goal"), [
+            .element("div", class: "cards", cards),
+            .element("div", class: "charts", charts),
+        ] + notes)
     }
 
-    private func youthSection(_ m: DisclosedMetrics, year: Int) -> String {
-        guard let y = m.youth.first(where: { $0.year == year }) else { return "" }
-        return "<section><h2>\(t("Unge under 30", "Young people under 30"))</h2>\n"
-            + "<p>\(t("Unge, der nåede uddannelse eller beskæftigelse", "Young people who reached education or employment")): <b>\(n(y.table.total))</b></p>\n"
-            + table(y.table, rowHeader: t("Udfald", "Outcome")) + "</section>\n"
+    enum Verdict: String { case met, unmet, pending }
+
+    func verdict(_ kind: Verdict, _ text: String) -> H {
+        .element("p", class: "verdict \(kind.rawValue)", [.text(text)])
     }
 
-    private func enterpriseSection(_ m: DisclosedMetrics, years: [Int], year: Int) -> String {
-        let bars = m.enterprises.filter { years.contains($0.year) }.map { ($0.year, Optional($0.threeBottomLinesTotal)) }
-        var s = "<section><h2>\(t("Socialøkonomiske virksomheder", "Social-economy enterprises"))</h2>\n"
-        s += barChart(bars, goal: Metrics.enterpriseGoal, label: t("aktive med alle tre bundlinjer, mål", "active with all three bottom lines, goal"))
-        if let e = m.enterprises.first(where: { $0.year == year }) {
-            s += "<table><tr><th>\(t("Type", "Type"))</th><th>\(t("Aktive", "Active"))</th><th>\(t("Tre bundlinjer", "Three bottom lines"))</th></tr>\n"
-            for (i, type) in EnterpriseType.allCases.enumerated() {
-                s += "<tr><td>\(esc(name(type.rawValue)))</td><td>\(e.active[i])</td><td>\(e.threeBottomLines[i])</td></tr>\n"
+    func card(title: String, value: String, unit: String, verdict: H, text: String) -> H {
+        .element("div", class: "card", [
+            .element("h3", [.text(title)]),
+            .element("p", class: "big", [.text(value + " "), .element("small", [.text(unit)])]),
+            verdict,
+            .element("p", class: "note", [.text(text)]),
+        ])
+    }
+
+    // MARK: - Value chain
+
+    func valueChainSection() -> H {
+        guard let current else { return .fragment([]) }
+        let vc = ReportLookup(current.valueChain)
+        let started = vc["started", totalCoordinate]?.value
+        let movedUp = vc["movedUp", totalCoordinate]
+        var intro = t("I \(year) startede \(w.figure(started)) forløb under samarbejdsaftalerne. ",
+                      "In \(year), \(w.figure(started)) courses started under the cooperation agreements. ")
+        intro += t("\(w.figure(movedUp?.value)) af dem (\(w.share(movedUp?.share))) rykkede mindst ét trin op ad værdikæden.",
+                   "\(w.figure(movedUp?.value)) of them (\(w.share(movedUp?.share))) moved at least one step up the value chain.")
+        if closed, let ended = vc["ended", totalCoordinate] {
+            intro += t(" \(w.figure(ended.value)) af dem var afsluttet pr. \(w.date(released.asOf)); resten var stadig i gang.",
+                       " \(w.figure(ended.value)) of them had ended by \(w.date(released.asOf)); the rest were still running.")
+        }
+
+        // The chart: highest stage reached, in the three steps.
+        let steps: [(String, [String])] = [("preparing", ["motivation", "opkvalificering", "afklaring"]),
+                                           ("workplace", ["praktik", "loentimer"]), ("goal", ["job", "uddannelse"])]
+        var groups = steps.map { step, stages in
+            var title = w.step(step)
+            if let sub = vc["highestStep", step] { title += " – " + t("i alt", "total") + " " + w.figure(sub.value) }
+            return ReportChart.BarGroup(title: title, rows: stages.map {
+                ReportChart.BarRow(label: w.stage($0), value: vc["highestStage", $0]?.value, category: ReportCategory(step))
+            })
+        }
+        groups.append(ReportChart.BarGroup(title: t("Intet trin nået", "No step reached"), rows: [
+            ReportChart.BarRow(label: t("Kun ophørt", "Stopped only"), value: vc["highestStage", "none"]?.value, category: .noStep),
+        ]))
+        let chartTitle = t("Højeste trin nået i forløb startet i \(year), alle samarbejdsaftaler (antal forløb)",
+                           "Highest step reached by courses started in \(year), all cooperation agreements (number of courses)")
+        let desc = groups.flatMap { g in g.rows.map { "\($0.label): \(w.figure($0.value))" } }.joined(separator: "; ")
+        let chart = figure(caption: chartTitle, ReportChart.groupedBars(id: "chart-valuechain", title: chartTitle, desc: desc + ".",
+                                                                       groups: groups, count: w.count))
+
+        // The table: the same figures, and for a closed year where the courses ended.
+        var head: [H] = [colHeader(t("Trin", "Step")), colHeader(t("Højeste trin nået", "Highest step reached"))]
+        if closed { head.append(colHeader(t("Hvor forløbet sluttede", "Where the course ended"))) }
+        let columns = head.count
+        var bodies: [H] = []
+        for (step, stages) in steps {
+            var rows: [H] = [.element("tr", class: "step", [
+                .element("th", ["scope": "rowgroup", "colspan": String(columns)], [.text(w.step(step))]),
+            ])]
+            for stage in stages {
+                var cells = [rowHeader(w.stage(stage)), numberCell(vc["highestStage", stage]?.value)]
+                if closed { cells.append(numberCell(vc["endStage", stage]?.value)) }
+                rows.append(.element("tr", cells))
             }
-            s += "<tr><th>\(t("I alt", "Total"))</th><th>\(e.activeTotal)</th><th>\(e.threeBottomLinesTotal)</th></tr></table>\n"
+            if closed {
+                rows.append(.element("tr", class: "sum", [rowHeader(t("I alt, ", "Total, ") + lowercasedFirst(w.step(step))),
+                                                          numberCell(vc["highestStep", step]?.value), numberCell(vc["endStep", step]?.value)]))
+            }
+            bodies.append(.element("tbody", rows))
         }
-        return s + "</section>\n"
+        var other: [H] = [.element("tr", class: "step", [
+            .element("th", ["scope": "rowgroup", "colspan": String(columns)], [.text(t("Uden for trinene", "Outside the steps"))]),
+        ])]
+        var none = [rowHeader(w.stage("none")), numberCell(vc["highestStage", "none"]?.value)]
+        if closed { none.append(notApplicable()) }
+        other.append(.element("tr", none))
+        if closed {
+            other.append(.element("tr", [rowHeader(w.stage("ophoert")), notApplicable(), numberCell(vc["endStage", "ophoert"]?.value)]))
+            other.append(.element("tr", [rowHeader(w.stage("running")), notApplicable(), numberCell(vc["endStage", "running"]?.value)]))
+        }
+        bodies.append(.element("tbody", other))
+        var sum = [rowHeader(t("Forløb startet", "Courses started")), numberCell(started)]
+        if closed { sum.append(numberCell(started)) }
+        bodies.append(.element("tbody", [.element("tr", class: "sum", sum)]))
+        let table = dataTable(caption: t("Værdikæden \(year): forløb efter højeste trin", "The value chain \(year): courses by highest step")
+                                  + (closed ? t(" og efter hvor de sluttede", " and by where they ended") : ""),
+                              head: [head], bodies: bodies)
+        return section(id: "vaerdikaede", heading: t("Værdikæden: hvor langt forløbene nåede", "The value chain: how far courses got"), [
+            .element("p", [.text(intro)]),
+            chart,
+            table,
+        ])
+    }
+
+    // MARK: - Agreements
+
+    func agreementsSection() -> H {
+        guard let current else { return .fragment([]) }
+        let heading = t("Samarbejdsaftalerne", "The cooperation agreements")
+        guard closed else {
+            return section(id: "aftaler", heading: heading, [.element("p", [.text(t(
+                "Tallene for de enkelte samarbejdsaftaler offentliggøres, når året er afsluttet: fra opgørelsen pr. \(w.date(closingDay)).",
+                "The figures of the individual cooperation agreements are published once the year is closed: from the figures as of \(w.date(closingDay))."))])])
+        }
+        let p = ReportLookup(current.progression)
+        var seen = Set<[String]>()
+        let ids = current.progression.cells.map { [$0.coordinates[0], $0.coordinates[1]] }.filter { seen.insert($0).inserted }
+        guard !ids.isEmpty else {
+            return section(id: "aftaler", heading: heading, [.element("p", [.text(t(
+                "Der startede ingen forløb under samarbejdsaftaler i \(year).", "No courses started under cooperation agreements in \(year)."))])])
+        }
+        struct Row { let agreement: String; let cvr: String; let name: String }
+        let rows = ids.map { id -> Row in
+            let record = released.enterprise(cvr: id[1].isEmpty ? nil : id[1])
+            let name = record.map(\.name).flatMap { $0.isEmpty ? nil : $0 }
+                ?? (id[1].isEmpty ? t("Ingen virksomhed angivet", "No enterprise given") : "CVR " + id[1])
+            return Row(agreement: id[0], cvr: id[1], name: name)
+        }.sorted { (ReportText.sortKey($0.name), $0.agreement) < (ReportText.sortKey($1.name), $1.agreement) }
+        func subtitle(_ r: Row) -> String {
+            t("Aftale ", "Agreement ") + r.agreement + (r.cvr.isEmpty ? "" : " · CVR " + r.cvr)
+        }
+        let endSteps = ["preparing", "workplace", "goal", "ophoert", "running"]
+
+        let chartTitle = t("Forløb startet i \(year) pr. samarbejdsaftale, efter hvor de sluttede", "Courses started in \(year) per cooperation agreement, by where they ended")
+        let stackRows = rows.map { r in
+            ReportChart.StackRow(title: r.name, subtitle: subtitle(r), total: p[r.agreement, r.cvr, "started", totalCoordinate]?.value,
+                                 segments: endSteps.map { (ReportCategory($0), p[r.agreement, r.cvr, "endStep", $0]?.value) })
+        }
+        let legend = endSteps.map { (ReportCategory($0), w.step($0)) } + [(ReportCategory.suppressed, t(".. diskretioneret", ".. suppressed"))]
+        let desc = rows.map { r in
+            "\(r.name) (\(r.agreement)): " + t("startet ", "started ") + w.figure(p[r.agreement, r.cvr, "started", totalCoordinate]?.value) + ", "
+                + endSteps.map { "\(w.stepShort($0).lowercased()) \(w.figure(p[r.agreement, r.cvr, "endStep", $0]?.value))" }.joined(separator: ", ")
+        }.joined(separator: "; ")
+        let chart = figure(caption: chartTitle, ReportChart.stackedBars(
+            id: "chart-agreements", title: chartTitle, desc: desc + ".", rows: stackRows, legend: legend, count: w.count))
+
+        let head: [[H]] = [
+            [colHeader(t("Virksomhed og aftale", "Enterprise and agreement"), rowspan: 2), colHeader(t("Startet", "Started"), rowspan: 2),
+             colHeader(t("Rykket op", "Moved up"), rowspan: 2), colHeader(t("Andel rykket op", "Share moved up"), rowspan: 2),
+             colHeader(t("Nåede job eller uddannelse", "Reached job or education"), rowspan: 2),
+             .element("th", ["scope": "colgroup", "colspan": String(endSteps.count)], [.text(t("Hvor forløbet sluttede", "Where the course ended"))])],
+            endSteps.map { colHeader(w.stepShort($0)) },
+        ]
+        var body: [H] = rows.map { r in
+            let a = [r.agreement, r.cvr]
+            func cell(_ measure: String, _ category: String) -> FigureCell? { p[a + [measure, category]] }
+            return .element("tr", [
+                .element("th", ["scope": "row"], [.text(r.name), .element("span", class: "sub", [.text(subtitle(r))])]),
+                numberCell(cell("started", totalCoordinate)?.value), numberCell(cell("movedUp", totalCoordinate)?.value),
+                shareCell(cell("movedUp", totalCoordinate)?.share), numberCell(cell("highestStep", "goal")?.value),
+            ] + endSteps.map { numberCell(cell("endStep", $0)?.value) })
+        }
+        let vc = ReportLookup(current.valueChain)
+        body.append(.element("tr", class: "sum", [
+            rowHeader(t("Alle aftaler", "All agreements")), numberCell(vc["started", totalCoordinate]?.value),
+            numberCell(vc["movedUp", totalCoordinate]?.value), shareCell(vc["movedUp", totalCoordinate]?.share),
+            numberCell(vc["highestStep", "goal"]?.value),
+        ] + endSteps.map { numberCell(vc["endStep", $0]?.value) }))
+        let table = dataTable(caption: t("Forløb startet i \(year) pr. samarbejdsaftale", "Courses started in \(year) per cooperation agreement"),
+                              head: head, bodies: [.element("tbody", body)])
+        return section(id: "aftaler", heading: heading, [
+            .element("p", [.text(t(
+                "Hver aftale er vist med navnet på den virksomhed, den er indgået med (efter virksomhedsregistret; CVR-nummeret, hvor navnet mangler). Tallene pr. aftale er på grovt niveau, i tre trin.",
+                "Each agreement is shown with the name of the enterprise it is made with (from the enterprise register; the CVR number where the name is missing). The figures per agreement are at the coarse level, in three steps."))]),
+            chart,
+            table,
+        ])
+    }
+
+    // MARK: - Employment and youth
+
+    func employmentSection() -> H {
+        guard let current else { return .fragment([]) }
+        let e = ReportLookup(current.employment)
+        let heading = t("Beskæftigelse efter målgruppe og alder", "Employment by target group and age")
+        let total = e[totalCoordinate, totalCoordinate]?.value
+        let rows = TargetGroup.allCases.map(\.rawValue)
+        switch current.employment.levels.first ?? .headline {
+        case .headline:
+            return section(id: "beskaeftigelse", heading: heading, [.element("p", [.text(t(
+                "\(w.figure(total)) borgere kom i beskæftigelse for første gang i \(year) (til og med \(w.date(released.asOf))). Fordelingen på målgruppe og alder offentliggøres, når året er afsluttet.",
+                "\(w.figure(total)) citizens entered employment for the first time in \(year) (up to \(w.date(released.asOf))). The breakdown by target group and age is published once the year is closed."))])])
+        case .fine:
+            let columns = AgeBand.allCases.map(\.rawValue)
+            return section(id: "beskaeftigelse", heading: heading, [
+                .element("p", [.text(t("Tallene er på fint niveau: målgruppe og syv aldersgrupper.", "The figures are at the fine level: target group and seven age bands."))]),
+                crossTable(e, caption: t("Borgere i beskæftigelse for første gang i \(year), efter målgruppe og alder", "Citizens entering employment in \(year), by target group and age"),
+                           corner: t("Målgruppe", "Target group"), rows: rows, rowLabel: w.targetGroup, columns: columns, columnLabel: w.age),
+            ])
+        case .coarse:
+            return section(id: "beskaeftigelse", heading: heading, [
+                .element("p", [.text(t(
+                    "Der var for få borgere til den fine opdeling, så tallene vises på grovt niveau: efter målgruppe og efter tre aldersgrupper, hver for sig.",
+                    "There were too few citizens for the fine breakdown, so the figures are shown at the coarse level: by target group and by three age groups, separately."))]),
+                marginTable(caption: t("Borgere i beskæftigelse for første gang i \(year), efter målgruppe", "Citizens entering employment in \(year), by target group"),
+                            header: t("Målgruppe", "Target group"), categories: rows.map { ($0, w.targetGroup($0), e[$0, totalCoordinate]?.value) }, total: total),
+                marginTable(caption: t("Borgere i beskæftigelse for første gang i \(year), efter alder", "Citizens entering employment in \(year), by age"),
+                            header: t("Alder", "Age"), categories: AgeGroup.allCases.map { ($0.rawValue, w.age($0.rawValue), e[totalCoordinate, $0.rawValue]?.value) }, total: total),
+            ])
+        }
+    }
+
+    func youthSection() -> H {
+        guard let current else { return .fragment([]) }
+        let y = ReportLookup(current.youth)
+        let heading = t("Unge under 30 i uddannelse eller beskæftigelse", "Young people under 30 in education or employment")
+        let total = y[totalCoordinate, totalCoordinate]?.value
+        let rows = YouthOutcome.allCases.map(\.rawValue)
+        switch current.youth.levels.first ?? .headline {
+        case .headline:
+            return section(id: "unge", heading: heading, [.element("p", [.text(t(
+                "\(w.figure(total)) unge under 30 nåede uddannelse eller beskæftigelse i \(year) (til og med \(w.date(released.asOf))). Fordelingen på udfald og alder offentliggøres, når året er afsluttet.",
+                "\(w.figure(total)) young people under 30 reached education or employment in \(year) (up to \(w.date(released.asOf))). The breakdown by outcome and age is published once the year is closed."))])])
+        case .fine:
+            let columns = AgeBand.allCases.filter(\.isYouth).map(\.rawValue)
+            return section(id: "unge", heading: heading, [
+                crossTable(y, caption: t("Unge under 30, der nåede uddannelse eller beskæftigelse i \(year), efter udfald og alder", "Young people under 30 reaching education or employment in \(year), by outcome and age"),
+                           corner: t("Udfald", "Outcome"), rows: rows, rowLabel: w.youthOutcome, columns: columns, columnLabel: w.age),
+            ])
+        case .coarse:
+            return section(id: "unge", heading: heading, [
+                .element("p", [.text(t("Der var for få unge til opdelingen på alder, så tallene vises efter udfald alene.",
+                                           "There were too few young people for the breakdown by age, so the figures are shown by outcome alone."))]),
+                marginTable(caption: t("Unge under 30, der nåede uddannelse eller beskæftigelse i \(year), efter udfald", "Young people under 30 reaching education or employment in \(year), by outcome"),
+                            header: t("Udfald", "Outcome"), categories: rows.map { ($0, w.youthOutcome($0), y[$0, totalCoordinate]?.value) }, total: total),
+            ])
+        }
+    }
+
+    // MARK: - Enterprises
+
+    func enterpriseSection() -> H {
+        guard let e = enterprises else { return .fragment([]) }
+        let rows: [H] = EnterpriseType.allCases.enumerated().map { i, type in
+            .element("tr", [rowHeader(w.enterpriseType(type)), numberCell(.value(e.active[i])), numberCell(.value(e.threeBottomLines[i]))])
+        } + [.element("tr", class: "sum", [rowHeader(w.total), numberCell(.value(e.activeTotal)), numberCell(.value(e.threeBottomLinesTotal))])]
+        return section(id: "virksomheder", heading: t("Socialøkonomiske virksomheder efter type", "Social-economy enterprises by type"), [
+            dataTable(caption: t("Aktive i \(year) efter type", "Active in \(year) by type"),
+                      head: [[colHeader(t("Type", "Type")), colHeader(t("Aktive", "Active")), colHeader(t("Med alle tre bundlinjer", "With all three bottom lines"))]],
+                      bodies: [.element("tbody", rows)]),
+            .element("p", class: "note", [.text(t("Tal om virksomheder handler ikke om personer og diskretioneres ikke.",
+                                                  "Figures about enterprises are not about persons and are not suppressed."))]),
+        ])
+    }
+
+    // MARK: - Definitions
+
+    func definitionsSection() -> H {
+        let items: [(String, String)] = danishOrEnglishDefinitions()
+        return section(id: "definitioner", heading: t("Definitioner", "Definitions"), [
+            .element("dl", items.flatMap { term, text in [H.element("dt", [.text(term)]), H.element("dd", [.text(text)])] }),
+        ])
+    }
+
+    func danishOrEnglishDefinitions() -> [(String, String)] {
+        let norm = Metrics.employmentGoal, goal = Metrics.enterpriseGoal, asOf = w.date(released.asOf)
+        if w.danish {
+            return [
+                ("Kommet i beskæftigelse", "En borger er kommet i beskæftigelse, når borgeren får sit første job: den første registrering nogensinde på trinnet løntimer (løntimer, småjob, løntilskud) eller job. Borgeren tælles én gang – i det år, den registrering starter – med målgruppe og alder fra den. Årsnormen er mindst \(norm) borgere om året."),
+                ("Første job", "Den tidligste registrering med løntimer eller job, borgeren har, i alle kilder, under alle aftaler og i alle år. Et senere job tælles ikke igen, heller ikke i et senere år."),
+                ("Forløb", "Alle registreringer for én borger under én samarbejdsaftale. Et forløb hører til det år, dets første registrering starter, også når det fortsætter ind i det næste. En borger under to aftaler har to forløb; registreringer uden aftale indgår ikke i noget forløb."),
+                ("Trin", "Værdikæden har syv trin i tre dele. Forberedende trin: motivation, opkvalificering og afklaring. På en arbejdsplads: praktik og løntimer. Mål: job og uddannelse, som står lige højt. »Ophørt« betyder, at forløbet stoppede uden resultat; det er ikke et trin."),
+                ("Højeste trin", "Det højeste trin, forløbet nåede. Et forløb med kun »ophørt« har intet trin."),
+                ("Rykket op", "Et forløb er rykket op, når dets højeste trin ligger over det første trin, forløbet havde. Andelen er rykket op delt med startede forløb; den vises kun, når mindst \(k) forløb startede, og begge tal er offentliggjort."),
+                ("Afsluttet, og hvor forløbet sluttede", "Et forløb er afsluttet, når dets seneste registrering har en slutdato eller er »ophørt«, og det sluttede da på den registrerings trin. Andre forløb er i gang."),
+                ("Unge", "Borgere under 30 år med en registrering med uddannelse, løntimer eller job, der starter i året. Hver ung tælles én gang pr. år: under uddannelse, hvis en af registreringerne er uddannelse, ellers under beskæftigelse."),
+                ("Aktiv virksomhed og tre bundlinjer", "En virksomhed, et initiativ eller en forening i virksomhedsregistret er aktiv i et år, når den er startet senest 31. december og ikke ophørt før 1. januar. De tre bundlinjer er en social, en lokal og en økonomisk. Målet er mindst \(goal) aktive med alle tre bundlinjer."),
+                ("Opgørelsesdato", "Tallene medtager de registreringer, der starter senest på opgørelsesdatoen, her \(asOf); en slutdato efter den regnes ikke med, så forløbet er i gang. Opgørelsesdatoens år er åbent. Et tidligere år er foreløbigt indtil den sidste dag i februar året efter, hvor sene registreringer er kommet ind, og derefter afsluttet. Åbne og foreløbige år viser kun hovedtal."),
+                ("Diskretionering", "Tal om borgere fra 1 til \(k - 1) (k = \(k)) offentliggøres ikke, og det gør de tal heller ikke, som de ellers kunne regnes ud fra – fx en total minus de øvrige tal i rækken. De vises som »..«. Nul vises som 0. Om normen er nået, offentliggøres altid; det er afgjort på det sande tal. Tal om virksomheder diskretioneres ikke."),
+                ("Niveauer", "Hovedtal: totalerne for et åbent eller foreløbigt år (beskæftigelse i alt, unge i alt og værdikæden på tværs af aftalerne). Fint niveau: syv aldersgrupper og de enkelte trin. Grovt niveau: tre aldersgrupper (under 30, 30–49 og 50 år og derover) og værdikædens tre dele. En tabel vises på fint niveau, når den har mindst 2 · k borgere pr. celle; ellers på grovt niveau. De enkelte samarbejdsaftaler vises altid på grovt niveau."),
+            ]
+        }
+        return [
+            ("Entering employment", "A citizen enters employment with their first job: their first record ever at the stage paid hours (paid hours, small jobs, wage subsidy) or job. The citizen is counted once – in the year that record starts – with its target group and age. The annual norm is at least \(norm) citizens a year."),
+            ("First job", "The citizen's earliest record of paid hours or a job, in all sources, under all agreements and in all years. A later job is not counted again, not even in a later year."),
+            ("Course", "All records of one citizen under one cooperation agreement. A course belongs to the year its first record starts, even when it runs on into the next. A citizen under two agreements has two courses; records without an agreement belong to no course."),
+            ("Steps", "The value chain has seven stages in three steps. Preparatory: motivation, upskilling and clarification. At a workplace: work placement and paid hours. Goal: job and education, which rank equally. \"Stopped\" means the course ended without a result; it is not a step."),
+            ("Highest step", "The highest stage the course reached. A course of only \"stopped\" records has no step."),
+            ("Moved up", "A course has moved up when its highest stage ranks above its first stage. The share is moved up divided by courses started; it is shown only when at least \(k) courses started and both figures are published."),
+            ("Ended, and where the course ended", "A course has ended when its latest record has an end date or is \"stopped\"; it ended at that record's stage. Other courses are still running."),
+            ("Young people", "Citizens under 30 with a record of education, paid hours or a job starting in the year. Each is counted once a year: under education if any of those records is education, else under employment."),
+            ("Active enterprise and three bottom lines", "An enterprise, initiative or association in the register is active in a year when it started on or before 31 December and did not close before 1 January. The three bottom lines are social, local and economic. The goal is at least \(goal) active with all three."),
+            ("As-of date", "The figures count the records that start on or before the as-of date, here \(asOf); an end date after it is not counted, so the course is running. The as-of date's year is open. An earlier year is provisional until the last day of February after it, when late records have arrived, and closed from then on. Open and provisional years show headline figures only."),
+            ("Disclosure control", "Counts of 1 to \(k - 1) citizens (k = \(k)) are not published, nor are the figures they could otherwise be worked out from – for instance a total minus the other figures in its row. They are shown as \"..\". Zero is shown as 0. Whether the norm is met is always published; it is decided on the true figure. Figures about enterprises are not suppressed."),
+            ("Levels", "Headline: the totals of an open or provisional year (employment in total, young people in total, and the value chain across agreements). Fine: seven age bands and the individual stages. Coarse: three age groups (under 30, 30–49, 50 and over) and the value chain's three steps. A table is shown at the fine level when it has at least 2 · k citizens per cell, else at the coarse level. The individual agreements are always shown at the coarse level."),
+        ]
+    }
+
+    func footer() -> H {
+        .element("footer", [.element("p", [.text(t(
+            "\(unitName). Årsrapport \(year), opgjort pr. \(w.date(released.asOf)) og diskretioneret med k = \(k). Lavet af trin fra de offentliggjorte tal; alle tal om borgere er optællinger af pseudonymiserede registreringer.",
+            "\(unitName). Annual report \(year), as of \(w.date(released.asOf)), suppressed with k = \(k). Made by trin from the published figures; every count of citizens is a count of pseudonymised records."))])])
     }
 
     // MARK: - Pieces
 
-    private func table(_ tab: DisclosedCountTable, rowHeader: String) -> String {
-        var s = "<table><tr><th>\(rowHeader)</th>" + tab.columnLabels.map { "<th>\(esc($0))</th>" }.joined() + "<th>\(t("I alt", "Total"))</th></tr>\n"
-        for (i, label) in tab.rowLabels.enumerated() {
-            s += "<tr><td>\(esc(name(label)))</td>" + tab.cells[i].map { "<td>\(n($0))</td>" }.joined() + "<td>\(n(tab.rowTotals[i]))</td></tr>\n"
-        }
-        s += "<tr><th>\(t("I alt", "Total"))</th>" + tab.columnTotals.map { "<th>\(n($0))</th>" }.joined() + "<th>\(n(tab.total))</th></tr>"
-        return s + "</table>\n"
+    /// The text with its first letter in lower case ("Forberedende trin" → "forberedende trin").
+    func lowercasedFirst(_ s: String) -> String { s.prefix(1).lowercased() + s.dropFirst() }
+
+    func section(id: String, heading: String, _ children: [H]) -> H {
+        .element("section", ["id": id, "aria-labelledby": "\(id)-h"], [.element("h2", ["id": "\(id)-h"], [.text(heading)])] + children)
     }
 
-    /// Vertical bars per year with a dashed goal line; a suppressed value is drawn as "..".
-    private func barChart(_ bars: [(Int, Int?)], goal: Int, label: String) -> String {
-        let width = 480, height = 160, base = 130
-        let top = max(goal, bars.compactMap(\.1).max() ?? 0) + 5
-        let slot = bars.isEmpty ? width : (width - 40) / bars.count
-        func y(_ v: Int) -> Int { base - v * (base - 10) / top }
-        var s = "<svg width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\"><title>\(esc(label)) \(goal)</title>\n"
-        for (i, (year, value)) in bars.enumerated() {
-            let x = 40 + i * slot + slot / 4, w = max(slot / 2, 4)
-            if let value {
-                s += "<rect x=\"\(x)\" y=\"\(y(value))\" width=\"\(w)\" height=\"\(base - y(value))\" fill=\"\(value >= goal ? "#2a7d46" : "#4a78b5")\" />"
-                s += "<text x=\"\(x + w / 2)\" y=\"\(y(value) - 3)\" font-size=\"10\" text-anchor=\"middle\">\(value)</text>\n"
-            } else {
-                s += "<text x=\"\(x + w / 2)\" y=\"\(base - 3)\" font-size=\"10\" text-anchor=\"middle\">..</text>\n"
-            }
-            s += "<text x=\"\(x + w / 2)\" y=\"\(base + 14)\" font-size=\"10\" text-anchor=\"middle\">\(year)</text>\n"
-        }
-        s += "<line x1=\"36\" x2=\"\(width)\" y1=\"\(y(goal))\" y2=\"\(y(goal))\" stroke=\"#a33\" stroke-dasharray=\"4 3\" />"
-        s += "<text x=\"2\" y=\"\(y(goal) + 4)\" font-size=\"10\" fill=\"#a33\">\(goal)</text>\n"
-        s += "<text x=\"40\" y=\"\(height - 2)\" font-size=\"10\">\(esc(label)) \(goal)</text></svg>\n"
-        return s
+    func figure(caption: String, _ chart: H) -> H {
+        .element("figure", [.element("figcaption", [.text(caption)]), chart])
     }
 
-    /// One horizontal bar per agreement: where its courses stand (end stage),
-    /// published parts in colour, the suppressed remainder in grey.
-    private func stackedBars(_ agreements: [DisclosedAgreementProgress]) -> String {
-        let colours = ["#d9e4f2", "#b7cde6", "#92b3d9", "#6d98cc", "#4a78b5", "#2a7d46", "#5aa05f", "#a33", "#e0c070"]
-        let rowHeight = 22, width = 480, left = 120
-        let height = agreements.count * rowHeight + 30
-        var s = "<svg width=\"\(width)\" height=\"\(height)\" viewBox=\"0 0 \(width) \(height)\" role=\"img\"><title>\(t("Hvor borgerne står", "Where citizens stand"))</title>\n"
-        for (r, a) in agreements.enumerated() {
-            let yPos = r * rowHeight + 4
-            s += "<text x=\"0\" y=\"\(yPos + 13)\" font-size=\"10\">\(esc(String(a.agreement.prefix(20))))</text>"
-            guard let started = a.started.value, started > 0 else {
-                s += "<text x=\"\(left)\" y=\"\(yPos + 13)\" font-size=\"10\">..</text>\n"
-                continue
-            }
-            var x = Double(left), published = 0
-            let scale = Double(width - left - 10) / Double(started)
-            for (i, cell) in a.endStage.enumerated() {
-                guard let v = cell.value, v > 0 else { continue }
-                published += v
-                s += "<rect x=\"\(Int(x))\" y=\"\(yPos)\" width=\"\(Int(Double(v) * scale))\" height=\"16\" fill=\"\(colours[i])\"><title>\(esc(name(EndStage.allCases[i].rawValue))): \(v)</title></rect>"
-                x += Double(v) * scale
-            }
-            if started > published {
-                s += "<rect x=\"\(Int(x))\" y=\"\(yPos)\" width=\"\(Int(Double(started - published) * scale))\" height=\"16\" fill=\"#ccc\"><title>..</title></rect>"
-            }
-            s += "\n"
-        }
-        let legend = EndStage.allCases.enumerated().map { i, e in
-            "<tspan fill=\"\(colours[i])\">■</tspan> \(esc(name(e.rawValue)))"
-        }.joined(separator: "  ") + "  <tspan fill=\"#ccc\">■</tspan> .."
-        s += "<text x=\"0\" y=\"\(height - 6)\" font-size=\"9\">\(legend)</text></svg>\n"
-        return s
+    func colHeader(_ text: String, rowspan: Int? = nil) -> H {
+        .element("th", ["scope": "col", "rowspan": rowspan.map(String.init)], [.text(text)])
     }
 
-    /// The reader's word for a canonical code (target group, stage, outcome, type).
-    private func name(_ code: String) -> String {
-        let names: [String: (String, String)] = [
-            "ressourceforloeb": ("Ressourceforløb", "Resource course"), "jobafklaring": ("Jobafklaringsforløb", "Job clarification"),
-            "kontanthjaelp": ("Kontanthjælp", "Social assistance"), "uddannelseshjaelp": ("Uddannelseshjælp", "Education assistance"),
-            "fleksjob": ("Fleksjob / ledighedsydelse", "Flex job"), "integration": ("Integrations- og hjemrejseydelse", "Integration benefit"),
-            "sygedagpenge": ("Sygedagpenge", "Sickness benefit"), "other": ("Anden", "Other"),
-            "motivation": ("Motivation", "Motivation"), "opkvalificering": ("Opkvalificering", "Upskilling"),
-            "afklaring": ("Afklaring", "Clarification"), "praktik": ("Praktik", "Internship"),
-            "loentimer": ("Løntimer / småjob", "Paid hours / small job"), "job": ("Job", "Job"),
-            "uddannelse": ("Uddannelse", "Education"), "ophoert": ("Ophørt", "Ended without outcome"),
-            "running": ("I gang", "Running"), "none": ("Intet trin", "No step"), "employment": ("Beskæftigelse", "Employment"),
-            "virksomhed": ("Virksomhed", "Enterprise"), "initiativ": ("Initiativ", "Initiative"), "forening": ("Forening", "Association"),
-        ]
-        guard let n = names[code] else { return code }
-        return t(n.0, n.1)
+    func rowHeader(_ text: String) -> H { .element("th", ["scope": "row"], [.text(text)]) }
+
+    /// A count; a suppressed one as `..` with its meaning in a title, a missing one as `–`.
+    func numberCell(_ d: Disclosed<Int>?) -> H {
+        switch d {
+        case .value(let n)?: .element("td", class: "num", [.text(w.count(n))])
+        case .suppressed?: .element("td", class: "num", [.element("abbr", ["title": w.suppressedTitle], [.text("..")])])
+        case nil: notApplicable()
+        }
     }
 
-    private func n(_ c: Disclosed<Int>) -> String { c.value.map(String.init) ?? ".." }
-    private func t(_ da: String, _ en: String) -> String { language == .danish ? da : en }
-
-    private func esc(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(ch)
-            }
+    func shareCell(_ d: Disclosed<Double>?) -> H {
+        switch d {
+        case .value(let x)?: .element("td", class: "num", [.text(w.percent(x))])
+        case .suppressed?: .element("td", class: "num", [.element("abbr", ["title": w.suppressedTitle], [.text("..")])])
+        case nil: notApplicable()
         }
-        return out
+    }
+
+    func notApplicable() -> H { .element("td", class: "na", [.text("–")]) }
+
+    func dataTable(caption: String, head: [[H]], bodies: [H]) -> H {
+        .element("table", [.element("caption", [.text(caption)]),
+                               .element("thead", head.map { .element("tr", [:], $0) })] + bodies)
+    }
+
+    /// A two-way table at the fine level with row, column and grand totals.
+    func crossTable(_ l: ReportLookup, caption: String, corner: String, rows: [String], rowLabel: (String) -> String,
+                    columns: [String], columnLabel: (String) -> String) -> H {
+        let head = [colHeader(corner)] + columns.map { colHeader(columnLabel($0)) } + [colHeader(w.total)]
+        let body: [H] = rows.map { r in
+            .element("tr", [rowHeader(rowLabel(r))] + columns.map { numberCell(l[r, $0]?.value) } + [numberCell(l[r, totalCoordinate]?.value)])
+        } + [.element("tr", class: "sum", [rowHeader(w.total)] + columns.map { numberCell(l[totalCoordinate, $0]?.value) }
+                                           + [numberCell(l[totalCoordinate, totalCoordinate]?.value)])]
+        return dataTable(caption: caption, head: [head], bodies: [.element("tbody", body)])
+    }
+
+    /// One breakdown of a total (a coarse-level table).
+    func marginTable(caption: String, header: String, categories: [(String, String, Disclosed<Int>?)], total: Disclosed<Int>?) -> H {
+        let body: [H] = categories.map { _, label, value in .element("tr", [rowHeader(label), numberCell(value)]) }
+            + [.element("tr", class: "sum", [rowHeader(w.total), numberCell(total)])]
+        return dataTable(caption: caption, head: [[colHeader(header), colHeader(t("Borgere", "Citizens"))]], bodies: [.element("tbody", body)])
     }
 }
+
+/// A published table's cells by their coordinates.
+struct ReportLookup {
+    private let cells: [[String]: FigureCell]
+
+    init(_ table: FigureTable) {
+        var cells: [[String]: FigureCell] = [:]
+        for c in table.cells where cells[c.coordinates] == nil { cells[c.coordinates] = c }
+        self.cells = cells
+    }
+
+    subscript(_ coordinates: String...) -> FigureCell? { cells[coordinates] }
+    subscript(_ coordinates: [String]) -> FigureCell? { cells[coordinates] }
+}
+

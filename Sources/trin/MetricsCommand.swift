@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TrinCore
 import TrinDisclosure
 import TrinPipeline
 import TrinPublish
@@ -17,6 +18,8 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: "Output folder (default: the config's `output`). Env: TRIN_OUTPUT.") var output: String?
     @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
     @Option(help: "Print a summary of this year instead of publishing.") var year: Int?
+    @Option(help: "Count records up to this date (yyyy-MM-dd; default: the config's publication.asOf, else the end of the last complete month).")
+    var asOf: String?
 
     func run() throws {
         let config = try options.loadConfiguration()
@@ -25,13 +28,15 @@ struct MetricsCommand: ParsableCommand {
         guard threshold >= DisclosureThreshold.floor else {
             throw fail("k = \(threshold) is below \(DisclosureThreshold.floor), Statistics Denmark's floor", TrinExit.configuration)
         }
+        if let asOf, Day(iso: asOf) == nil { throw fail("--as-of must be a date (yyyy-MM-dd)", TrinExit.configuration) }
+        let policy = MetricsJob.policy(asOf: asOf.flatMap { Day(iso: $0) } ?? config?.asOf)
         do {
             if let year {
                 // Under the run lock: reading the whole store would hold up a run's import.
                 let lock = try takeLock(store: store.path, wait: true)
                 defer { lock.release() }
-                let disclosed = try MetricsJob.compute(store: store).disclosed(threshold: try DisclosureThreshold(k: threshold))
-                FileHandleOutput.standardOutput(disclosed.summary(year: year))
+                let released = try MetricsJob.release(store: store, k: threshold, policy: policy)
+                FileHandleOutput.standardOutput(released.summary(year: year))
                 return
             }
             guard let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output else {
@@ -41,9 +46,10 @@ struct MetricsCommand: ParsableCommand {
             // the whole store never holds up a run's import.
             let lock = try takeLock(store: store.path, wait: true)
             defer { lock.release() }
-            let set = try MetricsJob.publish(store: store, k: threshold, outputDirectory: out, runID: "metrics",
-                                             dialect: MetricsJob.dialect(config))
-            FileHandleOutput.standardOutput("published \(set.manifest.files.count) files to \(set.directory.path) (k = \(threshold)); readers use \(out)/current\n")
+            let set = try MetricsJob.publish(store: store, k: threshold, policy: policy,
+                                             unitName: config?.unitName ?? Configuration.defaultUnitName, outputDirectory: out,
+                                             runID: "metrics", dialect: MetricsJob.dialect(config))
+            FileHandleOutput.standardOutput("published \(set.manifest.files.count) files as of \(policy.asOf) to \(set.directory.path) (k = \(threshold)); readers use \(out)/current\n")
         } catch let e as ExitCode {
             throw e
         } catch {

@@ -11,7 +11,7 @@ struct Trin: AsyncParsableCommand {
             Exit codes: 0 everything succeeded; 1 some sources or files failed; 2 configuration or usage error;
             3 another run holds the lock; 4 internal error.
             """,
-        version: "0.1.0 (metric schema 1, definitions 1)",
+        version: "0.2.0 (metric schema 2, definitions 2)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
-                      ReportCommand.self, RunsCommand.self, KeygenCommand.self, SampleCommand.self])
+                      ReportCommand.self, DisclosureCommand.self, RunsCommand.self, KeygenCommand.self, SampleCommand.self])
 }
