@@ -1,17 +1,34 @@
 import Foundation
 import TrinCore
+import TrinDisclosure
 import TrinMetrics
+
+/// The sample as published as of 30 November 2025: 2023 and 2024 are closed.
+func sampleReleased(k: Int = 5, asOf: String = "2025-11-30") -> ReleasedFigures {
+    let policy = ReleasePolicy(asOf: Day(iso: asOf)!)
+    return sampleMetrics(policy: policy).released(policy: policy, threshold: try! DisclosureThreshold(k: k),
+                                                  register: sampleRegister())
+}
+
+/// 41 enterprises, number 7 without the local bottom line: exactly 40 with all three.
+func sampleRegister() -> [EnterpriseRecord] {
+    (1...41).map { i in
+        EnterpriseRecord(cvr: i == 1 ? "30000001" : String(i), name: i == 1 ? "Café <Kaffe> & Co" : "E\(i)",
+                         type: i % 3 == 0 ? .forening : .virksomhed, socialBottomLine: true,
+                         localBottomLine: i != 7, economicBottomLine: true, start: Day(iso: "2023-06-01")!, end: nil)
+    }
+}
 
 /// A small but complete record set: small counts (suppression), an agreement
 /// with an awkward id (formula injection), shares, enterprises.
-func sampleMetrics() -> Metrics {
+func sampleMetrics(policy: ReleasePolicy? = nil) -> Metrics {
     func rec(_ c: UInt64, _ stage: Stage, _ start: String, agreement: String? = nil, end: String? = nil,
              group: TargetGroup = .kontanthjaelp, band: AgeBand = .from18to24) -> ProgressRecord {
         ProgressRecord(pseudonym: Pseudonym(high: 1, low: c), ageBand: band, agreement: agreement, enterprise: "30000001",
                        targetGroup: group, stage: stage, start: Day(iso: start)!, end: end.map { Day(iso: $0)! },
                        hoursPerWeek: nil, recordedAt: Instant(secondsSinceEpoch: 0), source: "t", sourceRecordID: "\(c)")
     }
-    var calc = MetricsCalculator()
+    var calc = MetricsCalculator(policy: policy)
     for c in 1...12 as ClosedRange<UInt64> {
         calc.add(citizen: [rec(c, .motivation, "2023-03-01", agreement: "SA-1"),
                            rec(c, c % 2 == 0 ? .job : .praktik, "2023-0\(c % 9 + 1)-15", agreement: "SA-1",
@@ -20,11 +37,7 @@ func sampleMetrics() -> Metrics {
     for c in 13...15 as ClosedRange<UInt64> {
         calc.add(citizen: [rec(c, .uddannelse, "2024-02-01", agreement: "=HYPERLINK(\"x\")", end: "2024-06-30", band: .under18)])
     }
-    let register = (1...41).map { i in
-        EnterpriseRecord(cvr: String(i), name: "E\(i)", type: i % 3 == 0 ? .forening : .virksomhed, socialBottomLine: true,
-                         localBottomLine: i != 7, economicBottomLine: true, start: Day(iso: "2023-06-01")!, end: nil)
-    }
-    return calc.finish(enterprises: register)
+    return calc.finish(enterprises: sampleRegister())
 }
 
 /// A fresh empty directory under the system temporary directory.

@@ -10,51 +10,43 @@ struct PublicationTests {
     let publisher = MetricPublisher()
     let generated = Instant(secondsSinceEpoch: 1_735_689_600)  // 2025-01-01T00:00:00Z
 
+    func context(_ seconds: Int64) -> PublicationContext {
+        PublicationContext(unitName: "Testenheden", dataChangedAt: generated, publishedAt: Instant(secondsSinceEpoch: seconds))
+    }
+
     func publish(into out: URL, runID: String = "run-1", at seconds: Int64 = 1_735_700_000,
-                 publisher: MetricPublisher? = nil) throws -> PublishedSet {
-        try (publisher ?? self.publisher).publish(metrics: sampleMetrics(), threshold: .standard, outputDirectory: out,
-                                                  runID: runID, generatedAt: generated,
-                                                  publishedAt: Instant(secondsSinceEpoch: seconds))
+                 publisher: MetricPublisher? = nil, released: ReleasedFigures = sampleReleased()) throws -> PublishedSet {
+        try (publisher ?? self.publisher).publish(released, context: context(seconds), outputDirectory: out, runID: runID)
     }
 
-    @Test("every JSON file validates against its schema in schemas/, and the validator can fail")
-    func schemas() throws {
-        let out = try temporaryDirectory()
-        let set = try publish(into: out)
-        for name in ["employment", "progression", "youth", "enterprises", "manifest"] {
-            let schema = try JSON.parse(String(contentsOf: schemasDirectory.appendingPathComponent("\(name).schema.json"), encoding: .utf8))
-            let text = try String(contentsOf: set.directory.appendingPathComponent("\(name).json"), encoding: .utf8)
-            let errors = SchemaValidator(root: schema).errors(try JSON.parse(text))
-            #expect(errors.isEmpty, "\(name): \(errors.prefix(5))")
-            // A suppressed cell written as a zero-like marker, or a bare number, must fail.
-            if name == "employment" {
-                let broken = text.replacingOccurrences(of: "\"suppressed\": true", with: "\"suppressed\": false")
-                #expect(broken != text)
-                #expect(!SchemaValidator(root: schema).errors(try JSON.parse(broken)).isEmpty)
-            }
-        }
-    }
-
-    @Test("suppressed figures are marked, never zero or blank, in JSON and CSV")
+    @Test("suppressed figures are marked, never zero: JSON carries the mark, CSV an empty value and suppressed = true")
     func marked() throws {
         let out = try temporaryDirectory()
         let set = try publish(into: out)
-        // Agreement "=HYPERLINK…" has 3 courses in 2024: started is a primary suppression.
+        // Agreement "=HYPERLINK…" has 3 courses in 2024 (closed as of 2025-11-30): started is a primary suppression.
         let json = try JSON.parse(String(contentsOf: set.directory.appendingPathComponent("progression.json"), encoding: .utf8))
         guard case .object(let doc) = json, case .array(let years)? = doc["years"], case .object(let y2024) = years[1],
-              case .array(let agreements)? = y2024["agreements"], case .object(let a) = agreements[0]
+              case .array(let cells)? = y2024["cells"]
         else { Issue.record("unexpected shape"); return }
-        #expect(a["agreement"] == .string("=HYPERLINK(\"x\")"))
-        #expect(a["started"] == .object(["suppressed": .bool(true)]))
-        #expect(a["movedUpShare"] == .object(["suppressed": .bool(true)]))
+        #expect(doc["asOf"] == .string("2025-11-30"))
+        #expect(doc["closedYears"] == .array([.integer(2023), .integer(2024)]))
+        #expect(y2024["status"] == .string("closed"))
+        let started = try #require(cells.first {
+            guard case .object(let c) = $0 else { return false }
+            return c["agreement"] == .string("=HYPERLINK(\"x\")") && c["measure"] == .string("started")
+        })
+        guard case .object(let startedCell) = started else { return }
+        #expect(startedCell["suppressed"] == .bool(true) && startedCell["value"] == nil)
         let csv = try String(contentsOf: set.directory.appendingPathComponent("progression.csv"), encoding: .utf8)
         let rows = parseCSV(csv, delimiter: ";")
-        let row = try #require(rows.first { $0[0] == "2024" })
-        #expect(row[3] == "..")
-        #expect(!row.contains(""))  // nothing blank (the enterprise column holds a CVR here)
+        let header = rows[0]
+        let row = try #require(rows.first { $0[0] == "2024" && $0[header.firstIndex(of: "measure")!] == "started" })
+        #expect(row[header.firstIndex(of: "value")!] == "")
+        #expect(row[header.firstIndex(of: "suppressed")!] == "true")
+        #expect(!csv.contains(".."))
     }
 
-    @Test("CSV: UTF-8 with BOM, ';' and decimal comma by default; reads back in its dialect; comma dialect too")
+    @Test("CSV: long tables, UTF-8 with BOM, ';' and decimal comma by default; comma dialect too")
     func csvDialects() throws {
         let out = try temporaryDirectory()
         let set = try publish(into: out)
@@ -62,23 +54,67 @@ struct PublicationTests {
         #expect(Array(data.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let rows = parseCSV(String(decoding: data, as: UTF8.self), delimiter: ";")
         let header = rows[0]
-        #expect(header.first == "year" && header.last == "movedUpShare")
+        #expect(header == ["year", "status", "asOf", "level", "agreement", "enterprise", "measure", "stage", "value", "suppressed", "share"])
         #expect(rows.allSatisfy { $0.count == header.count })
         // SA-1 in 2023: 12 courses, each motivation on 1 March plus a job or praktik on the
         // 15th of month c % 9 + 1. Citizens 1, 9 and 10 had that step in January or
         // February, before motivation, so their first ranked record is already their
         // highest: 9 of 12 moved up → 0,75 with a decimal comma.
-        let sa1 = try #require(rows.first { $0[1] == "SA-1" })
-        #expect(sa1[header.firstIndex(of: "started")!] == "12")
-        #expect(sa1[header.firstIndex(of: "movedUpShare")!] == "0,75")
+        let sa1 = rows.filter { $0[4] == "SA-1" }
+        #expect(sa1.first { $0[6] == "started" }?[8] == "12")
+        #expect(sa1.first { $0[6] == "movedUp" }?[10] == "0,75")
+        #expect(sa1.allSatisfy { $0[2] == "2025-11-30" && $0[1] == "closed" && $0[3] == "coarse" })
+        // Totals are rows of their own, marked `total`, never unlabelled sums.
+        let employment = parseCSV(try String(contentsOf: set.directory.appendingPathComponent("employment.csv"), encoding: .utf8),
+                                  delimiter: ";")
+        #expect(employment[0] == ["year", "status", "asOf", "level", "targetGroup", "ageBand", "value", "suppressed"])
+        #expect(employment.contains { $0[0] == "2023" && $0[4] == "total" && $0[5] == "total" })
         let intl = MetricPublisher(dialect: .international)
-        let out2 = try temporaryDirectory()
-        let set2 = try publish(into: out2, publisher: intl)
-        let rows2 = parseCSV(try String(contentsOf: set2.directory.appendingPathComponent("employment.csv"), encoding: .utf8),
+        let set2 = try publish(into: try temporaryDirectory(), publisher: intl)
+        let rows2 = parseCSV(try String(contentsOf: set2.directory.appendingPathComponent("progression.csv"), encoding: .utf8),
                              delimiter: ",")
-        #expect(rows2[0] == ["year", "targetGroup", "<18", "18-24", "25-29", "30-39", "40-49", "50-59", "60+", "total"])
-        #expect(rows2.allSatisfy { $0.count == 10 })
+        #expect(rows2.filter { $0[4] == "SA-1" }.first { $0[6] == "movedUp" }?[10] == "0.75")
         #expect(CSVDialect.danish.decimal(0.25) == "0,25" && CSVDialect.international.decimal(1.0 / 3) == "0.333333")
+    }
+
+    @Test("dimension tables label every code the figure files use; the register names the enterprises")
+    func dimensions() throws {
+        let set = try publish(into: try temporaryDirectory())
+        func read(_ name: String) throws -> [[String]] {
+            parseCSV(try String(contentsOf: set.directory.appendingPathComponent(name), encoding: .utf8), delimiter: ";")
+        }
+        let stages = Set(try read("dim_stage.csv").dropFirst().map { $0[0] })
+        let ages = Set(try read("dim_age.csv").dropFirst().map { $0[0] })
+        let groups = Set(try read("dim_target_group.csv").dropFirst().map { $0[0] })
+        let measures = Set(try read("dim_measure.csv").dropFirst().map { $0[0] })
+        for row in try read("value_chain.csv").dropFirst() + read("progression.csv").dropFirst() {
+            #expect(stages.contains(row[row.count - 4]), "unlabelled stage \(row)")
+            #expect(measures.contains(row[row.count - 5]), "unlabelled measure \(row)")
+        }
+        for row in try read("employment.csv").dropFirst() {
+            #expect(groups.contains(row[4]) && ages.contains(row[5]), "unlabelled \(row)")
+        }
+        let register = try read("enterprise_register.csv")
+        #expect(register.contains { $0[0] == "30000001" && $0[1] == "Café <Kaffe> & Co" })
+    }
+
+    @Test("an open year publishes headline figures only; closed years every table")
+    func headlineOnly() throws {
+        // As of 2024-03-31: 2024 is open, 2023 closed (its February has passed).
+        let r = sampleReleased(asOf: "2024-03-31")
+        let y2023 = try #require(r.years.first { $0.year == 2023 })
+        let y2024 = try #require(r.years.first { $0.year == 2024 })
+        #expect(y2023.status == .closed && y2024.status == .open)
+        #expect(!y2023.progression.cells.isEmpty)
+        #expect(y2024.progression.cells.isEmpty)
+        #expect(y2024.tables.flatMap(\.cells).allSatisfy { $0.level == .headline })
+        #expect(Set(y2024.valueChain.cells.map { $0.coordinates[0] }) == ["started", "highestStage", "movedUp"])
+        #expect(y2024.employment.cells.map(\.coordinates) == [["total", "total"]])
+        // Records starting after the as-of date do not count: the 2024 courses start on 1 February.
+        #expect(sampleReleased(asOf: "2024-01-31").years.map(\.year) == [2023])
+        // As of 2025-01-31, 2024 is provisional: headline only until the end of February.
+        #expect(sampleReleased(asOf: "2025-01-31").years.first { $0.year == 2024 }?.status == .provisional)
+        #expect(sampleReleased(asOf: "2025-02-28").years.first { $0.year == 2024 }?.status == .closed)
     }
 
     @Test("formula injection: cells starting with = + - @ tab CR are neutralised")
@@ -108,11 +144,27 @@ struct PublicationTests {
         #expect(throws: PublishError.self) { try MetricPublisher.verify(setDirectory: set.directory) }
     }
 
-    @Test("same metrics and generatedAt give byte-identical metric files")
-    func deterministic() throws {
-        let a = try publish(into: try temporaryDirectory(), runID: "a", at: 1)
-        let b = try publish(into: try temporaryDirectory(), runID: "b", at: 2)
-        #expect(a.manifest.files == b.manifest.files)
+    @Test("two sets published in the same month are identical but for their publication time")
+    func sameMonth() throws {
+        // Runs on 3 and 28 December 2025: both as of 30 November.
+        let early = ReleasePolicy.lastCompleteMonth(before: Day(iso: "2025-12-03")!)
+        let late = ReleasePolicy.lastCompleteMonth(before: Day(iso: "2025-12-28")!)
+        #expect(early == late && early.asOf == Day(iso: "2025-11-30")!)
+        let a = try publish(into: try temporaryDirectory(), runID: "a", at: 1_764_720_000,
+                            released: sampleReleased(asOf: early.asOf.description))
+        let b = try publish(into: try temporaryDirectory(), runID: "b", at: 1_766_880_000,
+                            released: sampleReleased(asOf: late.asOf.description))
+        for (x, y) in zip(a.manifest.files, b.manifest.files) {
+            #expect(x.name == y.name)
+            let textA = try String(contentsOf: a.directory.appendingPathComponent(x.name), encoding: .utf8)
+            let textB = try String(contentsOf: b.directory.appendingPathComponent(y.name), encoding: .utf8)
+            if x.name.hasSuffix(".csv") { #expect(x == y, "\(x.name) differs") }
+            // JSON and the data package say when they were published; nothing else differs.
+            let strip = { (t: String) in t.split(separator: "\n").filter { !$0.contains("\"publishedAt\"") && !$0.contains("\"created\"") } }
+            #expect(strip(textA) == strip(textB), "\(x.name) differs beyond its publication time")
+        }
+        // A month later the as-of date moves on.
+        #expect(ReleasePolicy.lastCompleteMonth(before: Day(iso: "2026-01-02")!).asOf == Day(iso: "2025-12-31")!)
     }
 
     @Test("an interrupted publication leaves current on the previous complete set")
@@ -120,9 +172,10 @@ struct PublicationTests {
         let out = try temporaryDirectory()
         let first = try publish(into: out, runID: "first", at: 100)
         // Second run: staged, then "killed" before commit, with a half-written file.
-        let files = publisher.render(sampleMetrics().disclosed(), generatedAt: generated)
-        let staged = try publisher.stage(files: files, k: 5, outputDirectory: out, runID: "second",
-                                         generatedAt: generated, publishedAt: Instant(secondsSinceEpoch: 200))
+        let released = sampleReleased()
+        let files = publisher.render(released, context: context(200))
+        let staged = try publisher.stage(files: files, released: released, context: context(200), outputDirectory: out,
+                                         runID: "second")
         try Data("{\"years\": [".utf8).write(to: staged.partialDirectory.appendingPathComponent("employment.json"))
         let current = try MetricPublisher.readCurrent(outputDirectory: out)
         #expect(current.name == first.name && current.manifest == first.manifest)
@@ -158,13 +211,13 @@ struct PublicationTests {
 
     @Test("terminal summary shows the year's figures, goals and suppression marks")
     func summary() {
-        let d = sampleMetrics().disclosed()
+        let d = sampleReleased()
         let text = d.summary(year: 2024)
-        #expect(text.contains("trin metrics 2024"))
-        #expect(text.contains("=HYPERLINK(\"x\") (CVR 30000001): started .."))
+        #expect(text.contains("trin metrics 2024 as of 2025-11-30: closed"))
+        #expect(text.contains("=HYPERLINK(\"x\") (Café <Kaffe> & Co): started .."))
         // 41 enterprises, number 7 without the local bottom line: exactly 40, the goal.
-        #expect(text.contains("with all three bottom lines: 40 (goal 40) — goal met"))
-        #expect(text.contains("Employment: 0 citizens entered employment (norm 30) — goal not met"))
+        #expect(text.contains("with all three bottom lines: 40 (goal 40) — met"))
+        #expect(text.contains("Employment: 0 citizens entered employment (norm 30) — not met"))
         #expect(d.summary(year: 1990).contains("No figures for 1990"))
     }
 }
