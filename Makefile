@@ -5,10 +5,11 @@ SWIFT      ?= swift
 CONFIG     ?= debug
 DEMO_DIR   ?= demo-out
 BENCH_DIR  ?= bench-out
+DISCLOSURE_DIR ?= disclosure-out
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PKGS   := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 openssl libxml2-utils
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench disclosure clean
 
 all: build
 
@@ -42,5 +43,10 @@ bench: deps
 	$(SWIFT) build -c release --product trin
 	./scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(BENCH_DIR)
 
+## Information loss of the published tables on a sample of the real size, at k = 5 and 3.
+disclosure: deps
+	$(SWIFT) build -c release --product trin
+	./scripts/disclosure.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(DISCLOSURE_DIR)
+
 clean:
-	rm -rf .build $(DEMO_DIR) $(BENCH_DIR)
+	rm -rf .build $(DEMO_DIR) $(BENCH_DIR) $(DISCLOSURE_DIR)
