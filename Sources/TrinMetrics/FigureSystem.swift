@@ -56,15 +56,16 @@ struct FigureSystem {
         return (out, pattern)
     }
 
-    /// Per table: distinct cells with a true count above zero, and how many of them are suppressed.
-    func loss(_ pattern: SuppressionPattern) -> [FigureTableName: (nonZero: Int, suppressed: Int)] {
+    /// Per table: distinct cells with a true count above zero, how many of them are suppressed, and how many for being small.
+    func loss(_ pattern: SuppressionPattern) -> [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] {
         var seen = Set<Int>()
-        var out: [FigureTableName: (nonZero: Int, suppressed: Int)] = [:]
+        var out: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
         for s in slots where seen.insert(s.cell).inserted {
-            var entry = out[s.table] ?? (0, 0)
+            var entry = out[s.table] ?? (0, 0, 0)
             if values[s.cell] > 0 {
                 entry.nonZero += 1
                 if pattern.suppressed[s.cell] { entry.suppressed += 1 }
+                if pattern.primary[s.cell] { entry.primary += 1 }
             }
             out[s.table] = entry
         }

@@ -24,11 +24,11 @@ extension Metrics {
                 Self.progressionSystem(agreements, full: full),
             ]
             var cells: [FigureTableName: [FigureCell]] = [:]
-            var costs: [FigureTableName: (nonZero: Int, suppressed: Int)] = [:]
+            var costs: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
             for system in systems {
                 let (published, pattern) = system.disclose(suppressor)
                 cells.merge(published) { $0 + $1 }
-                costs.merge(system.loss(pattern)) { ($0.nonZero + $1.nonZero, $0.suppressed + $1.suppressed) }
+                costs.merge(system.loss(pattern)) { ($0.nonZero + $1.nonZero, $0.suppressed + $1.suppressed, $0.primary + $1.primary) }
             }
             func table(_ name: FigureTableName) -> FigureTable {
                 FigureTable(name: name, dimensions: Self.dimensions(name), cells: cells[name] ?? [])
@@ -37,8 +37,9 @@ extension Metrics {
                                       employment: table(.employment), youth: table(.youth),
                                       valueChain: table(.valueChain), progression: table(.progression)))
             for name in FigureTableName.allCases {
-                let c = costs[name] ?? (0, 0)
-                loss.append(InformationLoss(year: year, table: name, status: status, nonZero: c.nonZero, suppressed: c.suppressed))
+                let c = costs[name] ?? (0, 0, 0)
+                loss.append(InformationLoss(year: year, table: name, status: status, nonZero: c.nonZero, suppressed: c.suppressed,
+                                            primary: c.primary))
             }
         }
         return ReleasedFigures(k: threshold.k, policy: policy, years: years, enterprises: enterprises,

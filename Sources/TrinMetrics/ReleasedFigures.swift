@@ -80,6 +80,8 @@ public struct InformationLoss: Sendable, Equatable {
     public let nonZero: Int
     /// Of those, how many are suppressed.
     public let suppressed: Int
+    /// Of those, how many are themselves below k (suppressed whatever the method).
+    public let primary: Int
 }
 
 /// The marker used for margins in coordinates.

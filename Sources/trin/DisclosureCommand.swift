@@ -42,23 +42,23 @@ struct DisclosureCommand: ParsableCommand {
     }
 
     static func table(_ r: ReleasedFigures) -> String {
-        var rows: [[String]] = [["year", "status", "table", "non-zero", "suppressed", "loss"]]
-        var byTable: [FigureTableName: (Int, Int)] = [:]
+        var rows: [[String]] = [["year", "status", "table", "non-zero", "below k", "suppressed", "loss"]]
+        var byTable: [FigureTableName: (Int, Int, Int)] = [:]
         for l in r.loss where l.nonZero > 0 {
-            rows.append([String(l.year), l.status.rawValue, l.table.rawValue, String(l.nonZero), String(l.suppressed),
-                         percent(l.suppressed, l.nonZero)])
+            rows.append([String(l.year), l.status.rawValue, l.table.rawValue, String(l.nonZero), String(l.primary),
+                         String(l.suppressed), percent(l.suppressed, l.nonZero)])
             if l.status == .closed {
-                let t = byTable[l.table] ?? (0, 0)
-                byTable[l.table] = (t.0 + l.nonZero, t.1 + l.suppressed)
+                let t = byTable[l.table] ?? (0, 0, 0)
+                byTable[l.table] = (t.0 + l.nonZero, t.1 + l.suppressed, t.2 + l.primary)
             }
         }
-        var total = (0, 0)
+        var total = (0, 0, 0)
         for name in FigureTableName.allCases {
             guard let t = byTable[name] else { continue }
-            rows.append(["closed", "", name.rawValue, String(t.0), String(t.1), percent(t.1, t.0)])
-            total = (total.0 + t.0, total.1 + t.1)
+            rows.append(["closed", "", name.rawValue, String(t.0), String(t.2), String(t.1), percent(t.1, t.0)])
+            total = (total.0 + t.0, total.1 + t.1, total.2 + t.2)
         }
-        rows.append(["closed", "", "all tables", String(total.0), String(total.1), percent(total.1, total.0)])
+        rows.append(["closed", "", "all tables", String(total.0), String(total.2), String(total.1), percent(total.1, total.0)])
         let headline = r.years.filter { $0.status != .closed }.flatMap { y in
             y.tables.flatMap(\.cells).filter { $0.level == .headline }
         }
