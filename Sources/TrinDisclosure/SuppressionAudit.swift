@@ -58,6 +58,22 @@ public enum SuppressionAudit {
                 }
             }
         }
+        // Larger systems: start from a direction that moves the cell and repair, one
+        // basis vector at a time, each entry it would drive below zero.
+        for start in basis.indices where basis[start][position] != 0 {
+            for sign in [1, -1] {
+                var d = basis[start].map { sign * $0 }
+                for _ in 0..<(2 * basis.count) {
+                    guard let worst = d.indices.first(where: { values[$0] + d[$0] < 0 }) else { return d }
+                    // A basis vector that raises the worst entry and leaves the cell's move alone.
+                    guard let fix = basis.indices.first(where: { basis[$0][worst] != 0 && basis[$0][position] == 0 }) else { break }
+                    let step = basis[fix][worst] > 0 ? 1 : -1
+                    let needed = -(values[worst] + d[worst])
+                    let times = (needed + abs(basis[fix][worst]) - 1) / abs(basis[fix][worst])
+                    for i in d.indices { d[i] += step * times * basis[fix][i] }
+                }
+            }
+        }
         return nil
     }
 

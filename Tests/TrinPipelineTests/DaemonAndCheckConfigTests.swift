@@ -1,4 +1,5 @@
 import Foundation
+import TrinCore
 import Testing
 import TrinPipeline
 import TrinStore
@@ -117,6 +118,22 @@ import TrinTestSupport
         #expect(loaded.sources.map(\.name) == ["forloeb", "haendelser", "virksomheder"])
         #expect(loaded.schedules.count == 3)
         #expect(loaded.mappings["haendelser"]?.name == "haendelser")
+        #expect(loaded.configuration.unitName == "Socialøkonomisk enhed, Jobcenter Slagelse")
+        #expect(loaded.configuration.asOf == nil)
+    }
+
+    @Test func publicationAsOfIsADateOrAClearError() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-config-asof")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let base = "store: s.sqlite\nkeyFile: k\noutput: out\n"
+        try (base + "publication:\n  unit: Enheden\n  asOf: 2025-12-31\n").write(toFile: dir + "/good.yaml", atomically: true, encoding: .utf8)
+        let good = try Configuration.load(path: dir + "/good.yaml", environment: [:])
+        #expect(good.unitName == "Enheden" && good.asOf == Day(iso: "2025-12-31"))
+        try (base + "publication:\n  asOf: 31-12-2025\n").write(toFile: dir + "/bad.yaml", atomically: true, encoding: .utf8)
+        #expect(throws: ConfigurationError.self) { try Configuration.load(path: dir + "/bad.yaml", environment: [:]) }
+        do { _ = try Configuration.load(path: dir + "/bad.yaml", environment: [:]) } catch {
+            #expect("\(error)".contains("asOf") && "\(error)".contains("bad.yaml"))
+        }
     }
 }
 

@@ -22,10 +22,10 @@ import TrinTestSupport
         try #require(try TrinBinary.run(["metrics", "--store", store, "--output", output]).status == 0)
         let duration = Date().timeIntervalSince(started)
         let first = try MetricPublisher.readCurrent(outputDirectory: URL(fileURLWithPath: output))
-        #expect(first.manifest.files.count == 9)
-        var firstJSON: [String: Data] = [:]
-        for entry in first.manifest.files where entry.name.hasSuffix(".json") {
-            firstJSON[entry.name] = try Data(contentsOf: first.directory.appendingPathComponent(entry.name))
+        #expect(first.manifest.files.count == 19)
+        var firstCSV: [String: Data] = [:]
+        for entry in first.manifest.files where entry.name.hasSuffix(".csv") {
+            firstCSV[entry.name] = try Data(contentsOf: first.directory.appendingPathComponent(entry.name))
         }
 
         var killed = 0
@@ -47,12 +47,12 @@ import TrinTestSupport
             if leftovers.contains(where: { $0.hasPrefix(".partial-") }) { killedMidWrite += 1 }
             // Whatever happened, `current` is one complete, verified set.
             let current = try MetricPublisher.readCurrent(outputDirectory: URL(fileURLWithPath: output))
-            #expect(current.manifest.files.count == 9)
+            #expect(current.manifest.files.count == 19)
             #expect(current.manifest.files.map(\.name) == first.manifest.files.map(\.name))
-            // Metric files carry the data's time, not the wall clock: every set says the same.
-            for entry in current.manifest.files where entry.name.hasSuffix(".json") {
+            // The CSV files carry the as-of date and the data, not the wall clock: every set says the same.
+            for entry in current.manifest.files where entry.name.hasSuffix(".csv") {
                 let a = try Data(contentsOf: current.directory.appendingPathComponent(entry.name))
-                #expect(a == firstJSON[entry.name], "\(entry.name)")
+                #expect(a == firstCSV[entry.name], "\(entry.name)")
             }
         }
         #expect(killed > 12)
