@@ -136,8 +136,14 @@ struct ProgressionTests {
         #expect(m.progress("C", 2024)?.enterprise == nil)
     }
 
-    @Test("suppression treats an agreement-year as one linked system; shares need k courses")
-    func disclosed() throws {
+    @Test("an agreement-year is published coarse, linked to the value chain; shares need k courses")
+    func released() throws {
+        let policy = ReleasePolicy(asOf: Day(iso: "2025-06-30")!)
+        func release(_ records: [ProgressRecord]) -> ReleasedYear {
+            var calc = MetricsCalculator(policy: policy)
+            calc.add(citizen: records)
+            return calc.finish(enterprises: []).released(policy: policy).years[0]
+        }
         // 6 courses: highest praktik ×4, job ×2; all running; 2 moved up.
         var records: [ProgressRecord] = []
         for c in 1...4 { records.append(record(UInt64(c), .praktik, "2024-01-01", agreement: "A")) }
@@ -145,26 +151,31 @@ struct ProgressionTests {
             records.append(record(UInt64(c), .motivation, "2024-01-01", agreement: "A"))
             records.append(record(UInt64(c), .job, "2024-02-01", agreement: "A"))
         }
-        let m = compute(records)
-        let d = m.disclosed().progression[0]
-        #expect(d.started == .value(6))
-        #expect(d.count(HighestStage.praktik) == .suppressed)  // 4: primary
-        #expect(d.count(HighestStage.job) == .suppressed)      // 2: primary
-        #expect(d.count(EndStage.running) == .value(6))
-        #expect(d.ended == .value(0))
-        #expect(d.movedUp == .suppressed)                       // 2: primary
-        #expect(d.movedUpShare == .suppressed)                  // its numerator is suppressed
+        let y = release(records)
+        func a(_ measure: String, _ stage: String = "total") -> FigureCell? {
+            y.progression.cells.first { $0.coordinates[0] == "A" && $0.coordinates[2] == measure && $0.coordinates[3] == stage }
+        }
+        #expect(a("started")?.value == .value(6))
+        #expect(a("started")?.level == .coarse)
+        #expect(a("highestStep", "workplace")?.value == .suppressed)  // 4: primary
+        #expect(a("highestStep", "goal")?.value == .suppressed)       // 2: primary
+        #expect(a("endStep", "running")?.value == .value(6))
+        #expect(a("ended")?.value == .value(0))
+        #expect(a("movedUp")?.value == .suppressed)                    // 2: primary
+        #expect(a("movedUp")?.share == .suppressed)                    // its numerator is suppressed
+        // The value chain is the sum over agreements: here the same figures, at the fine level too.
+        #expect(y.valueChain.value("started", "total") == .value(6))
+        #expect(y.valueChain.value("highestStage", "praktik") == .suppressed)
         // 10 courses, 5 moved up: share published.
         let ten = (1...10).flatMap { c in
             c <= 5 ? [record(UInt64(c), .motivation, "2024-01-01", agreement: "B"),
                       record(UInt64(c), .praktik, "2024-03-01", agreement: "B")]
                    : [record(UInt64(c), .praktik, "2024-01-01", agreement: "B")]
         }
-        let b = compute(ten).disclosed().progression[0]
-        #expect(b.movedUp == .value(5) && b.movedUpShare == .value(0.5))
-        // 4 courses (below k), 0 moved up: started is suppressed and so is the share.
-        let four = (1...4).map { record(UInt64($0), .praktik, "2024-01-01", agreement: "C") }
-        let c = compute(four).disclosed().progression[0]
-        #expect(c.started == .suppressed && c.movedUp == .value(0) && c.movedUpShare == .suppressed)
+        let b = release(ten).progression.cells.first { $0.coordinates[2] == "movedUp" }
+        #expect(b?.value == .value(5) && b?.share == .value(0.5))
+        // 4 courses (below k): the whole system's grand total is small, so everything is suppressed.
+        let four = release((1...4).map { record(UInt64($0), .praktik, "2024-01-01", agreement: "C") })
+        #expect((four.progression.cells + four.valueChain.cells).allSatisfy { $0.value == .suppressed })
     }
 }
