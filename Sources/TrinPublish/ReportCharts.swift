@@ -113,7 +113,8 @@ enum ReportChart {
 
     static func fill(id: String, _ c: ReportCategory) -> String { c == .goal ? c.colour : "url(#\(id)-\(c.rawValue))" }
 
-    /// Swatches with their labels, laid out in lines within `width`; returns the height used.
+    /// Swatches with their labels, laid out in lines within `width` (which must
+    /// hold the widest item); returns the height used.
     static func legend(id: String, _ items: [(ReportCategory, String)], x: Double, y: Double, width: Double) -> (H, Double) {
         let size = 11.0, swatch = 14.0, gap = 18.0, lineHeight = 20.0
         var parts: [H] = []
@@ -196,6 +197,8 @@ enum ReportChart {
 
     struct BarGroup {
         let title: String
+        /// The group's total, drawn as its first bar in bold; nil when not published at this level.
+        let total: BarRow?
         let rows: [BarRow]
     }
 
@@ -203,8 +206,8 @@ enum ReportChart {
     /// bar with its step's pattern and its value written after it.
     static func groupedBars(id: String, title: String, desc: String, groups: [BarGroup], count: (Int) -> String) -> H {
         let size = 12.0, rowHeight = 22.0, groupHeight = 24.0, indent = 14.0, barArea = 330.0
-        let rows = groups.flatMap(\.rows)
-        let labelWidth = (rows.map { textWidth($0.label, size: size) }.max() ?? 0) + indent + 12
+        let rows = groups.flatMap { g in (g.total.map { [$0] } ?? []) + g.rows }
+        let labelWidth = (rows.map { textWidth($0.label, size: size, bold: true) }.max() ?? 0) + indent + 12
         let labels = rows.map { r -> String in
             switch r.value {
             case .value(let v)?: count(v)
@@ -223,8 +226,9 @@ enum ReportChart {
         for group in groups {
             parts.append(text(group.title, x: 0, y: y + 16, size: size, bold: true))
             y += groupHeight
-            for row in group.rows {
-                parts.append(text(row.label, x: indent, y: y + 15, size: size))
+            let groupRows = (group.total.map { [(true, $0)] } ?? []) + group.rows.map { (false, $0) }
+            for (bold, row) in groupRows {
+                parts.append(text(row.label, x: indent, y: y + 15, size: size, bold: bold))
                 var end = labelWidth
                 if let v = row.value?.value, v > 0 {
                     let w = max(Double(v) / maxValue * barArea, 1.5)
@@ -269,7 +273,8 @@ enum ReportChart {
             }
         }
         let valueWidth = (totals.map { textWidth($0, size: size, bold: true) }.max() ?? 0) + 14
-        let width = max(labelWidth + barArea + valueWidth, 360)
+        let legendItem = items.map { 14 + 5 + textWidth($0.1, size: 11) }.max() ?? 0
+        let width = max(labelWidth + barArea + valueWidth, 360, legendItem)
         let maxValue = Double(max(rows.compactMap { $0.total?.value }.max() ?? 0, 1))
 
         var parts: [H] = [patternDefs(id: id, ReportCategory.stacked + [.suppressed])]

@@ -31,7 +31,12 @@ enum ReportStyle {
     figcaption { font-weight: bold; margin-bottom: 1mm; }
     svg { display: block; max-width: 100%; height: auto; }
     svg text { font-family: "Liberation Sans", Arial, Helvetica, "DejaVu Sans", sans-serif; }
-    table { border-collapse: collapse; margin: 2mm 0 4mm; font-variant-numeric: tabular-nums; }
+    table { border-collapse: collapse; margin: 2mm 0 4mm; font-variant-numeric: tabular-nums; min-width: 110mm; max-width: 100%; }
+    table.wide { width: 100%; table-layout: fixed; font-size: 9pt; }
+    table.wide col.name { width: 26%; }
+    table.wide tbody th { overflow-wrap: anywhere; }
+    table.wide thead th { hyphens: manual; font-size: 8.5pt; padding: 0.8mm 0.6mm; }
+    table.wide th, table.wide td { padding: 0.8mm 1.2mm; }
     caption { caption-side: top; text-align: left; font-weight: bold; padding: 0 0 1mm; }
     th, td { border: 1px solid #8c8c8c; padding: 0.8mm 2mm; vertical-align: top; }
     thead th { background: #eef2f8; text-align: center; }

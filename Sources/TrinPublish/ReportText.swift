@@ -128,12 +128,12 @@ struct ReportText: Sendable {
         }
     }
 
-    /// A step's name in a narrow table column.
+    /// A step's name in a narrow table column, with soft hyphens where it may break.
     func stepShort(_ code: String) -> String {
         switch code {
-        case "preparing": t("Forberedende", "Preparatory")
-        case "workplace": t("Arbejdsplads", "Workplace")
-        case "goal": t("Job/uddannelse", "Job/education")
+        case "preparing": t("Forbered\u{AD}ende", "Prepara\u{AD}tory")
+        case "workplace": t("Arbejds\u{AD}plads", "Work\u{AD}place")
+        case "goal": t("Job, uddan\u{AD}nelse", "Job, edu\u{AD}cation")
         case "ophoert": t("Ophørt", "Stopped")
         case "running": t("I gang", "Running")
         default: step(code)

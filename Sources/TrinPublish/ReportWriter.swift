@@ -215,27 +215,34 @@ struct ReportDocument {
                       "In \(year), \(w.figure(started)) courses started under the cooperation agreements. ")
         intro += t("\(w.figure(movedUp?.value)) af dem (\(w.share(movedUp?.share))) rykkede mindst ét trin op ad værdikæden.",
                    "\(w.figure(movedUp?.value)) of them (\(w.share(movedUp?.share))) moved at least one step up the value chain.")
-        if closed, let ended = vc["ended", totalCoordinate] {
-            intro += t(" \(w.figure(ended.value)) af dem var afsluttet pr. \(w.date(released.asOf)); resten var stadig i gang.",
-                       " \(w.figure(ended.value)) of them had ended by \(w.date(released.asOf)); the rest were still running.")
+        switch closed ? vc["ended", totalCoordinate]?.value : nil {
+        case .value(let ended)?:
+            intro += t(" \(w.count(ended)) af dem var afsluttet pr. \(w.date(released.asOf)); resten var stadig i gang.",
+                       " \(w.count(ended)) of them had ended by \(w.date(released.asOf)); the rest were still running.")
+        case .suppressed?:
+            intro += t(" Hvor mange af dem der var afsluttet pr. \(w.date(released.asOf)), er diskretioneret.",
+                       " How many of them had ended by \(w.date(released.asOf)) is suppressed.")
+        case nil:
+            break
         }
 
         // The chart: highest stage reached, in the three steps.
         let steps: [(String, [String])] = [("preparing", ["motivation", "opkvalificering", "afklaring"]),
                                            ("workplace", ["praktik", "loentimer"]), ("goal", ["job", "uddannelse"])]
         var groups = steps.map { step, stages in
-            var title = w.step(step)
-            if let sub = vc["highestStep", step] { title += " – " + t("i alt", "total") + " " + w.figure(sub.value) }
-            return ReportChart.BarGroup(title: title, rows: stages.map {
-                ReportChart.BarRow(label: w.stage($0), value: vc["highestStage", $0]?.value, category: ReportCategory(step))
-            })
+            ReportChart.BarGroup(
+                title: w.step(step),
+                total: vc["highestStep", step].map { ReportChart.BarRow(label: w.total, value: $0.value, category: ReportCategory(step)) },
+                rows: stages.map { ReportChart.BarRow(label: w.stage($0), value: vc["highestStage", $0]?.value, category: ReportCategory(step)) })
         }
-        groups.append(ReportChart.BarGroup(title: t("Intet trin nået", "No step reached"), rows: [
+        groups.append(ReportChart.BarGroup(title: t("Intet trin nået", "No step reached"), total: nil, rows: [
             ReportChart.BarRow(label: t("Kun ophørt", "Stopped only"), value: vc["highestStage", "none"]?.value, category: .noStep),
         ]))
         let chartTitle = t("Højeste trin nået i forløb startet i \(year), alle samarbejdsaftaler (antal forløb)",
                            "Highest step reached by courses started in \(year), all cooperation agreements (number of courses)")
-        let desc = groups.flatMap { g in g.rows.map { "\($0.label): \(w.figure($0.value))" } }.joined(separator: "; ")
+        let desc = groups.map { g in
+            g.title + ": " + ((g.total.map { [$0] } ?? []) + g.rows).map { "\($0.label.lowercased()) \(w.figure($0.value))" }.joined(separator: ", ")
+        }.joined(separator: "; ")
         let chart = figure(caption: chartTitle, ReportChart.groupedBars(id: "chart-valuechain", title: chartTitle, desc: desc + ".",
                                                                        groups: groups, count: w.count))
 
@@ -313,22 +320,35 @@ struct ReportDocument {
         let endSteps = ["preparing", "workplace", "goal", "ophoert", "running"]
 
         let chartTitle = t("Forløb startet i \(year) pr. samarbejdsaftale, efter hvor de sluttede", "Courses started in \(year) per cooperation agreement, by where they ended")
-        let stackRows = rows.map { r in
+        // The chart shows the agreements whose number of courses is published; the table shows all.
+        let charted = rows.filter { p[$0.agreement, $0.cvr, "started", totalCoordinate]?.value.value != nil }
+        let stackRows = charted.map { r in
             ReportChart.StackRow(title: r.name, subtitle: subtitle(r), total: p[r.agreement, r.cvr, "started", totalCoordinate]?.value,
                                  segments: endSteps.map { (ReportCategory($0), p[r.agreement, r.cvr, "endStep", $0]?.value) })
         }
         let legend = endSteps.map { (ReportCategory($0), w.step($0)) } + [(ReportCategory.suppressed, t(".. diskretioneret", ".. suppressed"))]
-        let desc = rows.map { r in
+        let desc = charted.map { r in
             "\(r.name) (\(r.agreement)): " + t("startet ", "started ") + w.figure(p[r.agreement, r.cvr, "started", totalCoordinate]?.value) + ", "
-                + endSteps.map { "\(w.stepShort($0).lowercased()) \(w.figure(p[r.agreement, r.cvr, "endStep", $0]?.value))" }.joined(separator: ", ")
+                + endSteps.map { "\(w.step($0).lowercased()) \(w.figure(p[r.agreement, r.cvr, "endStep", $0]?.value))" }.joined(separator: ", ")
         }.joined(separator: "; ")
-        let chart = figure(caption: chartTitle, ReportChart.stackedBars(
-            id: "chart-agreements", title: chartTitle, desc: desc + ".", rows: stackRows, legend: legend, count: w.count))
+        var chart: [H] = []
+        if !charted.isEmpty {
+            chart.append(figure(caption: chartTitle, ReportChart.stackedBars(
+                id: "chart-agreements", title: chartTitle, desc: desc + ".", rows: stackRows, legend: legend, count: w.count)))
+        }
+        let hidden = rows.count - charted.count
+        if hidden > 0 {
+            chart.append(.element("p", class: "note", [.text(charted.isEmpty
+                ? t("Ingen figur: antallet af forløb er diskretioneret for alle \(rows.count) aftaler (aftaler med færre end \(k) forløb, og de aftaler, der ellers kunne bruges til at regne dem ud). Tabellen viser, hvad der er offentliggjort.",
+                    "No chart: the number of courses is suppressed for all \(rows.count) agreements (agreements with fewer than \(k) courses, and those that could otherwise be used to work them out). The table shows what is published.")
+                : t("Figuren viser de \(charted.count) aftaler, hvis antal forløb er offentliggjort; de øvrige \(hidden) står i tabellen.",
+                    "The chart shows the \(charted.count) agreements whose number of courses is published; the other \(hidden) are in the table."))]))
+        }
 
         let head: [[H]] = [
             [colHeader(t("Virksomhed og aftale", "Enterprise and agreement"), rowspan: 2), colHeader(t("Startet", "Started"), rowspan: 2),
              colHeader(t("Rykket op", "Moved up"), rowspan: 2), colHeader(t("Andel rykket op", "Share moved up"), rowspan: 2),
-             colHeader(t("Nåede job eller uddannelse", "Reached job or education"), rowspan: 2),
+             colHeader(t("Nåede job eller uddan\u{AD}nelse", "Reached job or edu\u{AD}cation"), rowspan: 2),
              .element("th", ["scope": "colgroup", "colspan": String(endSteps.count)], [.text(t("Hvor forløbet sluttede", "Where the course ended"))])],
             endSteps.map { colHeader(w.stepShort($0)) },
         ]
@@ -348,12 +368,13 @@ struct ReportDocument {
             numberCell(vc["highestStep", "goal"]?.value),
         ] + endSteps.map { numberCell(vc["endStep", $0]?.value) }))
         let table = dataTable(caption: t("Forløb startet i \(year) pr. samarbejdsaftale", "Courses started in \(year) per cooperation agreement"),
-                              head: head, bodies: [.element("tbody", body)])
+                              head: head, bodies: [.element("tbody", body)], class: "wide",
+                              columns: ["name"] + Array(repeating: "count", count: 4 + endSteps.count))
         return section(id: "aftaler", heading: heading, [
             .element("p", [.text(t(
                 "Hver aftale er vist med navnet på den virksomhed, den er indgået med (efter virksomhedsregistret; CVR-nummeret, hvor navnet mangler). Tallene pr. aftale er på grovt niveau, i tre trin.",
                 "Each agreement is shown with the name of the enterprise it is made with (from the enterprise register; the CVR number where the name is missing). The figures per agreement are at the coarse level, in three steps."))]),
-            chart,
+        ] + chart + [
             table,
         ])
     }
@@ -426,11 +447,11 @@ struct ReportDocument {
             .element("tr", [rowHeader(w.enterpriseType(type)), numberCell(.value(e.active[i])), numberCell(.value(e.threeBottomLines[i]))])
         } + [.element("tr", class: "sum", [rowHeader(w.total), numberCell(.value(e.activeTotal)), numberCell(.value(e.threeBottomLinesTotal))])]
         return section(id: "virksomheder", heading: t("Socialøkonomiske virksomheder efter type", "Social-economy enterprises by type"), [
+            .element("p", [.text(t("Tal om virksomheder handler ikke om personer og diskretioneres ikke.",
+                                   "Figures about enterprises are not about persons and are not suppressed."))]),
             dataTable(caption: t("Aktive i \(year) efter type", "Active in \(year) by type"),
                       head: [[colHeader(t("Type", "Type")), colHeader(t("Aktive", "Active")), colHeader(t("Med alle tre bundlinjer", "With all three bottom lines"))]],
                       bodies: [.element("tbody", rows)]),
-            .element("p", class: "note", [.text(t("Tal om virksomheder handler ikke om personer og diskretioneres ikke.",
-                                                  "Figures about enterprises are not about persons and are not suppressed."))]),
         ])
     }
 
@@ -521,9 +542,11 @@ struct ReportDocument {
 
     func notApplicable() -> H { .element("td", class: "na", [.text("–")]) }
 
-    func dataTable(caption: String, head: [[H]], bodies: [H]) -> H {
-        .element("table", [.element("caption", [.text(caption)]),
-                               .element("thead", head.map { .element("tr", [:], $0) })] + bodies)
+    /// A table with its caption; `columns` gives each column a class (for its width) in a `colgroup`.
+    func dataTable(caption: String, head: [[H]], bodies: [H], class cls: String? = nil, columns: [String]? = nil) -> H {
+        let colgroup: [H] = columns.map { [.element("colgroup", $0.map { .element("col", ["class": $0]) })] } ?? []
+        return .element("table", ["class": cls], [.element("caption", [.text(caption)])] + colgroup
+                        + [.element("thead", head.map { .element("tr", [:], $0) })] + bodies)
     }
 
     /// A two-way table at the fine level with row, column and grand totals.
