@@ -23,10 +23,17 @@ deps:
 	command -v python3 >/dev/null || missing="$$missing python3"; \
 	command -v openssl >/dev/null || missing="$$missing openssl"; \
 	command -v xmllint >/dev/null || missing="$$missing libxml2-utils"; \
+	python3 -c 'import frictionless' 2>/dev/null || python3 -m pip --version >/dev/null 2>&1 || missing="$$missing python3-pip"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+# frictionless (PyPI) validates datapackage.json and the CSV files in the tests. Debian's
+# python3 is "externally managed" (PEP 668): PIP_BREAK_SYSTEM_PACKAGES lets pip install into it.
+	@python3 -c 'import frictionless' 2>/dev/null || { \
+	  echo "Installing: frictionless (pip)"; \
+	  $(SUDO) env PIP_BREAK_SYSTEM_PACKAGES=1 PIP_ROOT_USER_ACTION=ignore python3 -m pip install --quiet frictionless; \
+	}
 
 build: deps
 	$(SWIFT) build -c $(CONFIG)
