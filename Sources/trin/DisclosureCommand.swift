@@ -16,14 +16,12 @@ struct DisclosureCommand: ParsableCommand {
 
     @OptionGroup var options: StoreOptions
     @Option(name: .customLong("k"), help: "Minimum cell size to evaluate (repeatable; default 5 and 3).") var ks: [Int] = []
-    @Option(help: "Count records up to this date (yyyy-MM-dd; default: the config's publication.asOf, else the end of the last complete month).")
-    var asOf: String?
+    @OptionGroup var release: AsOfOption
 
     func run() throws {
         let config = try options.loadConfiguration()
         let store = try openStore(options)
-        if let asOf, Day(iso: asOf) == nil { throw fail("--as-of must be a date (yyyy-MM-dd)", TrinExit.configuration) }
-        let policy = MetricsJob.policy(asOf: asOf.flatMap { Day(iso: $0) } ?? config?.asOf)
+        let policy = try release.policy(config)
         let lock = try takeLock(store: store.path, wait: true)
         defer { lock.release() }
         var out = ""

@@ -18,8 +18,7 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: "Output folder (default: the config's `output`). Env: TRIN_OUTPUT.") var output: String?
     @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
     @Option(help: "Print a summary of this year instead of publishing.") var year: Int?
-    @Option(help: "Count records up to this date (yyyy-MM-dd; default: the config's publication.asOf, else the end of the last complete month).")
-    var asOf: String?
+    @OptionGroup var release: AsOfOption
 
     func run() throws {
         let config = try options.loadConfiguration()
@@ -28,8 +27,7 @@ struct MetricsCommand: ParsableCommand {
         guard threshold >= DisclosureThreshold.floor else {
             throw fail("k = \(threshold) is below \(DisclosureThreshold.floor), Statistics Denmark's floor", TrinExit.configuration)
         }
-        if let asOf, Day(iso: asOf) == nil { throw fail("--as-of must be a date (yyyy-MM-dd)", TrinExit.configuration) }
-        let policy = MetricsJob.policy(asOf: asOf.flatMap { Day(iso: $0) } ?? config?.asOf)
+        let policy = try release.policy(config)
         do {
             if let year {
                 // Under the run lock: reading the whole store would hold up a run's import.

@@ -14,16 +14,14 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Where to write the HTML file.") var out: String
     @Option(help: "Language: da or en.") var lang = "da"
     @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
-    @Option(help: "Count records up to this date (yyyy-MM-dd; default: the config's publication.asOf, else the end of the last complete month).")
-    var asOf: String?
+    @OptionGroup var release: AsOfOption
 
     func run() throws {
         let config = try options.loadConfiguration()
         let store = try openStore(options)
-        if let asOf, Day(iso: asOf) == nil { throw fail("--as-of must be a date (yyyy-MM-dd)", TrinExit.configuration) }
         guard let language = ReportWriter.Language(rawValue: lang) else { throw fail("--lang must be da or en", TrinExit.configuration) }
         do {
-            let policy = MetricsJob.policy(asOf: asOf.flatMap { Day(iso: $0) } ?? config?.asOf)
+            let policy = try release.policy(config)
             // Under the run lock: the store is read whole, which would hold up a run's import
             // (a rollback-journal store's writer waits for its readers).
             let lock = try takeLock(store: store.path, wait: true)
