@@ -20,6 +20,8 @@ public struct AgreementProgress: Sendable, Equatable {
 
     /// Courses whose last record has an end date or is `ophoert`.
     public var ended: Int { started - endStage[EndStage.running.index] }
+    /// Courses whose last record is at the goal step (job or uddannelse).
+    public var endedAtGoal: Int { count(EndStage.job) + count(EndStage.uddannelse) }
     public var movedUpShare: Double? { started > 0 ? Double(movedUp) / Double(started) : nil }
 
     public func count(_ stage: HighestStage) -> Int { highestStage[stage.index] }

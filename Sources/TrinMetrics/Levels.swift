@@ -50,3 +50,24 @@ public enum DetailLevel: String, Sendable, Hashable, CaseIterable {
     /// itself discloses nothing.
     public static func fits(total: Int, fineCells: Int, k: Int) -> Bool { total >= 2 * k * fineCells }
 }
+
+/// Which agreements get a row of their own in a year's per-agreement table
+/// (global recoding of the agreement dimension, docs/metrics.md "Levels").
+public enum AgreementLevel {
+    /// An agreement has its own row in a year when it started at least 3k
+    /// courses then; the others are pooled into one row. A row splits its
+    /// courses twice (moved up or not, ended at the goal or not); below 3k most
+    /// of those counts are under k, and their suppression spreads through the
+    /// column equations to the other rows. Measured on the real-size sample at
+    /// k = 5 (docs/benchmarks.md): 2k publishes 47 non-zero per-agreement
+    /// figures, 3k 58, 4k 52; 3k publishes the most.
+    public static func ownRowMinimum(k: Int) -> Int { 3 * k }
+
+    /// The agreement-years of `agreements` that go into the pooled row.
+    static func pooled(_ agreements: [AgreementProgress], k: Int) -> [AgreementProgress] {
+        agreements.filter { $0.started > 0 && $0.started < ownRowMinimum(k: k) }
+    }
+}
+
+/// The agreement coordinate of the row that pools the agreements without a row of their own.
+public let pooledAgreementsCoordinate = "(other)"

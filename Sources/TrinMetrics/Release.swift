@@ -21,7 +21,7 @@ extension Metrics {
             let systems = [
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k),
                 Self.youthSystem(youth[i].table, full: full, k: threshold.k),
-                Self.progressionSystem(agreements, full: full),
+                Self.progressionSystem(agreements, full: full, k: threshold.k),
             ]
             var cells: [FigureTableName: [FigureCell]] = [:]
             var costs: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
@@ -35,7 +35,8 @@ extension Metrics {
             }
             years.append(ReleasedYear(year: year, status: status, employmentGoalMet: employment[i].goalMet,
                                       employment: table(.employment), youth: table(.youth),
-                                      valueChain: table(.valueChain), progression: table(.progression)))
+                                      valueChain: table(.valueChain), progression: table(.progression),
+                                      pooledAgreements: full ? AgreementLevel.pooled(agreements, k: threshold.k).count : 0))
             for name in FigureTableName.allCases {
                 let c = costs[name] ?? (0, 0, 0)
                 loss.append(InformationLoss(year: year, table: name, status: status, nonZero: c.nonZero, suppressed: c.suppressed,
@@ -124,10 +125,12 @@ extension Metrics {
 
     // MARK: - Progression
 
-    /// The value chain across all agreements and, for a closed year, every
-    /// agreement at the coarse level: one system, since the agreements' figures
-    /// add up to the value chain's.
-    static func progressionSystem(_ agreements: [AgreementProgress], full: Bool) -> FigureSystem {
+    /// The value chain across all agreements and, for a closed year, the
+    /// agreements at the coarse level: one system, since the agreements' figures
+    /// add up to the value chain's. An agreement that started fewer than
+    /// `AgreementLevel.ownRowMinimum(k:)` courses in the year has no row of its
+    /// own; such agreements are pooled into one row (`pooledAgreementsCoordinate`).
+    static func progressionSystem(_ agreements: [AgreementProgress], full: Bool, k: Int) -> FigureSystem {
         var s = FigureSystem()
         let total = totalCoordinate
         var all = AgreementProgress(agreement: "", year: 0)
@@ -139,6 +142,9 @@ extension Metrics {
         let highest = HighestStage.allCases.map { s.cell(all.count($0), .valueChain, ["highestStage", $0.rawValue], full ? .fine : .headline) }
         s.equation(started, highest)
         let movedUp = s.cell(all.movedUp, .valueChain, ["movedUp", total], full ? .fine : .headline)
+        // Its complement, since started and movedUp publish it anyway.
+        let notMovedUp = s.cell(all.started - all.movedUp, .valueChain, ["notMovedUp", total], full ? .fine : .headline)
+        s.equation(started, [movedUp, notMovedUp])
         s.share(movedUp, of: started)
         guard full else { return s }
         let end = EndStage.allCases.map { s.cell(all.count($0), .valueChain, ["endStage", $0.rawValue], .fine) }
@@ -164,38 +170,35 @@ extension Metrics {
         }
         s.alias(ophoert, .valueChain, ["endStep", "ophoert"], .coarse)
         s.alias(running, .valueChain, ["endStep", "running"], .coarse)
+        // The coarse breakdowns add up to started as well; stated, so that a
+        // cell they pin (e.g. `none`) is protected through a step, not through started.
+        s.equation(started, [none] + StageStep.allCases.map { highestSteps[$0]! })
+        s.equation(started, StageStep.allCases.map { endSteps[$0]! } + [ophoert, running])
 
-        // Every agreement, coarse; each column adds up to the value chain's figure.
-        var columns: [[Int]] = Array(repeating: [], count: 12)
-        for a in agreements {
+        // The agreements, coarse; each column adds up to the value chain's figure.
+        var rows = agreements.filter { $0.started >= AgreementLevel.ownRowMinimum(k: k) }
+        var pooled = AgreementProgress(agreement: pooledAgreementsCoordinate, year: agreements.first?.year ?? 0)
+        for a in AgreementLevel.pooled(agreements, k: k) { pooled.add(a) }
+        if pooled.started > 0 { rows.append(pooled) }
+        var startedColumn: [Int] = [], goalColumn: [Int] = [], movedUpColumn: [Int] = []
+        for a in rows {
             let id = [a.agreement, a.enterprise ?? ""]
             let aStarted = s.cell(a.started, .progression, id + ["started", total], .coarse)
-            let steps = [nil] + StageStep.allCases.map(Optional.some)
-            let aHighest = steps.map { step -> Int in
-                let n = HighestStage.allCases.indices.filter { HighestStage.allCases[$0].step == step }.reduce(0) { $0 + a.highestStage[$1] }
-                return s.cell(n, .progression, id + ["highestStep", step?.rawValue ?? "none"], .coarse)
-            }
-            let endCategories: [(String, [EndStage])] = StageStep.allCases.map { step in
-                (step.rawValue, EndStage.allCases.filter { $0.step == step })
-            } + [("ophoert", [.ophoert]), ("running", [.running])]
-            let aEnd = endCategories.map { name, stages in
-                s.cell(stages.reduce(0) { $0 + a.count($1) }, .progression, id + ["endStep", name], .coarse)
-            }
-            let aEnded = s.cell(a.ended, .progression, id + ["ended", total], .coarse)
+            // Each count with its complement: 12 started and 10 moved up also publish 2 who did not.
             let aMoved = s.cell(a.movedUp, .progression, id + ["movedUp", total], .coarse)
+            let aNotMoved = s.cell(a.started - a.movedUp, .progression, id + ["notMovedUp", total], .coarse)
+            let aGoal = s.cell(a.endedAtGoal, .progression, id + ["endStep", "goal"], .coarse)
+            let aNotGoal = s.cell(a.started - a.endedAtGoal, .progression, id + ["endStep", "notGoal"], .coarse)
             s.share(aMoved, of: aStarted)
-            s.equation(aStarted, aHighest)
-            s.equation(aStarted, aEnd)
-            s.equation(aEnded, Array(aEnd.dropLast()))
-            s.equation(aStarted, [aEnded, aEnd[4]])
-            for (c, cell) in ([aStarted] + aHighest + aEnd.prefix(3) + [aEnded, aMoved]).enumerated() { columns[c].append(cell) }
-            columns[10].append(aEnd[3])
-            columns[11].append(aEnd[4])
+            s.equation(aStarted, [aMoved, aNotMoved])
+            s.equation(aStarted, [aGoal, aNotGoal])
+            startedColumn.append(aStarted); goalColumn.append(aGoal); movedUpColumn.append(aMoved)
         }
-        guard !agreements.isEmpty else { return s }
-        let columnTotals = [started, none] + StageStep.allCases.map { highestSteps[$0]! }
-            + StageStep.allCases.map { endSteps[$0]! } + [ended, movedUp, ophoert, running]
-        for (totalCell, parts) in zip(columnTotals, columns) { s.equation(totalCell, parts) }
+        guard !rows.isEmpty else { return s }
+        // The complements' columns follow from the rows and these.
+        s.equation(started, startedColumn)
+        s.equation(endSteps[.goal]!, goalColumn)
+        s.equation(movedUp, movedUpColumn)
         return s
     }
 }

@@ -35,8 +35,12 @@ public struct ReleasedYear: Sendable, Equatable {
     public let youth: FigureTable
     /// The value chain across all agreements.
     public let valueChain: FigureTable
-    /// Per agreement; empty unless the year is closed.
+    /// Per agreement; empty unless the year is closed. Agreements that started
+    /// fewer than `AgreementLevel.ownRowMinimum(k:)` courses share one row
+    /// (`pooledAgreementsCoordinate`).
     public let progression: FigureTable
+    /// How many agreements the pooled row holds (not a count of citizens).
+    public let pooledAgreements: Int
 
     public var tables: [FigureTable] { [employment, youth, valueChain, progression] }
 }

@@ -19,6 +19,7 @@ public enum Labels {
         ("ophoert", "Ophørt uden resultat", "other", ""),
         ("none", "Intet trin (kun ophørt)", "other", ""),
         ("running", "I gang", "other", ""),
+        ("notGoal", "Ikke endt ved målet (endt før målet, ophørt eller i gang)", "other", ""),
         ("total", "I alt", "total", ""),
     ]
 
@@ -43,6 +44,7 @@ public enum Labels {
         ("started", "Forløb startet"), ("highestStage", "Højeste trin nået"), ("highestStep", "Højeste trin nået, tre trin"),
         ("endStage", "Hvor forløbet sluttede"), ("endStep", "Hvor forløbet sluttede, tre trin"),
         ("ended", "Forløb afsluttet"), ("movedUp", "Rykket mindst ét trin op"),
+        ("notMovedUp", "Ikke rykket op"),
     ]
 
     public static let enterpriseTypes: [(code: String, label: String)] = [

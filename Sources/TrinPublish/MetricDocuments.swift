@@ -69,9 +69,11 @@ public enum MetricDocuments {
         return y.progression.cells.compactMap { c -> JSONValue? in
             guard seen.insert(c.coordinates[0]).inserted else { return nil }
             let cvr = c.coordinates[1]
-            return .object([("agreement", .string(c.coordinates[0])),
-                            ("enterprise", cvr.isEmpty ? .null : .string(cvr)),
-                            ("enterpriseName", r.enterprise(cvr: cvr).map { .string($0.name) } ?? .null)])
+            var members: [(String, JSONValue)] = [("agreement", .string(c.coordinates[0])),
+                                                  ("enterprise", cvr.isEmpty ? .null : .string(cvr)),
+                                                  ("enterpriseName", r.enterprise(cvr: cvr).map { .string($0.name) } ?? .null)]
+            if c.coordinates[0] == pooledAgreementsCoordinate { members.append(("pooledAgreements", .int(y.pooledAgreements))) }
+            return .object(members)
         }
     }
 

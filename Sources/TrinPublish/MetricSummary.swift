@@ -32,11 +32,12 @@ extension ReleasedFigures {
         if !agreements.isEmpty { out += "\nProgression per agreement (coarse):\n" }
         for a in agreements {
             let cells = y.progression.cells.filter { $0.coordinates[0] == a }
-            func v(_ m: String) -> FigureCell? { cells.first { $0.coordinates[2] == m && $0.coordinates[3] == total } }
+            func v(_ m: String, _ stage: String = total) -> FigureCell? { cells.first { $0.coordinates[2] == m && $0.coordinates[3] == stage } }
             let share = v("movedUp")?.share?.value.map { String(Int(($0 * 100).rounded())) + " %" } ?? ".."
-            let name = enterprise(cvr: cells.first?.coordinates[1]).map { " (\($0.name))" } ?? ""
-            out += "  \(a)\(name): started \(n(v("started")?.value)), ended \(n(v("ended")?.value)), "
-                + "moved up \(n(v("movedUp")?.value)) (\(share))\n"
+            let name = a == pooledAgreementsCoordinate ? " (\(y.pooledAgreements) agreements pooled)"
+                : enterprise(cvr: cells.first?.coordinates[1]).map { " (\($0.name))" } ?? ""
+            out += "  \(a)\(name): started \(n(v("started")?.value)), moved up \(n(v("movedUp")?.value)) (\(share)), "
+                + "ended at the goal \(n(v("endStep", "goal")?.value))\n"
         }
         out += "\nYouth (under 30): \(n(y.youth.value(total, total)))"
         for c in y.youth.cells where c.coordinates[1] == total && c.coordinates[0] != total {

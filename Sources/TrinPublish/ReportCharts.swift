@@ -105,6 +105,7 @@ enum ReportChart {
                                                   rect(x: 0, y: 0, width: 6, height: 1.4, fill: white)])
             case .running: pattern(c, rotate: nil, [rect(x: 0, y: 0, width: 6, height: 1.8, fill: white)])
             case .noStep: pattern(c, rotate: nil, [rect(x: 0, y: 0, width: 1.8, height: 6, fill: white)])
+            case .notGoal: pattern(c, rotate: 45, [rect(x: 0, y: 0, width: 1, height: 6, fill: white)])
             case .suppressed: pattern(c, rotate: -45, [rect(x: 0, y: 0, width: 1.5, height: 6, fill: c.colour)], background: white)
             }
         }
@@ -252,7 +253,7 @@ enum ReportChart {
         let title: String
         let subtitle: String
         let total: Disclosed<Int>?
-        /// In `ReportCategory.stacked` order.
+        /// Left to right.
         let segments: [(ReportCategory, Disclosed<Int>?)]
     }
 
@@ -277,7 +278,7 @@ enum ReportChart {
         let width = max(labelWidth + barArea + valueWidth, 360, legendItem)
         let maxValue = Double(max(rows.compactMap { $0.total?.value }.max() ?? 0, 1))
 
-        var parts: [H] = [patternDefs(id: id, ReportCategory.stacked + [.suppressed])]
+        var parts: [H] = [patternDefs(id: id, ReportCategory.allCases)]
         var y = 2.0
         for (i, row) in rows.enumerated() {
             let lines = titleLines[i].count, subs = subLines[i].count

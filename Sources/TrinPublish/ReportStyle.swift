@@ -76,7 +76,7 @@ enum ReportStyle {
 /// What a bar or a segment of a chart stands for; each has a colour and a pattern,
 /// so that no chart relies on colour alone.
 enum ReportCategory: String, CaseIterable {
-    case preparing, workplace, goal, ophoert, running, noStep = "none", suppressed
+    case preparing, workplace, goal, ophoert, running, noStep = "none", notGoal, suppressed
 
     /// Fill colours: each at least 3:1 against the white background, and each at
     /// least 3:1 against the next one in the order of a stacked bar
@@ -89,6 +89,7 @@ enum ReportCategory: String, CaseIterable {
         case .ophoert: "#262626"
         case .running: "#a0701a"
         case .noStep: "#767676"
+        case .notGoal: "#262626"
         case .suppressed: "#595959"
         }
     }

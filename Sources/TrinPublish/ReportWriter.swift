@@ -307,73 +307,86 @@ struct ReportDocument {
             return section(id: "aftaler", heading: heading, [.element("p", [.text(t(
                 "Der startede ingen forløb under samarbejdsaftaler i \(year).", "No courses started under cooperation agreements in \(year)."))])])
         }
-        struct Row { let agreement: String; let cvr: String; let name: String }
+        struct Row { let agreement: String; let cvr: String; let name: String; let pooled: Bool }
+        let minimum = AgreementLevel.ownRowMinimum(k: k)
         let rows = ids.map { id -> Row in
+            if id[0] == pooledAgreementsCoordinate {
+                return Row(agreement: id[0], cvr: "", name: t("Øvrige aftaler", "Other agreements"), pooled: true)
+            }
             let record = released.enterprise(cvr: id[1].isEmpty ? nil : id[1])
             let name = record.map(\.name).flatMap { $0.isEmpty ? nil : $0 }
                 ?? (id[1].isEmpty ? t("Ingen virksomhed angivet", "No enterprise given") : "CVR " + id[1])
-            return Row(agreement: id[0], cvr: id[1], name: name)
-        }.sorted { (ReportText.sortKey($0.name), $0.agreement) < (ReportText.sortKey($1.name), $1.agreement) }
+            return Row(agreement: id[0], cvr: id[1], name: name, pooled: false)
+        }.sorted { ($0.pooled ? 1 : 0, ReportText.sortKey($0.name), $0.agreement) < ($1.pooled ? 1 : 0, ReportText.sortKey($1.name), $1.agreement) }
         func subtitle(_ r: Row) -> String {
-            t("Aftale ", "Agreement ") + r.agreement + (r.cvr.isEmpty ? "" : " · CVR " + r.cvr)
+            r.pooled
+                ? t("\(current.pooledAgreements) aftaler med færre end \(minimum) forløb hver", "\(current.pooledAgreements) agreements with fewer than \(minimum) courses each")
+                : t("Aftale ", "Agreement ") + r.agreement + (r.cvr.isEmpty ? "" : " · CVR " + r.cvr)
         }
-        let endSteps = ["preparing", "workplace", "goal", "ophoert", "running"]
+        func value(_ r: Row, _ measure: String, _ category: String = totalCoordinate) -> FigureCell? { p[r.agreement, r.cvr, measure, category] }
+        let ends: [(ReportCategory, String, String)] = [
+            (.goal, "goal", t("Endte ved målet: job eller uddannelse", "Ended at the goal: job or education")),
+            (.notGoal, "notGoal", t("Endte ikke ved målet (før målet, ophørt eller i gang)", "Did not end at the goal (before it, stopped or running)")),
+        ]
 
-        let chartTitle = t("Forløb startet i \(year) pr. samarbejdsaftale, efter hvor de sluttede", "Courses started in \(year) per cooperation agreement, by where they ended")
-        // The chart shows the agreements whose number of courses is published; the table shows all.
-        let charted = rows.filter { p[$0.agreement, $0.cvr, "started", totalCoordinate]?.value.value != nil }
+        let chartTitle = t("Forløb startet i \(year) pr. samarbejdsaftale, efter om de endte ved målet", "Courses started in \(year) per cooperation agreement, by whether they ended at the goal")
+        // The chart shows the rows whose number of courses is published; the table shows all.
+        let charted = rows.filter { value($0, "started")?.value.value != nil }
         let stackRows = charted.map { r in
-            ReportChart.StackRow(title: r.name, subtitle: subtitle(r), total: p[r.agreement, r.cvr, "started", totalCoordinate]?.value,
-                                 segments: endSteps.map { (ReportCategory($0), p[r.agreement, r.cvr, "endStep", $0]?.value) })
+            ReportChart.StackRow(title: r.name, subtitle: subtitle(r), total: value(r, "started")?.value,
+                                 segments: ends.map { ($0.0, value(r, "endStep", $0.1)?.value) })
         }
-        let legend = endSteps.map { (ReportCategory($0), w.step($0)) } + [(ReportCategory.suppressed, t(".. diskretioneret", ".. suppressed"))]
+        let legend = ends.map { ($0.0, $0.2) } + [(ReportCategory.suppressed, t(".. diskretioneret", ".. suppressed"))]
         let desc = charted.map { r in
-            "\(r.name) (\(r.agreement)): " + t("startet ", "started ") + w.figure(p[r.agreement, r.cvr, "started", totalCoordinate]?.value) + ", "
-                + endSteps.map { "\(w.step($0).lowercased()) \(w.figure(p[r.agreement, r.cvr, "endStep", $0]?.value))" }.joined(separator: ", ")
+            "\(r.name): " + t("startet ", "started ") + w.figure(value(r, "started")?.value) + ", "
+                + ends.map { "\($0.2.lowercased()) \(w.figure(value(r, "endStep", $0.1)?.value))" }.joined(separator: ", ")
         }.joined(separator: "; ")
         var chart: [H] = []
         if !charted.isEmpty {
             chart.append(figure(caption: chartTitle, ReportChart.stackedBars(
                 id: "chart-agreements", title: chartTitle, desc: desc + ".", rows: stackRows, legend: legend, count: w.count)))
         }
-        let hidden = rows.count - charted.count
-        if hidden > 0 {
+        if rows.count > charted.count {
             chart.append(.element("p", class: "note", [.text(charted.isEmpty
-                ? t("Ingen figur: antallet af forløb er diskretioneret for alle \(rows.count) aftaler (aftaler med færre end \(k) forløb, og de aftaler, der ellers kunne bruges til at regne dem ud). Tabellen viser, hvad der er offentliggjort.",
-                    "No chart: the number of courses is suppressed for all \(rows.count) agreements (agreements with fewer than \(k) courses, and those that could otherwise be used to work them out). The table shows what is published.")
-                : t("Figuren viser de \(charted.count) aftaler, hvis antal forløb er offentliggjort; de øvrige \(hidden) står i tabellen.",
-                    "The chart shows the \(charted.count) agreements whose number of courses is published; the other \(hidden) are in the table."))]))
+                ? t("Ingen figur: antallet af forløb er diskretioneret for alle rækker (rækker med færre end \(k) forløb, og de rækker, der ellers kunne bruges til at regne dem ud). Tabellen viser, hvad der er offentliggjort.",
+                    "No chart: the number of courses is suppressed for every row (rows with fewer than \(k) courses, and those that could otherwise be used to work them out). The table shows what is published.")
+                : t("Figuren viser de rækker, hvis antal forløb er offentliggjort; de øvrige står i tabellen.",
+                    "The chart shows the rows whose number of courses is published; the others are in the table."))]))
         }
 
-        let head: [[H]] = [
-            [colHeader(t("Virksomhed og aftale", "Enterprise and agreement"), rowspan: 2), colHeader(t("Startet", "Started"), rowspan: 2),
-             colHeader(t("Rykket op", "Moved up"), rowspan: 2), colHeader(t("Andel rykket op", "Share moved up"), rowspan: 2),
-             colHeader(t("Nåede job eller uddan\u{AD}nelse", "Reached job or edu\u{AD}cation"), rowspan: 2),
-             .element("th", ["scope": "colgroup", "colspan": String(endSteps.count)], [.text(t("Hvor forløbet sluttede", "Where the course ended"))])],
-            endSteps.map { colHeader(w.stepShort($0)) },
-        ]
+        let head: [[H]] = [[
+            colHeader(t("Virksomhed og aftale", "Enterprise and agreement")), colHeader(t("Startet", "Started")),
+            colHeader(t("Rykket op", "Moved up")), colHeader(t("Ikke rykket op", "Not moved up")),
+            colHeader(t("Andel rykket op", "Share moved up")),
+            colHeader(t("Endte ved målet", "Ended at the goal")), colHeader(t("Endte ikke ved målet", "Did not end at the goal")),
+        ]]
         var body: [H] = rows.map { r in
-            let a = [r.agreement, r.cvr]
-            func cell(_ measure: String, _ category: String) -> FigureCell? { p[a + [measure, category]] }
-            return .element("tr", [
+            .element("tr", [
                 .element("th", ["scope": "row"], [.text(r.name), .element("span", class: "sub", [.text(subtitle(r))])]),
-                numberCell(cell("started", totalCoordinate)?.value), numberCell(cell("movedUp", totalCoordinate)?.value),
-                shareCell(cell("movedUp", totalCoordinate)?.share), numberCell(cell("highestStep", "goal")?.value),
-            ] + endSteps.map { numberCell(cell("endStep", $0)?.value) })
+                numberCell(value(r, "started")?.value), numberCell(value(r, "movedUp")?.value),
+                numberCell(value(r, "notMovedUp")?.value), shareCell(value(r, "movedUp")?.share),
+                numberCell(value(r, "endStep", "goal")?.value), numberCell(value(r, "endStep", "notGoal")?.value),
+            ])
         }
         let vc = ReportLookup(current.valueChain)
+        let vcStarted = vc["started", totalCoordinate]?.value, vcGoal = vc["endStep", "goal"]?.value
+        let vcNotGoal: Disclosed<Int>? = switch (vcStarted, vcGoal) {
+        case (.value(let s)?, .value(let g)?): .value(s - g)
+        case (nil, _), (_, nil): nil
+        default: .suppressed
+        }
         body.append(.element("tr", class: "sum", [
-            rowHeader(t("Alle aftaler", "All agreements")), numberCell(vc["started", totalCoordinate]?.value),
-            numberCell(vc["movedUp", totalCoordinate]?.value), shareCell(vc["movedUp", totalCoordinate]?.share),
-            numberCell(vc["highestStep", "goal"]?.value),
-        ] + endSteps.map { numberCell(vc["endStep", $0]?.value) }))
+            rowHeader(t("Alle aftaler", "All agreements")), numberCell(vcStarted),
+            numberCell(vc["movedUp", totalCoordinate]?.value), numberCell(vc["notMovedUp", totalCoordinate]?.value),
+            shareCell(vc["movedUp", totalCoordinate]?.share), numberCell(vcGoal), numberCell(vcNotGoal),
+        ]))
         let table = dataTable(caption: t("Forløb startet i \(year) pr. samarbejdsaftale", "Courses started in \(year) per cooperation agreement"),
                               head: head, bodies: [.element("tbody", body)], class: "wide",
-                              columns: ["name"] + Array(repeating: "count", count: 4 + endSteps.count))
+                              columns: ["name"] + Array(repeating: "count", count: 6))
         return section(id: "aftaler", heading: heading, [
             .element("p", [.text(t(
-                "Hver aftale er vist med navnet på den virksomhed, den er indgået med (efter virksomhedsregistret; CVR-nummeret, hvor navnet mangler). Tallene pr. aftale er på grovt niveau, i tre trin.",
-                "Each agreement is shown with the name of the enterprise it is made with (from the enterprise register; the CVR number where the name is missing). The figures per agreement are at the coarse level, in three steps."))]),
+                "Hver aftale med mindst \(minimum) forløb i året er vist med navnet på den virksomhed, den er indgået med (efter virksomhedsregistret; CVR-nummeret, hvor navnet mangler). Aftaler med færre forløb er lagt sammen i én række, »Øvrige aftaler«: hver for sig ville de fleste af deres tal være under \(k) og blive diskretioneret. Hvor forløbene sluttede trin for trin, står i værdikæden ovenfor.",
+                "Each agreement with at least \(minimum) courses in the year is shown with the name of the enterprise it is made with (from the enterprise register; the CVR number where the name is missing). Agreements with fewer courses are pooled in one row, “Other agreements”: on their own, most of their figures would be below \(k) and suppressed. Where the courses ended, step by step, is in the value chain above."))]),
         ] + chart + [
             table,
         ])

@@ -136,7 +136,7 @@ struct ProgressionTests {
         #expect(m.progress("C", 2024)?.enterprise == nil)
     }
 
-    @Test("an agreement-year is published coarse, linked to the value chain; shares need k courses")
+    @Test("agreements of 3k courses have their own row, smaller ones are pooled; each count comes with its complement; shares need k courses")
     func released() throws {
         let policy = ReleasePolicy(asOf: Day(iso: "2025-06-30")!)
         func release(_ records: [ProgressRecord]) -> ReleasedYear {
@@ -144,36 +144,48 @@ struct ProgressionTests {
             calc.add(citizen: records)
             return calc.finish(enterprises: []).released(policy: policy).years[0]
         }
-        // 6 courses: highest praktik ×4, job ×2; all running; 2 moved up.
-        var records: [ProgressRecord] = []
-        for c in 1...4 { records.append(record(UInt64(c), .praktik, "2024-01-01", agreement: "A")) }
-        for c in 5...6 {
-            records.append(record(UInt64(c), .motivation, "2024-01-01", agreement: "A"))
-            records.append(record(UInt64(c), .job, "2024-02-01", agreement: "A"))
+        func courses(_ agreement: String, from first: Int, movedUp: Int, toJob: Int, still: Int) -> [ProgressRecord] {
+            var records: [ProgressRecord] = []
+            var id = first
+            for _ in 0..<toJob {
+                records += [record(UInt64(id), .motivation, "2024-01-01", agreement: agreement), record(UInt64(id), .job, "2024-02-01", end: "2024-05-31", agreement: agreement)]
+                id += 1
+            }
+            for _ in 0..<movedUp {
+                records += [record(UInt64(id), .motivation, "2024-01-01", agreement: agreement), record(UInt64(id), .praktik, "2024-02-01", agreement: agreement)]
+                id += 1
+            }
+            for _ in 0..<still { records.append(record(UInt64(id), .praktik, "2024-01-01", agreement: agreement)); id += 1 }
+            return records
         }
-        let y = release(records)
-        func a(_ measure: String, _ stage: String = "total") -> FigureCell? {
-            y.progression.cells.first { $0.coordinates[0] == "A" && $0.coordinates[2] == measure && $0.coordinates[3] == stage }
+        // A: 16 courses (≥ 3k = 15), 10 moved up, none at the goal. B: 6 courses, 5 ended in a job. C: 5, none moved up.
+        let y = release(courses("A", from: 1, movedUp: 10, toJob: 0, still: 6) + courses("B", from: 100, movedUp: 0, toJob: 5, still: 1)
+                        + courses("C", from: 200, movedUp: 0, toJob: 0, still: 5))
+        func cell(_ agreement: String, _ measure: String, _ stage: String = "total") -> FigureCell? {
+            y.progression.cells.first { $0.coordinates[0] == agreement && $0.coordinates[2] == measure && $0.coordinates[3] == stage }
         }
-        #expect(a("started")?.value == .value(6))
-        #expect(a("started")?.level == .coarse)
-        #expect(a("highestStep", "workplace")?.value == .suppressed)  // 4: primary
-        #expect(a("highestStep", "goal")?.value == .suppressed)       // 2: primary
-        #expect(a("endStep", "running")?.value == .value(6))
-        #expect(a("ended")?.value == .value(0))
-        #expect(a("movedUp")?.value == .suppressed)                    // 2: primary
-        #expect(a("movedUp")?.share == .suppressed)                    // its numerator is suppressed
-        // The value chain is the sum over agreements: here the same figures, at the fine level too.
-        #expect(y.valueChain.value("started", "total") == .value(6))
-        #expect(y.valueChain.value("highestStage", "praktik") == .suppressed)
-        // 10 courses, 5 moved up: share published.
-        let ten = (1...10).flatMap { c in
-            c <= 5 ? [record(UInt64(c), .motivation, "2024-01-01", agreement: "B"),
-                      record(UInt64(c), .praktik, "2024-03-01", agreement: "B")]
-                   : [record(UInt64(c), .praktik, "2024-01-01", agreement: "B")]
-        }
-        let b = release(ten).progression.cells.first { $0.coordinates[2] == "movedUp" }
-        #expect(b?.value == .value(5) && b?.share == .value(0.5))
+        #expect(Set(y.progression.cells.map { $0.coordinates[0] }) == ["A", pooledAgreementsCoordinate])
+        #expect(y.pooledAgreements == 2)
+        #expect(y.progression.cells.allSatisfy { $0.level == .coarse })
+        #expect(cell("A", "started")?.value == .value(16))
+        #expect(cell("A", "movedUp")?.value == .value(10) && cell("A", "movedUp")?.share == .value(0.625))
+        #expect(cell("A", "notMovedUp")?.value == .value(6))
+        #expect(cell("A", "endStep", "goal")?.value == .value(0) && cell("A", "endStep", "notGoal")?.value == .value(16))
+        // B's 1 course that did not move up and C's 5 are published together, as 11 courses of which 5 moved up.
+        let other = pooledAgreementsCoordinate
+        #expect(cell(other, "started")?.value == .value(11))
+        #expect(cell(other, "movedUp")?.value == .value(5) && cell(other, "notMovedUp")?.value == .value(6))
+        #expect(cell(other, "endStep", "goal")?.value == .value(5) && cell(other, "endStep", "notGoal")?.value == .value(6))
+        // The value chain is the sum of the rows.
+        #expect(y.valueChain.value("started", "total") == .value(27))
+        #expect(y.valueChain.value("notMovedUp", "total") == .value(12))
+
+        // 15 courses, 13 moved up: the 2 who did not are small, so both halves are hidden, and the share with them.
+        let d = release(courses("D", from: 1, movedUp: 13, toJob: 0, still: 2)).progression.cells
+        func dCell(_ measure: String) -> FigureCell? { d.first { $0.coordinates[2] == measure && $0.coordinates[3] == "total" } }
+        #expect(dCell("started")?.value == .value(15))
+        #expect(dCell("notMovedUp")?.value == .suppressed && dCell("movedUp")?.value == .suppressed)
+        #expect(dCell("movedUp")?.share == .suppressed)
         // 4 courses (below k): the whole system's grand total is small, so everything is suppressed.
         let four = release((1...4).map { record(UInt64($0), .praktik, "2024-01-01", agreement: "C") })
         #expect((four.progression.cells + four.valueChain.cells).allSatisfy { $0.value == .suppressed })

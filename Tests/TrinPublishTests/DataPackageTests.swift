@@ -373,10 +373,10 @@ struct DataPackageTests {
         let valueChain = try #require(resources["value-chain"]?["rows"] as? [[String: Any]])
         #expect(valueChain.allSatisfy { $0["year"] as? Int != nil && $0["asOf"] as? String == "date:2025-11-30" })
         #expect(valueChain.allSatisfy { $0["suppressed"] as? Bool != nil })
-        // 2023: 9 of 12 courses moved up, written 0,75.
+        // 2023: 15 of 20 courses moved up, written 0,75.
         let moved = try #require(valueChain.first { $0["year"] as? Int == 2023 && $0["measure"] as? String == "movedUp" })
         #expect(moved["share"] as? Double == 0.75)
-        #expect(moved["value"] as? Int == 9)
+        #expect(moved["value"] as? Int == 15)
         // A suppressed count reads as missing, not zero.
         let suppressed = try #require(valueChain.first { $0["suppressed"] as? Bool == true })
         #expect(suppressed["value"] is NSNull)

@@ -29,13 +29,19 @@ func sampleMetrics(policy: ReleasePolicy? = nil) -> Metrics {
                        hoursPerWeek: nil, recordedAt: Instant(secondsSinceEpoch: 0), source: "t", sourceRecordID: "\(c)")
     }
     var calc = MetricsCalculator(policy: policy)
-    for c in 1...12 as ClosedRange<UInt64> {
+    // SA-1: 20 courses in 2023, 15 moved up (those whose second record is later than the first).
+    for c in 1...20 as ClosedRange<UInt64> {
         calc.add(citizen: [rec(c, .motivation, "2023-03-01", agreement: "SA-1"),
                            rec(c, c % 2 == 0 ? .job : .praktik, "2023-0\(c % 9 + 1)-15", agreement: "SA-1",
                                group: c % 3 == 0 ? .integration : .kontanthjaelp)])
     }
-    for c in 13...15 as ClosedRange<UInt64> {
+    // 15 courses in 2024: enough for an agreement row of its own at k = 5 (3k).
+    for c in 21...35 as ClosedRange<UInt64> {
         calc.add(citizen: [rec(c, .uddannelse, "2024-02-01", agreement: "=HYPERLINK(\"x\")", end: "2024-06-30", band: .under18)])
+    }
+    // SA-2: 3 courses in 2024, pooled with the agreements below 3k ("(other)"), and small.
+    for c in 36...38 as ClosedRange<UInt64> {
+        calc.add(citizen: [rec(c, .praktik, "2024-03-01", agreement: "SA-2")])
     }
     return calc.finish(enterprises: sampleRegister())
 }

@@ -23,7 +23,8 @@ struct PublicationTests {
     func marked() throws {
         let out = try temporaryDirectory()
         let set = try publish(into: out)
-        // Agreement "=HYPERLINK…" has 3 courses in 2024 (closed as of 2025-11-30): started is a primary suppression.
+        // 2024 (closed as of 2025-11-30): "=HYPERLINK…" started 15 courses and the pooled row 3 (SA-2),
+        // a primary suppression that hides its partner in the started column, "=HYPERLINK…".
         let json = try JSON.parse(String(contentsOf: set.directory.appendingPathComponent("progression.json"), encoding: .utf8))
         guard case .object(let doc) = json, case .array(let years)? = doc["years"], case .object(let y2024) = years[1],
               case .array(let cells)? = y2024["cells"]
@@ -56,12 +57,13 @@ struct PublicationTests {
         let header = rows[0]
         #expect(header == ["year", "status", "asOf", "level", "agreement", "enterprise", "measure", "stage", "value", "suppressed", "share"])
         #expect(rows.allSatisfy { $0.count == header.count })
-        // SA-1 in 2023: 12 courses, each motivation on 1 March plus a job or praktik on the
-        // 15th of month c % 9 + 1. Citizens 1, 9 and 10 had that step in January or
+        // SA-1 in 2023: 20 courses, each motivation on 1 March plus a job or praktik on the
+        // 15th of month c % 9 + 1. Citizens 1, 9, 10, 18 and 19 had that step in January or
         // February, before motivation, so their first ranked record is already their
-        // highest: 9 of 12 moved up → 0,75 with a decimal comma.
+        // highest: 15 of 20 moved up → 0,75 with a decimal comma.
         let sa1 = rows.filter { $0[4] == "SA-1" }
-        #expect(sa1.first { $0[6] == "started" }?[8] == "12")
+        #expect(sa1.first { $0[6] == "started" }?[8] == "20")
+        #expect(sa1.first { $0[6] == "notMovedUp" }?[8] == "5")
         #expect(sa1.first { $0[6] == "movedUp" }?[10] == "0,75")
         #expect(sa1.allSatisfy { $0[2] == "2025-11-30" && $0[1] == "closed" && $0[3] == "coarse" })
         // Totals are rows of their own, marked `total`, never unlabelled sums.
@@ -108,7 +110,7 @@ struct PublicationTests {
         #expect(!y2023.progression.cells.isEmpty)
         #expect(y2024.progression.cells.isEmpty)
         #expect(y2024.tables.flatMap(\.cells).allSatisfy { $0.level == .headline })
-        #expect(Set(y2024.valueChain.cells.map { $0.coordinates[0] }) == ["started", "highestStage", "movedUp"])
+        #expect(Set(y2024.valueChain.cells.map { $0.coordinates[0] }) == ["started", "highestStage", "movedUp", "notMovedUp"])
         #expect(y2024.employment.cells.map(\.coordinates) == [["total", "total"]])
         // Records starting after the as-of date do not count: the 2024 courses start on 1 February.
         #expect(sampleReleased(asOf: "2024-01-31").years.map(\.year) == [2023])

@@ -54,8 +54,9 @@ private func rec(_ citizen: UInt64, _ stage: Stage, _ start: String, end: String
 }
 
 /// 2023 and 2024: 30 courses under SA-1 (an enterprise with a hostile name),
-/// 3 under an agreement with a hostile id whose CVR is not in the register,
-/// 6 under SA-3 and 7 under SA-4,
+/// 15 under an agreement with a hostile id whose CVR is not in the register
+/// (3 of them moved up: a small count), 3 under SA-3 and 7 under SA-4 (pooled:
+/// below 3k courses each),
 /// 45 first jobs in 2024 (two of them in a small target group: suppressed),
 /// 11 in 2023, and 41 enterprises with three bottom lines.
 private func records() -> [[ProgressRecord]] {
@@ -64,13 +65,15 @@ private func records() -> [[ProgressRecord]] {
         let band: AgeBand = c % 4 == 0 ? .from18to24 : .from40to49
         var r = [rec(c, .motivation, "2024-02-01", end: "2024-03-01", agreement: "SA-1", cvr: "12345678", band: band)]
         if c % 3 != 0 { r.append(rec(c, .praktik, "2024-03-15", end: "2024-05-01", agreement: "SA-1", cvr: "12345678", band: band)) }
-        if c % 2 == 0 { r.append(rec(c, .job, "2024-06-01", agreement: "SA-1", cvr: "12345678", band: band)) }
+        if c % 2 == 0 { r.append(rec(c, .job, "2024-06-01", end: "2024-09-01", agreement: "SA-1", cvr: "12345678", band: band)) }
         citizens.append(r)
     }
-    for c in 31...33 as ClosedRange<UInt64> {
-        citizens.append([rec(c, .afklaring, "2024-04-01", agreement: hostileAgreement, cvr: "87654321")])
+    for c in 31...45 as ClosedRange<UInt64> {
+        var r = [rec(c + 1000, .afklaring, "2024-04-01", agreement: hostileAgreement, cvr: "87654321")]
+        if c <= 33 { r.append(rec(c + 1000, .praktik, "2024-05-01", agreement: hostileAgreement, cvr: "87654321")) }
+        citizens.append(r)
     }
-    for c in 34...39 as ClosedRange<UInt64> {
+    for c in 34...36 as ClosedRange<UInt64> {
         citizens.append([rec(c, .opkvalificering, "2024-04-01", end: "2024-08-01", agreement: "SA-3", cvr: "20000002")])
     }
     for c in 300...306 as ClosedRange<UInt64> {
@@ -217,7 +220,7 @@ struct ReportWriterTests {
         #expect(!da.lowercased().contains("undertrykt"))
         let en = ReportWriter(language: .english).render(closed, year: 2024)
         #expect(en.contains(">..</abbr>"))
-        // The agreement with three courses: its count is suppressed, in the table and the chart.
+        // The agreement with 15 courses, 3 of them moved up: that count is suppressed, with its complement.
         let row = matches("<tr><th scope=\"row\">CVR 87654321(.*?)</tr>", in: da)
         #expect(row.count == 1)
         #expect(row.first?.contains("<td class=\"num\"><abbr title=\"diskretioneret\">..</abbr></td>") == true)
@@ -249,15 +252,18 @@ struct ReportWriterTests {
         #expect(da.contains("Forløb startet i 2024 pr. samarbejdsaftale"))
         #expect(da.contains("<tr><th scope=\"row\">\(hostileNameEscaped)<span class=\"sub\">Aftale SA-1 · CVR 12345678</span></th>"))
         #expect(da.contains("CVR 87654321"))
-        // The chart shows exactly the agreements whose number of courses is published.
+        // The chart shows exactly the rows whose number of courses is published; the pooled row last.
         let progression = closed.years.first { $0.year == 2024 }!.progression
         let published = progression.cells.filter { $0.coordinates[2] == "started" && $0.value.value != nil }.map { $0.coordinates[0] }
         let chart = matches("(<svg id=\"chart-agreements\".*?</svg>)", in: da).first ?? ""
-        #expect(!published.isEmpty, "the fixture has agreements with a published count")
-        for agreement in progression.cells.map({ $0.coordinates[0] }) {
+        #expect(!published.isEmpty, "the fixture has agreements with a published count: \(progression.cells.map { "\($0.coordinates) \($0.value)" })")
+        for agreement in Set(progression.cells.map({ $0.coordinates[0] })) where agreement != pooledAgreementsCoordinate {
             let escaped = agreement.replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
             #expect(chart.contains("Aftale \(escaped) ·") == published.contains(agreement), "\(agreement)")
         }
+        #expect(chart.contains("Øvrige aftaler") == published.contains(pooledAgreementsCoordinate))
+        #expect(da.contains("<tr><th scope=\"row\">Øvrige aftaler<span class=\"sub\">2 aftaler med færre end 15 forløb hver</span></th>"))
+        #expect(!da.contains("SA-3") && !da.contains("SA-4"), "pooled agreements are not named")
         #expect(da.contains("<caption>Borgere i beskæftigelse for første gang i 2024, efter målgruppe</caption>"))
         // 45 first jobs: the norm of 30 is met; 41 enterprises: the goal of 40 is met.
         #expect(da.contains("✓ Årsnormen er nået"))
@@ -311,8 +317,8 @@ struct ReportWriterTests {
 
     @Test("an agreement chart with nothing published is replaced by a note")
     func noAgreementChart() {
-        // Three agreements, one of them small: the suppression groups hide all three.
-        let citizens = records().filter { $0.first?.agreement != "SA-4" }
+        // SA-1 and a pooled row of 3 courses: the small row hides its partner in the started column.
+        let citizens = records().filter { $0.first?.agreement != "SA-4" && $0.first?.agreement != hostileAgreement }
         let set = released(asOf: closedAsOf, citizens: citizens)
         let progression = set.years.first { $0.year == 2024 }!.progression
         let published = progression.cells.filter { $0.coordinates[2] == "started" && $0.value.value != nil }
@@ -325,7 +331,7 @@ struct ReportWriterTests {
     @Test("chart labels fit inside their SVG, however long the names")
     func labelsFit() {
         var citizens = records()
-        for c in 200...209 as ClosedRange<UInt64> {
+        for c in 200...214 as ClosedRange<UInt64> {
             citizens.append([rec(c, .motivation, "2024-05-01", agreement: "SA-0-LONG-AGREEMENT-IDENTIFIER-2024", cvr: "20000001")])
         }
         let set = released(asOf: closedAsOf, citizens: citizens)
