@@ -54,14 +54,13 @@ public enum DetailLevel: String, Sendable, Hashable, CaseIterable {
 /// Which agreements get a row of their own in a year's per-agreement table
 /// (global recoding of the agreement dimension, docs/metrics.md "Levels").
 public enum AgreementLevel {
-    /// An agreement has its own row in a year when it started at least 3k
-    /// courses then; the others are pooled into one row. A row splits its
-    /// courses twice (moved up or not, ended at the goal or not); below 3k most
-    /// of those counts are under k, and their suppression spreads through the
-    /// column equations to the other rows. Measured on the real-size sample at
-    /// k = 5 (docs/benchmarks.md): 2k publishes 47 non-zero per-agreement
-    /// figures, 3k 58, 4k 52; 3k publishes the most.
-    public static func ownRowMinimum(k: Int) -> Int { 3 * k }
+    /// An agreement has its own row in a year when its row fits by the rule
+    /// of `DetailLevel.fits`: 2k courses per cell of a split, and a row splits
+    /// its courses in two (moved up or not; ended at the goal or not), so 4k.
+    /// The others are pooled into one row: on their own, most of their counts
+    /// would be below k, and their suppression would spread through the
+    /// column sums to the other rows (docs/benchmarks.md has the measurements).
+    public static func ownRowMinimum(k: Int) -> Int { 2 * k * 2 }
 
     /// The agreement-years of `agreements` that go into the pooled row.
     static func pooled(_ agreements: [AgreementProgress], k: Int) -> [AgreementProgress] {

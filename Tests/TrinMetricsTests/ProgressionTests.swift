@@ -136,7 +136,7 @@ struct ProgressionTests {
         #expect(m.progress("C", 2024)?.enterprise == nil)
     }
 
-    @Test("agreements of 3k courses have their own row, smaller ones are pooled; each count comes with its complement; shares need k courses")
+    @Test("agreements of 4k courses have their own row, smaller ones are pooled; each count comes with its complement; shares need k courses")
     func released() throws {
         let policy = ReleasePolicy(asOf: Day(iso: "2025-06-30")!)
         func release(_ records: [ProgressRecord]) -> ReleasedYear {
@@ -158,8 +158,8 @@ struct ProgressionTests {
             for _ in 0..<still { records.append(record(UInt64(id), .praktik, "2024-01-01", agreement: agreement)); id += 1 }
             return records
         }
-        // A: 16 courses (≥ 3k = 15), 10 moved up, none at the goal. B: 6 courses, 5 ended in a job. C: 5, none moved up.
-        let y = release(courses("A", from: 1, movedUp: 10, toJob: 0, still: 6) + courses("B", from: 100, movedUp: 0, toJob: 5, still: 1)
+        // A: 20 courses (≥ 4k = 20), 12 moved up, none at the goal. B: 6 courses, 5 ended in a job. C: 5, none moved up.
+        let y = release(courses("A", from: 1, movedUp: 12, toJob: 0, still: 8) + courses("B", from: 100, movedUp: 0, toJob: 5, still: 1)
                         + courses("C", from: 200, movedUp: 0, toJob: 0, still: 5))
         func cell(_ agreement: String, _ measure: String, _ stage: String = "total") -> FigureCell? {
             y.progression.cells.first { $0.coordinates[0] == agreement && $0.coordinates[2] == measure && $0.coordinates[3] == stage }
@@ -167,23 +167,23 @@ struct ProgressionTests {
         #expect(Set(y.progression.cells.map { $0.coordinates[0] }) == ["A", pooledAgreementsCoordinate])
         #expect(y.pooledAgreements == 2)
         #expect(y.progression.cells.allSatisfy { $0.level == .coarse })
-        #expect(cell("A", "started")?.value == .value(16))
-        #expect(cell("A", "movedUp")?.value == .value(10) && cell("A", "movedUp")?.share == .value(0.625))
-        #expect(cell("A", "notMovedUp")?.value == .value(6))
-        #expect(cell("A", "endStep", "goal")?.value == .value(0) && cell("A", "endStep", "notGoal")?.value == .value(16))
+        #expect(cell("A", "started")?.value == .value(20))
+        #expect(cell("A", "movedUp")?.value == .value(12) && cell("A", "movedUp")?.share == .value(0.6))
+        #expect(cell("A", "notMovedUp")?.value == .value(8))
+        #expect(cell("A", "endStep", "goal")?.value == .value(0) && cell("A", "endStep", "notGoal")?.value == .value(20))
         // B's 1 course that did not move up and C's 5 are published together, as 11 courses of which 5 moved up.
         let other = pooledAgreementsCoordinate
         #expect(cell(other, "started")?.value == .value(11))
         #expect(cell(other, "movedUp")?.value == .value(5) && cell(other, "notMovedUp")?.value == .value(6))
         #expect(cell(other, "endStep", "goal")?.value == .value(5) && cell(other, "endStep", "notGoal")?.value == .value(6))
         // The value chain is the sum of the rows.
-        #expect(y.valueChain.value("started", "total") == .value(27))
-        #expect(y.valueChain.value("notMovedUp", "total") == .value(12))
+        #expect(y.valueChain.value("started", "total") == .value(31))
+        #expect(y.valueChain.value("notMovedUp", "total") == .value(14))
 
-        // 15 courses, 13 moved up: the 2 who did not are small, so both halves are hidden, and the share with them.
-        let d = release(courses("D", from: 1, movedUp: 13, toJob: 0, still: 2)).progression.cells
+        // 20 courses, 18 moved up: the 2 who did not are small, so both halves are hidden, and the share with them.
+        let d = release(courses("D", from: 1, movedUp: 18, toJob: 0, still: 2)).progression.cells
         func dCell(_ measure: String) -> FigureCell? { d.first { $0.coordinates[2] == measure && $0.coordinates[3] == "total" } }
-        #expect(dCell("started")?.value == .value(15))
+        #expect(dCell("started")?.value == .value(20))
         #expect(dCell("notMovedUp")?.value == .suppressed && dCell("movedUp")?.value == .suppressed)
         #expect(dCell("movedUp")?.share == .suppressed)
         // 4 courses (below k): the whole system's grand total is small, so everything is suppressed.

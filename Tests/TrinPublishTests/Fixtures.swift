@@ -35,12 +35,12 @@ func sampleMetrics(policy: ReleasePolicy? = nil) -> Metrics {
                            rec(c, c % 2 == 0 ? .job : .praktik, "2023-0\(c % 9 + 1)-15", agreement: "SA-1",
                                group: c % 3 == 0 ? .integration : .kontanthjaelp)])
     }
-    // 15 courses in 2024: enough for an agreement row of its own at k = 5 (3k).
-    for c in 21...35 as ClosedRange<UInt64> {
+    // 20 courses in 2024: enough for an agreement row of its own at k = 5 (4k).
+    for c in 21...40 as ClosedRange<UInt64> {
         calc.add(citizen: [rec(c, .uddannelse, "2024-02-01", agreement: "=HYPERLINK(\"x\")", end: "2024-06-30", band: .under18)])
     }
-    // SA-2: 3 courses in 2024, pooled with the agreements below 3k ("(other)"), and small.
-    for c in 36...38 as ClosedRange<UInt64> {
+    // SA-2: 3 courses in 2024, pooled with the agreements below 4k ("(other)"), and small.
+    for c in 41...43 as ClosedRange<UInt64> {
         calc.add(citizen: [rec(c, .praktik, "2024-03-01", agreement: "SA-2")])
     }
     return calc.finish(enterprises: sampleRegister())

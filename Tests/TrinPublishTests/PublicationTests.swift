@@ -23,7 +23,7 @@ struct PublicationTests {
     func marked() throws {
         let out = try temporaryDirectory()
         let set = try publish(into: out)
-        // 2024 (closed as of 2025-11-30): "=HYPERLINK…" started 15 courses and the pooled row 3 (SA-2),
+        // 2024 (closed as of 2025-11-30): "=HYPERLINK…" started 20 courses and the pooled row 3 (SA-2),
         // a primary suppression that hides its partner in the started column, "=HYPERLINK…".
         let json = try JSON.parse(String(contentsOf: set.directory.appendingPathComponent("progression.json"), encoding: .utf8))
         guard case .object(let doc) = json, case .array(let years)? = doc["years"], case .object(let y2024) = years[1],
