@@ -40,7 +40,9 @@ public struct Suppressor: Sendable {
             for i in 0..<count where alsoPrimary[i] && !groups.pinnedZero[i] { primary[i] = true }
         }
         var suppressed = primary
-        if let grand = table.grandTotal, primary[grand] {
+        // A small grand total hides the whole table; one that only changed by less than k
+        // (a republication) is protected like any other suppressed total.
+        if let grand = table.grandTotal, threshold.isSmall(table.values[grand]) {
             return SuppressionPattern(suppressed: [Bool](repeating: true, count: count), primary: primary)
         }
         groups.close(&suppressed, values: table.values, k: threshold.k)

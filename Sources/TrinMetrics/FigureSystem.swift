@@ -39,21 +39,41 @@ struct FigureSystem {
     /// Marks `movedUp` as a count whose share of `started` is published.
     mutating func share(_ movedUp: Int, of started: Int) { shares[movedUp] = started }
 
-    /// Suppresses the system and returns its published cells, table by table.
-    func disclose(_ suppressor: Suppressor) -> (cells: [FigureTableName: [FigureCell]], pattern: SuppressionPattern) {
+    /// Suppresses the system and returns its published cells, table by table,
+    /// and each with its true count (for freezing a closed year).
+    ///
+    /// - Parameter previous: for a republication, the true counts as last
+    ///   published; a cell whose count changed by 1 to k − 1 (a cell that was
+    ///   not published counts as 0) is suppressed as if it were small, so that
+    ///   the two publications do not show a count below k by their difference.
+    func disclose(_ suppressor: Suppressor, previous: [FrozenYear.Key: Int]? = nil)
+        -> (cells: [FigureTableName: [FigureCell]], pattern: SuppressionPattern, frozen: [FrozenYear.Cell]) {
         // Equations name only cells of this system.
         let table = try! SuppressionTable(values: values, equations: equations, grandTotal: grandTotal)
-        let pattern = suppressor.suppress(table)
+        var changed: [Bool]?
+        if let previous {
+            var flags = [Bool](repeating: false, count: values.count)
+            for s in slots {
+                let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates)] ?? 0
+                if suppressor.threshold.isSmall(abs(values[s.cell] - before)) { flags[s.cell] = true }
+            }
+            changed = flags
+        }
+        let pattern = suppressor.suppress(table, alsoPrimary: changed)
         let disclosed = pattern.disclose(values)
         var out: [FigureTableName: [FigureCell]] = [:]
+        var frozen: [FrozenYear.Cell] = []
         for s in slots {
             let share = shares[s.cell].map {
                 ShareRule.disclose(numerator: disclosed[s.cell], denominator: disclosed[$0], threshold: suppressor.threshold)
             }
             out[s.table, default: []].append(FigureCell(coordinates: s.coordinates, level: s.level,
                                                          value: disclosed[s.cell], share: share))
+            frozen.append(FrozenYear.Cell(table: s.table.rawValue, coordinates: s.coordinates, level: s.level.rawValue,
+                                          truth: values[s.cell], suppressed: pattern.suppressed[s.cell],
+                                          share: share?.value, shareSuppressed: share.map { $0.isSuppressed }))
         }
-        return (out, pattern)
+        return (out, pattern, frozen)
     }
 
     /// Per table: distinct cells with a true count above zero, how many of them are suppressed, and how many for being small.

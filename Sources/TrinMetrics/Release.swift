@@ -10,13 +10,24 @@ extension Metrics {
     /// `self` must have been computed with the same policy
     /// (`MetricsCalculator(policy:)`), so that it counts only what was known on the as-of date.
     public func released(policy: ReleasePolicy, threshold: DisclosureThreshold = .standard,
-                         register: [EnterpriseRecord] = []) -> ReleasedFigures {
+                         register: [EnterpriseRecord] = [], frozen: [FrozenYear] = [],
+                         republish: Set<Int> = []) -> ReleasedFigures {
         let suppressor = Suppressor(threshold: threshold)
         var years: [ReleasedYear] = []
         var loss: [InformationLoss] = []
+        var newlyFrozen: [FrozenYear] = []
         for (i, year) in self.years.enumerated() {
             let status = policy.status(of: year)
             let full = status == .closed
+            // A closed year first published in full in an earlier set is repeated as it was,
+            // unless a republication is asked for.
+            let previous = frozen.first { $0.year == year && $0.k == threshold.k && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
+            if full, let previous, !republish.contains(year) {
+                let (y, l) = previous.released()
+                years.append(y)
+                loss += l
+                continue
+            }
             let agreements = progression.filter { $0.year == year }
             let systems = [
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k),
@@ -25,26 +36,37 @@ extension Metrics {
             ]
             var cells: [FigureTableName: [FigureCell]] = [:]
             var costs: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
+            var frozenCells: [FrozenYear.Cell] = []
+            let before = full && republish.contains(year) ? previous?.truths() : nil
             for system in systems {
-                let (published, pattern) = system.disclose(suppressor)
+                let (published, pattern, snapshot) = system.disclose(suppressor, previous: before)
                 cells.merge(published) { $0 + $1 }
+                frozenCells += snapshot
                 costs.merge(system.loss(pattern)) { ($0.nonZero + $1.nonZero, $0.suppressed + $1.suppressed, $0.primary + $1.primary) }
             }
             func table(_ name: FigureTableName) -> FigureTable {
                 FigureTable(name: name, dimensions: Self.dimensions(name), cells: cells[name] ?? [])
             }
+            let pooled = full ? AgreementLevel.pooled(agreements, k: threshold.k).count : 0
             years.append(ReleasedYear(year: year, status: status, employmentGoalMet: employment[i].goalMet,
                                       employment: table(.employment), youth: table(.youth),
                                       valueChain: table(.valueChain), progression: table(.progression),
-                                      pooledAgreements: full ? AgreementLevel.pooled(agreements, k: threshold.k).count : 0))
+                                      pooledAgreements: pooled))
+            var yearLoss: [FrozenYear.Loss] = []
             for name in FigureTableName.allCases {
                 let c = costs[name] ?? (0, 0, 0)
                 loss.append(InformationLoss(year: year, table: name, status: status, nonZero: c.nonZero, suppressed: c.suppressed,
                                             primary: c.primary))
+                yearLoss.append(FrozenYear.Loss(table: name.rawValue, nonZero: c.nonZero, suppressed: c.suppressed, primary: c.primary))
+            }
+            if full {
+                newlyFrozen.append(FrozenYear(year: year, k: threshold.k, asOf: policy.asOf.description,
+                                              employmentGoalMet: employment[i].goalMet, pooledAgreements: pooled,
+                                              cells: frozenCells, loss: yearLoss))
             }
         }
         return ReleasedFigures(k: threshold.k, policy: policy, years: years, enterprises: enterprises,
-                               register: register.sorted { $0.cvr < $1.cvr }, loss: loss)
+                               register: register.sorted { $0.cvr < $1.cvr }, loss: loss, newlyFrozen: newlyFrozen)
     }
 
     static func dimensions(_ name: FigureTableName) -> [String] {

@@ -14,6 +14,9 @@ public struct ReleasedFigures: Sendable, Equatable {
     public let register: [EnterpriseRecord]
     /// What suppression cost, per year and table (not published; `trin disclosure` prints it).
     public let loss: [InformationLoss]
+    /// Closed years published in full here for the first time (or republished):
+    /// to be kept so that later sets repeat them (`FrozenYear`). Never published as they are.
+    public let newlyFrozen: [FrozenYear]
 
     public var asOf: Day { policy.asOf }
     public var closedYears: [Int] { years.filter { $0.status == .closed }.map(\.year) }

@@ -16,13 +16,22 @@ public enum MetricsJob {
     }
 
     /// The figures as published under `policy`: only records known on the as-of
-    /// date, each year at its status and level, suppressed (docs/metrics.md, "Releases").
-    public static func release(store: Store, k: Int, policy: ReleasePolicy) throws -> ReleasedFigures {
+    /// date, each year at its status and level, suppressed (docs/metrics.md, "Releases");
+    /// closed years the store keeps as first published are repeated as they were,
+    /// unless `republish` names them. Reads the store only: `publish` keeps what it froze.
+    public static func release(store: Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = []) throws -> ReleasedFigures {
         let threshold = try DisclosureThreshold(k: k)
         var calculator = MetricsCalculator(policy: policy)
         try store.forEachCitizen { calculator.add(citizen: $0) }
         let register = try store.enterprises().compactMap { policy.visible($0) }
-        return calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register)
+        let decoder = JSONDecoder()
+        let frozen = try store.frozenYears(k: k).map { row in
+            do { return try decoder.decode(FrozenYear.self, from: Data(row.figures.utf8)) } catch {
+                throw MetricsJobError.unreadableFrozenYear(year: row.year, k: row.k, message: "\(error)")
+            }
+        }
+        return calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register,
+                                                                 frozen: frozen, republish: republish)
     }
 
     /// The release policy: a configured as-of date, or the end of the last
@@ -31,11 +40,22 @@ public enum MetricsJob {
         asOf.map(ReleasePolicy.init(asOf:)) ?? ReleasePolicy.lastCompleteMonth(before: DanishTime.day(at: now))
     }
 
-    /// Computes, suppresses and publishes a complete new set of metric files atomically.
+    /// Computes, suppresses and publishes a complete new set of metric files atomically,
+    /// first keeping in the store the closed years it publishes in full for the first
+    /// time (and those `republish` names: a requested republication, docs/metrics.md).
+    /// With `freeze` false (a run in which a source failed, so the store may lack a
+    /// source's records), years already kept are repeated but no new year is kept.
     public static func publish(store: Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
                                runID: String, dialect: TrinPublish.CSVDialect = .danish,
-                               publishedAt: Instant = .now) throws -> PublishedSet {
-        let released = try release(store: store, k: k, policy: policy)
+                               publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true) throws -> PublishedSet {
+        let released = try release(store: store, k: k, policy: policy, republish: republish)
+        // Kept before the files are written: a set that fails to publish is repeated by the next run.
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try store.freeze(try released.newlyFrozen.filter { freeze || republish.contains($0.year) }.map { year in
+            Store.FrozenYearRow(year: year.year, k: year.k, asOf: year.asOf, frozenAt: publishedAt,
+                                figures: String(decoding: try encoder.encode(year), as: UTF8.self))
+        }, replacing: republish)
         let context = PublicationContext(unitName: unitName,
                                          dataChangedAt: try store.latestRecordedAt() ?? Instant(secondsSinceEpoch: 0),
                                          publishedAt: publishedAt)
@@ -44,13 +64,26 @@ public enum MetricsJob {
     }
 
     /// Publishes with the configuration's k, as-of date, unit, output folder and CSV dialect.
-    public static func publish(store: Store, configuration c: Configuration, runID: String) throws -> PublishedSet {
+    public static func publish(store: Store, configuration c: Configuration, runID: String, freeze: Bool = true) throws -> PublishedSet {
         try publish(store: store, k: c.k, policy: policy(asOf: c.asOf), unitName: c.unitName, outputDirectory: c.output,
-                    runID: runID, dialect: dialect(c))
+                    runID: runID, dialect: dialect(c), freeze: freeze)
     }
 
     /// The CSV dialect a configuration asks for (`;` and decimal comma by default).
     public static func dialect(_ c: Configuration?) -> TrinPublish.CSVDialect {
         TrinPublish.CSVDialect(delimiter: Character(c?.csvDelimiter ?? ";"), decimalSeparator: Character(c?.csvDecimalSeparator ?? ","))
+    }
+}
+
+/// Why the metrics stage could not run.
+public enum MetricsJobError: Error, CustomStringConvertible {
+    /// A kept year in the store cannot be read (a store written by a newer trin, or damaged).
+    case unreadableFrozenYear(year: Int, k: Int, message: String)
+
+    public var description: String {
+        switch self {
+        case let .unreadableFrozenYear(year, k, message):
+            "the store's frozen figures for \(year) (k = \(k)) cannot be read: \(message)"
+        }
     }
 }

@@ -118,6 +118,21 @@ enum StoreSchema {
                 );
                 """)
         }
+        m.registerMigration("v2") { db in
+            try db.execute(sql: """
+                -- A closed year as first published in full (or last republished), per k: every later
+                -- set repeats it. `figures` is JSON written and read by the metrics stage (FrozenYear),
+                -- with each cell's published value and true count; it never leaves trin as it is.
+                CREATE TABLE frozen_year (
+                    year INTEGER NOT NULL,
+                    k INTEGER NOT NULL,
+                    as_of TEXT NOT NULL,
+                    frozen_at INTEGER NOT NULL,
+                    figures TEXT NOT NULL,
+                    PRIMARY KEY (year, k)
+                );
+                """)
+        }
         return m
     }
 }

@@ -12,12 +12,16 @@ struct MetricsCommand: ParsableCommand {
         discussion: """
             Readers see the previous complete set or the new complete set through `<output>/current`, never a mix.
             With --year, print a readable summary of one year instead (suppressed as published).
+            A closed year is published as it was first published in full; records that arrive later for it
+            change it only with --republish YEAR, and then every figure that changed by 1 to k-1 is suppressed.
             """)
 
     @OptionGroup var options: StoreOptions
     @Option(help: "Output folder (default: the config's `output`). Env: TRIN_OUTPUT.") var output: String?
     @Option(help: "Suppress citizen counts below k (default: the config's k, else 5; never below 3).") var k: Int?
     @Option(help: "Print a summary of this year instead of publishing.") var year: Int?
+    @Option(help: ArgumentHelp("Republish this closed year with the records that arrived since it was frozen (repeatable).",
+                               valueName: "year")) var republish: [Int] = []
     @OptionGroup var release: AsOfOption
 
     func run() throws {
@@ -28,6 +32,11 @@ struct MetricsCommand: ParsableCommand {
             throw fail("k = \(threshold) is below \(DisclosureThreshold.floor), Statistics Denmark's floor", TrinExit.configuration)
         }
         let policy = try release.policy(config)
+        for y in republish where policy.status(of: y) != .closed {
+            throw fail("--republish \(y): only a closed year can be republished; as of \(policy.asOf), \(y) is \(policy.status(of: y).rawValue)",
+                       TrinExit.configuration)
+        }
+        guard republish.isEmpty || year == nil else { throw fail("--republish publishes a set; it cannot be used with --year", TrinExit.configuration) }
         do {
             if let year {
                 // Under the run lock: reading the whole store would hold up a run's import.
@@ -46,7 +55,11 @@ struct MetricsCommand: ParsableCommand {
             defer { lock.release() }
             let set = try MetricsJob.publish(store: store, k: threshold, policy: policy,
                                              unitName: config?.unitName ?? Configuration.defaultUnitName, outputDirectory: out,
-                                             runID: "metrics", dialect: MetricsJob.dialect(config))
+                                             runID: "metrics", dialect: MetricsJob.dialect(config),
+                                             republish: Set(republish))
+            if !republish.isEmpty {
+                FileHandleOutput.standardOutput("republished \(republish.map(String.init).joined(separator: ", ")): figures that changed by 1 to \(threshold - 1) are suppressed\n")
+            }
             FileHandleOutput.standardOutput("published \(set.manifest.files.count) files as of \(policy.asOf) to \(set.directory.path) (k = \(threshold)); readers use \(out)/current\n")
         } catch let e as ExitCode {
             throw e

@@ -73,7 +73,9 @@ struct RunCommand: ParsableCommand {
 enum RunHooks {
     /// Every run ends with a new, complete set of metric files (atomic switch of `current`).
     static let publishMetrics: (@Sendable (LoadedConfiguration, Store, RunResult, Logger) throws -> Void)? = { loaded, store, result, logger in
-        let set = try MetricsJob.publish(store: store, configuration: loaded.configuration, runID: "run-\(result.runID)")
+        // A closed year is kept for good only from a run in which every source succeeded.
+        let set = try MetricsJob.publish(store: store, configuration: loaded.configuration, runID: "run-\(result.runID)",
+                                         freeze: result.succeeded)
         logger.info("metrics published", metadata: ["event": "metrics_published", "run": "\(result.runID)",
                                                       "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
     }

@@ -224,3 +224,20 @@ extension StoreLockingTests {
         #expect(try alone.eventCount() == 1)
     }
 }
+
+@Suite struct FrozenYearStoreTests {
+    @Test("a kept year stays as first kept unless a republication replaces it; per k; survives reopening")
+    func keepOnce() throws {
+        let store = try tempStore()
+        #expect(try store.frozenYears(k: 5).isEmpty)
+        let first = Store.FrozenYearRow(year: 2023, k: 5, asOf: "2024-03-31", frozenAt: Instant(secondsSinceEpoch: 1), figures: "{\"a\":1}")
+        try store.freeze([first, Store.FrozenYearRow(year: 2023, k: 3, asOf: "2024-03-31", frozenAt: Instant(secondsSinceEpoch: 1), figures: "{}")])
+        let later = Store.FrozenYearRow(year: 2023, k: 5, asOf: "2024-04-30", frozenAt: Instant(secondsSinceEpoch: 2), figures: "{\"a\":2}")
+        try store.freeze([later])
+        #expect(try store.frozenYears(k: 5) == [first])
+        try store.freeze([later], replacing: [2023])
+        let reopened = try Store(path: store.path)
+        #expect(try reopened.frozenYears(k: 5) == [later])
+        #expect(try reopened.frozenYears(k: 3).map(\.figures) == ["{}"])
+    }
+}

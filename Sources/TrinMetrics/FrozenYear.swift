@@ -1,0 +1,74 @@
+import TrinCore
+import TrinDisclosure
+
+/// A closed year as first published in full, kept so that every later set
+/// repeats it unchanged (docs/metrics.md, "Frozen years").
+///
+/// It holds each published cell with its true count: the published value is
+/// what later sets repeat, the true count is what a requested republication
+/// compares the new figures with. Stored in the store, never published as it is.
+public struct FrozenYear: Codable, Sendable, Equatable {
+    public let year: Int
+    public let k: Int
+    /// The as-of date of the set that first published (or last republished) the year.
+    public let asOf: String
+    public let employmentGoalMet: Bool
+    public let pooledAgreements: Int
+    public let cells: [Cell]
+    public let loss: [Loss]
+
+    /// One published cell, with its true count.
+    public struct Cell: Codable, Sendable, Equatable {
+        public let table: String
+        public let coordinates: [String]
+        public let level: String
+        public let truth: Int
+        public let suppressed: Bool
+        /// The published share of a `movedUp` cell; nil when it has none or it is suppressed.
+        public let share: Double?
+        public let shareSuppressed: Bool?
+    }
+
+    /// What suppression cost in one table of the year.
+    public struct Loss: Codable, Sendable, Equatable {
+        public let table: String
+        public let nonZero: Int
+        public let suppressed: Int
+        public let primary: Int
+    }
+
+    /// The day of `asOf`.
+    public var asOfDay: Day? { Day(iso: asOf) }
+
+    /// The year as a later set publishes it: exactly as frozen.
+    func released() -> (year: ReleasedYear, loss: [InformationLoss]) {
+        func table(_ name: FigureTableName) -> FigureTable {
+            FigureTable(name: name, dimensions: Metrics.dimensions(name), cells: cells.filter { $0.table == name.rawValue }.map { c in
+                FigureCell(coordinates: c.coordinates, level: DetailLevel(rawValue: c.level) ?? .coarse,
+                           value: c.suppressed ? .suppressed : .value(c.truth),
+                           share: c.shareSuppressed == true ? .suppressed : c.share.map { .value($0) })
+            })
+        }
+        let y = ReleasedYear(year: year, status: .closed, employmentGoalMet: employmentGoalMet,
+                             employment: table(.employment), youth: table(.youth), valueChain: table(.valueChain),
+                             progression: table(.progression), pooledAgreements: pooledAgreements)
+        let loss = FigureTableName.allCases.map { name in
+            let l = self.loss.first { $0.table == name.rawValue }
+            return InformationLoss(year: year, table: name, status: .closed, nonZero: l?.nonZero ?? 0,
+                                   suppressed: l?.suppressed ?? 0, primary: l?.primary ?? 0)
+        }
+        return (y, loss)
+    }
+
+    /// The true counts by table and coordinates, for the differences a republication must not reveal.
+    func truths() -> [Key: Int] {
+        var out: [Key: Int] = [:]
+        for c in cells { out[Key(table: c.table, coordinates: c.coordinates)] = c.truth }
+        return out
+    }
+
+    struct Key: Hashable {
+        let table: String
+        let coordinates: [String]
+    }
+}
