@@ -196,13 +196,17 @@ extension Metrics {
         // cell they pin (e.g. `none`) is protected through a step, not through started.
         s.equation(started, [none] + StageStep.allCases.map { highestSteps[$0]! })
         s.equation(started, StageStep.allCases.map { endSteps[$0]! } + [ophoert, running])
+        // Not at the goal: the complement of the goal step, as the agreement rows publish it.
+        let notGoal = s.cell(all.started - all.endedAtGoal, .valueChain, ["endStep", "notGoal"], .coarse)
+        s.equation(started, [endSteps[.goal]!, notGoal])
+        s.equation(notGoal, [endSteps[.preparing]!, endSteps[.workplace]!, ophoert, running])
 
         // The agreements, coarse; each column adds up to the value chain's figure.
         var rows = agreements.filter { $0.started >= AgreementLevel.ownRowMinimum(k: k) }
         var pooled = AgreementProgress(agreement: pooledAgreementsCoordinate, year: agreements.first?.year ?? 0)
         for a in AgreementLevel.pooled(agreements, k: k) { pooled.add(a) }
         if pooled.started > 0 { rows.append(pooled) }
-        var startedColumn: [Int] = [], goalColumn: [Int] = [], movedUpColumn: [Int] = []
+        var columns: [[Int]] = Array(repeating: [], count: 5)
         for a in rows {
             let id = [a.agreement, a.enterprise ?? ""]
             let aStarted = s.cell(a.started, .progression, id + ["started", total], .coarse)
@@ -214,13 +218,14 @@ extension Metrics {
             s.share(aMoved, of: aStarted)
             s.equation(aStarted, [aMoved, aNotMoved])
             s.equation(aStarted, [aGoal, aNotGoal])
-            startedColumn.append(aStarted); goalColumn.append(aGoal); movedUpColumn.append(aMoved)
+            for (c, cell) in [aStarted, aMoved, aNotMoved, aGoal, aNotGoal].enumerated() { columns[c].append(cell) }
         }
         guard !rows.isEmpty else { return s }
-        // The complements' columns follow from the rows and these.
-        s.equation(started, startedColumn)
-        s.equation(endSteps[.goal]!, goalColumn)
-        s.equation(movedUp, movedUpColumn)
+        // The complements' columns follow from the others, but are stated: a complement
+        // column whose total is a published zero pins its cells, which must then not be chosen.
+        for (total, column) in zip([started, movedUp, notMovedUp, endSteps[.goal]!, notGoal], columns) {
+            s.equation(total, column)
+        }
         return s
     }
 }

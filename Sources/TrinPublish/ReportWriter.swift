@@ -370,11 +370,7 @@ struct ReportDocument {
         }
         let vc = ReportLookup(current.valueChain)
         let vcStarted = vc["started", totalCoordinate]?.value, vcGoal = vc["endStep", "goal"]?.value
-        let vcNotGoal: Disclosed<Int>? = switch (vcStarted, vcGoal) {
-        case (.value(let s)?, .value(let g)?): .value(s - g)
-        case (nil, _), (_, nil): nil
-        default: .suppressed
-        }
+        let vcNotGoal = vc["endStep", "notGoal"]?.value
         body.append(.element("tr", class: "sum", [
             rowHeader(t("Alle aftaler", "All agreements")), numberCell(vcStarted),
             numberCell(vc["movedUp", totalCoordinate]?.value), numberCell(vc["notMovedUp", totalCoordinate]?.value),

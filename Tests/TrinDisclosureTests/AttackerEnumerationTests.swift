@@ -169,6 +169,32 @@ struct AttackerEnumerationTests {
         }
     }
 
+    @Test("agreement rows with their complements, linked by column sums, k = 3 and 5", arguments: [3, 5])
+    func agreementRows(k: Int) throws {
+        var g = SplitMix(seed: 5_000 + UInt64(k))
+        for n in 0..<20 {
+            // Per row: started = movedUp + notMovedUp = goal + notGoal. Columns: the value chain's
+            // started, movedUp, notMovedUp, goal and notGoal = Σ over the rows (as Release builds it).
+            let rows = 2
+            var values: [Int] = [0, 0, 0, 0, 0]  // the value chain: started, movedUp, notMovedUp, goal, notGoal
+            var equations: [Equation] = [Equation(total: 0, parts: [1, 2]), Equation(total: 0, parts: [3, 4])]
+            var columns: [[Int]] = [[], [], [], [], []]
+            for _ in 0..<rows {
+                let moved = smallCount(&g, k: k), notMoved = smallCount(&g, k: k)
+                let started = moved + notMoved
+                let goal = Int.random(in: 0...started, using: &g)
+                let base = values.count
+                let row = [started, moved, notMoved, goal, started - goal]
+                values += row
+                equations.append(Equation(total: base, parts: [base + 1, base + 2]))
+                equations.append(Equation(total: base, parts: [base + 3, base + 4]))
+                for c in 0..<5 { columns[c].append(base + c); values[c] += row[c] }
+            }
+            for c in 0..<5 { equations.append(Equation(total: c, parts: columns[c])) }
+            try attack(try SuppressionTable(values: values, equations: equations, grandTotal: 0), k: k, label: "rows #\(n)")
+        }
+    }
+
     @Test("the attacker finds what the previous value-driven choice leaked")
     func attackerIsRealistic() throws {
         // Sanity check of the attacker itself: a pattern chosen by looking at the
