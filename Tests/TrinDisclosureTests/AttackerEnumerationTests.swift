@@ -172,7 +172,7 @@ struct AttackerEnumerationTests {
     @Test("agreement rows with their complements, linked by column sums, k = 3 and 5", arguments: [3, 5])
     func agreementRows(k: Int) throws {
         var g = SplitMix(seed: 5_000 + UInt64(k))
-        for n in 0..<20 {
+        for n in 0..<40 {
             // Per row: started = movedUp + notMovedUp = goal + notGoal. Columns: the value chain's
             // started, movedUp, notMovedUp, goal and notGoal = Σ over the rows (as Release builds it).
             let rows = 2
