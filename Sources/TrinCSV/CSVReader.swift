@@ -13,7 +13,7 @@ import Darwin
 /// row needs, up to `maxRowBytes` (16 MiB by default): a longer row is
 /// reported as `.rowTooLong`, not held in memory.
 ///
-/// Rules (exports.md, definitions.md "Reading the exports"):
+/// Rules (docs/exports.md, docs/definitions.md "Reading the exports"):
 /// - RFC 4180 quoting: a field that *starts* with the quote byte is quoted and
 ///   may hold the delimiter, line breaks and doubled quotes. A quote inside an
 ///   unquoted field is an ordinary byte, and bytes after a closing quote up to

@@ -1,7 +1,7 @@
 import TrinCore
 
 /// Why a row cannot be mapped. Only the first problem is reported, in the
-/// order of definitions.md: a byte invalid in the encoding wins over a
+/// order of docs/definitions.md: a byte invalid in the encoding wins over a
 /// structural problem.
 public enum CSVRowProblem: Sendable, Hashable, CustomStringConvertible {
     /// A byte of the row is not valid in the encoding in force. `field` is the
@@ -20,7 +20,7 @@ public enum CSVRowProblem: Sendable, Hashable, CustomStringConvertible {
     case rowTooLong(limit: Int)
 
     /// The reason the quarantine records: `bad_encoding`, or `field_count` for
-    /// every structural problem (definitions.md counts a file cut off mid-row
+    /// every structural problem (docs/definitions.md counts a file cut off mid-row
     /// as `field_count`).
     public var rejectReason: RejectReason {
         switch self {

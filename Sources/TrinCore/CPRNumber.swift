@@ -1,4 +1,4 @@
-/// A Danish CPR number that passed the format and date rules of definitions.md.
+/// A Danish CPR number that passed the format and date rules of docs/definitions.md.
 ///
 /// The value never prints: `description` is masked, so that string
 /// interpolation into a log line or an error cannot leak it. Only the

@@ -3,7 +3,7 @@
 /// Summer time runs from 01:00 UTC on the last Sunday of March to 01:00 UTC on
 /// the last Sunday of October (the EU rule, in force since 1996). Written as a
 /// rule rather than through the tz database so that it is fast on the hot path
-/// and says exactly what definitions.md says, including the ambiguous hours.
+/// and says exactly what docs/definitions.md says, including the ambiguous hours.
 public enum DanishTime {
     /// Whether summer time is in force at an instant.
     public static func isSummerTime(_ instant: Instant) -> Bool {

@@ -1,5 +1,6 @@
-/// Why a row or record was rejected. For events the cases are declared in the
-/// order the rules are checked (definitions.md): the first failure is the reason.
+/// Why a row or record was rejected. For events the rules are checked in the
+/// order of docs/definitions.md ("Row rules"), the first failure being the reason;
+/// the cases below follow it except `missingValue`, which is checked last.
 public enum RejectReason: String, CaseIterable, Sendable, Codable, Comparable, Error {
     case badEncoding = "bad_encoding"
     case fieldCount = "field_count"

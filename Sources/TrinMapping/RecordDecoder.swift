@@ -1,7 +1,7 @@
 import TrinCore
 
 /// Turns the values of one source record into a canonical record, or the first
-/// rule it breaks, checking the rules in the order definitions.md fixes.
+/// rule it breaks, checking the rules in the order docs/definitions.md fixes.
 ///
 /// Format-independent: CSV rows and XML records go through this same code. The
 /// fields are resolved once per file into stored properties, and values are read

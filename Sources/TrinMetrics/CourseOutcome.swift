@@ -1,7 +1,7 @@
 import TrinCore
 
 /// What one course (all records of one citizen under one agreement) contributes
-/// to progression, following definitions.md "Course".
+/// to progression, following docs/definitions.md ("Courses and progression").
 struct CourseOutcome: Equatable {
     /// The year its first record starts.
     let year: Int

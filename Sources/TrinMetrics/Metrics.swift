@@ -1,6 +1,6 @@
 import TrinCore
 
-/// Every figure of definitions.md "Metrics", per year, before suppression.
+/// Every figure of docs/definitions.md "Figures", per year, before suppression.
 ///
 /// Produced by `MetricsCalculator.finish(enterprises:)`; publish only through
 /// `disclosed(threshold:)`.

@@ -1,7 +1,7 @@
 import TrinCore
 
 /// The kinds of bad course-export row the dirty sample injects. Each breaks
-/// exactly one rule of definitions.md, so the reason an importer must give is
+/// exactly one rule of docs/definitions.md, so the reason an importer must give is
 /// unambiguous even under the "first failure wins" order.
 enum BadRow: CaseIterable, Sendable {
     case strayByte, tooFewFields, tooManyFields, cprMalformed, cprInvalidDate, unknownTargetGroup,

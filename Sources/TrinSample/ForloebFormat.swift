@@ -1,6 +1,6 @@
 import TrinCore
 
-/// The case system's course export (exports.md section 1): `;`-separated,
+/// The case system's course export (docs/exports.md): `;`-separated,
 /// Windows-1252 or UTF-8 with a BOM, CRLF, minimal quoting, Danish dates.
 struct ForloebFormat: Sendable {
     var encoding: TextEncoding

@@ -1,6 +1,6 @@
 import TrinCore
 
-/// The partner portal's XML export (exports.md section 2), written as bytes.
+/// The partner portal's XML export (docs/exports.md), written as bytes.
 enum HaendelserFormat {
     static let namespace = "urn:example:socialoekonomi:forloeb:1"
 

@@ -1,12 +1,12 @@
 import Foundation
 import TrinCore
 
-/// Writes a deterministic synthetic sample of the three exports of exports.md
+/// Writes a deterministic synthetic sample of the three exports of docs/exports.md
 /// into a directory, for the demo, the tests and the benchmarks.
 ///
 /// Every citizen is invented (random CPR numbers that are valid under the
 /// century rule); the same arguments always give the same bytes. With
-/// `dirtyFraction > 0` the files also carry bad rows of every kind exports.md
+/// `dirtyFraction > 0` the files also carry bad rows of every kind docs/exports.md
 /// lists, each breaking exactly one rule, and the returned manifest (also
 /// written as `sample-manifest.json`) says how many of each every file holds.
 ///

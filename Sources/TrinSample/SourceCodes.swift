@@ -1,9 +1,9 @@
 import TrinCore
 
-/// The source code lists of exports.md, and how they map to the canonical
-/// stages and groups of definitions.md, so that the sample uses every value.
+/// The source code lists of docs/exports.md, and how they map to the canonical
+/// stages and groups of docs/definitions.md, so that the sample uses every value.
 enum SourceCodes {
-    /// `Målgruppe` values in the order of definitions.md; the XML `kode` at the same index.
+    /// `Målgruppe` values in the order of docs/definitions.md; the XML `kode` at the same index.
     static let targetGroups: [String] = [
         "Ressourceforløb", "Jobafklaringsforløb", "Kontanthjælp", "Uddannelseshjælp", "Fleksjob",
         "Ledighedsydelse", "Integrationsydelse", "Selvforsørgelses- og hjemrejseydelse", "Sygedagpenge",

@@ -26,7 +26,7 @@ public final class FileImport {
         self.db = db
         let columns = "identity, age_band, enterprise, target_group, start_day, end_day, hours, recorded_at, source, source_record_id"
         insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
-        // The version order of definitions.md as an SQL row value: recorded_at, source,
+        // The version order of docs/definitions.md as an SQL row value: recorded_at, source,
         // source_record_id, then the remaining fields in the rule book's order — end day,
         // hours, target group, age band, enterprise. An absent value sorts below every present
         // one (no end day is Int32.min, no hours are negative, no enterprise is empty text);

@@ -1,6 +1,6 @@
 /// Why a whole XML document was refused.
 ///
-/// Any of these makes the file all-or-nothing bad (definitions.md): a caller that
+/// Any of these makes the file all-or-nothing bad (docs/definitions.md): a caller that
 /// already consumed records from the same reader must discard them.
 public struct XMLDocumentError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable, Equatable {

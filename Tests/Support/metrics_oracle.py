@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""An independent reading of /work/shared/spec/definitions.md, for differential tests.
+"""An independent reading of docs/definitions.md, for differential tests.
 
 Reads the sample exports that `trin sample` writes (forloeb-*.csv, haendelser-*.xml,
 virksomheder.csv) from one folder, applies the row rules, deduplication and the
@@ -37,7 +37,7 @@ import sys
 import xml.etree.ElementTree as ET
 import xml.parsers.expat
 
-# --- code lists (definitions.md "Code lists") ------------------------------
+# --- code lists (docs/definitions.md "Code lists") ------------------------------
 
 TARGET_GROUPS = {
     "Ressourceforløb": "ressourceforloeb",
@@ -85,7 +85,7 @@ class Refuse(Exception):
     """A whole file is refused; the argument is the reason."""
 
 
-# --- time (definitions.md "CPR numbers, age and time") ---------------------
+# --- time (docs/definitions.md "CPR numbers, age and time") ---------------------
 
 UTC = dt.timezone.utc
 
@@ -250,7 +250,7 @@ def valid_cvr(text):
 
 
 def parse_hours(text, separator):
-    """None for empty; else a number 0 … 80 (definitions.md: digits with an optional decimal part)."""
+    """None for empty; else a number 0 … 80 (docs/definitions.md: digits with an optional decimal part)."""
     if text == "":
         return None
     if not re.match(r"^\d+(" + re.escape(separator) + r"\d+)?$", text):
@@ -356,7 +356,7 @@ def read_csv(path, delimiter, utf8_only):
 
 def make_record(source, source_id, cpr_raw, agreement, enterprise, target_group, stage, start_text, end_text,
                 hours_text, stamp_text, parse_day, parse_stamp, hours_sep, tg_lookup):
-    """Apply the row rules in the order of definitions.md; raise Reject on the first failure."""
+    """Apply the row rules in the order of docs/definitions.md; raise Reject on the first failure."""
     cpr = normalise_cpr(cpr_raw)
     born = birth_date(cpr)
     tg = tg_lookup()
@@ -538,7 +538,7 @@ def table(counts):
 
 def metrics(records, register):
     # Years: first to last record start; with no records, the register's start years
-    # (docs/metrics.md choice 7; definitions.md does not say).
+    # (docs/metrics.md choice 7; docs/definitions.md does not say).
     starts = [r["start"] for r in records] or [e["start"] for e in register.values()]
     if not starts:
         return {"years": [], "employment": {}, "progression": {}, "youth": {}, "enterprises": {}}

@@ -3,7 +3,7 @@ import Testing
 import TrinStore
 import TrinTestSupport
 
-/// A header that changed upstream (exports.md): columns reordered or added are read by
+/// A header that changed upstream (docs/exports.md): columns reordered or added are read by
 /// name; a required column renamed or removed refuses the whole file with a message that
 /// names the file, the mapping and the column; an optional column removed is absent.
 @Suite(.serialized) struct HeaderChangeTests {

@@ -8,7 +8,7 @@ import TrinTestSupport
 
 /// Differential test: every unsuppressed figure trin computes from exports imported
 /// by the real binary (one process per file, shuffled) must equal the figure an
-/// independent reading of definitions.md computes from the same files
+/// independent reading of docs/definitions.md computes from the same files
 /// (`Tests/Support/metrics_oracle.py`, standard-library python3).
 @Suite(.serialized) struct MetricsOracleTests {
     struct Case: Sendable, CustomTestStringConvertible {

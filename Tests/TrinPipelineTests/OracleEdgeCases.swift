@@ -1,7 +1,7 @@
 import Foundation
 
 /// Hand-made exports for the differential test: each row probes one rule of
-/// definitions.md that the sample generator rarely or never exercises (DST hours,
+/// docs/definitions.md that the sample generator rarely or never exercises (DST hours,
 /// tie-breaks, the century rule, 29 February, `kode` fallback, UTC end dates…).
 /// Each probe is a citizen of its own, in a cell of its own where possible, so a
 /// misreading shows up as a figure that differs. Written fresh into a folder.

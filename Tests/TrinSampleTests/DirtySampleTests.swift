@@ -9,7 +9,7 @@ import TrinCore
         .endBeforeStart, .invalidHours, .hoursOutOfRange, .invalidTimestamp, .invalidCVR, .birthAfterEvent,
     ]
 
-    /// The rules of definitions.md applied to every row agree with the manifest:
+    /// The rules of docs/definitions.md applied to every row agree with the manifest:
     /// same good count, same reason on the same line, and every kind present.
     @Test func manifestMatchesTheRowsOfEveryCourseFile() throws {
         let s = SampleFiles.dirty

@@ -84,7 +84,7 @@ struct TestCSV {
     }
 }
 
-/// An independent statement of definitions.md's row rules for the course
+/// An independent statement of docs/definitions.md's row rules for the course
 /// export, to check the manifest's expected reasons against.
 enum ForloebRules {
     static let groups = Set(["Ressourceforløb", "Jobafklaringsforløb", "Kontanthjælp", "Uddannelseshjælp", "Fleksjob",

@@ -4,7 +4,7 @@ import TrinCore
 @testable import TrinSample
 
 /// The sample is realistic enough for the demo: sources overlap, the norm of
-/// 30 is met, youth is well represented, and XML events look like exports.md.
+/// 30 is met, youth is well represented, and XML events look like docs/exports.md.
 @Suite struct SampleShapeTests {
     struct Identity: Hashable { var cpr: [UInt8]; var agreement: String; var stage: String; var start: Day }
 
