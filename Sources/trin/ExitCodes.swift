@@ -11,6 +11,8 @@ enum TrinExit {
     static let locked = ExitCode(3)
     /// Something unexpected; see the log.
     static let internalError = ExitCode(4)
+    /// The sources were imported, but the metric set or the Prometheus textfile could not be written.
+    static let outputFailed = ExitCode(5)
 }
 
 /// Prints a message for operations on standard error and exits with a code.

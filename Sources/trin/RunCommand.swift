@@ -13,7 +13,8 @@ struct RunCommand: ParsableCommand {
             success (a source never run is due). Takes the lock <store>.lock for the whole run: a second run exits \
             with code 3 at once, or waits with --wait. \
             Exit codes: 0 every source imported, unchanged or skipped; 1 some sources failed (the others were \
-            imported); 2 configuration, mapping or key error; 3 another run holds the lock; 4 internal error.
+            imported); 2 configuration, mapping or key error; 3 another run holds the lock; 4 internal error; \
+            5 the sources were imported but the metric set or the Prometheus textfile could not be written.
             """)
 
     @OptionGroup var options: StoreOptions
@@ -58,8 +59,12 @@ struct RunCommand: ParsableCommand {
                 return
             }
             let result = try runner.pass(loaded, sources: selected, command: dryRun ? "run --dry-run" : "run", dryRun: dryRun)
-            if !dryRun { RunHooks.afterPass(loaded, session.store, result, session.logger) }
+            let outputFailures = dryRun ? [] : RunHooks.afterPass(loaded, session.store, result, session.logger)
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
+            if !outputFailures.isEmpty {
+                // The records are in the store, but what operations watch was not written: not a success.
+                throw fail(outputFailures.joined(separator: "\n"), TrinExit.outputFailed)
+            }
             if !result.succeeded { throw TrinExit.partial }
         } catch let e as ExitCode {
             throw e
@@ -80,19 +85,27 @@ enum RunHooks {
                                                       "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
     }
 
-    static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ result: RunResult, _ logger: Logger) {
+    /// Writes the Prometheus textfile and publishes the metric set; returns what failed
+    /// (each also logged as an error), so that `trin run` can exit 5 and the daemon log it.
+    @discardableResult
+    static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ result: RunResult, _ logger: Logger) -> [String] {
+        var failures: [String] = []
         if let path = loaded.configuration.prometheus {
             do {
                 try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: wallClock()), to: path)
             } catch {
-                logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "file": "\(path)", "error": "\(error)"])
+                logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "run": "\(result.runID)",
+                                                                                "file": "\(path)", "error": "\(error)"])
+                failures.append("cannot write the Prometheus textfile \(path): \(error)")
             }
         }
         if let publishMetrics {
             do { try publishMetrics(loaded, store, result, logger) } catch {
-                logger.error("metric publication failed", metadata: ["event": "publish_error", "error": "\(error)"])
+                logger.error("metric publication failed", metadata: ["event": "publish_error", "run": "\(result.runID)", "error": "\(error)"])
+                failures.append("the metric set was not published to \(loaded.configuration.output): \(error)")
             }
         }
+        return failures
     }
 }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// trin: fetch exports, decode them through mappings, pseudonymise, deduplicate,
 /// and publish suppressed metric files. A thin layer over the library targets.
@@ -9,9 +10,29 @@ struct Trin: AsyncParsableCommand {
         abstract: "Batch data integration for the social-economy unit: exports in, anonymised metric files out.",
         discussion: """
             Exit codes: 0 everything succeeded; 1 some sources or files failed; 2 configuration or usage error;
-            3 another run holds the lock; 4 internal error.
+            3 another run holds the lock; 4 internal error; 5 imported, but the metric set or the Prometheus
+            textfile could not be written.
             """,
         version: "0.2.0 (metric schema 2, definitions 2)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
                       ReportCommand.self, DisclosureCommand.self, RunsCommand.self, KeygenCommand.self, SampleCommand.self])
+
+    /// Parses and runs a command as ArgumentParser does, after closing the file mode
+    /// mask: everything trin creates (store and journal, log, lock, metric files and
+    /// folders) is at most 0640 / 0750 whatever the caller's umask, since the store and
+    /// the log describe citizens. The key is 0600 and the Prometheus textfile 0644 (no
+    /// personal data, read by node_exporter) by explicit modes.
+    static func main() async {
+        umask(umask(0) | 0o027)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

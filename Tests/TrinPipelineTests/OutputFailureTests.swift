@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+import TrinTestSupport
+
+/// A run whose outputs cannot be written is not a success: it exits 5 with the
+/// reason, though its records are imported (and the next run writes the outputs).
+@Suite(.serialized) struct OutputFailureTests {
+    @Test func unwritableMetricFolderOrTextfileExitsFive() throws {
+        let w = try RunWorkspace(citizens: 30, seed: 3, label: "trin-output-failure")
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
+        // The output folder is a plain file: no metric set can be published there.
+        try "not a folder".write(toFile: w.dir + "/out", atomically: true, encoding: .utf8)
+        let first = try w.run()
+        #expect(first.status == 5, "\(first.output)")
+        #expect(first.stderr.contains("the metric set was not published"), "\(first.stderr)")
+        #expect(try w.lastRun()["forloeb"]?.status == .imported, "the records are kept")
+
+        // Output folder fixed, the textfile's folder gone: still 5, now for the textfile.
+        try FileManager.default.removeItem(atPath: w.dir + "/out")
+        try FileManager.default.removeItem(atPath: w.dir + "/prom")
+        let second = try w.run()
+        #expect(second.status == 5, "\(second.output)")
+        #expect(second.stderr.contains("cannot write the Prometheus textfile"), "\(second.stderr)")
+        #expect(FileManager.default.fileExists(atPath: w.dir + "/out/current"), "the metric set was published")
+
+        try FileManager.default.createDirectory(atPath: w.dir + "/prom", withIntermediateDirectories: true)
+        #expect(try w.run().status == 0)
+    }
+}
