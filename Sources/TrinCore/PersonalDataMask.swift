@@ -8,10 +8,42 @@
 /// left readable (so `03-01-2023 14:22:05` stays as it is), and runs of eight digits or
 /// fewer are kept. It over-masks rather than under-masks: it is the last guard before
 /// a text is stored, logged or shown.
+///
+/// Any Unicode spelling counts: a decimal digit of any script (full-width `０１`,
+/// Arabic-Indic, …), any dash (U+2010 hyphen, the minus sign, …) and any white space
+/// separate and form numbers as their ASCII counterparts do.
 public enum PersonalDataMask {
     public static func mask(_ text: String) -> String {
+        if text.utf8.contains(where: { $0 >= 0x80 }) { return maskUnicode(text) }
         var bytes = Array(text.utf8)
         guard mayHoldCandidate(bytes) else { return text }
+        maskRuns(&bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// A text with non-ASCII characters: each character is read as the ASCII one it
+    /// stands for (a digit as its value, a dash as `-`, white space as a space), the runs
+    /// are found as in ASCII, and the characters at the masked places become `X`.
+    static func maskUnicode(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var standIns = scalars.map { c -> UInt8 in
+            if c.isASCII { return UInt8(c.value) }
+            if c.properties.numericType == .decimal, let v = c.properties.numericValue, (0...9).contains(v) {
+                return UInt8(48 + Int(v))
+            }
+            if c.properties.generalCategory == .dashPunctuation || c == "\u{2212}" { return UInt8(ascii: "-") }
+            if c.properties.isWhitespace { return UInt8(ascii: " ") }
+            return UInt8(ascii: "_")
+        }
+        guard mayHoldCandidate(standIns) else { return text }
+        maskRuns(&standIns)
+        var out = String.UnicodeScalarView()
+        for (c, b) in zip(scalars, standIns) { out.append(b == UInt8(ascii: "X") && c != "X" ? "X" : c) }
+        return String(out)
+    }
+
+    /// Masks, in place, every digit of every run of nine or more (see the type's comment).
+    private static func maskRuns(_ bytes: inout [UInt8]) {
         var i = 0
         while i < bytes.count {
             guard isDigit(bytes[i]) else { i += 1; continue }
@@ -38,7 +70,6 @@ public enum PersonalDataMask {
             if digitPositions.count >= 9 { maskDigits(&bytes, digitPositions) }
             i = max(j, i + 1)
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Masks only what the CPR rules accept as a CPR number (ten digits, whitespace and

@@ -52,6 +52,20 @@ import Testing
         #expect(CVRNumber("1234567a") == nil)
     }
 
+    @Test func maskHidesCPRNumbersInAnyUnicodeSpelling() {
+        // Full-width and Arabic-Indic digits, the Unicode hyphen, minus sign and figure dash,
+        // no-break and thin spaces: each reads as its ASCII counterpart, and is masked.
+        for spelling in ["０１０１９０‐１２３４", "010190\u{2010}1234", "010190\u{2212}1234", "010190\u{2012}1234",
+                         "٠١٠١٩٠-١٢٣٤", "01\u{2009}01\u{2009}90\u{202F}1234", "０１０１９０１２３４", "Café 010190\u{2011}1234"] {
+            let masked = PersonalDataMask.mask("Kontakt \(spelling) ø")
+            #expect(masked.unicodeScalars.filter { $0.properties.numericType == .decimal }.isEmpty, "\(spelling) → \(masked)")
+            #expect(masked.hasPrefix("Kontakt ") && masked.hasSuffix(" ø"))
+        }
+        #expect(PersonalDataMask.mask("Kontakt ０１０１９０‐１２３４") == "Kontakt XXXXXX‐XXXX")
+        // Non-ASCII text keeps its dates, short numbers and letters.
+        #expect(PersonalDataMask.mask("Café Ø 03-01-2023 14:22:05 ８ timer") == "Café Ø 03-01-2023 14:22:05 ８ timer")
+    }
+
     @Test func maskHidesCPRShapesButKeepsDates() {
         let masked = PersonalDataMask.mask("010190-1234;03-01-2023;01 01 90 1234;x0101901234;03-01-2023 14:22:05")
         #expect(masked == "XXXXXX-XXXX;03-01-2023;XX XX XX XXXX;xXXXXXXXXXX;03-01-2023 14:22:05")

@@ -64,4 +64,40 @@ import TrinTestSupport
             #expect(data.range(of: Data("01.01.90".utf8)) == nil, "\(name) holds a CPR number")
         }
     }
+
+    @Test func cprNumbersInOtherUnicodeSpellingsAreMasked() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-unicode-cpr")
+        let key = dir + "/key", store = dir + "/trin.sqlite", log = dir + "/import.log"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let bom = "\u{FEFF}"
+        let header = "CPR-nr.;Forløbs-ID;Aftale-ID;CVR-nr.;Virksomhed;Målgruppe;Aktivitet;Startdato;Slutdato;Timer pr. uge;Registreret\r\n"
+        // Rejected rows (unknown activity) with a CPR number in the enterprise's name: full-width
+        // digits with U+2010, ASCII digits with U+2010 and with the minus sign, Arabic-Indic digits.
+        let rows = ["０１０１９０‐１２３４", "010190\u{2010}1234", "010190\u{2212}1234", "٠١٠١٩٠-١٢٣٤"].enumerated().map { i, cpr in
+            "020202-2222;F-\(i);SA-1;12345674;Kontakt \(cpr);Kontanthjælp;Yoga;03-01-2023;;;03-01-2023 14:22:05"
+        }
+        try Data((bom + header + rows.joined(separator: "\r\n") + "\r\n").utf8).write(to: URL(fileURLWithPath: dir + "/rows.csv"))
+        // A file without its header: its first line is a row, with a full-width CPR number.
+        try Data((bom + "０１０１９０‐１２３４;F-9;SA-1;12345674;x;Kontanthjælp;Løntimer;03-01-2023;;;03-01-2023 14:22:05\r\n").utf8)
+            .write(to: URL(fileURLWithPath: dir + "/noheader.csv"))
+        var outputs: [String] = []
+        for file in ["rows.csv", "noheader.csv"] {
+            outputs.append(try TrinBinary.run(["import", "--store", store, "--key", key, "--log", log, "--mapping",
+                                               TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", dir + "/" + file]).output)
+        }
+        #expect(outputs[0].contains("unknown_activity 4"), "\(outputs[0])")
+        #expect(outputs[1].contains("failed"), "\(outputs[1])")
+        for id in 1...2 { outputs.append(try TrinBinary.run(["runs", "show", "\(id)", "--store", store]).output) }
+        #expect(outputs[2].contains("Kontakt XXXXXX"), "the rejected rows are shown, masked: \(outputs[2])")
+        let inspected: [(String, Data)] = [
+            ("store", try Data(contentsOf: URL(fileURLWithPath: store))),
+            ("log", try Data(contentsOf: URL(fileURLWithPath: log))),
+        ] + outputs.enumerated().map { ("output \($0.offset)", Data($0.element.utf8)) }
+        for (name, data) in inspected {
+            let text = String(decoding: data, as: UTF8.self)
+            for leak in ["０１０１９０", "１２３４", "010190", "٠١٠١٩٠"] {
+                #expect(!text.contains(leak), "\(name) holds a CPR number (\(leak))")
+            }
+        }
+    }
 }
