@@ -94,7 +94,8 @@ public struct FetchError: Error, Sendable, CustomStringConvertible {
         switch reason {
         case .invalidURL: return "invalid URL"
         case .invalidHeader: return "invalid request header"
-        case .unsupportedProtocol: return "unsupported protocol (only https, http and file are allowed; redirects only to http/https)"
+        case .unsupportedProtocol:
+            return "unsupported protocol (only https, http and file are allowed; redirects only to http/https, and from https only to https unless the source sets tls.allowDowngrade)"
         case .connection: return "connection failed"
         case .timeout: return "timed out"
         case .stalled: return "transfer stalled"

@@ -18,11 +18,14 @@ public struct FetchPolicy: Sendable {
     /// (libcurl's CAINFO replaces the default bundle, so it must hold every CA needed).
     public var caFile: String?
     public var userAgent: String
+    /// Whether an https request may follow a redirect to plain http. Off by default:
+    /// a redirect must never send the export, or the credentials, over an unencrypted link.
+    public var allowHTTPDowngrade: Bool
 
     public init(retry: RetryPolicy = RetryPolicy(), connectTimeout: Duration = .seconds(30),
                 overallTimeout: Duration = .seconds(30 * 60), stallBytesPerSecond: Int = 1024,
                 stallTime: Duration = .seconds(60), maxBytes: Int64 = 2 << 30, maxRedirects: Int = 5,
-                caFile: String? = nil, userAgent: String = "trin/1") {
+                caFile: String? = nil, userAgent: String = "trin/1", allowHTTPDowngrade: Bool = false) {
         self.retry = retry
         self.connectTimeout = connectTimeout
         self.overallTimeout = overallTimeout
@@ -32,6 +35,13 @@ public struct FetchPolicy: Sendable {
         self.maxRedirects = maxRedirects
         self.caFile = caFile
         self.userAgent = userAgent
+        self.allowHTTPDowngrade = allowHTTPDowngrade
+    }
+
+    /// The protocols a redirect from `url` may go to (libcurl's REDIR_PROTOCOLS_STR):
+    /// only https from an https URL, unless a downgrade is allowed.
+    public func redirectProtocols(from url: String) -> String {
+        url.lowercased().hasPrefix("https://") && !allowHTTPDowngrade ? "https" : "http,https"
     }
 }
 

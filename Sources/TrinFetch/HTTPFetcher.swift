@@ -154,7 +154,7 @@ public final class HTTPFetcher {
         setup.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         setup.set(CURLOPT_URL, string: request.url)
         setup.set(CURLOPT_PROTOCOLS_STR, string: isFile ? "file" : "http,https")
-        setup.set(CURLOPT_REDIR_PROTOCOLS_STR, string: "http,https")
+        setup.set(CURLOPT_REDIR_PROTOCOLS_STR, string: policy.redirectProtocols(from: request.url))
         setup.set(CURLOPT_FOLLOWLOCATION, long: 1)
         setup.set(CURLOPT_MAXREDIRS, long: policy.maxRedirects)
         setup.set(CURLOPT_NOSIGNAL, long: 1)

@@ -123,6 +123,8 @@ public struct SourceConfig: Sendable {
     public var retryMaxDelay: Double
     public var maxBytes: Int64
     public var caFile: String?
+    /// Whether an https source may follow a redirect to plain http (`tls.allowDowngrade`; default no).
+    public var allowHTTPDowngrade = false
     /// The line in the config file (for messages).
     public var line: Int
 
@@ -166,22 +168,29 @@ public struct SourceConfig: Sendable {
         let t = try m["timeouts"].map { try r.mapping($0, allowed: ["connect", "stall", "total"]) }
         let rt = try m["retry"].map { try r.mapping($0, allowed: ["attempts", "baseDelay", "maxDelay"]) }
         var caFile: String?
+        var allowDowngrade = false
         if let tls = m["tls"] {
-            let tm = try r.mapping(tls, allowed: ["caFile"])
+            let tm = try r.mapping(tls, allowed: ["caFile", "allowDowngrade"])
             caFile = try r.string(tm, "caFile").map { Configuration.resolve($0, base: base) }
+            if let d = tm["allowDowngrade"] {
+                guard let b = d.bool else { throw r.error(d, "`allowDowngrade` must be true or false") }
+                allowDowngrade = b
+            }
         }
         var maxBytes: Int64 = 4 << 30
         if let n = m["maxBytes"] {
             guard let text = n.string, let v = Self.byteCount(text) else { throw r.error(n, "maxBytes must be a size like 500M or 2G") }
             maxBytes = v
         }
-        return SourceConfig(
+        var source = SourceConfig(
             name: name, url: url, mappingPath: Configuration.resolve(mapping, base: base),
             schedule: try r.string(m, "schedule"), auth: auth, headers: headers,
             connectTimeout: Int(try number(t, "connect", 30)), stallTimeout: Int(try number(t, "stall", 60)),
             totalTimeout: Int(try number(t, "total", 3600)), retryAttempts: max(1, Int(try number(rt, "attempts", 4))),
             retryBaseDelay: try number(rt, "baseDelay", 2), retryMaxDelay: try number(rt, "maxDelay", 300),
             maxBytes: maxBytes, caFile: caFile, line: node.mark?.line ?? 0)
+        source.allowHTTPDowngrade = allowDowngrade
+        return source
     }
 
     /// `123`, `500K`, `500M`, `2G` (powers of 1024).

@@ -192,7 +192,8 @@ public struct Runner: Sendable {
             retry: RetryPolicy(maxAttempts: s.retryAttempts, baseDelay: .milliseconds(Int64(s.retryBaseDelay * 1000)),
                                maxDelay: .milliseconds(Int64(s.retryMaxDelay * 1000))),
             connectTimeout: .seconds(max(1, s.connectTimeout)), overallTimeout: .seconds(max(1, s.totalTimeout)),
-            stallTime: .seconds(max(1, s.stallTimeout)), maxBytes: s.maxBytes, caFile: s.caFile)
+            stallTime: .seconds(max(1, s.stallTimeout)), maxBytes: s.maxBytes, caFile: s.caFile,
+            allowHTTPDowngrade: s.allowHTTPDowngrade)
     }
 
     /// Reads a source's secret from its file. A trailing newline (as `echo` writes) is

@@ -400,6 +400,36 @@ struct HTTPFetcherTests {
         #expect(server.requests(path: "/data.csv").count == 1)  // the refused handshake sent no request
     }
 
+    @Test("An https source never follows a redirect to plain http unless the source allows it")
+    func httpsDowngradeRefused() throws {
+        let certificates = try TestCertificates.shared()
+        let secure = try TestHTTPServer(certificates: certificates)
+        let plain = try TestHTTPServer()
+        defer { secure.stop(); plain.stop() }
+        let scratch = try Scratch()
+        defer { scratch.remove() }
+        let downgrade = secure.url("/redirect?to=" + plain.url("/data.csv"))
+        #expect(downgrade.hasPrefix("https://") && plain.url("/data.csv").hasPrefix("http://"))
+
+        let strict = try HTTPFetcher(policy: testPolicy(caFile: certificates.caCertificate.path), environment: SleepRecorder().environment())
+        let error = try #require(fetchError(strict, FetchRequest(url: downgrade), into: scratch.path))
+        #expect(error.reason == .unsupportedProtocol)
+        #expect(error.attempts == 1)
+        #expect(plain.requests(path: "/data.csv").isEmpty, "nothing was sent over plain http")
+        #expect(scratch.entries.isEmpty)
+
+        var policy = testPolicy(caFile: certificates.caCertificate.path)
+        policy.allowHTTPDowngrade = true
+        let lenient = try HTTPFetcher(policy: policy, environment: SleepRecorder().environment())
+        let file = try #require(try lenient.fetch(FetchRequest(url: downgrade), into: scratch.path).fetchedFile)
+        #expect(file.status == 200 && file.effectiveURL.hasPrefix("http://"))
+        #expect(plain.requests(path: "/data.csv").count == 1)
+        // Redirect protocols: https only from https; an http source may go to either.
+        #expect(FetchPolicy().redirectProtocols(from: "HTTPS://x/a.csv") == "https")
+        #expect(FetchPolicy().redirectProtocols(from: "http://x/a.csv") == "http,https")
+        #expect(policy.redirectProtocols(from: "https://x/a.csv") == "http,https")
+    }
+
     @Test("Connection refused is retried, then reported as a connection failure")
     func connectionRefused() throws {
         let server = try TestHTTPServer()
