@@ -39,8 +39,7 @@ build: deps
 	$(SWIFT) build -c $(CONFIG)
 
 test: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	SWIFT="$(SWIFT)" ./scripts/test.sh
 
 demo: deps
 	$(SWIFT) build -c release --product trin

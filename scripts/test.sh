@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# make test: build and run every test, then check that the suite wrote nothing into
+# the working tree (tests write only in their own temporary folders).
+set -euo pipefail
+SWIFT=${SWIFT:-swift}
+cd "$(dirname "$0")/.."
+tree_state() { git status --porcelain --untracked-files=all 2>/dev/null | grep -v -E '^\?\? \.build' || true; }
+before=$(tree_state)
+$SWIFT build --build-tests
+$SWIFT test --skip-build
+after=$(tree_state)
+if [ "$before" != "$after" ]; then
+  echo "make test: the test suite changed the working tree:" >&2
+  diff <(echo "$before") <(echo "$after") >&2 || true
+  exit 1
+fi
