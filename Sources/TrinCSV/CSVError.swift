@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// A failure that stops a whole CSV file (a bad row is a `CSVRowProblem`
 /// instead, and the reader goes on). Every case carries the file's path.
 public enum CSVError: Error, Sendable, Hashable, CustomStringConvertible {
@@ -23,8 +29,8 @@ public enum CSVError: Error, Sendable, Hashable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .cannotOpen(let p, let e): return "\(p): cannot open (errno \(e))"
-        case .readFailed(let p, let e): return "\(p): read failed (errno \(e))"
+        case .cannotOpen(let p, let e): return "\(p): cannot open: \(String(cString: strerror(e))) (errno \(e))"
+        case .readFailed(let p, let e): return "\(p): read failed: \(String(cString: strerror(e))) (errno \(e))"
         case .noHeader(let p): return "\(p): no header row (empty file)"
         case .badHeader(let p, let r): return "\(p): line 1: bad header: \(r)"
         case .invalidDialect(let p, let r): return "\(p): invalid CSV dialect: \(r)"

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// Why a publication could not be written or read.
 public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A system call failed on a path (errno kept for the operator).
@@ -9,7 +15,7 @@ public enum PublishError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .io(let op, let path, let e): "\(op) failed on \(path) (errno \(e))"
+        case .io(let op, let path, let e): "\(op) failed on \(path): \(String(cString: strerror(e))) (errno \(e))"
         case .noCurrentSet(let path): "no published set at \(path)"
         case .inconsistentSet(let path, let file, let reason): "set \(path): \(file): \(reason)"
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import TrinCore
 import TrinStore
@@ -53,6 +54,11 @@ func openStore(_ options: StoreOptions) throws -> Store {
     let c = try options.loadConfiguration()
     guard let path = options.store ?? environment["TRIN_STORE"] ?? c?.store else {
         throw fail("no store: give --store, TRIN_STORE or --config", TrinExit.configuration)
+    }
+    // These commands read a store; opening one that is not there would create an empty one.
+    guard FileManager.default.fileExists(atPath: path) else {
+        throw fail("no store at \(path): nothing has been imported there (check --store, TRIN_STORE or the config's `store`)",
+                   TrinExit.configuration)
     }
     do { return try Store(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
 }

@@ -32,6 +32,11 @@ struct Trin: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
+            // A usage error is a configuration error here (exit 2, as documented), not EX_USAGE (64).
+            if exitCode(for: error) == .validationFailure {
+                FileHandleOutput.standardError(fullMessage(for: error) + "\n")
+                Foundation.exit(TrinExit.configuration.rawValue)
+            }
             exit(withError: error)
         }
     }

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import TrinTestSupport
+
+/// Rough edges of the command line: documented exit codes and messages that name the
+/// path and the reason.
+@Suite struct CommandLineEdgeTests {
+    @Test func usageErrorsExitTwoWithTheUsage() throws {
+        let unknown = try TrinBinary.run(["runs", "--bogus"])
+        #expect(unknown.status == 2, "\(unknown.output)")
+        #expect(unknown.stderr.contains("Unknown option '--bogus'") && unknown.stderr.contains("Usage: trin runs"))
+        let missing = try TrinBinary.run(["metrics", "--k"])
+        #expect(missing.status == 2 && missing.stderr.contains("Missing value for '--k"), "\(missing.output)")
+        #expect(try TrinBinary.run(["--help"]).status == 0)
+    }
+
+    @Test func readingCommandsDoNotCreateAStore() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-no-store")
+        for command in [["runs"], ["runs", "show", "1"], ["metrics", "--year", "2024"], ["disclosure"], ["report", "--year", "2024", "--out", dir + "/r.html"]] {
+            let r = try TrinBinary.run(command + ["--store", dir + "/typo.sqlite"])
+            #expect(r.status == 2, "\(command): \(r.output)")
+            #expect(r.stderr.contains("no store at \(dir)/typo.sqlite"), "\(command): \(r.stderr)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "nothing was created")
+    }
+
+    @Test func aMissingFileIsNamedWithTheReason() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-missing-file")
+        try #require(try TrinBinary.run(["keygen", dir + "/key"]).status == 0)
+        let r = try TrinBinary.run(["import", "--store", dir + "/s.sqlite", "--key", dir + "/key", "--mapping",
+                                    TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", dir + "/missing.csv"])
+        #expect(r.status == 1)
+        // (Not the whole path: the mask may hide digits of the temporary folder's random name.)
+        #expect(r.stdout.contains("/missing.csv: cannot open: No such file or directory"), "\(r.output)")
+    }
+}
