@@ -24,6 +24,8 @@ public struct Configuration: Sendable {
     public var unitName: String
     /// A fixed as-of date for publications; nil publishes as of the end of the last complete month.
     public var asOf: Day?
+    /// How long the store keeps what it need not keep for ever (`retention:`).
+    public var retention = Retention()
     public var sources: [SourceConfig]
 
     /// The report's heading when the configuration names no unit.
@@ -49,7 +51,8 @@ public struct Configuration: Sendable {
     static func parse(yaml: String, file: String, environment: [String: String]) throws -> Configuration {
         let r = YAMLReader(file: file)
         let root = try r.compose(yaml)
-        let top = try r.mapping(root, allowed: ["store", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication", "sources"])
+        let top = try r.mapping(root, allowed: ["store", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication",
+                                                "retention", "sources"])
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
         func path(_ key: String, env: String, default value: String? = nil) throws -> String? {
             if let e = environment[env], !e.isEmpty { return Self.resolve(e, base: base) }
@@ -85,6 +88,19 @@ public struct Configuration: Sendable {
                 asOf = day
             }
         }
+        var retention = Retention()
+        if let node = top["retention"] {
+            let rm = try r.mapping(node, allowed: ["rejectedRows", "runs", "events"])
+            func age(_ key: String, _ fallback: Int?) throws -> Int? {
+                guard let n = rm[key] else { return fallback }
+                guard let text = n.string, let days = Retention.days(text) else {
+                    throw r.error(n, "`\(key)` must be an age like 90d, 26w, 2y, or `none` (kept for ever)")
+                }
+                return days
+            }
+            retention = Retention(rejectedRowDays: try age("rejectedRows", retention.rejectedRowDays),
+                                  runDays: try age("runs", retention.runDays), eventDays: try age("events", retention.eventDays))
+        }
         var sources: [SourceConfig] = []
         if let s = top["sources"] {
             guard let seq = s.sequence else { throw r.error(s, "`sources` must be a list") }
@@ -94,10 +110,12 @@ public struct Configuration: Sendable {
                 throw r.error(node, "source name `\(src.name)` is used twice")
             }
         }
-        return Configuration(file: file, store: store, keyFile: key, output: output, k: k,
-                             log: try path("log", env: "TRIN_LOG"), prometheus: try path("prometheus", env: "TRIN_PROMETHEUS"),
-                             csvDelimiter: delimiter, csvDecimalSeparator: decimal, unitName: unitName, asOf: asOf,
-                             sources: sources)
+        var configuration = Configuration(file: file, store: store, keyFile: key, output: output, k: k,
+                                          log: try path("log", env: "TRIN_LOG"), prometheus: try path("prometheus", env: "TRIN_PROMETHEUS"),
+                                          csvDelimiter: delimiter, csvDecimalSeparator: decimal, unitName: unitName, asOf: asOf,
+                                          sources: sources)
+        configuration.retention = retention
+        return configuration
     }
 
     static func resolve(_ path: String, base: String) -> String {

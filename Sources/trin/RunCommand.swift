@@ -90,6 +90,18 @@ enum RunHooks {
     @discardableResult
     static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ result: RunResult, _ logger: Logger) -> [String] {
         var failures: [String] = []
+        // Retention first, so that the textfile and the metric set describe the store as it is kept.
+        do {
+            let purged = try loaded.configuration.retention.apply(to: store, now: wallClock())
+            if purged != Store.PurgeCounts() {
+                logger.info("retention applied", metadata: ["event": "retention_applied", "run": "\(result.runID)",
+                                                            "rejected_rows": "\(purged.rejectedRows)", "runs": "\(purged.runs)",
+                                                            "events": "\(purged.events)"])
+            }
+        } catch {
+            logger.error("retention could not be applied", metadata: ["event": "retention_error", "run": "\(result.runID)", "error": "\(error)"])
+            failures.append("retention could not be applied: \(error)")
+        }
         if let path = loaded.configuration.prometheus {
             do {
                 try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: wallClock()), to: path)

@@ -15,7 +15,7 @@ struct Trin: AsyncParsableCommand {
             """,
         version: "0.2.0 (metric schema 2, definitions 2)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
-                      ReportCommand.self, DisclosureCommand.self, RunsCommand.self, KeygenCommand.self, SampleCommand.self])
+                      ReportCommand.self, DisclosureCommand.self, RunsCommand.self, PurgeCommand.self, KeygenCommand.self, SampleCommand.self])
 
     /// Parses and runs a command as ArgumentParser does, after closing the file mode
     /// mask: everything trin creates (store and journal, log, lock, metric files and

@@ -120,6 +120,7 @@ import TrinTestSupport
         #expect(loaded.mappings["haendelser"]?.name == "haendelser")
         #expect(loaded.configuration.unitName == "Socialøkonomisk enhed, Jobcenter Slagelse")
         #expect(loaded.configuration.asOf == nil)
+        #expect(loaded.configuration.retention == Retention(rejectedRowDays: 90, runDays: 730, eventDays: nil))
     }
 
     @Test func publicationAsOfIsADateOrAClearError() throws {

@@ -241,3 +241,39 @@ extension StoreLockingTests {
         #expect(try reopened.frozenYears(k: 3).map(\.figures) == ["{}"])
     }
 }
+
+@Suite struct PurgeTests {
+    @Test("purge deletes rejected rows, runs and ended events older than their ages, and nothing else")
+    func purgeByAge() throws {
+        let store = try tempStore()
+        let day: Int64 = 86_400
+        let old = try store.beginRun(command: "import", startedAt: Instant(secondsSinceEpoch: 100 * day), dryRun: false)
+        let recent = try store.beginRun(command: "import", startedAt: Instant(secondsSinceEpoch: 200 * day), dryRun: false)
+        try store.finishRun(id: old, finishedAt: Instant(secondsSinceEpoch: 100 * day + 5), status: .succeeded)
+        try store.importFile { file in
+            for run in [old, recent] {
+                try file.reject(Rejection(line: 2, reason: .unknownActivity, maskedRow: "XXXXXX-XXXX;Yoga"), runID: run, source: "forloeb", file: "f.csv")
+            }
+            try file.add(record(1, .praktik, "1970-02-01", end: "1970-03-01"))      // ended on day 59
+            try file.add(record(2, .praktik, "1970-02-01"))                         // open since day 31
+            try file.add(record(3, .praktik, "1970-02-01", end: "1970-12-31"))      // ended on day 364
+        }
+        // Nothing to purge: nothing changes.
+        #expect(try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: nil) == Store.PurgeCounts())
+        // Rejected rows of runs before day 150: the old run's only; its run stays.
+        var counts = try store.purge(rejectedRowsBefore: Instant(secondsSinceEpoch: 150 * day), runsBefore: nil, eventsEndedBefore: nil)
+        #expect(counts == Store.PurgeCounts(rejectedRows: 1))
+        #expect(try store.rejectionExamples(ofRun: old).isEmpty)
+        #expect(try store.rejectionExamples(ofRun: recent).count == 1)
+        #expect(try store.recentRuns().count == 2)
+        // Runs before day 150; a run still running is never deleted.
+        let running = try store.beginRun(command: "run", startedAt: Instant(secondsSinceEpoch: 120 * day), dryRun: false)
+        counts = try store.purge(rejectedRowsBefore: nil, runsBefore: Instant(secondsSinceEpoch: 150 * day), eventsEndedBefore: nil)
+        #expect(counts.runs == 1)
+        #expect(Set(try store.recentRuns().map(\.id)) == [recent, running])
+        // Events that ended (or, open, started) before day 100: records 1 and 2.
+        counts = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: Day(daysSinceEpoch: 100))
+        #expect(counts.events == 2)
+        #expect(try store.eventCount() == 1)
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import TrinPipeline
+import TrinStore
+
+struct PurgeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Delete what the store keeps longer than the configuration's retention allows.",
+        discussion: """
+            Masked rejected rows older than `retention.rejectedRows` (default 90d), runs older than `retention.runs`, \
+            and progress records that ended longer ago than `retention.events` (both kept by default). Every \
+            `trin run` and daemon pass does the same after importing. Takes the run lock.
+            """)
+
+    @OptionGroup var options: StoreOptions
+
+    func run() throws {
+        let config = try options.loadConfiguration()
+        let store = try openStore(options)
+        let retention = config?.retention ?? Retention()
+        let lock = try takeLock(store: store.path, wait: true)
+        defer { lock.release() }
+        let purged: Store.PurgeCounts
+        do { purged = try retention.apply(to: store, now: wallClock()) } catch { throw fail("\(error)", TrinExit.internalError) }
+        func age(_ days: Int?) -> String { days.map { "older than \($0) days" } ?? "kept (no age set)" }
+        FileHandleOutput.standardOutput("""
+            rejected rows: \(purged.rejectedRows) deleted (\(age(retention.rejectedRowDays)))
+            runs: \(purged.runs) deleted (\(age(retention.runDays)))
+            events: \(purged.events) deleted (\(age(retention.eventDays)))
+
+            """)
+    }
+}
