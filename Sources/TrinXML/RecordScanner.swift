@@ -70,6 +70,15 @@ struct RecordScanner {
     /// Values a batch may hold: records are kept until their group closes, so one group
     /// must fit (a `Forloeb` holds kilobytes; this stops a hostile or broken document).
     static let maximumGroupBytes = 1 << 30
+    /// Longest text a mapped element may hold (1 MiB; an export's values are a few dozen
+    /// bytes). Longer, and the document is refused rather than buffered.
+    static let maximumValueBytes = 1 << 20
+    /// Deepest element nesting accepted (an export nests five levels).
+    static let maximumDepth = 256
+    /// Set when a mapped element's text passed `maximumValueBytes`.
+    private(set) var valueTooLong = false
+    /// Set when elements nest deeper than `maximumDepth`.
+    private(set) var tooDeep = false
     private(set) var sawRoot = false
 
     private struct Capture {
@@ -131,6 +140,10 @@ struct RecordScanner {
                                attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: Int) -> Bool {
         let depth = self.depth
         self.depth += 1
+        if depth >= Self.maximumDepth {
+            tooDeep = true
+            return true
+        }
         if depth == 0 {
             sawRoot = true
             guard local == pathLocal[0], uri == pathURI[0] else { return false }
@@ -197,6 +210,7 @@ struct RecordScanner {
     mutating func endElement() {
         depth -= 1
         let depth = self.depth
+        guard depth < Self.maximumDepth else { return }
         while captureCount > 0 && captures[captureCount - 1].depth == depth {
             captureCount -= 1
             let field = captures[captureCount].field
@@ -316,7 +330,13 @@ struct RecordScanner {
 
     /// Text, CDATA and (expanded) character references below an element.
     mutating func characters(_ text: UnsafeBufferPointer<UInt8>) {
-        for index in 0..<captureCount { captures[index].bytes.append(contentsOf: text) }
+        for index in 0..<captureCount {
+            guard captures[index].bytes.count + text.count <= Self.maximumValueBytes else {
+                valueTooLong = true
+                return
+            }
+            captures[index].bytes.append(contentsOf: text)
+        }
     }
 
     var isCapturing: Bool { captureCount > 0 }

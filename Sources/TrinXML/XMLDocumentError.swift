@@ -17,6 +17,10 @@ public struct XMLDocumentError: Error, Sendable, CustomStringConvertible {
         /// One record group (the records of one ancestor whose fields may follow them) holds
         /// more values than the reader keeps in memory.
         case groupTooLarge
+        /// A mapped element's text is longer than the reader accepts.
+        case valueTooLong
+        /// Elements nest deeper than the reader accepts.
+        case tooDeep
     }
 
     public let kind: Kind
@@ -52,6 +56,8 @@ public struct XMLDocumentError: Error, Sendable, CustomStringConvertible {
         case .unexpectedRoot: "unexpected root element"
         case .io: "I/O error"
         case .groupTooLarge: "record group too large"
+        case .valueTooLong: "element text too long"
+        case .tooDeep: "elements nested too deep"
         }
     }
 }

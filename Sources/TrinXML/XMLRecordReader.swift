@@ -184,8 +184,15 @@ public final class XMLRecordReader {
     private static let onStartElement: startElementNsSAX2Func = { user, local, _, uri, _, _, attributeCount, _, attributes in
         guard let state = user?.assumingMemoryBound(to: ParseState.self), state.pointee.problem == nil else { return }
         let line = Int(state.pointee.context.pointee.input.pointee.line)
-        if !state.pointee.scanner.startElement(local: local, uri: uri, attributeCount: Int(attributeCount),
-                                               attributes: attributes, line: line) {
+        let rootMatches = state.pointee.scanner.startElement(local: local, uri: uri, attributeCount: Int(attributeCount),
+                                                             attributes: attributes, line: line)
+        if state.pointee.scanner.tooDeep {
+            state.pointee.stop(XMLDocumentError(
+                kind: .tooDeep, file: "", line: line, column: 0,
+                message: "elements are nested more than \(RecordScanner.maximumDepth) levels deep (an export nests a handful)"))
+            return
+        }
+        if !rootMatches {
             let found = XMLName(namespaceURI: uri.map { String(cString: $0) }, localName: local.map { String(cString: $0) } ?? "")
             let expected = state.pointee.scanner.root
             state.pointee.stop(XMLDocumentError(
@@ -208,6 +215,11 @@ public final class XMLRecordReader {
         guard let state = user?.assumingMemoryBound(to: ParseState.self), state.pointee.scanner.isCapturing,
               let text, length > 0 else { return }
         state.pointee.scanner.characters(UnsafeBufferPointer(start: text, count: Int(length)))
+        if state.pointee.scanner.valueTooLong {
+            state.pointee.stop(XMLDocumentError(
+                kind: .valueTooLong, file: "", line: state.pointee.line, column: 0,
+                message: "a mapped element's text is longer than \(RecordScanner.maximumValueBytes >> 20) MiB"))
+        }
     }
 
     private static let onDoctype: internalSubsetSAXFunc = { user, _, _, _ in

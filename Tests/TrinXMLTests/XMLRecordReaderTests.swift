@@ -220,6 +220,33 @@ struct XMLRecordReaderTests {
         #expect(documentError { _ = try XMLRecordReader(path: missing, spec: spec) }?.kind == .io)
     }
 
+    @Test("a mapped text longer than 1 MiB refuses the document; a long unmapped text is passed over")
+    func valueTooLong() throws {
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["v"])
+        let limit = 1 << 20
+        let atLimit = try temporaryXML("<root><item><v>" + String(repeating: "x", count: limit) + "</v></item></root>")
+        #expect(try readAll(atLimit, spec).count == 1)
+        // Written in pieces, as libxml2 delivers a long text in chunks.
+        let over = try temporaryXML("<root><item><v>" + String(repeating: "x", count: limit) + "&amp;y</v></item></root>")
+        let error = documentError { _ = try readAll(over, spec) }
+        #expect(error?.kind == .valueTooLong)
+        #expect(error?.message.contains("longer than 1 MiB") == true)
+        let unmapped = try temporaryXML("<root><item><note>" + String(repeating: "x", count: 3 * limit) + "</note><v>1</v></item></root>")
+        #expect(try readAll(unmapped, spec).count == 1)
+    }
+
+    @Test("elements nested deeper than 256 levels refuse the document")
+    func tooDeep() throws {
+        let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/item", fields: ["v"])
+        func nested(_ levels: Int) -> String {
+            "<root><item><v>1</v>" + String(repeating: "<a>", count: levels) + String(repeating: "</a>", count: levels) + "</item></root>"
+        }
+        #expect(try readAll(try temporaryXML(nested(250)), spec).count == 1)
+        let error = documentError { _ = try readAll(try temporaryXML(nested(300)), spec) }
+        #expect(error?.kind == .tooDeep)
+        #expect(error?.message.contains("256 levels") == true)
+    }
+
     @Test("records are released per group: memory stays bounded on a large file")
     func streamsLargeFile() throws {
         let spec = try Self.spec()
