@@ -13,8 +13,25 @@ public final class RunLock: @unchecked Sendable {
     public let path: String
     private var fd: Int32
 
-    /// The lock file of a store.
-    public static func path(forStore store: String) -> String { store + ".lock" }
+    /// The lock file of a store: beside the store's real path, so that a store reached
+    /// through a symbolic link (of the file or of a folder on its path) has one lock.
+    public static func path(forStore store: String) -> String { realPath(store) + ".lock" }
+
+    /// `store` with every symbolic link resolved; a store that does not exist yet is
+    /// resolved through its folder.
+    static func realPath(_ path: String) -> String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let slash = path.lastIndex(of: "/")
+        let folder = slash.map { String(path[..<$0]) }.flatMap { $0.isEmpty ? "/" : $0 } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let resolved = realpath(folder, nil) else { return path }
+        defer { free(resolved) }
+        let base = String(cString: resolved)
+        return (base == "/" ? "" : base) + "/" + name
+    }
 
     private init(path: String, fd: Int32) {
         self.path = path
