@@ -9,7 +9,11 @@ DISCLOSURE_DIR ?= disclosure-out
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PKGS   := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 openssl libxml2-utils
 
-.PHONY: all deps build test demo bench disclosure clean
+PREFIX     ?= /usr/local
+DESTDIR    ?=
+DEB_DIR    ?= dist
+
+.PHONY: all deps build test demo bench disclosure install deb clean
 
 all: build
 
@@ -54,5 +58,15 @@ disclosure: deps
 	$(SWIFT) build -c release --product trin
 	./scripts/disclosure.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(DISCLOSURE_DIR)
 
+## Install under PREFIX (default /usr/local); with DESTDIR, only stage the files (docs/install.md).
+install: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product trin
+	BIN="$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/trin" PREFIX="$(PREFIX)" DESTDIR="$(DESTDIR)" ./scripts/install.sh
+
+## A Debian package of the same files (dist/trin_<version>_<arch>.deb); the Swift runtime is linked in.
+deb: deps
+	$(SWIFT) build -c release --static-swift-stdlib --product trin
+	BIN="$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/trin" OUT="$(DEB_DIR)" ./scripts/deb.sh
+
 clean:
-	rm -rf .build $(DEMO_DIR) $(BENCH_DIR) $(DISCLOSURE_DIR)
+	rm -rf .build $(DEMO_DIR) $(BENCH_DIR) $(DISCLOSURE_DIR) $(DEB_DIR)
