@@ -32,6 +32,11 @@ deps:
 	  echo "Installing:$$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+# promtool (Debian's prometheus package, without its recommends) tests the shipped alerting rules.
+	@command -v promtool >/dev/null || { \
+	  echo "Installing: prometheus (for promtool)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends prometheus; \
+	}
 # frictionless (PyPI) validates datapackage.json and the CSV files in the tests. Debian's
 # python3 is "externally managed" (PEP 668): PIP_BREAK_SYSTEM_PACKAGES lets pip install into it.
 	@python3 -c 'import frictionless' 2>/dev/null || { \

@@ -31,6 +31,7 @@ for unit in trin-run.service trin-run.timer trin-daemon.service; do
   subst "$ROOT/cron/$unit" > "$D$UNITDIR/$unit"; chmod 0644 "$D$UNITDIR/$unit"
 done
 subst "$ROOT/cron/crontab" > "$D$PREFIX/share/trin/crontab"; chmod 0644 "$D$PREFIX/share/trin/crontab"
+install -m 0644 "$ROOT/cron/trin.rules.yml" "$D$PREFIX/share/trin/trin.rules.yml"
 install -m 0644 "$ROOT/cron/trin" "$D$SYSCONFDIR/logrotate.d/trin"
 subst "$ROOT/examples/trin.yaml" > "$D$PREFIX/share/trin/trin.yaml.example"; chmod 0644 "$D$PREFIX/share/trin/trin.yaml.example"
 if [ ! -e "$D$SYSCONFDIR/trin/trin.yaml" ]; then

@@ -68,7 +68,8 @@ extension Store {
     }
 
     /// Per source: the last successful fetch or import, and the last outcome.
-    public func sourceStatus() throws(StoreError) -> [(source: String, lastSuccess: Instant?, lastStatus: String, records: Int, rejected: Int)] {
+    public func sourceStatus() throws(StoreError) -> [(source: String, lastSuccess: Instant?, lastStatus: String, records: Int, rejected: Int,
+                                                       rowsRead: Int)] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT f.source,
@@ -76,10 +77,11 @@ extension Store {
                      WHERE g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged') AND r.dry_run = 0),
                   (SELECT g.status FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
                   (SELECT g.inserted + g.updated FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
-                  (SELECT g.rejected FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1)
+                  (SELECT g.rejected FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
+                  (SELECT g.rows_read FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1)
                 FROM (SELECT DISTINCT source FROM run_file) f ORDER BY f.source
                 """).map { r in
-                (r[0], (r[1] as Int64?).map(Instant.init(secondsSinceEpoch:)), r[2], r[3], r[4])
+                (r[0], (r[1] as Int64?).map(Instant.init(secondsSinceEpoch:)), r[2], r[3], r[4], r[5])
             }
         }
     }
@@ -129,6 +131,56 @@ extension Store {
     public func latestRecordedAt() throws(StoreError) -> Instant? {
         try read { db in
             try Int64.fetchOne(db, sql: "SELECT max(recorded_at) FROM event").map(Instant.init(secondsSinceEpoch:))
+        }
+    }
+}
+
+/// Totals over the run history the store keeps, for monitoring counters.
+public struct MonitoringTotals: Sendable, Equatable {
+    public struct Source: Sendable, Equatable {
+        public var source: String
+        /// Records inserted or updated, over every non-dry run.
+        public var records = 0
+        public var bytes = 0
+        public var rejectedByReason: [String: Int] = [:]
+        /// Duration of the source's most recent attempt, in milliseconds.
+        public var lastDurationMilliseconds = 0
+    }
+    public var sources: [Source] = []
+    /// Runs (dry runs excluded) by their status.
+    public var runsByStatus: [String: Int] = [:]
+    /// Duration of the most recent finished run, in seconds.
+    public var lastRunSeconds: Int64?
+}
+
+extension Store {
+    /// Counters over the kept run history (they drop when `retention.runs` deletes runs:
+    /// Prometheus reads that as a counter reset).
+    public func monitoringTotals() throws(StoreError) -> MonitoringTotals {
+        try read { db in
+            var totals = MonitoringTotals()
+            var bySource: [String: MonitoringTotals.Source] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT f.source, f.inserted + f.updated, f.bytes, f.rejected_by_reason, f.duration_ms
+                FROM run_file f JOIN run r ON r.id = f.run_id WHERE r.dry_run = 0 ORDER BY f.id
+                """)
+            for r in rows {
+                let name: String = r[0]
+                var s = bySource[name] ?? MonitoringTotals.Source(source: name)
+                s.records += r[1] as Int
+                s.bytes += r[2] as Int
+                for (reason, n) in Self.reasons(r[3]) { s.rejectedByReason[reason, default: 0] += n }
+                s.lastDurationMilliseconds = r[4]
+                bySource[name] = s
+            }
+            totals.sources = bySource.values.sorted { $0.source < $1.source }
+            for r in try Row.fetchAll(db, sql: "SELECT status, count(*) FROM run WHERE dry_run = 0 GROUP BY status ORDER BY status") {
+                totals.runsByStatus[r[0]] = r[1]
+            }
+            totals.lastRunSeconds = try Int64.fetchOne(db, sql: """
+                SELECT finished_at - started_at FROM run WHERE finished_at IS NOT NULL AND dry_run = 0 ORDER BY id DESC LIMIT 1
+                """)
+            return totals
         }
     }
 }

@@ -104,7 +104,8 @@ enum RunHooks {
         }
         if let path = loaded.configuration.prometheus {
             do {
-                try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: wallClock()), to: path)
+                try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: wallClock(),
+                                                                           schedules: loaded.schedules), to: path)
             } catch {
                 logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "run": "\(result.runID)",
                                                                                 "file": "\(path)", "error": "\(error)"])
