@@ -63,14 +63,15 @@ public final class HTTPFetcher {
         var attempt = 0
         while true {
             attempt += 1
-            logger.debug("fetch attempt", metadata: ["url": "\(safeURL)", "attempt": "\(attempt)"])
+            logger.debug("fetch attempt", metadata: ["event": "fetch_attempt", "url": "\(safeURL)", "attempt": "\(attempt)"])
             switch performAttempt(request, directory: directory, attempts: attempt) {
             case .success(let outcome):
                 return outcome
             case .failure(let failure):
-                logger.info("fetch attempt failed", metadata: [
-                    "url": "\(safeURL)", "attempt": "\(attempt)", "reason": "\(failure.reason)",
-                    "status": "\(failure.status.map(String.init) ?? "-")", "bytes": "\(failure.bytes)",
+                // A warning: the source may still succeed on a retry, but operations should see it.
+                logger.warning("fetch attempt failed", metadata: [
+                    "event": "fetch_attempt_failed", "url": "\(safeURL)", "attempt": "\(attempt)", "reason": "\(failure.reason)",
+                    "http_status": "\(failure.status.map(String.init) ?? "-")", "bytes": "\(failure.bytes)",
                     "duration_ms": "\(Self.milliseconds(failure.duration))", "detail": "\(failure.detail)",
                 ])
                 guard failure.reason.isTransient, attempt < policy.retry.maxAttempts, !environment.shouldGiveUp() else {
@@ -80,7 +81,7 @@ public final class HTTPFetcher {
                 let delay = policy.retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter,
                                                jitter: environment.jitter())
                 logger.info("retrying fetch", metadata: [
-                    "url": "\(safeURL)", "next_attempt": "\(attempt + 1)", "delay_ms": "\(Self.milliseconds(delay))",
+                    "event": "fetch_retry", "url": "\(safeURL)", "next_attempt": "\(attempt + 1)", "delay_ms": "\(Self.milliseconds(delay))",
                     "retry_after": "\(failure.retryAfter.map { "\(Self.milliseconds($0)) ms" } ?? "-")",
                 ])
                 environment.sleep(delay)
@@ -229,7 +230,7 @@ public final class HTTPFetcher {
         }
 
         if isFile, longInfo(CURLINFO_CONDITION_UNMET) == 1 {
-            logger.info("fetch not modified", metadata: ["url": "\(safeURL)", "attempt": "\(attempts)"])
+            logger.info("fetch not modified", metadata: ["event": "fetch_not_modified", "url": "\(safeURL)", "attempt": "\(attempts)"])
             return .success(.notModified(NotModified(status: 0, duration: duration, etag: nil,
                                                      lastModified: request.previousLastModified,
                                                      effectiveURL: effectiveURL, attempts: attempts)))
@@ -237,7 +238,7 @@ public final class HTTPFetcher {
         if !isFile {
             if status == 304 {
                 logger.info("fetch not modified", metadata: [
-                    "url": "\(safeURL)", "attempt": "\(attempts)", "status": "304",
+                    "event": "fetch_not_modified", "url": "\(safeURL)", "attempt": "\(attempts)", "http_status": "304",
                     "duration_ms": "\(Self.milliseconds(duration))",
                 ])
                 return .success(.notModified(NotModified(status: 304, duration: duration, etag: context.headers["etag"],
@@ -266,7 +267,7 @@ public final class HTTPFetcher {
             lastModified = fileTime >= 0 ? HTTPDate.format(secondsSinceEpoch: Int64(fileTime)) : nil
         }
         logger.info("fetched", metadata: [
-            "url": "\(safeURL)", "attempt": "\(attempts)", "status": "\(status)", "bytes": "\(bytes)",
+            "event": "fetched", "url": "\(safeURL)", "attempt": "\(attempts)", "http_status": "\(status)", "bytes": "\(bytes)",
             "duration_ms": "\(Self.milliseconds(duration))", "effective_url": "\(effectiveURL)",
         ])
         keepFile = true

@@ -162,11 +162,13 @@ public struct Importer: Sendable {
                 try file.reject(rejection, runID: runID, source: source, file: name)
                 if logged < loggedRejectionsPerFile {
                     logged += 1
-                    var meta: Logger.Metadata = ["event": "row_rejected", "source": "\(source)", "file": "\(name)",
+                    var meta: Logger.Metadata = ["event": "row_rejected", "run": "\(runID)", "source": "\(source)", "file": "\(name)",
                                                  "line": "\(rejection.line)", "reason": "\(rejection.reason.rawValue)"]
                     if let path = rejection.path { meta["element"] = "\(path)" }
                     if let field = rejection.field { meta["field"] = "\(field)" }
-                    logger.warning("rejected row", metadata: meta)
+                    // A notice, not a warning: rejected rows are expected data quality, counted per
+                    // file and source; a run with them is a successful run.
+                    logger.notice("rejected row", metadata: meta)
                 }
             }
         }
@@ -244,7 +246,7 @@ public struct Importer: Sendable {
 
     private func log(_ o: FileOutcome) {
         var meta: Logger.Metadata = [
-            "event": "file_\(o.status.rawValue)", "source": "\(o.source)", "file": "\(o.file)", "bytes": "\(o.bytes)",
+            "event": "file_\(o.status.rawValue)", "run": "\(o.runID)", "source": "\(o.source)", "file": "\(o.file)", "bytes": "\(o.bytes)",
             "duration_ms": "\(o.durationMilliseconds)", "rows_read": "\(o.rowsRead)", "inserted": "\(o.inserted)",
             "updated": "\(o.updated)", "duplicates": "\(o.duplicates)", "rejected": "\(o.rejected)",
         ]

@@ -13,14 +13,29 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
     /// The open log file, shared by every handler copy.
     final class Sink: @unchecked Sendable {
         let fd: Int32
+        let path: String
         let lock = NSLock()
-        init(fd: Int32) { self.fd = fd }
+        /// The first write that failed (a full disk, a removed folder), for the run to report.
+        private var failure: String?
+        init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+        /// Writes the whole line: short writes go on, EINTR is retried, a failure is kept.
         func write(_ line: [UInt8]) {
             lock.lock(); defer { lock.unlock() }
-            _ = line.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
+            var offset = 0
+            while offset < line.count {
+                let n = line.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+                if n > 0 { offset += n; continue }
+                if n < 0 && errno == EINTR { continue }
+                if failure == nil { failure = "cannot write the log \(path): \(String(cString: strerror(n < 0 ? errno : EIO)))" }
+                return
+            }
         }
+        var firstFailure: String? { lock.lock(); defer { lock.unlock() }; return failure }
         deinit { close(fd) }
     }
+
+    /// The first failure to write a log line since the log was opened, if any.
+    public var writeFailure: String? { sink.firstFailure }
 
     /// Opens (creating) the log file at `path` for appending.
     public static func open(path: String, label: String = "trin") throws -> JSONLinesLogHandler {
@@ -28,7 +43,7 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND, 0o640)
         guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
-        return JSONLinesLogHandler(label: label, sink: Sink(fd: fd))
+        return JSONLinesLogHandler(label: label, sink: Sink(fd: fd, path: path))
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -38,7 +53,7 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
 
     public func log(event: LogEvent) {
         var object: [String: Any] = [
-            "time": ISO8601DateFormatter().string(from: Date()),
+            "time": Self.timestamp(Date()),
             "level": "\(event.level)",
             "message": "\(event.message)",
         ]
@@ -48,10 +63,25 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
         sink.write(Array(data))
     }
 
+    /// UTC with milliseconds, e.g. `2026-12-06T02:00:01.234Z`: lines of one second stay in order.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    /// Numbers as numbers and `true`/`false` as booleans, so that a shipper (Vector,
+    /// Logstash, journald) gets typed fields; everything else as text.
     static func json(_ value: Logger.Metadata.Value) -> Any {
+        func typed(_ s: String) -> Any {
+            if let n = Int(s) { return n }
+            if s == "true" { return true }
+            if s == "false" { return false }
+            return s
+        }
         switch value {
-        case .string(let s): return Int(s).map { $0 as Any } ?? s
-        case .stringConvertible(let c): return Int("\(c)").map { $0 as Any } ?? "\(c)"
+        case .string(let s): return typed(s)
+        case .stringConvertible(let c): return typed("\(c)")
         case .array(let a): return a.map(json)
         case .dictionary(let d): return d.mapValues(json)
         }

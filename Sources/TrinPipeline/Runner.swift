@@ -127,7 +127,11 @@ public struct Runner: Sendable {
                                    headers: source.headers.sorted { $0.key < $1.key }.map { FetchHeader(name: $0.key, value: $0.value) })
         let fetched: FetchOutcome
         do {
-            let fetcher = try HTTPFetcher(policy: Self.policy(source), logger: logger,
+            // The fetcher's lines carry the run and the source, as every other line of the run.
+            var fetchLogger = logger
+            fetchLogger[metadataKey: "run"] = "\(runID)"
+            fetchLogger[metadataKey: "source"] = "\(source.name)"
+            let fetcher = try HTTPFetcher(policy: Self.policy(source), logger: fetchLogger,
                                           environment: .interruptible(by: shouldStop))
             fetched = try fetcher.fetch(request, into: temporaryDirectory)
         } catch {

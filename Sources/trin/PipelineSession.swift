@@ -11,15 +11,17 @@ struct PipelineSession {
     let importer: Importer
     let logger: Logger
     let command: String
+    /// The JSON-lines log, when one is configured (to report lines it could not write).
+    let logFile: JSONLinesLogHandler?
 
     static func open(storePath: String, keyPath: String, logPath: String?, command: String) throws -> PipelineSession {
         let key: PseudonymKey
         do { key = try PseudonymKey.load(path: keyPath) } catch { throw fail("\(error)", TrinExit.configuration) }
-        let logger = try makeLogger(logPath: logPath)
+        let (logger, logFile) = try makeLogger(logPath: logPath)
         do {
             let store = try Store(path: storePath)
             let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: logger)
-            return PipelineSession(store: store, importer: importer, logger: logger, command: command)
+            return PipelineSession(store: store, importer: importer, logger: logger, command: command, logFile: logFile)
         } catch {
             throw fail("\(error)", TrinExit.configuration)
         }
@@ -38,19 +40,24 @@ struct PipelineSession {
 }
 
 /// Console logs are human-readable (stderr); with a log path, JSON lines go there too.
-func makeLogger(logPath: String?) throws -> Logger {
+func makeLogger(logPath: String?) throws -> (Logger, JSONLinesLogHandler?) {
     var handlers: [any LogHandler] = []
+    var file: JSONLinesLogHandler?
     var console = StreamLogHandler.standardError(label: "trin")
     // The terminal (and cron's mail) gets errors only: the summary table says the rest,
     // and the JSON-lines log has every event. TRIN_LOG_LEVEL=info shows more.
     console.logLevel = environment["TRIN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
     handlers.append(console)
     if let logPath {
-        do { handlers.append(try JSONLinesLogHandler.open(path: logPath)) } catch {
+        do {
+            let opened = try JSONLinesLogHandler.open(path: logPath)
+            handlers.append(opened)
+            file = opened
+        } catch {
             throw fail("cannot open log \(logPath): \(error)", TrinExit.configuration)
         }
     }
-    return Logger(label: "trin", factory: { _ in MultiplexLogHandler(handlers) })
+    return (Logger(label: "trin", factory: { _ in MultiplexLogHandler(handlers) }), file)
 }
 
 #if canImport(Glibc)

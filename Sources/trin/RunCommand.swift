@@ -59,7 +59,8 @@ struct RunCommand: ParsableCommand {
                 return
             }
             let result = try runner.pass(loaded, sources: selected, command: dryRun ? "run --dry-run" : "run", dryRun: dryRun)
-            let outputFailures = dryRun ? [] : RunHooks.afterPass(loaded, session.store, result, session.logger)
+            var outputFailures = dryRun ? [] : RunHooks.afterPass(loaded, session.store, result, session.logger)
+            if let failure = session.logFile?.writeFailure { outputFailures.append(failure) }
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
             if !outputFailures.isEmpty {
                 // The records are in the store, but what operations watch was not written: not a success.
