@@ -58,16 +58,26 @@ public struct Configuration: Sendable {
             if let e = environment[env], !e.isEmpty { return Self.resolve(e, base: base) }
             return try r.string(top, key).map { Self.resolve($0, base: base) } ?? value.map { Self.resolve($0, base: base) }
         }
-        guard let store = try path("store", env: "TRIN_STORE") else { throw r.error(root, "`store` is missing (path of the SQLite store)") }
-        guard let key = try path("keyFile", env: "TRIN_KEY_FILE") else { throw r.error(root, "`keyFile` is missing (path of the pseudonym key)") }
-        guard let output = try path("output", env: "TRIN_OUTPUT") else { throw r.error(root, "`output` is missing (folder for metric files)") }
+        // Independent parts are checked one after the other and every problem is kept, so
+        // that check-config reports them all in one pass.
+        var problems: [MappingError] = []
+        func collect(_ body: () throws -> Void) throws {
+            do { try body() } catch let e as MappingError { problems.append(e) }
+        }
+        var store = "", key = "", output = ""
+        try collect { guard let v = try path("store", env: "TRIN_STORE") else { throw r.error(root, "`store` is missing (path of the SQLite store)") }; store = v }
+        try collect { guard let v = try path("keyFile", env: "TRIN_KEY_FILE") else { throw r.error(root, "`keyFile` is missing (path of the pseudonym key)") }; key = v }
+        try collect { guard let v = try path("output", env: "TRIN_OUTPUT") else { throw r.error(root, "`output` is missing (folder for metric files)") }; output = v }
         var k = 5
+        try collect {
         if let n = top["k"] {
             guard let v = n.int else { throw r.error(n, "`k` must be a whole number") }
             guard v >= minimumK else { throw r.error(n, "k = \(v) is below \(minimumK), Statistics Denmark's floor") }
             k = v
         }
+        }
         var delimiter = ";", decimal = ","
+        try collect {
         if let m = top["metrics"] {
             let mm = try r.mapping(m, allowed: ["csvDelimiter", "csvDecimalSeparator"])
             delimiter = try r.string(mm, "csvDelimiter") ?? delimiter
@@ -76,8 +86,10 @@ public struct Configuration: Sendable {
                 throw r.error(m, "csvDelimiter and csvDecimalSeparator must be single, different characters")
             }
         }
+        }
         var unitName = Configuration.defaultUnitName
         var asOf: Day?
+        try collect {
         if let p = top["publication"] {
             let pm = try r.mapping(p, allowed: ["unit", "asOf"])
             unitName = try r.string(pm, "unit") ?? unitName
@@ -88,7 +100,9 @@ public struct Configuration: Sendable {
                 asOf = day
             }
         }
+        }
         var retention = Retention()
+        try collect {
         if let node = top["retention"] {
             let rm = try r.mapping(node, allowed: ["rejectedRows", "runs", "events"])
             func age(_ key: String, _ fallback: Int?) throws -> Int? {
@@ -101,15 +115,24 @@ public struct Configuration: Sendable {
             retention = Retention(rejectedRowDays: try age("rejectedRows", retention.rejectedRowDays),
                                   runDays: try age("runs", retention.runDays), eventDays: try age("events", retention.eventDays))
         }
+        }
         var sources: [SourceConfig] = []
-        if let s = top["sources"] {
-            guard let seq = s.sequence else { throw r.error(s, "`sources` must be a list") }
-            for item in seq { sources.append(try SourceConfig.parse(item, r, base: base)) }
-            var seen = Set<String>()
-            for (src, node) in zip(sources, seq) where !seen.insert(src.name).inserted {
-                throw r.error(node, "source name `\(src.name)` is used twice")
+        try collect {
+            if let s = top["sources"] {
+                guard let seq = s.sequence else { throw r.error(s, "`sources` must be a list") }
+                var seen = Set<String>()
+                for item in seq {
+                    // A name used twice is reported even when one of the two has other problems.
+                    if let name = item["name"]?.string, !seen.insert(name).inserted {
+                        problems.append(r.error(item, "source name `\(name)` is used twice"))
+                        continue
+                    }
+                    try collect { sources.append(try SourceConfig.parse(item, r, base: base)) }
+                }
             }
         }
+        if problems.count == 1 { throw problems[0] }
+        if problems.count > 1 { throw ConfigurationError.several(problems) }
         var configuration = Configuration(file: file, store: store, keyFile: key, output: output, k: k,
                                           log: try path("log", env: "TRIN_LOG"), prometheus: try path("prometheus", env: "TRIN_PROMETHEUS"),
                                           csvDelimiter: delimiter, csvDecimalSeparator: decimal, unitName: unitName, asOf: asOf,
@@ -222,10 +245,13 @@ public struct SourceConfig: Sendable {
 /// A configuration that cannot be used; the message names the file and line.
 public enum ConfigurationError: Error, Sendable, CustomStringConvertible {
     case invalid(MappingError)
+    /// Several independent problems, each with its place, found in one pass.
+    case several([MappingError])
 
     public var description: String {
         switch self {
         case .invalid(let e): "\(e)"
+        case .several(let all): all.map { "\($0)" }.joined(separator: "\n")
         }
     }
 }

@@ -99,7 +99,10 @@ public enum ConfigurationCheck {
         let now = now ?? Clock.nowInstant()
         let configuration: Configuration
         do { configuration = try Configuration.load(path: path, environment: environment) } catch {
-            // The parser stops at its first error; report it with its place.
+            // Every problem the parser found, each with its place (it goes on past independent ones).
+            if case .several(let all) = error {
+                return Result(loaded: nil, problems: all.map { problem(from: ConfigurationError.invalid($0), file: path) })
+            }
             return Result(loaded: nil, problems: [problem(from: error, file: path)])
         }
         var problems: [ConfigurationProblem] = []
@@ -141,6 +144,8 @@ public enum ConfigurationCheck {
             checkWritableFolder(of: c.store, what: "store", file: path, into: &problems)
             if let log = c.log { checkWritableFolder(of: log, what: "log", file: path, creatable: true, into: &problems) }
             if let p = c.prometheus { checkWritableFolder(of: p, what: "prometheus textfile", file: path, into: &problems) }
+            // The output folder is created when missing, so its nearest existing ancestor must be writable.
+            checkWritableFolder(of: c.output + "/current", what: "metric output", file: path, creatable: true, into: &problems)
         }
         let loaded = mappingsOK
             ? LoadedConfiguration(configuration: configuration, mappings: mappings, schedules: schedules) : nil

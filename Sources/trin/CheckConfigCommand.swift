@@ -28,7 +28,7 @@ struct CheckConfigCommand: ParsableCommand {
         var rows: [[String]] = [["source", "mapping", "schedule", "next run (Danish time)", "url"]]
         for s in loaded.plan(at: now) {
             rows.append([s.name, s.mapping, s.schedule ?? "-",
-                         s.nextRun.map(LoadedConfiguration.danishText) ?? "only when run by name or with --run-now", s.url])
+                         s.nextRun.map(LoadedConfiguration.danishText) ?? "only when run by name (trin run --source NAME)", s.url])
         }
         FileHandleOutput.standardOutput("\(path): ok (\(loaded.sources.count) sources)\n" + RunReport.format(rows))
     }
