@@ -32,6 +32,7 @@ public struct PseudonymKey: Sendable {
     public static func load(path: String) throws(PseudonymKeyError) -> PseudonymKey {
         var info = stat()
         guard stat(path, &info) == 0 else { throw .missing(path: path) }
+        guard info.st_mode & S_IFMT == S_IFREG else { throw .notAFile(path: path) }
         guard info.st_mode & 0o077 == 0 else {
             throw .readableByOthers(path: path, mode: String(info.st_mode & 0o777, radix: 8))
         }
@@ -90,6 +91,7 @@ public enum PseudonymKeyError: Error, Sendable, CustomStringConvertible {
     case readableByOthers(path: String, mode: String)
     case tooShort(path: String?, bits: Int)
     case notHex(path: String)
+    case notAFile(path: String)
     case cannotCreate(path: String, errno: Int32)
 
     public var description: String {
@@ -99,6 +101,7 @@ public enum PseudonymKeyError: Error, Sendable, CustomStringConvertible {
         case .readableByOthers(let p, let m): "key file \(p) has mode \(m): it must be readable by its owner only (chmod 600 \(p))"
         case .tooShort(let p, let bits): "key \(p.map { "in \($0) " } ?? "")has \(bits) bits; at least 256 are required"
         case .notHex(let p): "key file \(p) must hold the key as hexadecimal text on one line"
+        case .notAFile(let p): "key file \(p) is a folder or a device, not a key file (give the file itself, e.g. \(p)/pseudonym.key)"
         case .cannotCreate(let p, let e): "cannot create key file \(p): \(String(cString: strerror(e)))"
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Logging
 import TrinCore
 import TrinPipeline
+import TrinPseudonym
 import TrinStore
 
 struct RunCommand: ParsableCommand {
@@ -44,6 +45,7 @@ struct RunCommand: ParsableCommand {
             }
             selected = loaded.sources.filter { sources.contains($0.name) }
         }
+        try checkKey(keyPath)
         let lock = try takeLock(store: storePath, wait: wait)
         defer { lock.release() }
         let session = try PipelineSession.open(storePath: storePath, keyPath: keyPath, logPath: logPath, command: "run")
@@ -139,6 +141,12 @@ func loadConfiguration(_ options: StoreOptions) throws -> LoadedConfiguration {
 /// Store, key and log: command-line flags win over the configuration.
 func paths(_ options: StoreOptions, _ c: Configuration) -> (store: String, key: String, log: String?) {
     (options.store ?? c.store, options.keyFile ?? c.keyFile, options.log ?? c.log)
+}
+
+/// Loads the key once before anything is created: a missing or unsafe key must not
+/// leave a lock file (or a store) behind.
+func checkKey(_ path: String) throws {
+    do { _ = try PseudonymKey.load(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
 }
 
 func takeLock(store: String, wait: Bool) throws -> RunLock {

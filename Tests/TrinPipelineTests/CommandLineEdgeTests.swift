@@ -34,3 +34,18 @@ import TrinTestSupport
         #expect(r.stdout.contains("/missing.csv: cannot open: No such file or directory"), "\(r.output)")
     }
 }
+
+@Suite struct KeyErrorTests {
+    @Test func aBadKeyLeavesNothingBehindAndAFolderIsNamedAsSuch() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-bad-key")
+        try FileManager.default.createDirectory(atPath: dir + "/keys", withIntermediateDirectories: true)
+        chmod(dir + "/keys", 0o700)
+        let mapping = TrinBinary.repositoryRoot + "/mappings/forloeb.yaml"
+        let folder = try TrinBinary.run(["import", "--store", dir + "/s.sqlite", "--key", dir + "/keys", "--mapping", mapping, dir + "/x.csv"])
+        #expect(folder.status == 2)
+        #expect(folder.stderr.contains("key file \(dir)/keys is a folder or a device, not a key file"), "\(folder.stderr)")
+        let missing = try TrinBinary.run(["import", "--store", dir + "/s.sqlite", "--key", dir + "/nokey", "--mapping", mapping, dir + "/x.csv"])
+        #expect(missing.status == 2 && missing.stderr.contains("does not exist"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keys"], "no lock file, no store")
+    }
+}
