@@ -44,12 +44,13 @@ public struct LoadedConfiguration: Sendable {
         }
     }
 
-    /// `2025-10-02 02:00` in Danish wall-clock time.
+    /// `2025-10-02 02:00 +02:00`: Danish wall-clock time with its offset from UTC.
     public static func danishText(_ instant: Instant) -> String {
         let local = instant.secondsSinceEpoch + Int64(DanishTime.offset(at: instant))
         let minutes = ((local % 86_400) + 86_400) % 86_400 / 60
         let hh = minutes / 60, mm = minutes % 60
-        return "\(DanishTime.day(at: instant)) \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm)"
+        let offset = DanishTime.offset(at: instant) / 3600
+        return "\(DanishTime.day(at: instant)) \(hh < 10 ? "0" : "")\(hh):\(mm < 10 ? "0" : "")\(mm) +0\(offset):00"
     }
 
     init(configuration: Configuration, mappings: [String: Mapping], schedules: [String: CronSchedule]) {

@@ -28,9 +28,24 @@ public struct RejectionExample: Sendable, Hashable {
 
 extension Store {
     /// The most recent runs, newest first.
-    public func recentRuns(limit: Int = 20) throws(StoreError) -> [RunSummary] {
+    public func recentRuns(limit: Int = 20, source: String? = nil) throws(StoreError) -> [RunSummary] {
         try read { db in
-            try Row.fetchAll(db, sql: Self.runSummarySQL + " ORDER BY r.id DESC LIMIT ?", arguments: [limit]).map(Self.summary)
+            if let source {
+                return try Row.fetchAll(db, sql: Self.runSummarySQL
+                                        + " WHERE EXISTS (SELECT 1 FROM run_file f WHERE f.run_id = r.id AND f.source = ?) ORDER BY r.id DESC LIMIT ?",
+                                        arguments: [source, limit]).map(Self.summary)
+            }
+            return try Row.fetchAll(db, sql: Self.runSummarySQL + " ORDER BY r.id DESC LIMIT ?", arguments: [limit]).map(Self.summary)
+        }
+    }
+
+    /// Marks runs still `running` as `interrupted`. Only for a caller holding the run lock:
+    /// then no process is running them (it died, or was stopped with Ctrl-C).
+    @discardableResult
+    public func markAbandonedRunsInterrupted() throws(StoreError) -> Int {
+        try write { db in
+            try db.execute(sql: "UPDATE run SET status = 'interrupted' WHERE status = 'running'")
+            return db.changesCount
         }
     }
 

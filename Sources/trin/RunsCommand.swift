@@ -1,6 +1,7 @@
 import Foundation
 import ArgumentParser
 import TrinCore
+import TrinPipeline
 import TrinStore
 
 struct RunsCommand: ParsableCommand {
@@ -13,13 +14,32 @@ struct RunsCommand: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Recent runs, newest first.")
         @OptionGroup var options: StoreOptions
         @Option(help: "How many runs.") var limit = 20
+        @Option(help: "Only runs that attempted this source.") var source: String?
+        @Flag(help: "One JSON object per run (times in UTC, ISO 8601), for scripts.") var json = false
 
         func run() throws {
             let store = try openStore(options)
-            var rows: [[String]] = [["run", "started (UTC)", "duration", "command", "status", "ok", "failed", "records", "rejected"]]
-            for r in try store.recentRuns(limit: limit) {
+            settleAbandonedRuns(store)
+            let runs = try store.recentRuns(limit: limit, source: source)
+            if json {
+                let objects: [[String: Any]] = runs.map { r in
+                    var o: [String: Any] = ["id": r.id, "command": r.command, "startedAt": r.startedAt.description, "status": r.status,
+                                            "dryRun": r.dryRun, "sourcesOK": r.sourcesOK, "sourcesFailed": r.sourcesFailed,
+                                            "records": r.records, "rejected": r.rejected]
+                    if let f = r.finishedAt {
+                        o["finishedAt"] = f.description
+                        o["durationSeconds"] = f.secondsSinceEpoch - r.startedAt.secondsSinceEpoch
+                    }
+                    return o
+                }
+                let data = try JSONSerialization.data(withJSONObject: objects, options: [.sortedKeys])
+                FileHandleOutput.standardOutput(String(decoding: data, as: UTF8.self) + "\n")
+                return
+            }
+            var rows: [[String]] = [["run", "started (Danish time)", "duration", "command", "status", "ok", "failed", "records", "rejected"]]
+            for r in runs {
                 let duration = r.finishedAt.map { "\($0.secondsSinceEpoch - r.startedAt.secondsSinceEpoch)s" } ?? "-"
-                rows.append(["\(r.id)", r.startedAt.description, duration, r.command + (r.dryRun ? " (dry run)" : ""),
+                rows.append(["\(r.id)", LoadedConfiguration.danishText(r.startedAt), duration, r.command + (r.dryRun ? " (dry run)" : ""),
                              r.status, "\(r.sourcesOK)", "\(r.sourcesFailed)", "\(r.records)", "\(r.rejected)"])
             }
             FileHandleOutput.standardOutput(RunReport.format(rows))
@@ -33,9 +53,10 @@ struct RunsCommand: ParsableCommand {
 
         func run() throws {
             let store = try openStore(options)
+            settleAbandonedRuns(store)
             guard let r = try store.run(id: id) else { throw fail("no run \(id)", TrinExit.configuration) }
-            var out = "run \(r.id): \(r.command)\(r.dryRun ? " (dry run)" : ""), \(r.status), started \(r.startedAt)"
-            if let f = r.finishedAt { out += ", finished \(f)" }
+            var out = "run \(r.id): \(r.command)\(r.dryRun ? " (dry run)" : ""), \(r.status), started \(LoadedConfiguration.danishText(r.startedAt)) (Danish time)"
+            if let f = r.finishedAt { out += ", finished \(LoadedConfiguration.danishText(f))" }
             out += "\n\n" + RunReport.table(try store.files(ofRun: id))
             let examples = try store.rejectionExamples(ofRun: id)
             if !examples.isEmpty {
@@ -61,4 +82,12 @@ func openStore(_ options: StoreOptions) throws -> Store {
                    TrinExit.configuration)
     }
     do { return try Store(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
+}
+
+/// A run still marked `running` while nobody holds the run lock was stopped (Ctrl-C, a crash):
+/// show it, and keep it, as interrupted. With the lock held by a live run, nothing changes.
+func settleAbandonedRuns(_ store: Store) {
+    guard let lock = try? RunLock.tryAcquire(path: RunLock.path(forStore: store.path)) else { return }
+    defer { lock.release() }
+    _ = try? store.markAbandonedRunsInterrupted()
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrinCore
 import TrinTestSupport
 
 /// Rough edges of the command line: documented exit codes and messages that name the
@@ -47,5 +48,34 @@ import TrinTestSupport
         let missing = try TrinBinary.run(["import", "--store", dir + "/s.sqlite", "--key", dir + "/nokey", "--mapping", mapping, dir + "/x.csv"])
         #expect(missing.status == 2 && missing.stderr.contains("does not exist"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir) == ["keys"], "no lock file, no store")
+    }
+}
+
+@Suite(.serialized) struct RunsCommandTests {
+    @Test func runsListsInDanishTimeAsJSONBySourceAndSettlesAbandonedRuns() throws {
+        let w = try RunWorkspace(citizens: 20, seed: 6, label: "trin-runs-json")
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([
+            .init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb"),
+            .init(name: "virksomheder", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder"),
+        ])
+        #expect(try w.run().status == 0)
+        #expect(try w.run(["--source", "virksomheder"]).status == 0)
+        // A run left `running` by a process that was stopped (Ctrl-C, kill -9).
+        let abandoned = try w.store().beginRun(command: "import", startedAt: TrinCore.Instant(secondsSinceEpoch: 1_780_000_000), dryRun: false)
+
+        let table = try TrinBinary.run(["runs", "--store", w.storePath])
+        #expect(table.status == 0)
+        #expect(table.stdout.contains("started (Danish time)") && (table.stdout.contains(" +01:00") || table.stdout.contains(" +02:00")))
+        #expect(try w.store().run(id: abandoned)?.status == "interrupted", "no process holds the lock: the run was stopped")
+
+        let json = try TrinBinary.run(["runs", "--store", w.storePath, "--json"])
+        let runs = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(runs.count == 3)
+        #expect(runs.first?["status"] as? String == "interrupted" && runs.first?["dryRun"] as? Bool == false)
+        #expect((runs.last?["startedAt"] as? String)?.hasSuffix("Z") == true && runs.last?["durationSeconds"] is Int)
+        let bySource = try TrinBinary.run(["runs", "--store", w.storePath, "--json", "--source", "forloeb"])
+        let forloebRuns = try #require(try JSONSerialization.jsonObject(with: Data(bySource.stdout.utf8)) as? [[String: Any]])
+        #expect(forloebRuns.count == 1, "only the first run attempted forloeb")
     }
 }
