@@ -26,6 +26,9 @@ public struct Configuration: Sendable {
     public var asOf: Day?
     /// How long the store keeps what it need not keep for ever (`retention:`).
     public var retention = Retention()
+    /// A source whose import rejects more than this share of its rows fails the run (with one
+    /// warning), though its good records are kept: an export that changed shape must be seen.
+    public var rejectedShareLimit = 0.25
     public var sources: [SourceConfig]
 
     /// The report's heading when the configuration names no unit.
@@ -52,7 +55,7 @@ public struct Configuration: Sendable {
         let r = YAMLReader(file: file)
         let root = try r.compose(yaml)
         let top = try r.mapping(root, allowed: ["store", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication",
-                                                "retention", "sources"])
+                                                "retention", "rejectedShareLimit", "sources"])
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
         func path(_ key: String, env: String, default value: String? = nil) throws -> String? {
             if let e = environment[env], !e.isEmpty { return Self.resolve(e, base: base) }
@@ -116,6 +119,13 @@ public struct Configuration: Sendable {
                                   runDays: try age("runs", retention.runDays), eventDays: try age("events", retention.eventDays))
         }
         }
+        var shareLimit = 0.25
+        try collect {
+            if let n = top["rejectedShareLimit"] {
+                guard let v = n.float, v >= 0, v <= 1 else { throw r.error(n, "`rejectedShareLimit` must be a share from 0 to 1, e.g. 0.25") }
+                shareLimit = v
+            }
+        }
         var sources: [SourceConfig] = []
         try collect {
             if let s = top["sources"] {
@@ -138,6 +148,7 @@ public struct Configuration: Sendable {
                                           csvDelimiter: delimiter, csvDecimalSeparator: decimal, unitName: unitName, asOf: asOf,
                                           sources: sources)
         configuration.retention = retention
+        configuration.rejectedShareLimit = shareLimit
         return configuration
     }
 
@@ -166,6 +177,8 @@ public struct SourceConfig: Sendable {
     public var caFile: String?
     /// Whether an https source may follow a redirect to plain http (`tls.allowDowngrade`; default no).
     public var allowHTTPDowngrade = false
+    /// This source's own `rejectedShareLimit`, when it has one.
+    public var rejectedShareLimit: Double?
     /// The line in the config file (for messages).
     public var line: Int
 
@@ -176,7 +189,7 @@ public struct SourceConfig: Sendable {
 
     static func parse(_ node: Node, _ r: YAMLReader, base: String) throws -> SourceConfig {
         let m = try r.mapping(node, allowed: ["name", "url", "mapping", "schedule", "auth", "headers", "timeouts",
-                                              "retry", "maxBytes", "tls"])
+                                              "retry", "maxBytes", "tls", "rejectedShareLimit"])
         guard let name = try r.string(m, "name"), !name.isEmpty else { throw r.error(node, "a source needs a `name`") }
         guard let url = try r.string(m, "url") else { throw r.error(node, "source `\(name)` needs a `url`") }
         guard ["https://", "http://", "file://"].contains(where: url.hasPrefix) else {
@@ -231,6 +244,10 @@ public struct SourceConfig: Sendable {
             retryBaseDelay: try number(rt, "baseDelay", 2), retryMaxDelay: try number(rt, "maxDelay", 300),
             maxBytes: maxBytes, caFile: caFile, line: node.mark?.line ?? 0)
         source.allowHTTPDowngrade = allowDowngrade
+        if let n = m["rejectedShareLimit"] {
+            guard let v = n.float, v >= 0, v <= 1 else { throw r.error(n, "`rejectedShareLimit` must be a share from 0 to 1, e.g. 0.25") }
+            source.rejectedShareLimit = v
+        }
         return source
     }
 

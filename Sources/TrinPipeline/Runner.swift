@@ -15,9 +15,11 @@ public struct RunResult: Sendable {
     public var status: RunStatus
     /// Sources not attempted because shutdown was requested.
     public var notAttempted: [String]
+    /// Sources whose import rejected more than their `rejectedShareLimit` of the rows read.
+    public var rejectionsAboveLimit: [String] = []
 
     /// Whether every attempted source succeeded (imported, skipped as identical, unchanged).
-    public var succeeded: Bool { !outcomes.contains { $0.status == .failed } && notAttempted.isEmpty }
+    public var succeeded: Bool { !outcomes.contains { $0.status == .failed } && notAttempted.isEmpty && rejectionsAboveLimit.isEmpty }
 }
 
 /// One pass over configured sources: for each, fetch (conditionally) and import.
@@ -72,10 +74,21 @@ public struct Runner: Sendable {
                 break
             }
             guard let mapping = loaded.mappings[source.name] else { continue }
-            result.outcomes.append(runSource(source, mapping: mapping, runID: runID, dryRun: dryRun, shouldStop: shouldStop))
+            let outcome = runSource(source, mapping: mapping, runID: runID, dryRun: dryRun, shouldStop: shouldStop)
+            result.outcomes.append(outcome)
+            let limit = source.rejectedShareLimit ?? loaded.configuration.rejectedShareLimit
+            if outcome.status != .failed, outcome.rowsRead > 0, Double(outcome.rejected) > limit * Double(outcome.rowsRead) {
+                result.rejectionsAboveLimit.append(source.name)
+                logger.warning("rejected share above the limit", metadata: [
+                    "event": "source_rejections_high", "run": "\(runID)", "source": "\(source.name)",
+                    "rejected": "\(outcome.rejected)", "rows_read": "\(outcome.rowsRead)", "limit": "\(limit)",
+                    "rejected_by_reason": .dictionary(outcome.rejectedByReason.mapValues { .stringConvertible($0) }),
+                ])
+            }
         }
         let failed = result.outcomes.filter { $0.status == .failed }.count
-        result.status = !result.notAttempted.isEmpty ? .interrupted : RunStatus(outcomes: result.outcomes)
+        result.status = !result.notAttempted.isEmpty ? .interrupted
+            : result.rejectionsAboveLimit.isEmpty ? RunStatus(outcomes: result.outcomes) : .partial
         try store.finishRun(id: runID, finishedAt: now(), status: result.status)
         logger.info("run finished", metadata: ["event": "run_finished", "run": "\(runID)", "status": "\(result.status.rawValue)",
                                                "sources_failed": "\(failed)", "sources": "\(result.outcomes.count)"])

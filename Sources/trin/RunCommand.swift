@@ -64,6 +64,15 @@ struct RunCommand: ParsableCommand {
             var outputFailures = dryRun ? [] : RunHooks.afterPass(loaded, session.store, result, session.logger)
             if let failure = session.logFile?.writeFailure { outputFailures.append(failure) }
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
+            // One warning per source whose rejected share passed its limit: the export changed.
+            for name in result.rejectionsAboveLimit {
+                guard let o = result.outcomes.first(where: { $0.source == name }), o.rowsRead > 0 else { continue }
+                let source = loaded.sources.first { $0.name == name }
+                let limit = source?.rejectedShareLimit ?? loaded.configuration.rejectedShareLimit
+                FileHandleOutput.standardError("trin: warning: \(name) rejected \(o.rejected) of \(o.rowsRead) rows "
+                    + "(\(Int((100 * Double(o.rejected) / Double(o.rowsRead)).rounded())) %, limit \(Int((100 * limit).rounded())) %); "
+                    + "its good records are imported, but the run counts as failed: see trin runs show \(result.runID)\n")
+            }
             if !outputFailures.isEmpty {
                 // The records are in the store, but what operations watch was not written: not a success.
                 throw fail(outputFailures.joined(separator: "\n"), TrinExit.outputFailed)

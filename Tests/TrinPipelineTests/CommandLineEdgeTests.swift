@@ -79,3 +79,26 @@ import TrinTestSupport
         #expect(forloebRuns.count == 1, "only the first run attempted forloeb")
     }
 }
+
+@Suite(.serialized) struct RejectedShareLimitTests {
+    @Test func aSourceRejectingMoreThanItsLimitFailsTheRunButKeepsItsRecords() throws {
+        let w = try RunWorkspace(citizens: 60, seed: 21, dirty: 0.3, label: "trin-reject-limit")
+        let file = try #require(w.files("forloeb").first)
+        let manifest = try #require(w.manifest?.file(named: file))
+        let share = Double(manifest.rejectedTotal) / Double(manifest.rejectedTotal + manifest.goodRecords)
+        try #require(share > 0.1 && share < 0.9, "the dirty sample rejects a good part: \(share)")
+        // Limit below the share: warned once, exit 1, records kept, the run partial.
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb", extra: "    rejectedShareLimit: 0.05\n")])
+        let strict = try w.run()
+        #expect(strict.status == 1, "\(strict.output)")
+        #expect(strict.stderr.components(separatedBy: "trin: warning: forloeb rejected").count == 2, "\(strict.stderr)")
+        #expect(try w.lastRun()["forloeb"]?.status == .imported)
+        #expect(try w.store().recentRuns().first?.status == "partial")
+        #expect(w.logText().contains("\"event\":\"source_rejections_high\""))
+        // The default limit (25 %) above the share of a fresh copy: a success.
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb", extra: "    rejectedShareLimit: 0.95\n")])
+        try? FileManager.default.removeItem(atPath: w.storePath)
+        let lenient = try w.run()
+        #expect(lenient.status == 0 && lenient.stderr.isEmpty, "\(lenient.output)")
+    }
+}
