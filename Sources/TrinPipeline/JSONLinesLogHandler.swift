@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import TrinCore
 
 /// The import log operations read every morning: one JSON object per line, with
 /// the time, level, message and every metadata field. Appends to a file (opened
@@ -42,7 +43,7 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND, 0o640)
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path]) }
+        guard fd >= 0 else { throw FileWriteError("open the log", path: path, errno: errno) }
         return JSONLinesLogHandler(label: label, sink: Sink(fd: fd, path: path))
     }
 

@@ -70,7 +70,7 @@ public enum PrometheusTextFile {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var template = Array("\(dir)/.trin-prom-XXXXXX".utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: dir]) }
+        guard fd >= 0 else { throw FileWriteError("create a temporary file in", path: dir, errno: errno) }
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var ok = false
         defer { if !ok { unlink(temporary) } }
@@ -78,14 +78,23 @@ public enum PrometheusTextFile {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            guard n > 0 else { close(fd); throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else {
+                let e = n < 0 ? errno : EIO
+                close(fd)
+                throw FileWriteError("write", path: path, errno: e)
+            }
             offset += n
         }
         // Readable by node_exporter, which usually runs as another user.
         fchmod(fd, 0o644)
-        guard fsync(fd) == 0, close(fd) == 0, rename(temporary, path) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        guard fsync(fd) == 0 else {
+            let e = errno
+            close(fd)
+            throw FileWriteError("write", path: path, errno: e)
         }
+        guard close(fd) == 0 else { throw FileWriteError("write", path: path, errno: errno) }
+        guard rename(temporary, path) == 0 else { throw FileWriteError("replace", path: path, errno: errno) }
         ok = true
     }
 

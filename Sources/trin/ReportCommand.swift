@@ -32,7 +32,15 @@ struct ReportCommand: ParsableCommand {
             }
             let html = ReportWriter(language: language, unitName: config?.unitName ?? Configuration.defaultUnitName)
                 .render(released, year: year)
-            try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            let folder = URL(fileURLWithPath: out).deletingLastPathComponent().path
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+                throw fail("cannot write the report to \(out): the folder \(folder) does not exist", TrinExit.configuration)
+            }
+            do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+                let reason = (error as NSError).userInfo[NSUnderlyingErrorKey].map { ($0 as? NSError)?.localizedDescription ?? "\($0)" }
+                throw fail("cannot write the report to \(out): \(reason ?? error.localizedDescription)", TrinExit.configuration)
+            }
             FileHandleOutput.standardOutput("wrote the \(year) report to \(out)\n")
         } catch let e as ExitCode {
             throw e

@@ -22,9 +22,17 @@ import TrinTestSupport
         let second = try w.run()
         #expect(second.status == 5, "\(second.output)")
         #expect(second.stderr.contains("cannot write the Prometheus textfile"), "\(second.stderr)")
+        #expect(second.stderr.contains("cannot create a temporary file in \(w.dir)/prom: No such file or directory"), "\(second.stderr)")
+        #expect(!second.stderr.contains("NSCocoaErrorDomain") && !first.stderr.contains("NSCocoaErrorDomain"))
         #expect(FileManager.default.fileExists(atPath: w.dir + "/out/current"), "the metric set was published")
 
         try FileManager.default.createDirectory(atPath: w.dir + "/prom", withIntermediateDirectories: true)
         #expect(try w.run().status == 0)
+
+        // The annual report into a folder that is not there: the path and the reason, exit 2.
+        let report = try TrinBinary.run(["report", "--store", w.storePath, "--year", "2023", "--out", w.dir + "/nowhere/r.html"])
+        #expect(report.status == 2)
+        #expect(report.stderr.contains("cannot write the report to \(w.dir)/nowhere/r.html: the folder \(w.dir)/nowhere does not exist"),
+                "\(report.stderr)")
     }
 }

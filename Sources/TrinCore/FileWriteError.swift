@@ -1,0 +1,23 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file trin writes for operations (the Prometheus textfile, the log, a report) could
+/// not be written. The message names the path and the system's reason, never an
+/// internal error domain.
+public struct FileWriteError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    /// What was being done, e.g. "create a temporary file in", "write", "rename to".
+    public let operation: String
+    public let errno: Int32
+
+    public init(_ operation: String, path: String, errno: Int32) {
+        self.operation = operation
+        self.path = path
+        self.errno = errno
+    }
+
+    public var description: String { "cannot \(operation) \(path): \(String(cString: strerror(errno)))" }
+}
