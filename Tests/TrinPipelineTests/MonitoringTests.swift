@@ -49,7 +49,7 @@ import TrinTestSupport
         }
     }
 
-    @Test(.enabled(if: promtool != nil, "needs promtool (make deps installs Debian's prometheus package)"))
+    @Test(.enabled(if: promtool != nil, "needs promtool (make deps installs the binary from Debian's prometheus package)"))
     func theAlertingRulesPassTheirTests() throws {
         let cron = TrinBinary.repositoryRoot + "/cron"
         let check = try TrinBinary.run(["check", "rules", cron + "/trin.rules.yml"], executable: Self.promtool!)
