@@ -22,13 +22,8 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
         /// Writes the whole line: short writes go on, EINTR is retried, a failure is kept.
         func write(_ line: [UInt8]) {
             lock.lock(); defer { lock.unlock() }
-            var offset = 0
-            while offset < line.count {
-                let n = line.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-                if n > 0 { offset += n; continue }
-                if n < 0 && errno == EINTR { continue }
-                if failure == nil { failure = "cannot write the log \(path): \(String(cString: strerror(n < 0 ? errno : EIO)))" }
-                return
+            if let e = line.withUnsafeBytes({ writeAll(fd, $0) }), failure == nil {
+                failure = "\(FileWriteError("write the log", path: path, errno: e))"
             }
         }
         var firstFailure: String? { lock.lock(); defer { lock.unlock() }; return failure }

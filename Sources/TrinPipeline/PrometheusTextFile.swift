@@ -74,17 +74,9 @@ public enum PrometheusTextFile {
         let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
         var ok = false
         defer { if !ok { unlink(temporary) } }
-        let bytes = Array(text.utf8)
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else {
-                let e = n < 0 ? errno : EIO
-                close(fd)
-                throw FileWriteError("write", path: path, errno: e)
-            }
-            offset += n
+        if let e = Array(text.utf8).withUnsafeBytes({ writeAll(fd, $0) }) {
+            close(fd)
+            throw FileWriteError("write", path: path, errno: e)
         }
         // Readable by node_exporter, which usually runs as another user.
         fchmod(fd, 0o644)

@@ -21,7 +21,7 @@ public struct Retention: Sendable, Equatable {
 
     /// `90d`, `26w`, `2y` (365 days a year) or `none`; nil when not an age.
     public static func days(_ text: String) -> Int?? {
-        let t = text.trimmingWhitespace()
+        let t = Substring(text)  // a YAML scalar: no surrounding white space
         if t == "none" { return .some(nil) }
         guard let unit = t.last, let n = Int(t.dropLast()), n > 0 else { return nil }
         switch unit {
@@ -37,14 +37,5 @@ public struct Retention: Sendable, Equatable {
         func before(_ days: Int?) -> Instant? { days.map { Instant(secondsSinceEpoch: now.secondsSinceEpoch - Int64($0) * 86_400) } }
         return try store.purge(rejectedRowsBefore: before(rejectedRowDays), runsBefore: before(runDays),
                                eventsEndedBefore: eventDays.map { DanishTime.day(at: now).adding(days: -$0) })
-    }
-}
-
-extension String {
-    fileprivate func trimmingWhitespace() -> Substring {
-        var s = Substring(self)
-        while s.first?.isWhitespace == true { s = s.dropFirst() }
-        while s.last?.isWhitespace == true { s = s.dropLast() }
-        return s
     }
 }

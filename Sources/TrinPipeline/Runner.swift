@@ -16,10 +16,23 @@ public struct RunResult: Sendable {
     /// Sources not attempted because shutdown was requested.
     public var notAttempted: [String]
     /// Sources whose import rejected more than their `rejectedShareLimit` of the rows read.
-    public var rejectionsAboveLimit: [String] = []
+    public var rejectionsAboveLimit: [RejectionsAboveLimit] = []
 
     /// Whether every attempted source succeeded (imported, skipped as identical, unchanged).
     public var succeeded: Bool { !outcomes.contains { $0.status == .failed } && notAttempted.isEmpty && rejectionsAboveLimit.isEmpty }
+}
+
+/// A source whose import rejected more than its limit of the rows it read.
+public struct RejectionsAboveLimit: Sendable, CustomStringConvertible {
+    public var source: String
+    public var rejected: Int
+    public var rowsRead: Int
+    public var limit: Double
+
+    public var description: String {
+        "\(source) rejected \(rejected) of \(rowsRead) rows (\(Int((100 * Double(rejected) / Double(max(rowsRead, 1))).rounded())) %, "
+            + "limit \(Int((100 * limit).rounded())) %)"
+    }
 }
 
 /// One pass over configured sources: for each, fetch (conditionally) and import.
@@ -78,7 +91,8 @@ public struct Runner: Sendable {
             result.outcomes.append(outcome)
             let limit = source.rejectedShareLimit ?? loaded.configuration.rejectedShareLimit
             if outcome.status != .failed, outcome.rowsRead > 0, Double(outcome.rejected) > limit * Double(outcome.rowsRead) {
-                result.rejectionsAboveLimit.append(source.name)
+                result.rejectionsAboveLimit.append(RejectionsAboveLimit(source: source.name, rejected: outcome.rejected,
+                                                                        rowsRead: outcome.rowsRead, limit: limit))
                 logger.warning("rejected share above the limit", metadata: [
                     "event": "source_rejections_high", "run": "\(runID)", "source": "\(source.name)",
                     "rejected": "\(outcome.rejected)", "rows_read": "\(outcome.rowsRead)", "limit": "\(limit)",

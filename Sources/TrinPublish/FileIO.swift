@@ -1,4 +1,5 @@
 import Foundation
+import TrinCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -17,16 +18,7 @@ enum FileIO {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw .io(operation: "open", path: url.path, errno: errno) }
         defer { close(fd) }
-        var failure: Int32 = 0
-        data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < raw.count {
-                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
-                offset += n
-            }
-        }
-        if failure != 0 { throw .io(operation: "write", path: url.path, errno: failure) }
+        if let failure = data.withUnsafeBytes({ writeAll(fd, $0) }) { throw .io(operation: "write", path: url.path, errno: failure) }
         guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: url.path, errno: errno) }
     }
 

@@ -34,10 +34,10 @@ struct ImportCommand: ParsableCommand {
         let map: Mapping
         do { map = try MappingLoader.load(path: mapping) } catch { throw fail("\(error)", TrinExit.configuration) }
         // The same lock as `trin run`: an import by hand waits for a nightly run, never overlaps it.
-        try checkKey(keyPath)
+        let key = try loadKey(keyPath)
         let lock = try takeLock(store: storePath, wait: true)
         defer { lock.release() }
-        let session = try PipelineSession.open(storePath: storePath, keyPath: keyPath, logPath: logPath, command: "import")
+        let session = try PipelineSession.open(storePath: storePath, key: key, logPath: logPath, command: "import")
         let runID = try session.beginRun(dryRun: dryRun)
         var outcomes: [FileOutcome] = []
         for file in files {

@@ -14,9 +14,8 @@ struct PipelineSession {
     /// The JSON-lines log, when one is configured (to report lines it could not write).
     let logFile: JSONLinesLogHandler?
 
-    static func open(storePath: String, keyPath: String, logPath: String?, command: String) throws -> PipelineSession {
-        let key: PseudonymKey
-        do { key = try PseudonymKey.load(path: keyPath) } catch { throw fail("\(error)", TrinExit.configuration) }
+    /// Opens the session with a key already loaded (`loadKey`, before the lock is taken).
+    static func open(storePath: String, key: PseudonymKey, logPath: String?, command: String) throws -> PipelineSession {
         let (logger, logFile) = try makeLogger(logPath: logPath)
         do {
             let store = try Store(path: storePath)

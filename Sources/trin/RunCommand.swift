@@ -15,7 +15,7 @@ struct RunCommand: ParsableCommand {
             with code 3 at once, or waits with --wait. \
             Exit codes: 0 every source imported, unchanged or skipped; 1 some sources failed (the others were \
             imported); 2 configuration, mapping or key error; 3 another run holds the lock; 4 internal error; \
-            5 the sources were imported but the metric set or the Prometheus textfile could not be written.
+            5 the sources were imported but the metric set, the Prometheus textfile or the log could not be written.
             """)
 
     @OptionGroup var options: StoreOptions
@@ -45,10 +45,10 @@ struct RunCommand: ParsableCommand {
             }
             selected = loaded.sources.filter { sources.contains($0.name) }
         }
-        try checkKey(keyPath)
+        let key = try loadKey(keyPath)
         let lock = try takeLock(store: storePath, wait: wait)
         defer { lock.release() }
-        let session = try PipelineSession.open(storePath: storePath, keyPath: keyPath, logPath: logPath, command: "run")
+        let session = try PipelineSession.open(storePath: storePath, key: key, logPath: logPath, command: "run")
         let runner = Runner(store: session.store, importer: session.importer, logger: session.logger)
         do {
             if due {
@@ -65,13 +65,9 @@ struct RunCommand: ParsableCommand {
             if let failure = session.logFile?.writeFailure { outputFailures.append(failure) }
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
             // One warning per source whose rejected share passed its limit: the export changed.
-            for name in result.rejectionsAboveLimit {
-                guard let o = result.outcomes.first(where: { $0.source == name }), o.rowsRead > 0 else { continue }
-                let source = loaded.sources.first { $0.name == name }
-                let limit = source?.rejectedShareLimit ?? loaded.configuration.rejectedShareLimit
-                FileHandleOutput.standardError("trin: warning: \(name) rejected \(o.rejected) of \(o.rowsRead) rows "
-                    + "(\(Int((100 * Double(o.rejected) / Double(o.rowsRead)).rounded())) %, limit \(Int((100 * limit).rounded())) %); "
-                    + "its good records are imported, but the run counts as failed: see trin runs show \(result.runID)\n")
+            for above in result.rejectionsAboveLimit {
+                FileHandleOutput.standardError("trin: warning: \(above); its good records are imported, but the run counts as failed: "
+                    + "see trin runs show \(result.runID)\n")
             }
             if !outputFailures.isEmpty {
                 // The records are in the store, but what operations watch was not written: not a success.
@@ -152,10 +148,10 @@ func paths(_ options: StoreOptions, _ c: Configuration) -> (store: String, key: 
     (options.store ?? c.store, options.keyFile ?? c.keyFile, options.log ?? c.log)
 }
 
-/// Loads the key once before anything is created: a missing or unsafe key must not
-/// leave a lock file (or a store) behind.
-func checkKey(_ path: String) throws {
-    do { _ = try PseudonymKey.load(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
+/// Loads the key before anything is created: a missing or unsafe key must not leave a
+/// lock file (or a store) behind.
+func loadKey(_ path: String) throws -> PseudonymKey {
+    do { return try PseudonymKey.load(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
 }
 
 func takeLock(store: String, wait: Bool) throws -> RunLock {
