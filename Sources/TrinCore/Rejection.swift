@@ -11,8 +11,12 @@ public struct Rejection: Sendable, Hashable {
     public var field: String?
     /// The raw row with personal ids masked.
     public var maskedRow: String
+    /// For a code no mapping rule knows: the code met (masked), so a dry run can list them.
+    public var value: String?
 
-    public init(line: Int, path: String? = nil, reason: RejectReason, field: String? = nil, maskedRow: String) {
+    public init(line: Int, path: String? = nil, reason: RejectReason, field: String? = nil, maskedRow: String,
+                value: String? = nil) {
         self.line = line; self.path = path; self.reason = reason; self.field = field; self.maskedRow = maskedRow
+        self.value = value
     }
 }

@@ -15,16 +15,16 @@ public struct RecordDecoder: Sendable {
     public enum Outcome: Sendable {
         case event(SourceEvent)
         case enterprise(EnterpriseRecord)
-        /// The rule broken, and the field that broke it.
-        case rejected(RejectReason, field: String?)
+        /// The rule broken, the field that broke it, and for a code the value met (masked).
+        case rejected(RejectReason, field: String?, value: String? = nil)
     }
 
     /// The result of decoding one record, an event's texts lent from the record's values.
     public enum InPlaceOutcome {
         case event(SourceEventView)
         case enterprise(EnterpriseRecord)
-        /// The rule broken, and the field that broke it.
-        case rejected(RejectReason, field: String?)
+        /// The rule broken, the field that broke it, and for a code the value met (masked).
+        case rejected(RejectReason, field: String?, value: String? = nil)
     }
 
     /// The resolved bindings, by canonical field: indices into `resolved`, -1 when unbound.
@@ -101,12 +101,24 @@ public struct RecordDecoder: Sendable {
 
     private func label(_ i: Int) -> String? { i >= 0 ? resolved.base[i].label : nil }
 
+    /// The text of a code field that matched no code, as operations are shown it (a dry run
+    /// lists them by value): masked, since a shifted column can put a CPR number there, and
+    /// cut to `maximumCodeValueLength` characters.
+    private func codeValue(_ i: Int, _ v: FieldValues) -> String? {
+        guard let (t, _) = text(i, v) else { return nil }
+        let text = PersonalDataMask.mask(String(decoding: t, as: UTF8.self))
+        return text.count > Self.maximumCodeValueLength ? String(text.prefix(Self.maximumCodeValueLength)) + "…" : text
+    }
+
+    /// Longest code value kept whole in a rejection.
+    public static let maximumCodeValueLength = 60
+
     /// Decodes one record.
     public func decode(_ values: FieldValues) -> Outcome {
         switch decodeInPlace(values) {
         case .event(let view): .event(view.owned)
         case .enterprise(let e): .enterprise(e)
-        case .rejected(let reason, let field): .rejected(reason, field: field)
+        case .rejected(let reason, let field, let value): .rejected(reason, field: field, value: value)
         }
     }
 
@@ -130,10 +142,10 @@ public struct RecordDecoder: Sendable {
         }
         // unknown_target_group, unknown_activity
         guard let tg = code(f.targetGroup, v)?.targetGroup else {
-            return .rejected(.unknownTargetGroup, field: label(f.targetGroup))
+            return .rejected(.unknownTargetGroup, field: label(f.targetGroup), value: codeValue(f.targetGroup, v))
         }
         guard let stage = code(f.stage, v)?.stage else {
-            return .rejected(.unknownActivity, field: label(f.stage))
+            return .rejected(.unknownActivity, field: label(f.stage), value: codeValue(f.stage, v))
         }
         // invalid_date, end_before_start
         guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: label(f.start)) }
@@ -177,7 +189,7 @@ public struct RecordDecoder: Sendable {
     private func decodeEnterprise(_ v: FieldValues) -> InPlaceOutcome {
         guard let cvr = withText(f.cvr, v, { t, _ in CVRNumber(t) }) ?? nil else { return .rejected(.invalidCVR, field: label(f.cvr)) }
         guard let type = code(f.type, v)?.enterpriseType else {
-            return .rejected(.unknownType, field: label(f.type))
+            return .rejected(.unknownType, field: label(f.type), value: codeValue(f.type, v))
         }
         var lines: [Bool] = []
         for field in [f.social, f.local, f.economic] {
@@ -186,7 +198,7 @@ public struct RecordDecoder: Sendable {
                 let word = Array(t)
                 return yes.contains(word) ? true : no.contains(word) ? false : nil
             } ?? nil
-            guard let value else { return .rejected(.invalidBottomLine, field: label(field)) }
+            guard let value else { return .rejected(.invalidBottomLine, field: label(field), value: codeValue(field, v)) }
             lines.append(value)
         }
         guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: label(f.start)) }

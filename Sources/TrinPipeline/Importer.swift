@@ -60,12 +60,10 @@ public struct Importer: Sendable {
             outcome.bytes = try digest.wait().bytes
             outcome.status = .skippedIdentical
             outcome.durationMilliseconds = Clock.milliseconds(since: started)
-            if commit {
-                try store.importFile { file in
-                    if let fetchState { try file.saveFetchState(fetchState) }
-                }
-                try store.recordFileOutcome(outcome)
+            if commit, let fetchState {
+                try store.importFile { file in try file.saveFetchState(fetchState) }
             }
+            try store.recordFileOutcome(outcome)
         }
         do {
             do {
@@ -93,6 +91,9 @@ public struct Importer: Sendable {
                     if let fetchState { try file.saveFetchState(fetchState) }
                     return o
                 }
+                // A dry run's transaction was rolled back, its outcome with it: kept on its own, so
+                // that `trin runs show` of a dry run lists what it met (no record, no rejected row).
+                if !commit { try? store.recordFileOutcome(outcome) }
             } catch is AlreadyImported {
                 try skip()
             } catch {
@@ -107,9 +108,10 @@ public struct Importer: Sendable {
             outcome.status = .failed
             outcome.rowsRead = 0; outcome.inserted = 0; outcome.updated = 0; outcome.duplicates = 0
             outcome.rejectedByReason = [:]
+            outcome.unknownCodes = []
             outcome.message = Self.message(error, path: path, name: name)
             outcome.durationMilliseconds = Clock.milliseconds(since: started)
-            if commit { try? store.recordFileOutcome(outcome) }
+            try? store.recordFileOutcome(outcome)
         }
         log(outcome)
         return outcome
@@ -131,6 +133,7 @@ public struct Importer: Sendable {
                         stopIfKnown: () throws -> Void) throws {
         var rows = 0
         var rejected: [String: Int] = [:]
+        var unknownCodes = UnknownCode.Tally()
         var logged = 0
         let pseudonymiser = self.pseudonymiser
         let eventBatches = self.eventBatches
@@ -159,6 +162,7 @@ public struct Importer: Sendable {
             for enterprise in batch.enterprises { file.add(enterprise) }
             for rejection in batch.rejections {
                 rejected[rejection.reason.rawValue, default: 0] += 1
+                if let value = rejection.value { unknownCodes.count(rejection.reason.rawValue, field: rejection.field ?? "", value: value) }
                 try file.reject(rejection, runID: runID, source: source, file: name)
                 if logged < loggedRejectionsPerFile {
                     logged += 1
@@ -179,6 +183,7 @@ public struct Importer: Sendable {
         outcome.updated = file.updated
         outcome.duplicates = file.duplicates
         outcome.rejectedByReason = rejected
+        outcome.unknownCodes = unknownCodes.mostFrequent
     }
 
     /// Rejected and register rows per hand-over; hand-overs queued, by weight: two sorted
@@ -216,8 +221,9 @@ public struct Importer: Sendable {
             case .unreadable(let reason, let line, let detail):
                 // The detail ("expected 11 fields, found 12") is what operations need here.
                 batch.rejections.append(Rejection(line: line, path: nil, reason: reason, field: detail, maskedRow: masked()))
-            case .outcome(.rejected(let reason, let field), let line):
-                batch.rejections.append(Rejection(line: line, path: elementPath(), reason: reason, field: field, maskedRow: masked()))
+            case .outcome(.rejected(let reason, let field, let value), let line):
+                batch.rejections.append(Rejection(line: line, path: elementPath(), reason: reason, field: field, maskedRow: masked(),
+                                                  value: value))
             case .outcome(.event(let event), _):
                 if event.cpr != lastCPR {
                     lastPseudonym = pseudonymiser.pseudonym(for: event.cpr)
@@ -252,6 +258,11 @@ public struct Importer: Sendable {
         ]
         if !o.rejectedByReason.isEmpty {
             meta["rejected_by_reason"] = .dictionary(o.rejectedByReason.mapValues { .stringConvertible($0) })
+        }
+        if !o.unknownCodes.isEmpty {
+            meta["unknown_codes"] = .array(o.unknownCodes.map {
+                .dictionary(["field": "\($0.field)", "value": "\($0.value)", "rows": .stringConvertible($0.rows)])
+            })
         }
         if let m = o.message { meta["error"] = "\(m)" }
         if let s = o.httpStatus { meta["http_status"] = "\(s)" }

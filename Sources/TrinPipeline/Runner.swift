@@ -133,7 +133,8 @@ public struct Runner: Sendable {
             o.httpStatus = httpStatus
             o.message = PersonalDataMask.mask(message)
             o.durationMilliseconds = Self.milliseconds(ContinuousClock.now - started)
-            if !dryRun { try? store.recordFileOutcome(o) }
+            // A dry run keeps its outcomes too (only them): `trin runs show` of it says what it met.
+            try? store.recordFileOutcome(o)
             return finish(o, event: "source_failed", attempts: attempts)
         }
 
@@ -182,6 +183,8 @@ public struct Runner: Sendable {
                 } catch {
                     return failed("\(error)", httpStatus: o.httpStatus)
                 }
+            } else {
+                try? store.recordFileOutcome(o)
             }
             return finish(o, event: "source_unchanged", attempts: n.attempts)
 

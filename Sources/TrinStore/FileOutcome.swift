@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import TrinCore
 
@@ -28,6 +29,8 @@ public struct FileOutcome: Sendable, Hashable, Codable {
     public var updated: Int
     public var duplicates: Int
     public var rejectedByReason: [String: Int]
+    /// Codes no mapping rule knew, most frequent first (at most `UnknownCode.Tally.keptLimit`).
+    public var unknownCodes: [UnknownCode] = []
     public var message: String?
 
     public var rejected: Int { rejectedByReason.values.reduce(0, +) }
@@ -45,10 +48,21 @@ public struct FileOutcome: Sendable, Hashable, Codable {
         let reasons = rejectedByReason.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
         try db.execute(sql: """
             INSERT INTO run_file(run_id, source, file, status, http_status, bytes, duration_ms, rows_read, inserted,
-                                 updated, duplicates, rejected, rejected_by_reason, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 updated, duplicates, rejected, rejected_by_reason, message, unknown_codes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [runID, source, file, status.rawValue, httpStatus, bytes, durationMilliseconds, rowsRead,
-                             inserted, updated, duplicates, rejected, "{\(reasons)}", message])
+                             inserted, updated, duplicates, rejected, "{\(reasons)}", message, Self.encode(unknownCodes)])
+    }
+
+    /// The unknown codes as the `run_file.unknown_codes` column holds them (JSON; NULL when none).
+    static func encode(_ codes: [UnknownCode]) -> String? {
+        guard !codes.isEmpty, let data = try? JSONEncoder().encode(codes) else { return nil }
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func decodeCodes(_ text: String?) -> [UnknownCode] {
+        guard let text, let codes = try? JSONDecoder().decode([UnknownCode].self, from: Data(text.utf8)) else { return [] }
+        return codes
     }
 }
 

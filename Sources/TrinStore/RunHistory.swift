@@ -60,11 +60,13 @@ extension Store {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT run_id, source, file, status, http_status, bytes, duration_ms, rows_read, inserted, updated,
-                       duplicates, rejected_by_reason, message FROM run_file WHERE run_id = ? ORDER BY id
+                       duplicates, rejected_by_reason, message, unknown_codes FROM run_file WHERE run_id = ? ORDER BY id
                 """, arguments: [id]).map { r in
-                FileOutcome(runID: r[0], source: r[1], file: r[2], status: FileOutcome.Status(rawValue: r[3]) ?? .failed,
-                            httpStatus: r[4], bytes: r[5], durationMilliseconds: r[6], rowsRead: r[7], inserted: r[8],
-                            updated: r[9], duplicates: r[10], rejectedByReason: Self.reasons(r[11]), message: r[12])
+                var o = FileOutcome(runID: r[0], source: r[1], file: r[2], status: FileOutcome.Status(rawValue: r[3]) ?? .failed,
+                                    httpStatus: r[4], bytes: r[5], durationMilliseconds: r[6], rowsRead: r[7], inserted: r[8],
+                                    updated: r[9], duplicates: r[10], rejectedByReason: Self.reasons(r[11]), message: r[12])
+                o.unknownCodes = FileOutcome.decodeCodes(r[13])
+                return o
             }
         }
     }
@@ -90,11 +92,11 @@ extension Store {
                 SELECT f.source,
                   (SELECT max(r.finished_at) FROM run_file g JOIN run r ON r.id = g.run_id
                      WHERE g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged') AND r.dry_run = 0),
-                  (SELECT g.status FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
-                  (SELECT g.inserted + g.updated FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
-                  (SELECT g.rejected FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1),
-                  (SELECT g.rows_read FROM run_file g WHERE g.source = f.source ORDER BY g.id DESC LIMIT 1)
-                FROM (SELECT DISTINCT source FROM run_file) f ORDER BY f.source
+                  (SELECT g.status FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1),
+                  (SELECT g.inserted + g.updated FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1),
+                  (SELECT g.rejected FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1),
+                  (SELECT g.rows_read FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1)
+                FROM (SELECT DISTINCT source FROM run_file WHERE status != 'dry_run') f ORDER BY f.source
                 """).map { r in
                 (r[0], (r[1] as Int64?).map(Instant.init(secondsSinceEpoch:)), r[2], r[3], r[4], r[5])
             }

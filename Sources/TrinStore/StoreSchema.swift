@@ -133,6 +133,10 @@ enum StoreSchema {
                 );
                 """)
         }
+        m.registerMigration("v3") { db in
+            // Codes no mapping rule knew, per file (JSON, written by FileOutcome): what a dry run lists.
+            try db.execute(sql: "ALTER TABLE run_file ADD COLUMN unknown_codes TEXT")
+        }
         return m
     }
 }

@@ -12,16 +12,34 @@ enum RunReport {
             }
             if let m = o.message { details.append("  " + (m.hasPrefix(o.file) ? m : "\(o.file): \(m)")) }
         }
-        return format(rows) + details.map { $0 + "\n" }.joined()
+        return format(rows) + details.map { $0 + "\n" }.joined() + unknownCodes(outcomes)
     }
 
-    static func format(_ rows: [[String]]) -> String {
+    /// The codes no mapping rule knew, by source, field and value over all files, most
+    /// frequent first: what to add to the mapping's `values` (or to take up with the source).
+    static func unknownCodes(_ outcomes: [FileOutcome]) -> String {
+        struct Key: Hashable { var source, field, value: String }
+        var rowsByCode: [Key: Int] = [:]
+        for o in outcomes {
+            for c in o.unknownCodes { rowsByCode[Key(source: o.source, field: c.field, value: c.value), default: 0] += c.rows }
+        }
+        guard !rowsByCode.isEmpty else { return "" }
+        var rows: [[String]] = [["source", "field", "value", "rows"]]
+        for (key, n) in rowsByCode.sorted(by: { ($1.value, $0.key.source, $0.key.field, $0.key.value) < ($0.value, $1.key.source, $1.key.field, $1.key.value) }) {
+            rows.append([key.source, key.field, "\"\(key.value)\"", "\(n)"])
+        }
+        return "\nCodes the mapping does not know (add them to the field's `values`, or take them up with the source):\n"
+            + format(rows, leftAligned: 3).split(separator: "\n").map { "  " + $0 + "\n" }.joined()
+    }
+
+    /// Aligns a table: the first `leftAligned` columns to the left, the others (numbers) to the right.
+    static func format(_ rows: [[String]], leftAligned: Int = 2) -> String {
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
         return rows.map { r in
             r.enumerated().map { i, c in
-                i < 2 ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i < leftAligned ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[i] - c.count) + c
             }.joined(separator: "  ")
         }.joined(separator: "\n") + "\n"

@@ -57,6 +57,7 @@ struct RunsCommand: ParsableCommand {
             guard let r = try store.run(id: id) else { throw fail("no run \(id)", TrinExit.configuration) }
             var out = "run \(r.id): \(r.command)\(r.dryRun ? " (dry run)" : ""), \(r.status), started \(LoadedConfiguration.danishText(r.startedAt)) (Danish time)"
             if let f = r.finishedAt { out += ", finished \(LoadedConfiguration.danishText(f))" }
+            if r.dryRun { out += "\nA dry run: its files were read and counted; no record and no rejected row was kept." }
             out += "\n\n" + RunReport.table(try store.files(ofRun: id))
             let examples = try store.rejectionExamples(ofRun: id)
             if !examples.isEmpty {

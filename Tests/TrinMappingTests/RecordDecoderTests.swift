@@ -30,7 +30,7 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     }
 
     func reason(_ overrides: [String: String]) throws -> RejectReason? {
-        if case .rejected(let r, _) = try decode(overrides) { return r }
+        if case .rejected(let r, _, _) = try decode(overrides) { return r }
         return nil
     }
 
@@ -208,12 +208,30 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         else { Issue.record("rejected"); return }
         #expect(e.agreement == nil && e.enterprise == nil && e.end == nil && e.hoursPerWeek == nil)
         // A required one breaks its rule as an empty one would.
-        guard case .rejected(.missingValue, _) = try forloeb(["Forløbs-ID": " \u{3000} "]) else {
+        guard case .rejected(.missingValue, _, _) = try forloeb(["Forløbs-ID": " \u{3000} "]) else {
             Issue.record("a white record id must be missing"); return
         }
-        guard case .rejected(.unknownActivity, _) = try forloeb(["Aktivitet": "  "]) else {
+        guard case .rejected(.unknownActivity, _, _) = try forloeb(["Aktivitet": "  "]) else {
             Issue.record("a white activity must be unknown"); return
         }
+    }
+
+    @Test("an unknown code carries the value met, masked and cut short, for the dry run's listing")
+    func unknownCodeCarriesItsValue() throws {
+        guard case .rejected(.unknownActivity, let field, let value) = try forloeb(["Aktivitet": " Jobrotation "]) else {
+            Issue.record("Jobrotation is not a known activity"); return
+        }
+        #expect(field == "stage (Aktivitet)" && value == "Jobrotation")
+        // A shifted column can put a CPR number where a code belongs: it is masked like any kept text.
+        guard case .rejected(.unknownTargetGroup, _, let cpr) = try forloeb(["Målgruppe": "010190-1234"]) else {
+            Issue.record("a CPR number is not a target group"); return
+        }
+        #expect(cpr == "XXXXXX-XXXX")
+        let long = String(repeating: "Praktik ", count: 20)
+        guard case .rejected(.unknownActivity, _, let cut) = try forloeb(["Aktivitet": long]) else { Issue.record("accepted"); return }
+        #expect(cut == String(long.trimmingCharacters(in: .whitespaces).prefix(RecordDecoder.maximumCodeValueLength)) + "…")
+        // Other rules carry no value.
+        guard case .rejected(.invalidDate, _, nil) = try forloeb(["Startdato": "31-02-2023"]) else { Issue.record("no value expected"); return }
     }
 
     @Test("white space inside a value stays, and characters that are not white space are not trimmed")
@@ -221,10 +239,10 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         guard case .event(let e) = try forloeb(["Forløbs-ID": " F 1 ", "Aftale-ID": "SA\u{A0}7"]) else { Issue.record("rejected"); return }
         #expect(e.sourceRecordID == "F 1" && e.agreement == "SA\u{A0}7")
         // A zero-width space is not white space: the activity is unknown, the date invalid.
-        guard case .rejected(.unknownActivity, _) = try forloeb(["Aktivitet": "Virksomhedspraktik\u{200B}"]) else {
+        guard case .rejected(.unknownActivity, _, _) = try forloeb(["Aktivitet": "Virksomhedspraktik\u{200B}"]) else {
             Issue.record("zero-width space trimmed"); return
         }
-        guard case .rejected(.invalidDate, _) = try forloeb(["Startdato": "\u{200B}03-01-2023"]) else {
+        guard case .rejected(.invalidDate, _, _) = try forloeb(["Startdato": "\u{200B}03-01-2023"]) else {
             Issue.record("zero-width space trimmed"); return
         }
     }

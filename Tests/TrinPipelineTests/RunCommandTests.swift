@@ -101,6 +101,43 @@ import TrinTestSupport
         #expect(server.requests(path: "/files/\(forloeb)").allSatisfy { $0.headers["if-none-match"] == nil })
     }
 
+    @Test func aDryRunListsTheUnknownCodesByValueAndRunsShowKeepsWhatItMet() throws {
+        let w = try RunWorkspace(citizens: 300, seed: 4, dirty: 0.08)
+        let forloeb = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(forloeb)", mapping: "forloeb")])
+        let dry = try w.run(["--dry-run"])
+        #expect(dry.status == 0, "\(dry.output)")
+        let file = try #require(w.manifest?.file(named: forloeb))
+        // The listing: one line per source, field and value, with its rows; per field the rows add
+        // up to the rows the generator made bad with an unknown code.
+        let listing = try #require(dry.stdout.components(separatedBy: "Codes the mapping does not know").last)
+        func rows(field prefix: String) -> [String: Int] {
+            var out: [String: Int] = [:]
+            for line in listing.split(separator: "\n") where line.contains(prefix) {
+                let parts = line.split(separator: "\"")
+                guard parts.count == 3, let n = Int(parts[2].trimmingCharacters(in: .whitespaces)) else { continue }
+                out[String(parts[1])] = n
+            }
+            return out
+        }
+        let stages = rows(field: "stage (Aktivitet)"), groups = rows(field: "targetGroup (Målgruppe)")
+        #expect(stages.values.reduce(0, +) == file.rejected["unknown_activity"] ?? 0, "\(dry.stdout)")
+        #expect(groups.values.reduce(0, +) == file.rejected["unknown_target_group"] ?? 0, "\(dry.stdout)")
+        #expect((file.rejected["unknown_activity"] ?? 0) > 0 && !stages.isEmpty)
+        for known in ["Virksomhedspraktik", "Løntilskud", "Ordinært job"] { #expect(stages[known] == nil) }
+        // Nothing kept but what the run met: its files, their counts and codes, for `trin runs show`.
+        #expect(try w.store().eventCount() == 0)
+        let runID = try #require(try w.store().recentRuns(limit: 1).first?.id)
+        #expect(try w.store().rejectionExamples(ofRun: runID).isEmpty)
+        let shown = try TrinBinary.run(["runs", "show", "\(runID)", "--store", w.storePath])
+        #expect(shown.status == 0, "\(shown.output)")
+        #expect(shown.stdout.contains("dry run") && shown.stdout.contains("dry_run"))
+        for (value, n) in stages { #expect(shown.stdout.contains("\"\(value)\""), "\(value) ×\(n)") }
+        // A dry run is never a source's last outcome, nor counted by monitoring.
+        #expect(try w.store().sourceStatus().isEmpty)
+        #expect(try w.store().monitoringTotals().sources.isEmpty)
+    }
+
     @Test func dueRunsOnlySourcesWhoseScheduleFiredAndNamedSourcesRunAlone() throws {
         let w = try RunWorkspace()
         let forloeb = try #require(w.files("forloeb").first)
