@@ -30,6 +30,7 @@ final class CSVFileDecoder: FileDecoder {
         values = FieldValues(slots: header.count)
     }
 
+    var bytesRead: Int { reader.bytesRead }
 
     func decode(_ body: (DecodedItem, () -> String?, () -> String) throws -> Void) throws {
         while let row = try reader.next() {

@@ -15,6 +15,8 @@ protocol FileDecoder {
     /// Calls `body` for each item. `elementPath` (XML only) and `maskedRow` (the row with
     /// personal ids masked) describe the current row; they cost, so only a rejected row asks.
     func decode(_ body: (DecodedItem, _ elementPath: () -> String?, _ maskedRow: () -> String) throws -> Void) throws
+    /// Bytes of the file read so far, for the progress line (XML: by the parser, a little ahead).
+    var bytesRead: Int { get }
 }
 
 /// What the decoding stage hands to the store, in file order: pseudonymised records packed
@@ -28,4 +30,6 @@ struct ImportBatch: Sendable {
     var rejections: [Rejection] = []
     /// Rows of the file read since the previous batch (kept, rejected or not).
     var rowsRead = 0
+    /// Bytes of the file read when the batch was handed over.
+    var bytesRead = 0
 }

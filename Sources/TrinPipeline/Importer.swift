@@ -27,6 +27,9 @@ public struct Importer: Sendable {
     /// file is still being read; then they double up to the largest (a write touches each
     /// page of the tree once, so bigger writes are faster, at the cost of memory).
     public var eventBatches = 4096...65_536
+    /// Called on the importing thread after each batch the store has written, and once when
+    /// a file is done: for a progress line on a terminal. Nil: no reports.
+    public var progress: (@Sendable (ImportProgress) -> Void)?
 
     public init(store: Store, pseudonymiser: Pseudonymiser, logger: Logger) throws(StoreError) {
         self.store = store
@@ -55,6 +58,12 @@ public struct Importer: Sendable {
         func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
             ImportKey(contentHash: d.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
         }
+        func report(_ rows: Int, _ bytes: Int, finished: Bool) {
+            progress?(ImportProgress(source: sourceName, file: name, rowsRead: rows, bytesRead: bytes,
+                                     totalBytes: identity?.size ?? 0, elapsedMilliseconds: Clock.milliseconds(since: started),
+                                     finished: finished))
+        }
+        defer { report(outcome.rowsRead, outcome.bytes, finished: true) }
         /// The file is one imported before: nothing of this reading is kept.
         func skip() throws {
             outcome.bytes = try digest.wait().bytes
@@ -72,7 +81,7 @@ public struct Importer: Sendable {
                     // Asked once, as soon as the digest is in (it cannot change in this transaction).
                     var knownAsked = false
                     try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file,
-                               outcome: &o, readingDone: { digest.begin() }) {
+                               outcome: &o, readingDone: { digest.begin() }, progressed: { report($0, $1, finished: false) }) {
                         guard !knownAsked, let d = digest.ifDone else { return }
                         knownAsked = true
                         if try file.hasImported(importKey(d)) { throw AlreadyImported() }
@@ -130,6 +139,7 @@ public struct Importer: Sendable {
     /// `readingDone` is called on the decoding thread once the whole file is read.
     private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
                         into file: FileImport, outcome: inout FileOutcome, readingDone: @escaping @Sendable () -> Void,
+                        progressed: (_ rows: Int, _ bytes: Int) -> Void,
                         stopIfKnown: () throws -> Void) throws {
         var rows = 0
         var rejected: [String: Int] = [:]
@@ -147,6 +157,7 @@ public struct Importer: Sendable {
         } consume: { batch, producerFinished in
             try stopIfKnown()
             rows += batch.rowsRead
+            progressed(rows, batch.bytesRead)
             if let events = batch.events {
                 // Runs hold earlier rows of the file: they go first.
                 if !runs.isEmpty { try file.write(merging: runs); runs.removeAll() }
@@ -215,6 +226,11 @@ public struct Importer: Sendable {
             events.sort()
             if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
         }
+        /// Hands the batch over, stamped with how far the file has been read.
+        func send() throws {
+            batch.bytesRead = decoder.bytesRead
+            try queue.send(batch, weight: weight(batch))
+        }
         try decoder.decode { item, elementPath, masked in
             batch.rowsRead += 1
             switch item {
@@ -232,7 +248,7 @@ public struct Importer: Sendable {
                 events.append(event, pseudonym: lastPseudonym)
                 if events.count >= eventTarget {
                     try attachEvents()
-                    try queue.send(batch, weight: weight(batch))
+                    try send()
                     batch = ImportBatch()
                     eventTarget = min(eventTarget * 2, eventBatches.upperBound)
                     events = EventRows(source: source)
@@ -242,12 +258,12 @@ public struct Importer: Sendable {
                 batch.enterprises.append(enterprise)
             }
             if batch.enterprises.count + batch.rejections.count >= itemsPerBatch {
-                try queue.send(batch, weight: weight(batch))
+                try send()
                 batch = ImportBatch()
             }
         }
         if !events.isEmpty { try attachEvents() }
-        if batch.rowsRead > 0 { try queue.send(batch, weight: weight(batch)) }
+        if batch.rowsRead > 0 { try send() }
     }
 
     private func log(_ o: FileOutcome) {

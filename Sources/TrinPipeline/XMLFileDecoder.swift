@@ -15,6 +15,9 @@ final class XMLFileDecoder: FileDecoder {
     /// Slots whose values are CPR numbers, masked whole in a kept record.
     let cprSlots: Set<Int>
     let values: FieldValues
+    /// Bytes the parser thread has read.
+    private let consumed = SharedCount()
+    var bytesRead: Int { consumed.current }
 
     init(path: String, mapping: Mapping, layout: XMLLayout) throws(ImportError) {
         let paths = XMLFileDecoder.fieldPaths(mapping)
@@ -48,11 +51,14 @@ final class XMLFileDecoder: FileDecoder {
     /// libxml2 parses on a thread of its own and hands over whole record groups, so parsing
     /// and decoding run on two cores.
     func decode(_ body: (DecodedItem, () -> String?, () -> String) throws -> Void) throws {
-        let (path, spec) = (self.path, self.spec)
+        let (path, spec, consumed) = (self.path, self.spec, self.consumed)
         do {
             try HandOffQueue<XMLRecordBatch>.run(capacity: 8, name: "trin-xml") { queue in
                 let reader = try XMLRecordReader(path: path, spec: spec)
-                while let batch = try reader.nextBatch() { try queue.send(batch) }
+                while let batch = try reader.nextBatch() {
+                    consumed.store(reader.bytesRead)
+                    try queue.send(batch)
+                }
             } consume: { batch, _ in
                 let fields = paths.count
                 try batch.withStorage { bytes, starts, lengths in

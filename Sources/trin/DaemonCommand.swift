@@ -21,7 +21,7 @@ struct DaemonCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadConfiguration(options)
         let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
-        let session = try PipelineSession.open(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon")
+        let session = try PipelineSession.open(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon", progress: false)
         let runner = Runner(store: session.store, importer: session.importer, logger: session.logger)
         let store = session.store
         let daemon = DaemonService(

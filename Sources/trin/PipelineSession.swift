@@ -15,11 +15,14 @@ struct PipelineSession {
     let logFile: JSONLinesLogHandler?
 
     /// Opens the session with a key already loaded (`loadKey`, before the lock is taken).
-    static func open(storePath: String, key: PseudonymKey, logPath: String?, command: String) throws -> PipelineSession {
+    /// `progress`: a progress line for long imports when standard error is a terminal.
+    static func open(storePath: String, key: PseudonymKey, logPath: String?, command: String,
+                     progress: Bool = true) throws -> PipelineSession {
         let (logger, logFile) = try makeLogger(logPath: logPath)
         do {
             let store = try Store(path: storePath)
-            let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: logger)
+            var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: logger)
+            if progress, let line = ProgressLine.onTerminal() { importer.progress = { line.report($0) } }
             return PipelineSession(store: store, importer: importer, logger: logger, command: command, logFile: logFile)
         } catch {
             throw fail("\(error)", TrinExit.configuration)

@@ -36,6 +36,37 @@ import TrinTestSupport
     }
 }
 
+@Suite struct ProgressLineTests {
+    /// A long import on a terminal (a pseudo-terminal made by util-linux `script`) shows where it
+    /// is and clears the line when done; through a pipe, as cron runs it, nothing of it appears.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    func aLongImportShowsAProgressLineOnATerminalOnly() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-progress")
+        try #require(try TrinBinary.run(["keygen", dir + "/key"]).status == 0)
+        // Large enough to take over a second in a debug build (the line waits 0.7 s).
+        try #require(try TrinBinary.run(["sample", "--forloeb-rows", "60000", "--out", dir + "/x"]).status == 0)
+        let file = dir + "/x/forloeb-bench-60000.csv"
+        func importArguments(_ store: String) -> [String] {
+            ["import", "--store", dir + "/" + store, "--key", dir + "/key", "--mapping",
+             TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", file]
+        }
+        let piped = try TrinBinary.run(importArguments("piped.sqlite"))
+        #expect(piped.status == 0, "\(piped.output)")
+        #expect(!piped.output.contains("\u{1B}") && !piped.output.contains("\r"), "no progress line without a terminal")
+
+        let command = ([TrinBinary.path] + importArguments("tty.sqlite")).map { "'\($0)'" }.joined(separator: " ")
+        let tty = try TrinBinary.run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
+        #expect(tty.status == 0, "\(tty.output)")
+        let lines = tty.stdout.components(separatedBy: "\r\u{1B}[K").dropFirst().map { $0 }
+        #expect(lines.count >= 2, "drawn, then cleared: \(tty.stdout.prefix(400))")
+        #expect(lines.first?.hasPrefix("forloeb  forloeb-bench-60000.csv  ") == true, "\(lines)")
+        #expect(lines.dropLast().allSatisfy { $0.contains(" rows  ") && $0.contains(" % of ") }, "\(lines)")
+        // The line is cleared before the summary table, which starts the last piece.
+        #expect(lines.last?.hasPrefix("source ") == true, "\(lines.last ?? "")")
+        #expect(tty.stdout.contains("60000"))
+    }
+}
+
 @Suite struct KeyErrorTests {
     @Test func aBadKeyLeavesNothingBehindAndAFolderIsNamedAsSuch() throws {
         let dir = TrinBinary.temporaryDirectory("trin-bad-key")
