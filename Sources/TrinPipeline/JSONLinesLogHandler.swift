@@ -26,12 +26,13 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
                 failure = "\(FileWriteError("write the log", path: path, errno: e))"
             }
         }
-        var firstFailure: String? { lock.lock(); defer { lock.unlock() }; return failure }
+        func takeFailure() -> String? { lock.lock(); defer { failure = nil; lock.unlock() }; return failure }
         deinit { close(fd) }
     }
 
-    /// The first failure to write a log line since the log was opened, if any.
-    public var writeFailure: String? { sink.firstFailure }
+    /// The first failure to write a log line since the log was opened or this was last
+    /// asked (each run of the daemon asks once), if any.
+    public func takeWriteFailure() -> String? { sink.takeFailure() }
 
     /// Opens (creating) the log file at `path` for appending.
     public static func open(path: String, label: String = "trin") throws -> JSONLinesLogHandler {

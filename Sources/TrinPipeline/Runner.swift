@@ -17,9 +17,15 @@ public struct RunResult: Sendable {
     public var notAttempted: [String]
     /// Sources whose import rejected more than their `rejectedShareLimit` of the rows read.
     public var rejectionsAboveLimit: [RejectionsAboveLimit] = []
+    /// What the run could not write after the pass (the metric set, retention, the textfile,
+    /// the log): its records are kept, but the run is not a success.
+    public var outputFailures: [String] = []
 
-    /// Whether every attempted source succeeded (imported, skipped as identical, unchanged).
-    public var succeeded: Bool { !outcomes.contains { $0.status == .failed } && notAttempted.isEmpty && rejectionsAboveLimit.isEmpty }
+    /// Whether every attempted source succeeded (imported, skipped as identical, unchanged)
+    /// and every output was written.
+    public var succeeded: Bool {
+        !outcomes.contains { $0.status == .failed } && notAttempted.isEmpty && rejectionsAboveLimit.isEmpty && outputFailures.isEmpty
+    }
 }
 
 /// A source whose import rejected more than its limit of the rows it read.

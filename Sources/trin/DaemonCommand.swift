@@ -27,7 +27,14 @@ struct DaemonCommand: AsyncParsableCommand {
         let daemon = DaemonService(
             configPath: configurationPath(options), initial: loaded, runner: runner,
             lockPath: RunLock.path(forStore: storePath), logger: session.logger, runNow: runNow,
-            afterPass: { loaded, result in RunHooks.afterPass(loaded, store, result, session.logger) })
+            afterPass: { loaded, result in
+                let ended = RunHooks.afterPass(loaded, store, result, session.logger, logFile: session.logFile)
+                if !ended.outputFailures.isEmpty {
+                    session.logger.error("run ended without its outputs", metadata: [
+                        "event": "run_outputs_failed", "run": "\(ended.runID)", "status": "\(ended.status.rawValue)",
+                        "failures": .array(ended.outputFailures.map { "\($0)" })])
+                }
+            })
         do { try await daemon.runUntilShutdown() } catch {
             throw fail("\(error)", TrinExit.internalError)
         }

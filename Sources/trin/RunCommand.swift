@@ -60,18 +60,17 @@ struct RunCommand: ParsableCommand {
                 FileHandleOutput.standardOutput("no sources \(due ? "due" : "to run")\n")
                 return
             }
-            let result = try runner.pass(loaded, sources: selected, command: dryRun ? "run --dry-run" : "run", dryRun: dryRun)
-            var outputFailures = dryRun ? [] : RunHooks.afterPass(loaded, session.store, result, session.logger)
-            if let failure = session.logFile?.writeFailure { outputFailures.append(failure) }
+            let pass = try runner.pass(loaded, sources: selected, command: dryRun ? "run --dry-run" : "run", dryRun: dryRun)
+            let result = dryRun ? pass : RunHooks.afterPass(loaded, session.store, pass, session.logger, logFile: session.logFile)
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
             // One warning per source whose rejected share passed its limit: the export changed.
             for above in result.rejectionsAboveLimit {
                 FileHandleOutput.standardError("trin: warning: \(above); its good records are imported, but the run counts as failed: "
                     + "see trin runs show \(result.runID)\n")
             }
-            if !outputFailures.isEmpty {
+            if !result.outputFailures.isEmpty {
                 // The records are in the store, but what operations watch was not written: not a success.
-                throw fail(outputFailures.joined(separator: "\n"), TrinExit.outputFailed)
+                throw fail(result.outputFailures.joined(separator: "\n"), TrinExit.outputFailed)
             }
             if !result.succeeded { throw TrinExit.partial }
         } catch let e as ExitCode {
@@ -93,10 +92,13 @@ enum RunHooks {
                                                       "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
     }
 
-    /// Writes the Prometheus textfile and publishes the metric set; returns what failed
-    /// (each also logged as an error), so that `trin run` can exit 5 and the daemon log it.
-    @discardableResult
-    static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ result: RunResult, _ logger: Logger) -> [String] {
+    /// Applies retention, publishes the metric set and writes the Prometheus textfile. What
+    /// failed is logged as an error, kept in the result's `outputFailures`, and makes the run
+    /// `partial` in the store (failed when it was already): `trin run` exits 5, and for the
+    /// daemon the run history and the textfile (`trin_last_run_ok 0`) say so.
+    static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ pass: RunResult, _ logger: Logger,
+                          logFile: JSONLinesLogHandler? = nil) -> RunResult {
+        var result = pass
         var failures: [String] = []
         // Retention first, so that the textfile and the metric set describe the store as it is kept.
         do {
@@ -110,6 +112,19 @@ enum RunHooks {
             logger.error("retention could not be applied", metadata: ["event": "retention_error", "run": "\(result.runID)", "error": "\(error)"])
             failures.append("retention could not be applied: \(error)")
         }
+        if let publishMetrics {
+            do { try publishMetrics(loaded, store, result, logger) } catch {
+                logger.error("metric publication failed", metadata: ["event": "publish_error", "run": "\(result.runID)", "error": "\(error)"])
+                failures.append("the metric set was not published to \(loaded.configuration.output): \(error)")
+            }
+        }
+        if let failure = logFile?.takeWriteFailure() { failures.append(failure) }
+        if !failures.isEmpty {
+            result.outputFailures = failures
+            result.status = result.status == .failed ? .failed : .partial
+            try? store.finishRun(id: result.runID, finishedAt: wallClock(), status: result.status)
+        }
+        // Last, so that it describes the run as it ended, outputs included.
         if let path = loaded.configuration.prometheus {
             do {
                 try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: wallClock(),
@@ -117,16 +132,12 @@ enum RunHooks {
             } catch {
                 logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "run": "\(result.runID)",
                                                                                 "file": "\(path)", "error": "\(error)"])
-                failures.append("cannot write the Prometheus textfile \(path): \(error)")
+                result.outputFailures.append("cannot write the Prometheus textfile \(path): \(error)")
+                result.status = result.status == .failed ? .failed : .partial
+                try? store.finishRun(id: result.runID, finishedAt: wallClock(), status: result.status)
             }
         }
-        if let publishMetrics {
-            do { try publishMetrics(loaded, store, result, logger) } catch {
-                logger.error("metric publication failed", metadata: ["event": "publish_error", "run": "\(result.runID)", "error": "\(error)"])
-                failures.append("the metric set was not published to \(loaded.configuration.output): \(error)")
-            }
-        }
-        return failures
+        return result
     }
 }
 

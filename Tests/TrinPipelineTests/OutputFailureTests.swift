@@ -15,6 +15,9 @@ import TrinTestSupport
         #expect(first.status == 5, "\(first.output)")
         #expect(first.stderr.contains("the metric set was not published"), "\(first.stderr)")
         #expect(try w.lastRun()["forloeb"]?.status == .imported, "the records are kept")
+        // The run history and the textfile say the run was not a success.
+        #expect(try w.store().recentRuns(limit: 1).first?.status == "partial")
+        #expect(try String(contentsOfFile: w.prometheus, encoding: .utf8).contains("trin_last_run_ok 0"))
 
         // Output folder fixed, the textfile's folder gone: still 5, now for the textfile.
         try FileManager.default.removeItem(atPath: w.dir + "/out")
@@ -28,11 +31,31 @@ import TrinTestSupport
 
         try FileManager.default.createDirectory(atPath: w.dir + "/prom", withIntermediateDirectories: true)
         #expect(try w.run().status == 0)
+        #expect(try w.store().recentRuns(limit: 1).first?.status == "succeeded")
+        #expect(try String(contentsOfFile: w.prometheus, encoding: .utf8).contains("trin_last_run_ok 1"))
 
         // The annual report into a folder that is not there: the path and the reason, exit 2.
         let report = try TrinBinary.run(["report", "--store", w.storePath, "--year", "2023", "--out", w.dir + "/nowhere/r.html"])
         #expect(report.status == 2)
         #expect(report.stderr.contains("cannot write the report to \(w.dir)/nowhere/r.html: the folder \(w.dir)/nowhere does not exist"),
                 "\(report.stderr)")
+    }
+
+    /// The daemon has no exit code per run: a run whose metric set could not be published is
+    /// kept as partial, logged as an error, and the textfile's `trin_last_run_ok` is 0.
+    @Test func theDaemonMarksARunWithoutItsOutputsAsPartial() throws {
+        let w = try RunWorkspace(citizens: 30, seed: 3, label: "trin-daemon-output")
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb", schedule: "0 2 * * *")])
+        try "not a folder".write(toFile: w.dir + "/out", atomically: true, encoding: .utf8)
+        let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        #expect(eventually(timeout: 20) { w.logText().contains("\"event\":\"run_outputs_failed\"") })
+        kill(daemon.processIdentifier, SIGTERM)
+        #expect(daemon.waitForExit(timeout: 10))
+        #expect(try w.store().recentRuns(limit: 1).first?.status == "partial")
+        #expect(try w.lastRun()["forloeb"]?.status == .imported)
+        #expect(try String(contentsOfFile: w.prometheus, encoding: .utf8).contains("trin_last_run_ok 0"))
+        #expect(w.logText().contains("the metric set was not published"))
     }
 }
