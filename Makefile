@@ -15,7 +15,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 DEB_DIR    ?= dist
 
-.PHONY: all deps build test demo bench disclosure install deb clean
+.PHONY: all deps test-deps build test demo bench disclosure install deb man clean
 
 all: build
 
@@ -52,7 +52,14 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-test: deps
+## Tools only the tests use: lintian checks the Debian package the tests build.
+test-deps: deps
+	@command -v lintian >/dev/null || { \
+	  echo "Installing: lintian"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends lintian; \
+	}
+
+test: test-deps
 	SWIFT="$(SWIFT)" ./scripts/test.sh
 
 demo: deps
@@ -77,6 +84,13 @@ install: deps
 deb: deps
 	$(SWIFT) build -c release --static-swift-stdlib --product trin
 	BIN="$$($(SWIFT) build -c release --static-swift-stdlib --show-bin-path)/trin" OUT="$(DEB_DIR)" ./scripts/deb.sh
+
+## The manual page packaging/trin.1, made from the command line's own help by
+## swift-argument-parser's generate-manual plugin; run it after changing a command, and commit.
+man: deps
+	mkdir -p .build/man
+	$(SWIFT) package plugin --allow-writing-to-directory .build/man generate-manual --output-directory .build/man --authors "trin maintainers"
+	cp .build/man/trin.1 packaging/trin.1
 
 clean:
 	rm -rf .build $(DEMO_DIR) $(BENCH_DIR) $(DISCLOSURE_DIR) $(DEB_DIR)

@@ -18,6 +18,23 @@ chmod 0755 "$stage"
 trap 'rm -rf "$stage"' EXIT
 BIN=$BIN DESTDIR=$stage PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system "$ROOT/scripts/install.sh" > /dev/null
 install -m 0755 "$ROOT/scripts/setup-system.sh" "$stage/usr/share/trin/setup-system.sh"
+# Debug symbols stay in the build folder: the packaged binary is stripped.
+strip --strip-unneeded "$stage/usr/bin/trin"
+# What Debian policy asks of every package: copyright, a changelog, and the lintian
+# overrides for the two findings that are on purpose (see the file).
+install -m 0644 "$ROOT/packaging/deb/copyright" "$stage/usr/share/doc/trin/copyright"
+cat > "$stage/changelog" <<CHANGELOG
+trin ($VERSION) stable; urgency=medium
+
+  * Release $VERSION; the changes are in the repository's history.
+
+ -- trin maintainers <trin@example.dk>  $(date -R -d "@${SOURCE_DATE_EPOCH:-$(git -C "$ROOT" log -1 --format=%ct 2>/dev/null || date +%s)}")
+CHANGELOG
+gzip -9n < "$stage/changelog" > "$stage/usr/share/doc/trin/changelog.gz"
+rm "$stage/changelog"
+chmod 0644 "$stage/usr/share/doc/trin/changelog.gz"
+install -d -m 0755 "$stage/usr/share/lintian/overrides"
+install -m 0644 "$ROOT/packaging/deb/lintian-overrides" "$stage/usr/share/lintian/overrides/trin"
 install -d -m 0755 "$stage/DEBIAN"
 install -m 0755 "$ROOT/packaging/deb/postinst" "$ROOT/packaging/deb/postrm" "$stage/DEBIAN/"
 printf '/etc/trin/trin.yaml\n/etc/logrotate.d/trin\n' > "$stage/DEBIAN/conffiles"

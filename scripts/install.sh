@@ -24,6 +24,9 @@ install -m 0755 "$BIN" "$D$PREFIX/bin/trin"
 install -m 0644 "$ROOT"/mappings/*.yaml "$D$PREFIX/share/trin/mappings/"
 install -m 0644 "$ROOT"/schemas/*.json "$D$PREFIX/share/trin/schemas/"
 install -m 0644 "$ROOT"/README.md "$ROOT"/docs/*.md "$D$PREFIX/share/doc/trin/"
+install -d -m 0755 "$D$PREFIX/share/man/man1"
+gzip -9n < "$ROOT/packaging/trin.1" > "$D$PREFIX/share/man/man1/trin.1.gz"
+chmod 0644 "$D$PREFIX/share/man/man1/trin.1.gz"
 
 # Paths of this installation in the units, the crontab and the example configuration.
 subst() { sed -e "s|/usr/local/bin/trin|$PREFIX/bin/trin|g" -e "s|\.\./mappings/|$PREFIX/share/trin/mappings/|g" "$1"; }
