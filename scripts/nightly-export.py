@@ -34,18 +34,18 @@ changed = new = 0
 for row in rows:
     if rng.random() < 0.02:
         f = row.split(b";")
-        f[10] = later(f[10], 1)              # recorded a day later: a greater version
-        if not f[8]:
-            f[8] = day_after(f[7], 30)       # and now with an end date
+        f[-1] = later(f[-1], 1)              # recorded a day later: a greater version
+        if not f[-3]:
+            f[-3] = day_after(f[-4], 30)       # and now with an end date
         row = b";".join(f)
         changed += 1
     out.append(row)
 for row in rng.sample(rows, len(rows) // 100):
     f = row.split(b";")
     f[1] = f[1] + b"N"                       # a new course of a known citizen, a year on
-    f[7] = day_after(f[7], 400)
-    f[8] = b""
-    f[10] = later(f[10], 400)
+    f[-4] = day_after(f[-4], 400)
+    f[-3] = b""
+    f[-1] = later(f[-1], 400)
     out.append(b";".join(f))
     new += 1
 with open(dst, "wb") as f:

@@ -57,6 +57,13 @@ public struct CSVRow {
     /// Field `i` as a `String`, or nil when invalid in the encoding.
     public func string(_ i: Int) -> String? { withUTF8(i) { String(decoding: $0, as: UTF8.self) } }
 
+    /// Lends the row's bytes as they stand in the file (without the line end): what a
+    /// digest of the row is taken of. Valid only inside `body`.
+    public func withRawBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        checkValid()
+        return try body(UnsafeRawBufferPointer(reader.rawBytes))
+    }
+
     /// The row as it stands in the file (without its line end), decoded for
     /// display only: a byte invalid in the encoding shows as `\xNN`. For
     /// `.unclosedQuote` and `.rowTooLong` it is the row's first physical line

@@ -1,6 +1,8 @@
 import TrinCore
 import TrinCSV
 import TrinMapping
+import TrinPseudonym
+import TrinStore
 
 /// A CSV export read through its mapping: columns bound by header name.
 final class CSVFileDecoder: FileDecoder {
@@ -11,8 +13,14 @@ final class CSVFileDecoder: FileDecoder {
     let delimiter: String
     let values: FieldValues
     let columns: Int
+    /// Rows of the source's last export (when read the same way), and the ones gathered for the next.
+    private let digester: RowDigester?
+    private var known: KnownRows?
 
-    init(path: String, mapping: Mapping, layout: CSVLayout) throws(ImportError) {
+    /// `known`: the source's set from the store, used when its context is this file's;
+    /// `digester` nil: no row is skipped or kept (a dry run, a test of the full path).
+    init(path: String, mapping: Mapping, layout: CSVLayout, source: String = "", digester: RowDigester? = nil,
+         known stored: KnownRows? = nil) throws(ImportError) {
         let dialect = CSVDialect(delimiter: layout.delimiter, quote: layout.quote,
                                  encoding: layout.encoding == .utf8 ? .utf8 : .windows1252,
                                  utf8WhenBOM: layout.utf8WhenBOM)
@@ -28,7 +36,18 @@ final class CSVFileDecoder: FileDecoder {
         delimiter = String(UnicodeScalar(layout.delimiter))
         columns = header.count
         values = FieldValues(slots: header.count)
+        self.digester = digester
+        if let digester {
+            // Everything that decides what a row's bytes become: the same bytes under another
+            // header, encoding, mapping or version of trin are another record.
+            let headerDigest = digester.digest(Array(header.joined(separator: "\u{1F}").utf8))
+            let context = "v1 trin \(PrometheusTextFile.buildVersion) source \(source) mapping \(mapping.fingerprint) "
+                + "encoding \(reader.encoding) header \(String(headerDigest, radix: 16))"
+            known = stored?.context == context ? stored : KnownRows(context: context)
+        }
     }
+
+    var knownRowsForNext: KnownRows? { known }
 
     var bytesRead: Int { reader.bytesRead }
 
@@ -38,11 +57,21 @@ final class CSVFileDecoder: FileDecoder {
                 try body(.unreadable(problem.rejectReason, line: row.line, detail: problem.description), { nil }, { self.maskedRow(row) })
                 continue
             }
+            var digest: UInt64 = 0
+            if let digester {
+                digest = row.withRawBytes { digester.digest($0) }
+                if known!.containsAndKeep(digest) {
+                    try body(.known(line: row.line), { nil }, { "" })
+                    continue
+                }
+            }
             values.reset()
             for i in 0..<min(row.fieldCount, columns) {
                 _ = row.withUTF8(i) { values.set(i, $0) }
             }
-            try body(.outcome(decoder.decodeInPlace(values), line: row.line), { nil }, { self.maskedRow(row) })
+            let outcome = decoder.decodeInPlace(values)
+            if digester != nil, case .event = outcome { known!.keep(digest) }
+            try body(.outcome(outcome, line: row.line), { nil }, { self.maskedRow(row) })
         }
     }
 

@@ -8,6 +8,8 @@ enum DecodedItem {
     /// An event's texts are lent: valid only while the item is being handled.
     case outcome(RecordDecoder.InPlaceOutcome, line: Int)
     case unreadable(RejectReason, line: Int, detail: String)
+    /// A row the source's last export had too (`KnownRows`): skipped undecoded.
+    case known(line: Int)
 }
 
 /// Reads one file of one format and decodes every record through the shared decoder.
@@ -17,6 +19,8 @@ protocol FileDecoder {
     func decode(_ body: (DecodedItem, _ elementPath: () -> String?, _ maskedRow: () -> String) throws -> Void) throws
     /// Bytes of the file read so far, for the progress line (XML: by the parser, a little ahead).
     var bytesRead: Int { get }
+    /// After `decode`: the rows to know in the source's next export, when the format keeps them.
+    var knownRowsForNext: KnownRows? { get }
 }
 
 /// What the decoding stage hands to the store, in file order: pseudonymised records packed
@@ -32,4 +36,8 @@ struct ImportBatch: Sendable {
     var rowsRead = 0
     /// Bytes of the file read when the batch was handed over.
     var bytesRead = 0
+    /// Rows skipped as known from the source's last export.
+    var knownRows = 0
+    /// With the last batch: the rows to know in the source's next export.
+    var knownRowsForNext: KnownRows?
 }

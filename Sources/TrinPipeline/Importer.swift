@@ -27,6 +27,10 @@ public struct Importer: Sendable {
     /// file is still being read; then they double up to the largest (a write touches each
     /// page of the tree once, so bigger writes are faster, at the cost of memory).
     public var eventBatches = 4096...65_536
+    /// Whether a CSV export skips, undecoded, the rows its source's last export contributed
+    /// (`KnownRows`): the nightly full export then costs little more than reading it.
+    /// Off only to compare with the full path.
+    public var skipsKnownRows = true
     /// Called on the importing thread after each batch the store has written, and once when
     /// a file is done: for a progress line on a terminal. Nil: no reports.
     public var progress: (@Sendable (ImportProgress) -> Void)?
@@ -149,15 +153,22 @@ public struct Importer: Sendable {
         let eventBatches = self.eventBatches
         let spill = SpillSwitch(directory: runDirectory ?? Self.directory(of: store.path))
         var runs: [SortedRun] = []
+        let digester = skipsKnownRows ? pseudonymiser.rowDigester : nil
+        let stored = digester == nil ? nil : try file.knownRows(source: source)
+        var knownForNext: KnownRows?
+        var known = 0
         if try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
         try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
             try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser,
-                                  eventBatches: eventBatches, spill: spill, into: queue)
+                                  digester: digester, known: stored, eventBatches: eventBatches, spill: spill, into: queue)
             readingDone()
         } consume: { batch, producerFinished in
             try stopIfKnown()
             rows += batch.rowsRead
             progressed(rows, batch.bytesRead)
+            file.countKnown(batch.knownRows)
+            known += batch.knownRows
+            if let next = batch.knownRowsForNext { knownForNext = next }
             if let events = batch.events {
                 // Runs hold earlier rows of the file: they go first.
                 if !runs.isEmpty { try file.write(merging: runs); runs.removeAll() }
@@ -188,6 +199,7 @@ public struct Importer: Sendable {
             }
         }
         if !runs.isEmpty { try file.write(merging: runs) }
+        if let knownForNext { try file.saveKnownRows(source: source, knownForNext) }
         try file.flush()
         outcome.rowsRead = rows
         outcome.inserted = file.inserted
@@ -195,6 +207,7 @@ public struct Importer: Sendable {
         outcome.duplicates = file.duplicates
         outcome.rejectedByReason = rejected
         outcome.unknownCodes = unknownCodes.mostFrequent
+        outcome.knownRows = known
     }
 
     /// Rejected and register rows per hand-over; hand-overs queued, by weight: two sorted
@@ -206,11 +219,12 @@ public struct Importer: Sendable {
 
     /// The producing stage: every row of the file as an item to store, in file order.
     private static func produceItems(path: String, mapping: Mapping, source: String, pseudonymiser: Pseudonymiser,
-                                     eventBatches: ClosedRange<Int>, spill: SpillSwitch,
+                                     digester: RowDigester?, known: KnownRows?, eventBatches: ClosedRange<Int>, spill: SpillSwitch,
                                      into queue: HandOffQueue<ImportBatch>) throws {
         let decoder: FileDecoder
         switch mapping.format {
-        case .csv(let layout): decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout)
+        case .csv(let layout):
+            decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout, source: source, digester: digester, known: known)
         case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
         }
         var batch = ImportBatch()
@@ -234,6 +248,8 @@ public struct Importer: Sendable {
         try decoder.decode { item, elementPath, masked in
             batch.rowsRead += 1
             switch item {
+            case .known:
+                batch.knownRows += 1
             case .unreadable(let reason, let line, let detail):
                 // The detail ("expected 11 fields, found 12") is what operations need here.
                 batch.rejections.append(Rejection(line: line, path: nil, reason: reason, field: detail, maskedRow: masked()))
@@ -257,13 +273,16 @@ public struct Importer: Sendable {
             case .outcome(.enterprise(let enterprise), _):
                 batch.enterprises.append(enterprise)
             }
-            if batch.enterprises.count + batch.rejections.count >= itemsPerBatch {
+            // Known rows weigh little: a hand-over every 64 Ki of them keeps progress and the
+            // imported-before check going when a night brings almost nothing new.
+            if batch.enterprises.count + batch.rejections.count + batch.knownRows / 32 >= itemsPerBatch {
                 try send()
                 batch = ImportBatch()
             }
         }
         if !events.isEmpty { try attachEvents() }
-        if batch.rowsRead > 0 { try send() }
+        batch.knownRowsForNext = decoder.knownRowsForNext
+        if batch.rowsRead > 0 || batch.knownRowsForNext != nil { try send() }
     }
 
     private func log(_ o: FileOutcome) {
@@ -271,6 +290,7 @@ public struct Importer: Sendable {
             "event": "file_\(o.status.rawValue)", "run": "\(o.runID)", "source": "\(o.source)", "file": "\(o.file)", "bytes": "\(o.bytes)",
             "duration_ms": "\(o.durationMilliseconds)", "rows_read": "\(o.rowsRead)", "inserted": "\(o.inserted)",
             "updated": "\(o.updated)", "duplicates": "\(o.duplicates)", "rejected": "\(o.rejected)",
+            "known_rows": "\(o.knownRows)",
         ]
         if !o.rejectedByReason.isEmpty {
             meta["rejected_by_reason"] = .dictionary(o.rejectedByReason.mapValues { .stringConvertible($0) })

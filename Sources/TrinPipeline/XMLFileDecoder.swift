@@ -1,5 +1,6 @@
 import TrinCore
 import TrinMapping
+import TrinStore
 import TrinXML
 
 /// An XML export read through its mapping, streaming (libxml2's SAX2 parser).
@@ -18,6 +19,8 @@ final class XMLFileDecoder: FileDecoder {
     /// Bytes the parser thread has read.
     private let consumed = SharedCount()
     var bytesRead: Int { consumed.current }
+    /// XML exports are not skipped row by row (a record is a group of elements, not a line).
+    var knownRowsForNext: KnownRows? { nil }
 
     init(path: String, mapping: Mapping, layout: XMLLayout) throws(ImportError) {
         let paths = XMLFileDecoder.fieldPaths(mapping)

@@ -15,9 +15,12 @@ public struct Pseudonymiser: Sendable {
 
     public let keyID: String
     private let keyed: HMAC<SHA256>
+    /// Keyed digests of raw rows under a key derived from the same key (`RowDigester`).
+    public let rowDigester: RowDigester
 
     public init(key: PseudonymKey) {
         keyID = key.keyID
+        rowDigester = RowDigester(key: key)
         var hmac = HMAC<SHA256>(key: SymmetricKey(data: key.bytes))
         hmac.update(data: Self.prefix)
         keyed = hmac

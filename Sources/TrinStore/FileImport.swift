@@ -99,6 +99,30 @@ public final class FileImport {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE import_key = ?", arguments: [key.text]) ?? false
     }
 
+    /// The rows the source's last export contributed, with what they were read as.
+    public func knownRows(source: String) throws -> KnownRows? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT context, digests FROM known_rows WHERE source = ?", arguments: [source]) else {
+            return nil
+        }
+        let context: String = row[0]
+        let blob: Data = row[1]
+        var digests = [UInt64](repeating: 0, count: blob.count / 8)
+        digests.withUnsafeMutableBytes { out in blob.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(out.count))) } }
+        for i in digests.indices { digests[i] = UInt64(littleEndian: digests[i]) }
+        return KnownRows(context: context, digests: digests)
+    }
+
+    /// Keeps the rows this export contributed for the source's next export, replacing the last set.
+    public func saveKnownRows(source: String, _ rows: KnownRows) throws {
+        let digests = rows.next.map(\.littleEndian)
+        let blob = digests.withUnsafeBytes { Data($0) }
+        try db.execute(sql: "INSERT OR REPLACE INTO known_rows(source, context, digests) VALUES (?, ?, ?)",
+                       arguments: [source, rows.context, blob])
+    }
+
+    /// Rows skipped as known: read, and counted as records that changed nothing.
+    public func countKnown(_ rows: Int) { duplicates += rows }
+
     /// Records the file's outcome, and its import key so an identical file is skipped next time.
     public func complete(_ outcome: FileOutcome, key: ImportKey, at time: Instant) throws {
         try flush()

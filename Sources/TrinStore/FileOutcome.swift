@@ -29,6 +29,9 @@ public struct FileOutcome: Sendable, Hashable, Codable {
     public var updated: Int
     public var duplicates: Int
     public var rejectedByReason: [String: Int]
+    /// Rows skipped undecoded because the source's last export had them (`KnownRows`); they
+    /// are counted in `duplicates` too. Logged, not kept in the run history.
+    public var knownRows = 0
     /// Codes no mapping rule knew, most frequent first (at most `UnknownCode.Tally.keptLimit`).
     public var unknownCodes: [UnknownCode] = []
     public var message: String?

@@ -36,6 +36,8 @@ extension Store {
             if let day = eventsEndedBefore {
                 try db.execute(sql: "DELETE FROM event WHERE coalesce(end_day, start_day) < ?", arguments: [Int(day.daysSinceEpoch)])
                 counts.events = db.changesCount
+                // A deleted record must come back if an export still has it: no row is known any more.
+                if counts.events > 0 { try db.execute(sql: "DELETE FROM known_rows") }
             }
             return counts
         }

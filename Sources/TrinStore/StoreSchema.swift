@@ -137,6 +137,18 @@ enum StoreSchema {
             // Codes no mapping rule knew, per file (JSON, written by FileOutcome): what a dry run lists.
             try db.execute(sql: "ALTER TABLE run_file ADD COLUMN unknown_codes TEXT")
         }
+        m.registerMigration("v4") { db in
+            try db.execute(sql: """
+                -- Per source: keyed digests (SipHash under a key derived from the pseudonym key) of the
+                -- rows its last export contributed, in file order, 8 bytes each, little-endian (KnownRows), and
+                -- what they were read as. The next night's export skips those rows undecoded.
+                CREATE TABLE known_rows (
+                    source TEXT PRIMARY KEY,
+                    context TEXT NOT NULL,
+                    digests BLOB NOT NULL
+                );
+                """)
+        }
         return m
     }
 }
