@@ -5,7 +5,11 @@ import TrinCore
 extension SampleGenerator {
     /// Writes a course export (Windows-1252, `;`, CRLF) of `rows` good rows, about
     /// 137 bytes each: citizens climbing the ladder under the sample's agreements.
-    public static func writeLargeForloeb(rows: Int, seed: UInt64, to path: String) throws {
+    ///
+    /// By default every row has a CPR number of its own (the worst case for the pseudonym
+    /// cache and the B-tree). With `rowsPerCitizen`, each citizen has exactly that many
+    /// rows under one CPR number, as a case system's export lists a citizen's courses.
+    public static func writeLargeForloeb(rows: Int, seed: UInt64, rowsPerCitizen: Int? = nil, to path: String) throws {
         precondition(rows >= 0)
         let bulk = BulkVocabulary(seed: seed, encoding: .windows1252)
         var rng = SampleRandom(seed: seed, stream: 10)
@@ -14,11 +18,14 @@ extension SampleGenerator {
         out.buffer += format.header()
         var written = 0, sequence = 1
         while written < rows {
-            let citizen = bulk.citizen(&rng)
+            var citizen = bulk.citizen(&rng)
+            if rowsPerCitizen != nil {
+                citizen.serial = (citizen.year >= 2000 ? 4 + rng.below(2) * 5 : rng.below(4)) * 1000 + rng.below(1000)
+            }
             let agreement = rng.chance(0.9) ? rng.below(bulk.agreementIDs.count) : -1
             var stage = rng.weighted([30, 25, 25, 20])
             var date = bulk.firstDay.adding(days: rng.below(bulk.span))
-            let steps = rng.int(1...6)
+            let steps = rowsPerCitizen ?? rng.int(1...6)
             for _ in 0..<steps where written < rows {
                 let stageValue = BulkVocabulary.ladder[stage]
                 out.appendCPR(citizen, &rng)
@@ -64,6 +71,12 @@ extension SampleGenerator {
                 try out.flushIfFull()
                 written += 1
                 sequence += 1
+                if rowsPerCitizen != nil {
+                    // Always the next course, on a later day: every row its own identity.
+                    stage = stageValue == .ophoert ? rng.weighted([30, 25, 25, 20]) : rng.chance(0.07) ? 7 : min(6, stage + 1)
+                    date = (ended ? end : date).adding(days: rng.int(1...14))
+                    continue
+                }
                 guard ended, stageValue != .ophoert, stage < 6 else { break }
                 stage = rng.chance(0.07) ? 7 : min(6, stage + 1)
                 date = end.adding(days: rng.int(1...14))
@@ -179,6 +192,9 @@ struct BulkVocabulary {
     /// A citizen drawn without allocation: birth date parts and target group.
     struct BulkCitizen {
         var day: Int, month: Int, year: Int, group: Int, style: Int
+        /// The last four digits (century digit first), when fixed for all the citizen's rows;
+        /// else drawn per row.
+        var serial: Int?
 
         /// Ten digits: DDMMYY, a seventh digit consistent with the century, three more.
         func appendDigits(to out: inout [UInt8], separator: UInt8? = nil, _ rng: inout SampleRandom) {
@@ -186,6 +202,10 @@ struct BulkVocabulary {
             out.appendDecimal(month, width: 2)
             out.appendDecimal(year % 100, width: 2)
             if let separator { out.append(separator) }
+            if let serial {
+                out.appendDecimal(serial, width: 4)
+                return
+            }
             out.appendDecimal(year >= 2000 ? 4 + rng.below(2) * 5 : rng.below(4))
             out.appendDecimal(rng.below(1000), width: 3)
         }

@@ -22,12 +22,15 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Folder to write to.") var out: String
     @Option(help: "Benchmark: write one forloeb file of this many rows.") var forloebRows: Int?
     @Option(help: "Benchmark: write one haendelser file of about this many bytes.") var haendelserBytes: Int?
+    @Option(help: "Benchmark, with --forloeb-rows: this many rows per citizen under one CPR number (default: each row its own).")
+    var rowsPerCitizen: Int?
 
     func run() throws {
         do {
             try makeDirectory(out)
             if let rows = forloebRows {
-                try SampleGenerator.writeLargeForloeb(rows: rows, seed: seed, to: out + "/forloeb-bench-\(rows).csv")
+                let name = rowsPerCitizen.map { "forloeb-bench-\(rows)-\($0)pc.csv" } ?? "forloeb-bench-\(rows).csv"
+                try SampleGenerator.writeLargeForloeb(rows: rows, seed: seed, rowsPerCitizen: rowsPerCitizen, to: out + "/" + name)
                 return
             }
             if let bytes = haendelserBytes {
