@@ -25,6 +25,21 @@ public enum Stage: String, CaseIterable, Sendable, Codable, Comparable {
     public var code: UInt8 { UInt8(Stage.declarationOrder.firstIndex(of: self)!) }
     private static let declarationOrder = Stage.allCases
 
+    /// The position of the name among all stage names in code-point order: ties "broken
+    /// by name" compare this instead of the texts (the metrics do it for every record).
+    public var nameOrder: Int {
+        switch self {
+        case .afklaring: 0
+        case .job: 1
+        case .loentimer: 2
+        case .motivation: 3
+        case .ophoert: 4
+        case .opkvalificering: 5
+        case .praktik: 6
+        case .uddannelse: 7
+        }
+    }
+
     /// Orders by name, so that ties "broken by name" are plain comparisons.
-    public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.rawValue < rhs.rawValue }
+    public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.nameOrder < rhs.nameOrder }
 }

@@ -84,7 +84,7 @@ public struct MetricsCalculator: Sendable {
             if a.start != b.start { return a.start < b.start }
             let aa = a.agreement ?? "", ba = b.agreement ?? ""
             if aa != ba { return Self.utf8Less(aa, ba) }
-            if a.stage != b.stage { return a.stage.rawValue < b.stage.rawValue }
+            if a.stage != b.stage { return a.stage.nameOrder < b.stage.nameOrder }
             return (a.targetGroup.rawValue, a.ageBand.order) < (b.targetGroup.rawValue, b.ageBand.order)
         }
         guard let first else { return }
@@ -93,18 +93,30 @@ public struct MetricsCalculator: Sendable {
             row: TargetGroup.allCases.firstIndex(of: first.targetGroup)!, column: first.ageBand.order)
     }
 
-    /// One course per agreement the citizen has records under (empty id = none).
+    /// One course per agreement the citizen has records under (empty id = none). A citizen
+    /// has few agreements (most one): they are grouped by comparison, not hashed per record.
     private mutating func addCourses(_ records: [ProgressRecord]) {
-        var byAgreement: [String: [ProgressRecord]] = [:]
-        for r in records {
+        // Each course as the indices of its records: records are read in place, never copied.
+        var courses: [(agreement: String, records: [Int], cvrs: [(cvr: String, records: Int)])] = []
+        for (index, r) in records.enumerated() {
             guard let a = r.agreement, !a.isEmpty else { continue }
-            byAgreement[a, default: []].append(r)
-            if let cvr = r.enterprise, !cvr.isEmpty { agreementCVRs[a, default: [:]][cvr, default: 0] += 1 }
+            let i: Int
+            if let found = courses.firstIndex(where: { $0.agreement == a }) {
+                i = found
+                courses[i].records.append(index)
+            } else {
+                courses.append((a, [index], []))
+                i = courses.count - 1
+            }
+            if let cvr = r.enterprise, !cvr.isEmpty {
+                if let j = courses[i].cvrs.firstIndex(where: { $0.cvr == cvr }) { courses[i].cvrs[j].records += 1 } else { courses[i].cvrs.append((cvr, 1)) }
+            }
         }
-        for (agreement, course) in byAgreement {
-            let outcome = CourseOutcome(records: course)
-            let key = AgreementYear(agreement: agreement, year: outcome.year)
-            progression[key, default: AgreementProgress(agreement: agreement, year: outcome.year)].add(outcome)
+        for course in courses {
+            for (cvr, n) in course.cvrs { agreementCVRs[course.agreement, default: [:]][cvr, default: 0] += n }
+            let outcome = CourseOutcome(records: records, indices: course.records)
+            let key = AgreementYear(agreement: course.agreement, year: outcome.year)
+            progression[key, default: AgreementProgress(agreement: course.agreement, year: outcome.year)].add(outcome)
         }
     }
 

@@ -6,7 +6,16 @@ public enum HighestStage: String, CaseIterable, Sendable, Codable {
     case motivation, opkvalificering, afklaring, praktik, loentimer, job, uddannelse, none
 
     init(_ stage: Stage) {
-        self = HighestStage(rawValue: stage.rawValue) ?? .none
+        switch stage {
+        case .motivation: self = .motivation
+        case .opkvalificering: self = .opkvalificering
+        case .afklaring: self = .afklaring
+        case .praktik: self = .praktik
+        case .loentimer: self = .loentimer
+        case .job: self = .job
+        case .uddannelse: self = .uddannelse
+        case .ophoert: self = .none
+        }
     }
 }
 
@@ -16,7 +25,16 @@ public enum EndStage: String, CaseIterable, Sendable, Codable {
     case motivation, opkvalificering, afklaring, praktik, loentimer, job, uddannelse, ophoert, running
 
     init(_ stage: Stage) {
-        self = EndStage(rawValue: stage.rawValue)!
+        switch stage {
+        case .motivation: self = .motivation
+        case .opkvalificering: self = .opkvalificering
+        case .afklaring: self = .afklaring
+        case .praktik: self = .praktik
+        case .loentimer: self = .loentimer
+        case .job: self = .job
+        case .uddannelse: self = .uddannelse
+        case .ophoert: self = .ophoert
+        }
     }
 }
 

@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 import TrinCore
 
 /// The embedded store: deduplicated events, the enterprise register, what was
@@ -129,10 +130,19 @@ public final class Store: Sendable {
     /// streaming in pseudonym order: memory holds one citizen at a time.
     public func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws {
         try queue.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(EventColumns.select) FROM event ORDER BY identity")
+            // Stepped through SQLite's C API and decoded from the column pointers: the metrics
+            // read every stored record on every publication, so no per-row wrapper is made.
+            let statement = try db.makeStatement(sql: "SELECT \(EventColumns.select) FROM event ORDER BY identity")
+            let s = statement.sqliteStatement
+            var reader = EventColumns.Reader()
             var current: [ProgressRecord] = []
-            while let row = try rows.next() {
-                let record = try EventColumns.record(row)
+            while true {
+                let code = sqlite3_step(s)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let record = try reader.record(s)
                 if let first = current.first, first.pseudonym != record.pseudonym {
                     try body(current)
                     current.removeAll(keepingCapacity: true)
