@@ -63,10 +63,41 @@ public enum MetricsJob {
                                                              outputDirectory: URL(fileURLWithPath: outputDirectory), runID: runID)
     }
 
-    /// Publishes with the configuration's k, as-of date, unit, output folder and CSV dialect.
-    public static func publish(store: Store, configuration c: Configuration, runID: String, freeze: Bool = true) throws -> PublishedSet {
-        try publish(store: store, k: c.k, policy: policy(asOf: c.asOf), unitName: c.unitName, outputDirectory: c.output,
-                    runID: runID, dialect: dialect(c), freeze: freeze)
+    /// What a run's publication did.
+    public enum Publication: Sendable {
+        /// A new set, now current.
+        case published(PublishedSet)
+        /// Nothing the figures depend on changed since the set named was published, and it is
+        /// still current: it stays, and nothing was computed.
+        case unchanged(set: String)
+    }
+
+    /// Publishes with the configuration's k, as-of date, unit, output folder and CSV dialect,
+    /// unless nothing they are made from changed since the last publication (the store's
+    /// records and register, k, the as-of date, unit, folder, dialect, freezing, this trin)
+    /// and that set is still current: a nightly run that brought nothing new computes nothing.
+    public static func publish(store: Store, configuration c: Configuration, runID: String, freeze: Bool = true) throws -> Publication {
+        let policy = policy(asOf: c.asOf)
+        let d = dialect(c)
+        let inputs = "content \(try store.contentVersion()); k \(c.k); as-of \(policy.asOf); unit \(c.unitName); output \(c.output); "
+            + "dialect \(d.delimiter)\(d.decimalSeparator); freeze \(freeze); trin \(PrometheusTextFile.buildVersion)"
+        if let last = try store.lastPublication(), last.inputs == inputs, currentSet(in: c.output) == last.set {
+            return .unchanged(set: last.set)
+        }
+        let set = try publish(store: store, k: c.k, policy: policy, unitName: c.unitName, outputDirectory: c.output,
+                              runID: runID, dialect: d, freeze: freeze)
+        try store.recordPublication(inputs: inputs, set: set.name)
+        return .published(set)
+    }
+
+    /// The name of the set `<output>/current` points at, if it points at a complete one.
+    static func currentSet(in output: String) -> String? {
+        let current = URL(fileURLWithPath: output).appendingPathComponent("current").path
+        guard let target = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return nil }
+        let name = URL(fileURLWithPath: target).lastPathComponent
+        let manifest = URL(fileURLWithPath: output).appendingPathComponent("sets").appendingPathComponent(name)
+            .appendingPathComponent(Manifest.fileName).path
+        return FileManager.default.fileExists(atPath: manifest) ? name : nil
     }
 
     /// The CSV dialect a configuration asks for (`;` and decimal comma by default).

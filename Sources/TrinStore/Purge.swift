@@ -37,7 +37,10 @@ extension Store {
                 try db.execute(sql: "DELETE FROM event WHERE coalesce(end_day, start_day) < ?", arguments: [Int(day.daysSinceEpoch)])
                 counts.events = db.changesCount
                 // A deleted record must come back if an export still has it: no row is known any more.
-                if counts.events > 0 { try db.execute(sql: "DELETE FROM known_rows") }
+                if counts.events > 0 {
+                    try db.execute(sql: "DELETE FROM known_rows")
+                    try Self.bumpContentVersion(db)
+                }
             }
             return counts
         }

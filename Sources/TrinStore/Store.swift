@@ -119,6 +119,7 @@ public final class Store: Sendable {
             let session = try FileImport(db: db)
             result = try body(session)
             try session.flush()
+            if commit, session.inserted + session.updated > 0 { try Self.bumpContentVersion(db) }
             return commit ? .commit : .rollback
         }
         return result!

@@ -86,10 +86,15 @@ enum RunHooks {
     /// Every run ends with a new, complete set of metric files (atomic switch of `current`).
     static let publishMetrics: (@Sendable (LoadedConfiguration, Store, RunResult, Logger) throws -> Void)? = { loaded, store, result, logger in
         // A closed year is kept for good only from a run in which every source succeeded.
-        let set = try MetricsJob.publish(store: store, configuration: loaded.configuration, runID: "run-\(result.runID)",
-                                         freeze: result.succeeded)
-        logger.info("metrics published", metadata: ["event": "metrics_published", "run": "\(result.runID)",
-                                                      "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
+        switch try MetricsJob.publish(store: store, configuration: loaded.configuration, runID: "run-\(result.runID)",
+                                      freeze: result.succeeded) {
+        case .published(let set):
+            logger.info("metrics published", metadata: ["event": "metrics_published", "run": "\(result.runID)",
+                                                          "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
+        case .unchanged(let set):
+            logger.info("metric set unchanged: nothing it is made from changed since it was published",
+                        metadata: ["event": "metrics_unchanged", "run": "\(result.runID)", "set": "\(set)"])
+        }
     }
 
     /// Applies retention, publishes the metric set and writes the Prometheus textfile. What

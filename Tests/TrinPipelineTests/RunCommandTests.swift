@@ -138,6 +138,40 @@ import TrinTestSupport
         #expect(try w.store().monitoringTotals().sources.isEmpty)
     }
 
+    /// A run that brought nothing new keeps the set it published, computing nothing; new
+    /// records, or a set that is no longer current, make the next run publish again.
+    @Test func aRunThatChangedNothingKeepsTheCurrentSet() throws {
+        let w = try RunWorkspace(citizens: 60, seed: 8, label: "trin-unchanged-set")
+        let files = w.files("forloeb")
+        try #require(files.count >= 2)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(files[0])", mapping: "forloeb")])
+        func current() throws -> String { try FileManager.default.destinationOfSymbolicLink(atPath: w.dir + "/out/current") }
+        func events() -> [String] {
+            w.logText().split(separator: "\n").compactMap { line in
+                ["metrics_published", "metrics_unchanged"].first { line.contains("\"event\":\"\($0)\"") }
+            }
+        }
+        #expect(try w.run().status == 0)
+        let first = try current()
+        // The same export again (unchanged, 0 records): the same set stays current, and the log says why.
+        #expect(try w.run().status == 0)
+        #expect(try current() == first)
+        #expect(events() == ["metrics_published", "metrics_unchanged"])
+        // Another source brings records: a new set. (Under the same name, a file:// export of the
+        // same modification time would be "unchanged" to the conditional fetch.)
+        try w.writeConfig([.init(name: "forloeb-next", url: "file://\(w.exports)/\(files[1])", mapping: "forloeb")])
+        #expect(try w.run().status == 0)
+        let second = try current()
+        #expect(second != first)
+        #expect(events().last == "metrics_published")
+        // A set that is no longer current (an operator pointed `current` elsewhere) is not trusted.
+        try FileManager.default.removeItem(atPath: w.dir + "/out/current")
+        try FileManager.default.createSymbolicLink(atPath: w.dir + "/out/current", withDestinationPath: first)
+        #expect(try w.run().status == 0)
+        #expect(events().last == "metrics_published")
+        #expect(try current() != first)
+    }
+
     @Test func dueRunsOnlySourcesWhoseScheduleFiredAndNamedSourcesRunAlone() throws {
         let w = try RunWorkspace()
         let forloeb = try #require(w.files("forloeb").first)
