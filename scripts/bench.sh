@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# make bench: end-to-end `trin import` on generated exports of growing size.
-# Prints rows/s, MB/s and peak resident memory (from /usr/bin/time or getrusage).
+# make bench: end-to-end trin on generated exports, one table: fresh CSV imports of both
+# record shapes, the nightly superset export onto the store that holds its predecessor,
+# the metrics over that store, and XML of both record shapes beside `xmllint --stream`.
+# Prints seconds, rows/s, MB/s and the peak resident memory of each command.
 # A benchmark, not a test: the machine is noisy, compare ratios within one run. Each timed
 # command starts after a sync, so the kernel's write-back of the previous one is not counted.
 set -euo pipefail
@@ -9,6 +11,7 @@ DIR=${2:-bench-out}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 SIZES=${BENCH_ROWS:-"1000000 5000000"}
 XML_SIZES=${BENCH_XML_BYTES:-"200000000 1000000000"}
+MAP="$ROOT/mappings"
 mkdir -p "$DIR"
 [ -f "$DIR/key" ] || "$TRIN" keygen "$DIR/key" >/dev/null
 
@@ -25,27 +28,77 @@ print(f"{dt:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
 PY
 }
 
-printf '%-34s %10s %9s %12s %9s %12s\n' "input" "rows" "seconds" "rows/s" "MB/s" "peak RSS MB"
+# row LABEL RECORDS BYTES SECONDS PEAK_KB [NOTE]
+row() {
+  python3 - "$@" <<'PY'
+import sys
+label, records, size, secs, peak = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
+note = sys.argv[6] if len(sys.argv) > 6 else ""
+rate = f"{records / secs:12,.0f}" if records else f"{'':>12s}"
+mbs = f"{size / secs / 1e6:9.1f}" if size else f"{'':>9s}"
+recs = f"{records:10d}" if records else f"{'':>10s}"
+print(f"{label:44s} {recs} {secs:9.2f} {rate} {mbs} {peak / 1024:9.1f}  {note}")
+PY
+}
+
+fresh_store() { rm -f "$DIR/bench.sqlite" "$DIR/bench.sqlite-wal" "$DIR/bench.sqlite-shm"; }
+# Rows the last import read (a quoted field may hold a line break: lines are not rows).
+rows_read() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select rows_read from run_file order by id desc limit 1').fetchone()[0])" "$DIR/bench.sqlite"; }
+import_file() { "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$1" "$2"; }
+
+printf '%-44s %10s %9s %12s %9s %9s  %s\n' "input" "records" "seconds" "records/s" "MB/s" "peak MB" "note"
 for rows in $SIZES; do
-  f="$DIR/forloeb-bench-$rows.csv"
-  [ -f "$f" ] || "$TRIN" sample --forloeb-rows "$rows" --seed 42 --out "$DIR" >/dev/null
-  rm -f "$DIR/bench.sqlite" "$DIR/bench.sqlite-wal" "$DIR/bench.sqlite-shm"
-  read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$ROOT/mappings/forloeb.yaml" "$f")
-  bytes=$(stat -c %s "$f")
-  python3 -c "import sys; r,b,s,p=map(float,sys.argv[1:]); print(f'{\"forloeb CSV \"+sys.argv[1]+\" rows\":34s} {int(r):10d} {s:9.2f} {r/s:12,.0f} {b/s/1e6:9.1f} {p/1024:12.1f}')" "$rows" "$bytes" "$secs" "$peak"
+  one="$DIR/forloeb-bench-$rows.csv"
+  five="$DIR/forloeb-bench-$rows-5pc.csv"
+  next="$DIR/forloeb-bench-$rows-5pc-next.csv"
+  [ -f "$one" ] || "$TRIN" sample --forloeb-rows "$rows" --seed 42 --out "$DIR" >/dev/null
+  [ -f "$five" ] || "$TRIN" sample --forloeb-rows "$rows" --rows-per-citizen 5 --seed 42 --out "$DIR" >/dev/null
+  [ -f "$next" ] || python3 "$ROOT/scripts/nightly-export.py" "$five" "$next" 2>/dev/null
+
+  fresh_store
+  read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$one")
+  row "forloeb CSV $rows rows, 1 row/citizen, fresh" "$rows" "$(stat -c %s "$one")" "$secs" "$peak"
+
+  fresh_store
+  read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")
+  row "forloeb CSV $rows rows, 5 rows/citizen, fresh" "$rows" "$(stat -c %s "$five")" "$secs" "$peak"
+
+  # The next night's export (the same rows, 2 % changed, 1 % new) into an empty store, then onto
+  # the store holding the night before: the ratio is what the nightly run costs.
+  fresh_store
+  read -r fresh_secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$next")
+  next_rows=$(rows_read)
+  row "  next night's export, fresh" "$next_rows" "$(stat -c %s "$next")" "$fresh_secs" "$peak"
+  fresh_store
+  import_file "$MAP/forloeb.yaml" "$five" >/dev/null
+  read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$next")
+  ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f} of fresh')" "$secs" "$fresh_secs")
+  row "  next night's export onto the night before" "$next_rows" "$(stat -c %s "$next")" "$secs" "$peak" "$ratio"
+
+  events=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from event').fetchone()[0])" "$DIR/bench.sqlite")
+  rm -rf "$DIR/metrics-out"
+  read -r secs peak < <(peak_and_time "$TRIN" metrics --store "$DIR/bench.sqlite" --key "$DIR/key" --output "$DIR/metrics-out" --as-of 2026-11-30)
+  row "  trin metrics over that store" "$events" 0 "$secs" "$peak" "records in the store"
 done
-if "$TRIN" import --help 2>/dev/null | grep -q mapping && [ -f "$ROOT/mappings/haendelser.yaml" ]; then
+
+if [ -f "$MAP/haendelser.yaml" ]; then
   for bytes in $XML_SIZES; do
-    f="$DIR/haendelser-bench-$bytes.xml"
-    [ -f "$f" ] || "$TRIN" sample --haendelser-bytes "$bytes" --seed 42 --out "$DIR" >/dev/null
-    rm -f "$DIR/bench.sqlite" "$DIR/bench.sqlite-wal" "$DIR/bench.sqlite-shm"
-    read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$ROOT/mappings/haendelser.yaml" "$f")
-    records=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select coalesce(sum(rows_read),0) from run_file').fetchone()[0])" "$DIR/bench.sqlite")
-    size=$(stat -c %s "$f")
-    python3 -c "import sys; r,b,s,p=map(float,sys.argv[1:]); print(f'{\"haendelser XML \"+str(int(b/1e6))+\" MB\":34s} {int(r):10d} {s:9.2f} {r/s:12,.0f} {b/s/1e6:9.1f} {p/1024:12.1f}')" "$records" "$size" "$secs" "$peak"
-    if command -v xmllint >/dev/null; then
-      read -r secs peak < <(peak_and_time xmllint --stream --noout "$f")
-      python3 -c "import sys; b,s,p=map(float,sys.argv[1:]); print(f'{\"  xmllint --stream --noout\":34s} {\"\":>10s} {s:9.2f} {\"\":>12s} {b/s/1e6:9.1f} {p/1024:12.1f}')" "$size" "$secs" "$peak"
-    fi
+    for shape in "" "4-5"; do
+      if [ -z "$shape" ]; then f="$DIR/haendelser-bench-$bytes.xml"; label="1-6 events/course"; else f="$DIR/haendelser-bench-$bytes-${shape}epc.xml"; label="4-5 events/course"; fi
+      [ -f "$f" ] || "$TRIN" sample --haendelser-bytes "$bytes" ${shape:+--events-per-course "$shape"} --seed 42 --out "$DIR" >/dev/null
+      fresh_store
+      read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/haendelser.yaml" "$f")
+      records=$(rows_read)
+      size=$(stat -c %s "$f")
+      per=$((size / (records > 0 ? records : 1)))
+      if command -v xmllint >/dev/null; then
+        read -r lsecs lpeak < <(peak_and_time xmllint --stream --noout "$f")
+        share=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]) * 100:.0f} % of xmllint')" "$lsecs" "$secs")
+      else
+        share=""
+      fi
+      row "haendelser XML $((bytes / 1000000)) MB, $label" "$records" "$size" "$secs" "$peak" "$per B/event; $share"
+      [ -n "$share" ] && row "  xmllint --stream --noout, same file" 0 "$size" "$lsecs" "$lpeak"
+    done
   done
 fi

@@ -87,7 +87,10 @@ extension SampleGenerator {
 
     /// Writes a partner-portal XML export of about `approximateBytes` (it stops
     /// after the first `Forloeb` that reaches the size, then closes the root).
-    public static func writeLargeHaendelser(approximateBytes: Int, seed: UInt64, to path: String) throws {
+    /// With `eventsPerCourse`, every `Forloeb` has that many events (the partner portal's
+    /// long courses: about 180 bytes an event at 4–5), and a course goes on after an ended step.
+    public static func writeLargeHaendelser(approximateBytes: Int, seed: UInt64, eventsPerCourse: ClosedRange<Int>? = nil,
+                                            to path: String) throws {
         let bulk = BulkVocabulary(seed: seed, encoding: .utf8)
         var rng = SampleRandom(seed: seed, stream: 11)
         let out = try BufferedFileWriter(path: path)
@@ -112,7 +115,7 @@ extension SampleGenerator {
             out.buffer.appendASCII("</Maalgruppe>\n    <Haendelser>\n")
             var stage = rng.weighted([30, 25, 25, 20])
             var date = bulk.firstDay.adding(days: rng.below(bulk.span))
-            for _ in 0..<rng.int(1...6) {
+            for _ in 0..<rng.int(eventsPerCourse ?? 1...6) {
                 let stageValue = BulkVocabulary.ladder[stage]
                 let end = date.adding(days: stageValue == .ophoert ? 0 : rng.int(28...110))
                 let ended = stageValue == .ophoert || rng.chance(0.75)
@@ -142,6 +145,11 @@ extension SampleGenerator {
                     out.buffer += HaendelserFormat.isoWithOffset(at)
                 }
                 out.buffer.appendASCII("\"/>\n")
+                if eventsPerCourse != nil {
+                    stage = stageValue == .ophoert ? rng.weighted([30, 25, 25, 20]) : rng.chance(0.07) ? 7 : min(6, stage + 1)
+                    date = (ended ? end : date).adding(days: rng.int(1...14))
+                    continue
+                }
                 guard ended, stageValue != .ophoert, stage < 6 else { break }
                 stage = rng.chance(0.07) ? 7 : min(6, stage + 1)
                 date = end.adding(days: rng.int(1...14))

@@ -24,6 +24,8 @@ struct SampleCommand: ParsableCommand {
     @Option(help: "Benchmark: write one haendelser file of about this many bytes.") var haendelserBytes: Int?
     @Option(help: "Benchmark, with --forloeb-rows: this many rows per citizen under one CPR number (default: each row its own).")
     var rowsPerCitizen: Int?
+    @Option(help: "Benchmark, with --haendelser-bytes: events per course, N or A-B (default: 1-6, stopping early).")
+    var eventsPerCourse: String?
 
     func run() throws {
         do {
@@ -34,7 +36,16 @@ struct SampleCommand: ParsableCommand {
                 return
             }
             if let bytes = haendelserBytes {
-                try SampleGenerator.writeLargeHaendelser(approximateBytes: bytes, seed: seed, to: out + "/haendelser-bench-\(bytes).xml")
+                var range: ClosedRange<Int>?
+                if let text = eventsPerCourse {
+                    let parts = text.split(separator: "-").compactMap { Int($0) }
+                    guard (1...2).contains(parts.count), parts.allSatisfy({ $0 >= 1 }), parts.first! <= parts.last! else {
+                        throw fail("--events-per-course must be N or A-B with 1 <= A <= B", TrinExit.configuration)
+                    }
+                    range = parts.first!...parts.last!
+                }
+                let name = eventsPerCourse.map { "haendelser-bench-\(bytes)-\($0)epc.xml" } ?? "haendelser-bench-\(bytes).xml"
+                try SampleGenerator.writeLargeHaendelser(approximateBytes: bytes, seed: seed, eventsPerCourse: range, to: out + "/" + name)
                 return
             }
             guard (0...1).contains(dirty) else { throw fail("--dirty must be between 0 and 1", TrinExit.configuration) }
