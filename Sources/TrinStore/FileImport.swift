@@ -99,25 +99,48 @@ public final class FileImport {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE import_key = ?", arguments: [key.text]) ?? false
     }
 
-    /// The rows the source's last export contributed, with what they were read as.
+    /// The rows the source's last export contributed, with what they were read as. The
+    /// digests are copied once, straight from the column.
     public func knownRows(source: String) throws -> KnownRows? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT context, digests FROM known_rows WHERE source = ?", arguments: [source]) else {
-            return nil
+        let statement = try db.makeStatement(sql: "SELECT context, digests FROM known_rows WHERE source = ?")
+        try statement.setArguments([source])
+        let s = statement.sqliteStatement
+        guard sqlite3_step(s) == SQLITE_ROW, let contextText = sqlite3_column_text(s, 0) else { return nil }
+        let context = String(cString: contextText)
+        let count = Int(sqlite3_column_bytes(s, 1)) / 8
+        var digests = [UInt64](repeating: 0, count: count)
+        if count > 0, let blob = sqlite3_column_blob(s, 1) {
+            digests.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: blob, count: count * 8)) }
         }
-        let context: String = row[0]
-        let blob: Data = row[1]
-        var digests = [UInt64](repeating: 0, count: blob.count / 8)
-        digests.withUnsafeMutableBytes { out in blob.withUnsafeBytes { out.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0.prefix(out.count))) } }
+        #if _endian(big)
         for i in digests.indices { digests[i] = UInt64(littleEndian: digests[i]) }
+        #endif
         return KnownRows(context: context, digests: digests)
     }
 
-    /// Keeps the rows this export contributed for the source's next export, replacing the last set.
+    /// Keeps the rows this export contributed for the source's next export, replacing the
+    /// last set (bound without a copy); a set too large to keep removes the last one.
     public func saveKnownRows(source: String, _ rows: KnownRows) throws {
-        let digests = rows.next.map(\.littleEndian)
-        let blob = digests.withUnsafeBytes { Data($0) }
-        try db.execute(sql: "INSERT OR REPLACE INTO known_rows(source, context, digests) VALUES (?, ?, ?)",
-                       arguments: [source, rows.context, blob])
+        guard var digests = rows.next else {
+            try db.execute(sql: "DELETE FROM known_rows WHERE source = ?", arguments: [source])
+            return
+        }
+        #if _endian(big)
+        for i in digests.indices { digests[i] = digests[i].littleEndian }
+        #endif
+        let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO known_rows(source, context, digests) VALUES (?, ?, ?)")
+        let s = statement.sqliteStatement
+        bindText(s, 1, source)
+        bindText(s, 2, rows.context)
+        defer { sqlite3_clear_bindings(s) }
+        let code = digests.withUnsafeMutableBytes { bytes in
+            // A zero-length blob must still be a blob, not NULL.
+            sqlite3_bind_blob(s, 3, bytes.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 1), Int32(bytes.count), nil) == SQLITE_OK
+                ? sqlite3_step(s) : SQLITE_MISUSE
+        }
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
     }
 
     /// Rows skipped as known: read, and counted as records that changed nothing.

@@ -13,8 +13,9 @@
 /// so today's row is compared with the row after the last one matched, then with the few
 /// after it (rows that left the export), and after a run of misses the set is searched
 /// further ahead. A row not matched is simply decoded, which is always correct: a miss
-/// costs time, never a figure. Memory: 8 bytes per row of yesterday's and of today's set;
-/// every access is sequential.
+/// costs time, never a figure. Memory: 8 bytes per row of yesterday's and of today's set,
+/// every access sequential; an export of more than `maximumRows` rows keeps no set (its
+/// next import reads every row), so that memory stays bounded whatever the export's size.
 public struct KnownRows: Sendable {
     /// What the rows were read as; a set is used only by an import of the same context.
     public let context: String
@@ -23,7 +24,11 @@ public struct KnownRows: Sendable {
     private var misses = 0
     private var nextSearchAfter = Self.missesBeforeSearch
     private var kept: [UInt64] = []
+    /// More rows than `maximumRows`: nothing is kept for the next export.
+    public private(set) var overflowed = false
 
+    /// The most rows a set holds: 32 MB for each of yesterday's and today's.
+    public static let maximumRows = 4 << 20
     /// Rows after the expected one compared on a miss.
     static let window = 8
     /// Misses in a row before the set is searched further ahead, and how far.
@@ -31,13 +36,18 @@ public struct KnownRows: Sendable {
     static let searchReach = 1 << 16
 
     /// The digests of an export's rows, in file order, read under `context`.
-    public init(context: String, digests: [UInt64]) {
+    public init(context: String, digests: [UInt64], limit: Int = KnownRows.maximumRows) {
         self.context = context
         previous = digests
+        self.limit = limit
+        kept.reserveCapacity(min(limit, digests.count + digests.count / 16 + 1024))
     }
 
     /// An empty set: nothing is skipped, every accepted row is gathered.
-    public init(context: String) { self.init(context: context, digests: []) }
+    public init(context: String, limit: Int = KnownRows.maximumRows) { self.init(context: context, digests: [], limit: limit) }
+
+    /// The most rows this set keeps for the next export.
+    private let limit: Int
 
     /// Rows in the set (yesterday's).
     public var count: Int { previous.count }
@@ -59,7 +69,7 @@ public struct KnownRows: Sendable {
         cursor = found + 1
         misses = 0
         nextSearchAfter = Self.missesBeforeSearch
-        kept.append(digest)
+        keep(digest)
         return true
     }
 
@@ -82,8 +92,18 @@ public struct KnownRows: Sendable {
     }
 
     /// A row this export added (decoded into a record): kept for the next one.
-    public mutating func keep(_ digest: UInt64) { kept.append(digest) }
+    @inline(__always)
+    public mutating func keep(_ digest: UInt64) {
+        guard !overflowed else { return }
+        guard kept.count < limit else {
+            overflowed = true
+            kept = []
+            return
+        }
+        kept.append(digest)
+    }
 
-    /// The set for the next export: this export's rows that are in the store, in file order.
-    public var next: [UInt64] { kept }
+    /// The set for the next export: this export's rows that are in the store, in file order;
+    /// nil when there were too many to keep.
+    public var next: [UInt64]? { overflowed ? nil : kept }
 }

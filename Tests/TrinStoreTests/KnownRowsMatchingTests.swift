@@ -1,0 +1,32 @@
+import Testing
+import TrinStore
+
+@Suite struct KnownRowsMatchingTests {
+    /// Rows are matched in file order: a changed row, a few rows gone, and after a run of
+    /// misses a block gone are all found again; a row from before the cursor is not (it is
+    /// read in full, which is only slower); what was matched or kept is the next set.
+    @Test func followsTheFileThroughChangesGapsAndBlocks() {
+        let yesterday = (UInt64(1)...UInt64(200)).map { $0 * 1_000 }
+        var set = KnownRows(context: "c", digests: yesterday)
+        func known(_ d: UInt64) -> Bool { set.containsAndKeep(d) }
+        #expect(known(1_000))
+        #expect(known(2_000))
+        #expect(!known(3_001))                    // row 3 changed
+        set.keep(3_001)                           // …and decoded into a record
+        #expect(known(4_000))                     // back in step
+        #expect(known(9_000))                     // rows 5–8 left the export
+        for new in 1...15 { #expect(!known(UInt64(new))) }  // new rows
+        #expect(known(150_000))                   // the 16th miss in a row: searched ahead
+        #expect(!known(100_000))                  // behind the cursor: read in full
+        #expect(set.next == [1_000, 2_000, 3_001, 4_000, 9_000, 150_000])
+    }
+
+    /// An export too large to keep leaves no set (and holds no memory for one).
+    @Test func anExportOverTheLimitKeepsNothing() {
+        var set = KnownRows(context: "c", limit: 3)
+        for d in UInt64(1)...3 { set.keep(d) }
+        #expect(set.next == [1, 2, 3] && !set.overflowed)
+        set.keep(4)
+        #expect(set.next == nil && set.overflowed)
+    }
+}
