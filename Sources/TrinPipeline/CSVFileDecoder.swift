@@ -20,7 +20,7 @@ final class CSVFileDecoder: FileDecoder {
     /// `known`: the source's set from the store, used when its context is this file's;
     /// `digester` nil: no row is skipped or kept (a dry run, a test of the full path).
     init(path: String, mapping: Mapping, layout: CSVLayout, source: String = "", digester: RowDigester? = nil,
-         known stored: KnownRows? = nil) throws(ImportError) {
+         known stored: KnownRows? = nil, spillDirectory: String? = nil) throws(ImportError) {
         let dialect = CSVDialect(delimiter: layout.delimiter, quote: layout.quote,
                                  encoding: layout.encoding == .utf8 ? .utf8 : .windows1252,
                                  utf8WhenBOM: layout.utf8WhenBOM)
@@ -44,6 +44,7 @@ final class CSVFileDecoder: FileDecoder {
             let context = "v1 trin \(PrometheusTextFile.buildVersion) source \(source) mapping \(mapping.fingerprint) "
                 + "encoding \(reader.encoding) header \(String(headerDigest, radix: 16))"
             known = stored?.context == context ? stored : KnownRows(context: context)
+            known!.spillDirectory = spillDirectory
         }
     }
 

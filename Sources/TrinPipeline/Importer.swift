@@ -57,7 +57,10 @@ public struct Importer: Sendable {
         // file of a size never imported cannot be known: its digest waits for a free core.
         let identity = FileDigest.Identity.of(path: path)
         let mayBeKnown = identity.map { (try? store.hasImportedFile(ofBytes: $0.size)) ?? true } ?? true
-        let digest = FileDigest.start(path: path, urgency: mayBeKnown ? .mayBeKnown : .atTheEnd)
+        // A source with known rows sends mostly rows it sent before: reading them is light, and
+        // the digest has the other core to itself from the start.
+        let mostlyKnown = skipsKnownRows && ((try? store.hasKnownRows(source: sourceName)) ?? false)
+        let digest = FileDigest.start(path: path, urgency: mayBeKnown || mostlyKnown ? .mayBeKnown : .atTheEnd)
         defer { digest.finish() }
         func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
             ImportKey(contentHash: d.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
@@ -224,7 +227,8 @@ public struct Importer: Sendable {
         let decoder: FileDecoder
         switch mapping.format {
         case .csv(let layout):
-            decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout, source: source, digester: digester, known: known)
+            decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout, source: source, digester: digester, known: known,
+                                         spillDirectory: spill.directory)
         case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
         }
         var batch = ImportBatch()

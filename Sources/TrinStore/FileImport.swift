@@ -119,26 +119,34 @@ public final class FileImport {
     }
 
     /// Keeps the rows this export contributed for the source's next export, replacing the
-    /// last set (bound without a copy); a set too large to keep removes the last one.
+    /// last set; a set too large to keep removes the last one. The digests are written into
+    /// the blob a chunk at a time (SQLite's incremental blob I/O): no copy of the whole set.
     public func saveKnownRows(source: String, _ rows: KnownRows) throws {
-        guard var digests = rows.next else {
+        guard let count = rows.nextCount else {
             try db.execute(sql: "DELETE FROM known_rows WHERE source = ?", arguments: [source])
             return
         }
-        #if _endian(big)
-        for i in digests.indices { digests[i] = digests[i].littleEndian }
-        #endif
-        let statement = try db.makeStatement(sql: "INSERT OR REPLACE INTO known_rows(source, context, digests) VALUES (?, ?, ?)")
-        let s = statement.sqliteStatement
-        bindText(s, 1, source)
-        bindText(s, 2, rows.context)
-        defer { sqlite3_clear_bindings(s) }
-        let code = digests.withUnsafeMutableBytes { bytes in
-            // A zero-length blob must still be a blob, not NULL.
-            sqlite3_bind_blob(s, 3, bytes.baseAddress ?? UnsafeMutableRawPointer(bitPattern: 1), Int32(bytes.count), nil) == SQLITE_OK
-                ? sqlite3_step(s) : SQLITE_MISUSE
+        try db.execute(sql: "INSERT OR REPLACE INTO known_rows(source, context, digests) VALUES (?, ?, zeroblob(?))",
+                       arguments: [source, rows.context, count * 8])
+        guard count > 0 else { return }
+        var blob: OpaquePointer?
+        let rowID = sqlite3_last_insert_rowid(db.sqliteConnection)
+        var code = sqlite3_blob_open(db.sqliteConnection, "main", "known_rows", "digests", rowID, 1, &blob)
+        defer { sqlite3_blob_close(blob) }
+        var offset: Int32 = 0
+        if code == SQLITE_OK {
+            _ = try rows.forEachNextChunk { chunk in
+                guard code == SQLITE_OK, !chunk.isEmpty else { return }
+                #if _endian(big)
+                let bytes = chunk.map(\.littleEndian)
+                code = bytes.withUnsafeBytes { sqlite3_blob_write(blob, $0.baseAddress, Int32($0.count), offset) }
+                #else
+                code = sqlite3_blob_write(blob, UnsafeRawPointer(chunk.baseAddress!), Int32(chunk.count * 8), offset)
+                #endif
+                offset += Int32(chunk.count * 8)
+            }
         }
-        guard code == SQLITE_DONE else {
+        guard code == SQLITE_OK else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
     }

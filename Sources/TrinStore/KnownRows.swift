@@ -13,9 +13,9 @@
 /// so today's row is compared with the row after the last one matched, then with the few
 /// after it (rows that left the export), and after a run of misses the set is searched
 /// further ahead. A row not matched is simply decoded, which is always correct: a miss
-/// costs time, never a figure. Memory: 8 bytes per row of yesterday's and of today's set,
-/// every access sequential; an export of more than `maximumRows` rows keeps no set (its
-/// next import reads every row), so that memory stays bounded whatever the export's size.
+/// costs time, never a figure. Memory: 8 bytes per row of yesterday's set; today's goes to
+/// an unlinked temporary file (`DigestSpill`) in chunks. An export of more than
+/// `maximumRows` rows keeps no set (its next import reads every row).
 public struct KnownRows: Sendable {
     /// What the rows were read as; a set is used only by an import of the same context.
     public let context: String
@@ -24,11 +24,17 @@ public struct KnownRows: Sendable {
     private var misses = 0
     private var nextSearchAfter = Self.missesBeforeSearch
     private var kept: [UInt64] = []
-    /// More rows than `maximumRows`: nothing is kept for the next export.
+    /// Where today's rows go once `kept` holds a chunk; nil: all in `kept` so far.
+    private var spill: DigestSpill?
+    /// Folder for the temporary file; nil keeps today's set in memory.
+    public var spillDirectory: String?
+    /// More rows than `maximumRows`, or the temporary file failed: nothing is kept for the next export.
     public private(set) var overflowed = false
 
-    /// The most rows a set holds: 32 MB for each of yesterday's and today's.
-    public static let maximumRows = 4 << 20
+    /// The most rows a set holds: yesterday's takes 8 bytes a row in memory (64 MiB at most).
+    public static let maximumRows = 8 << 20
+    /// Today's rows held in memory before they go to the temporary file.
+    static let chunk = 1 << 16
     /// Rows after the expected one compared on a miss.
     static let window = 8
     /// Misses in a row before the set is searched further ahead, and how far.
@@ -40,7 +46,6 @@ public struct KnownRows: Sendable {
         self.context = context
         previous = digests
         self.limit = limit
-        kept.reserveCapacity(min(limit, digests.count + digests.count / 16 + 1024))
     }
 
     /// An empty set: nothing is skipped, every accepted row is gathered.
@@ -95,15 +100,47 @@ public struct KnownRows: Sendable {
     @inline(__always)
     public mutating func keep(_ digest: UInt64) {
         guard !overflowed else { return }
-        guard kept.count < limit else {
-            overflowed = true
-            kept = []
+        guard count(kept: ()) < limit else {
+            drop()
             return
         }
         kept.append(digest)
+        if kept.count == Self.chunk, let directory = spillDirectory {
+            do {
+                if spill == nil { spill = try DigestSpill(directory: directory) }
+                try spill!.append(kept)
+                kept.removeAll(keepingCapacity: true)
+            } catch {
+                drop()  // no set is always correct: the next export is read in full
+            }
+        }
     }
 
-    /// The set for the next export: this export's rows that are in the store, in file order;
-    /// nil when there were too many to keep.
-    public var next: [UInt64]? { overflowed ? nil : kept }
+    private mutating func drop() {
+        overflowed = true
+        kept = []
+        spill = nil
+    }
+
+    private func count(kept _: Void) -> Int { (spill?.count ?? 0) + kept.count }
+
+    /// How many rows the next export will know; nil when there were too many to keep.
+    public var nextCount: Int? { overflowed ? nil : count(kept: ()) }
+
+    /// The set for the next export, in file order, a chunk at a time; false when there
+    /// were too many rows to keep (then `body` is not called).
+    public func forEachNextChunk(_ body: (UnsafeBufferPointer<UInt64>) throws -> Void) throws -> Bool {
+        guard !overflowed else { return false }
+        try spill?.forEachChunk(body)
+        try kept.withUnsafeBufferPointer { try body($0) }
+        return true
+    }
+
+    /// The set for the next export, in file order (in memory); nil when there were too many.
+    public var next: [UInt64]? {
+        guard !overflowed else { return nil }
+        var all: [UInt64] = []
+        _ = try? forEachNextChunk { all += $0 }
+        return all
+    }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrinStore
 
@@ -28,5 +29,24 @@ import TrinStore
         #expect(set.next == [1, 2, 3] && !set.overflowed)
         set.keep(4)
         #expect(set.next == nil && set.overflowed)
+    }
+
+    /// Today's set goes to a temporary file a chunk at a time, and is saved into the store and
+    /// read back whole and in order, however many chunks it took.
+    @Test func aLargeSetSpillsAndIsSavedAndLoadedInOrder() throws {
+        let store = try tempStore()
+        let directory = String(store.path.prefix(upTo: store.path.lastIndex(of: "/")!))
+        var set = KnownRows(context: "ctx")
+        set.spillDirectory = directory
+        let digests = (0..<UInt64(200_000)).map { $0 &* 0x9E37_79B9_7F4A_7C15 }
+        for d in digests { set.keep(d) }
+        #expect(set.nextCount == digests.count && set.next == digests)
+        try store.importFile { file in try file.saveKnownRows(source: "forloeb", set) }
+        let loaded = try store.importFile { file in try file.knownRows(source: "forloeb") }
+        #expect(loaded?.context == "ctx" && loaded?.count == digests.count)
+        var again = try #require(loaded)
+        #expect(digests.prefix(1000).allSatisfy { again.containsAndKeep($0) })
+        // No temporary file is left in the store's folder.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory).allSatisfy { !$0.hasPrefix(".trin-rows") })
     }
 }
