@@ -11,7 +11,7 @@ public enum MetricsJob {
     /// The unsuppressed figures (never written anywhere as they are).
     public static func compute(store: Store) throws -> Metrics {
         var calculator = MetricsCalculator()
-        try store.forEachCitizen { calculator.add(citizen: $0) }
+        try addCitizens(from: store, to: &calculator)
         return calculator.finish(enterprises: try store.enterprises())
     }
 
@@ -22,7 +22,7 @@ public enum MetricsJob {
     public static func release(store: Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = []) throws -> ReleasedFigures {
         let threshold = try DisclosureThreshold(k: k)
         var calculator = MetricsCalculator(policy: policy)
-        try store.forEachCitizen { calculator.add(citizen: $0) }
+        try addCitizens(from: store, to: &calculator)
         let register = try store.enterprises().compactMap { policy.visible($0) }
         let decoder = JSONDecoder()
         let frozen = try store.frozenYears(k: k).map { row in
@@ -33,6 +33,27 @@ public enum MetricsJob {
         return calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register,
                                                                  frozen: frozen, republish: republish)
     }
+
+    /// Streams every citizen's records into `calculator` on two cores: the store is read and
+    /// its rows turned into records on a thread of its own, a few hundred citizens at a time,
+    /// while this thread computes. Memory holds a few batches, whatever the store's size.
+    static func addCitizens(from store: Store, to calculator: inout MetricsCalculator) throws {
+        try HandOffQueue<[[ProgressRecord]]>.run(capacity: 8, name: "trin-metrics-read") { queue in
+            var batch: [[ProgressRecord]] = []
+            try store.forEachCitizen { records in
+                batch.append(records)
+                if batch.count == citizensPerBatch {
+                    try queue.send(batch)
+                    batch = []
+                }
+            }
+            if !batch.isEmpty { try queue.send(batch) }
+        } consume: { batch, _ in
+            for citizen in batch { calculator.add(citizen: citizen) }
+        }
+    }
+
+    static let citizensPerBatch = 512
 
     /// The release policy: a configured as-of date, or the end of the last
     /// complete month before `now` (Danish date).
