@@ -67,7 +67,7 @@ public enum MetricsJob {
     /// With `freeze` false (a run in which a source failed, so the store may lack a
     /// source's records), years already kept are repeated but no new year is kept.
     public static func publish(store: Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
-                               runID: String, dialect: TrinPublish.CSVDialect = .danish,
+                               runID: String, dialect: PublishedCSVDialect = .danish,
                                publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true) throws -> PublishedSet {
         let released = try release(store: store, k: k, policy: policy, republish: republish)
         // Kept before the files are written: a set that fails to publish is repeated by the next run.
@@ -122,8 +122,8 @@ public enum MetricsJob {
     }
 
     /// The CSV dialect a configuration asks for (`;` and decimal comma by default).
-    public static func dialect(_ c: Configuration?) -> TrinPublish.CSVDialect {
-        TrinPublish.CSVDialect(delimiter: Character(c?.csvDelimiter ?? ";"), decimalSeparator: Character(c?.csvDecimalSeparator ?? ","))
+    public static func dialect(_ c: Configuration?) -> PublishedCSVDialect {
+        PublishedCSVDialect(delimiter: Character(c?.csvDelimiter ?? ";"), decimalSeparator: Character(c?.csvDecimalSeparator ?? ","))
     }
 }
 

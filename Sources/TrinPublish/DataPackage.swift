@@ -7,7 +7,7 @@ public enum DataPackage {
     public static let fileName = "datapackage.json"
 
     public static func document(_ files: [TidyFile], _ r: ReleasedFigures, context: PublicationContext,
-                                dialect: CSVDialect) -> JSONValue {
+                                dialect: PublishedCSVDialect) -> JSONValue {
         .object([
             ("profile", .string("tabular-data-package")),
             ("name", .string("trin-metrics")),
@@ -23,7 +23,7 @@ public enum DataPackage {
         ])
     }
 
-    static func resource(_ f: TidyFile, dialect: CSVDialect) -> JSONValue {
+    static func resource(_ f: TidyFile, dialect: PublishedCSVDialect) -> JSONValue {
         func field(_ c: TidyFile.Column) -> JSONValue {
             var members: [(String, JSONValue)] = [("name", .string(c.name)), ("type", .string(c.kind.rawValue)),
                                                   ("description", .string(c.description))]

@@ -21,11 +21,11 @@ import Darwin
 /// previous complete set. Readers resolve `current` once and read every file
 /// from that one directory (see docs/metric-files.md).
 public struct MetricPublisher: Sendable {
-    public var dialect: CSVDialect
+    public var dialect: PublishedCSVDialect
     /// Complete sets kept, the current one included; older ones are removed.
     public var keepSets: Int
 
-    public init(dialect: CSVDialect = .danish, keepSets: Int = 5) {
+    public init(dialect: PublishedCSVDialect = .danish, keepSets: Int = 5) {
         self.dialect = dialect
         self.keepSets = max(1, keepSets)
     }

@@ -8,7 +8,7 @@ import TrinMetrics
 /// and the enterprise register (docs/metric-files.md).
 public enum MetricTables {
     /// Every CSV file of a set, in a fixed order.
-    public static func files(_ r: ReleasedFigures, dialect: CSVDialect) -> [TidyFile] {
+    public static func files(_ r: ReleasedFigures, dialect: PublishedCSVDialect) -> [TidyFile] {
         figureFiles(r, dialect: dialect) + [goals(r), enterprises(r), register(r)] + dimensionFiles()
     }
 
@@ -24,7 +24,7 @@ public enum MetricTables {
     ]
     static let share = TidyFile.Column("share", .number, "movedUp / started, for movedUp rows; empty when not published.")
 
-    static func figureFiles(_ r: ReleasedFigures, dialect: CSVDialect) -> [TidyFile] {
+    static func figureFiles(_ r: ReleasedFigures, dialect: PublishedCSVDialect) -> [TidyFile] {
         func rows(_ table: (ReleasedYear) -> FigureTable, share withShare: Bool) -> [[String]] {
             r.years.flatMap { y in
                 table(y).cells.map { c in

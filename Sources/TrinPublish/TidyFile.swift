@@ -27,5 +27,5 @@ public struct TidyFile: Sendable {
     /// The resource name in the data package: the file name without `.csv`, `-` for `_`.
     public var resourceName: String { String(name.dropLast(4)).replacingOccurrences(of: "_", with: "-") }
 
-    public func render(_ dialect: CSVDialect) -> String { dialect.render(header: columns.map(\.name), rows: rows) }
+    public func render(_ dialect: PublishedCSVDialect) -> String { dialect.render(header: columns.map(\.name), rows: rows) }
 }

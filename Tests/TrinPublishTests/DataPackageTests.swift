@@ -408,9 +408,9 @@ struct DataPackageTests {
         let text = String(decoding: try Data(contentsOf: url), as: UTF8.self)
         var rows = parseCSV(text, delimiter: ";")
         // Reading back and writing again gives the same bytes, so only `change` differs.
-        #expect(CSVDialect.danish.render(header: rows[0], rows: Array(rows.dropFirst())) == text)
+        #expect(PublishedCSVDialect.danish.render(header: rows[0], rows: Array(rows.dropFirst())) == text)
         change(&rows)
-        try Data(CSVDialect.danish.render(header: rows[0], rows: Array(rows.dropFirst())).utf8).write(to: url)
+        try Data(PublishedCSVDialect.danish.render(header: rows[0], rows: Array(rows.dropFirst())).utf8).write(to: url)
         return copy
     }
 

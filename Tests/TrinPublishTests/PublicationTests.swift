@@ -76,7 +76,7 @@ struct PublicationTests {
         let rows2 = parseCSV(try String(contentsOf: set2.directory.appendingPathComponent("progression.csv"), encoding: .utf8),
                              delimiter: ",")
         #expect(rows2.filter { $0[4] == "SA-1" }.first { $0[6] == "movedUp" }?[10] == "0.75")
-        #expect(CSVDialect.danish.decimal(0.25) == "0,25" && CSVDialect.international.decimal(1.0 / 3) == "0.333333")
+        #expect(PublishedCSVDialect.danish.decimal(0.25) == "0,25" && PublishedCSVDialect.international.decimal(1.0 / 3) == "0.333333")
     }
 
     @Test("dimension tables label every code the figure files use; the register names the enterprises")
@@ -121,7 +121,7 @@ struct PublicationTests {
 
     @Test("formula injection: cells starting with = + - @ tab CR are neutralised")
     func formulaInjection() {
-        let d = CSVDialect.danish
+        let d = PublishedCSVDialect.danish
         #expect(d.field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"")
         #expect(d.field("+45 1234") == "'+45 1234")
         #expect(d.field("-2+3") == "'-2+3")

@@ -2,7 +2,7 @@ import Foundation
 
 /// How CSV files are written. The default suits Danish Excel: `;` between
 /// fields, decimal comma, UTF-8 with a byte-order mark, CRLF line ends.
-public struct CSVDialect: Sendable, Equatable {
+public struct PublishedCSVDialect: Sendable, Equatable {
     public var delimiter: Character
     public var decimalSeparator: Character
     /// Written for a suppressed figure (Statistics Denmark's mark).
@@ -17,9 +17,9 @@ public struct CSVDialect: Sendable, Equatable {
     }
 
     /// `;`, decimal comma, `..` for suppressed, BOM, CRLF.
-    public static let danish = CSVDialect()
+    public static let danish = PublishedCSVDialect()
     /// `,`, decimal point, `..` for suppressed, BOM, CRLF.
-    public static let international = CSVDialect(delimiter: ",", decimalSeparator: ".")
+    public static let international = PublishedCSVDialect(delimiter: ",", decimalSeparator: ".")
 
     /// One field: neutralised against formula injection, then quoted when needed.
     public func field(_ raw: String) -> String {
