@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// Why a row cannot be mapped. Only the first problem is reported, in the
 /// order of docs/definitions.md: a byte invalid in the encoding wins over a

@@ -1,6 +1,6 @@
 import CCurl
 import CCurlShims
-import Logging
+public import Logging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

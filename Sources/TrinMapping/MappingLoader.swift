@@ -1,7 +1,7 @@
 import Foundation
 import TrinCore
 import TrinXML
-import Yams
+public import Yams
 
 /// Reads and checks a mapping file. Everything that can be checked without an
 /// export is checked here, so `trin check-config` catches a broken mapping

@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// Turns the values of one source record into a canonical record, or the first
 /// rule it breaks, checking the rules in the order docs/definitions.md fixes.

@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// Enterprises and initiatives active in one year. Not about persons: never suppressed.
 public struct EnterpriseYear: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 import TrinDisclosure
 
 /// A closed year as first published in full, kept so that every later set

@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// The value chain in three steps: the coarse level of a stage breakdown.
 public enum StageStep: String, CaseIterable, Sendable, Codable {

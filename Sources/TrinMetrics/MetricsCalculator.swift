@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// Computes `Metrics` from deduplicated records, one citizen at a time.
 ///

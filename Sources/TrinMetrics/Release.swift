@@ -1,5 +1,5 @@
-import TrinCore
-import TrinDisclosure
+public import TrinCore
+public import TrinDisclosure
 
 extension Metrics {
     /// The figures as published under `policy` (docs/metrics.md, "Releases"

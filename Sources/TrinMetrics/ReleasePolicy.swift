@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// When a set of figures is "as of", and what each year may show
 /// (docs/metrics.md, "Releases").

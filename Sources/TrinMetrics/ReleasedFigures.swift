@@ -1,5 +1,5 @@
-import TrinCore
-import TrinDisclosure
+public import TrinCore
+public import TrinDisclosure
 
 /// One published set of figures: every year as its status allows, after
 /// disclosure control. The only form in which citizen counts leave trin.

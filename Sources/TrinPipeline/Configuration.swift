@@ -1,6 +1,6 @@
-import Foundation
-import TrinCore
-import TrinMapping
+public import Foundation
+public import TrinCore
+public import TrinMapping
 import Yams
 
 /// `trin.yaml`: where things are, and the sources to fetch. Paths may be

@@ -1,10 +1,11 @@
 import Dispatch
 import Foundation
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 import TrinCore
 import TrinSchedule
 import TrinStore
+import UnixSignals
 
 /// `trin daemon`: runs each source when its schedule fires (Europe/Copenhagen),
 /// with the same lock as `trin run` taken per pass.

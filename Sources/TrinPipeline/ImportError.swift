@@ -1,6 +1,6 @@
-import TrinCSV
-import TrinMapping
-import TrinStore
+public import TrinCSV
+public import TrinMapping
+public import TrinStore
 
 /// Why a whole file was refused. Nothing of the file is committed; the message
 /// names the file and, where there is one, the line or element.

@@ -1,11 +1,12 @@
-import Logging
+public import Logging
 import Synchronization
 import TrinCore
-import TrinMapping
-import TrinPseudonym
-import TrinStore
+public import TrinMapping
+public import TrinPseudonym
+public import TrinStore
 #if canImport(Glibc)
 import Glibc
+import Foundation
 #endif
 
 /// Imports export files into the store: decode through the mapping, pseudonymise,

@@ -1,5 +1,5 @@
 import Foundation
-import Logging
+public import Logging
 import TrinCore
 
 /// The import log operations read every morning: one JSON object per line, with

@@ -1,8 +1,8 @@
-import Foundation
-import TrinCore
+public import Foundation
+public import TrinCore
 import TrinFetch
-import TrinMapping
-import TrinSchedule
+public import TrinMapping
+public import TrinSchedule
 
 /// A configuration with everything a run needs parsed and checked up front:
 /// each source's mapping, schedule and URL template. A run starts only when all

@@ -1,9 +1,9 @@
 import Foundation
-import TrinCore
+public import TrinCore
 import TrinDisclosure
-import TrinMetrics
-import TrinPublish
-import TrinStore
+public import TrinMetrics
+public import TrinPublish
+public import TrinStore
 
 /// Aggregate and publish: the last stage of the pipeline, run after every `trin run`
 /// and by `trin metrics`. Streams the store citizen by citizen (bounded memory).

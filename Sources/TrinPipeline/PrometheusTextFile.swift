@@ -1,7 +1,7 @@
 import Foundation
-import TrinCore
-import TrinSchedule
-import TrinStore
+public import TrinCore
+public import TrinSchedule
+public import TrinStore
 
 /// The Prometheus textfile node_exporter's textfile collector reads: per source,
 /// the last success, the last status, records stored and rows rejected; and the

@@ -1,5 +1,5 @@
-import TrinCore
-import TrinStore
+public import TrinCore
+public import TrinStore
 
 /// How long the store keeps data it need not keep for ever (GDPR storage
 /// limitation; docs/operations.md, "Retention"). An age of nil keeps for ever.

@@ -1,10 +1,10 @@
 import Foundation
-import Logging
-import TrinCore
+public import Logging
+public import TrinCore
 import TrinFetch
-import TrinMapping
+public import TrinMapping
 import TrinSchedule
-import TrinStore
+public import TrinStore
 
 /// What one pass over the sources did.
 public struct RunResult: Sendable {

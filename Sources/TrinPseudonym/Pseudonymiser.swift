@@ -1,5 +1,5 @@
 import Crypto
-import TrinCore
+public import TrinCore
 
 /// Turns a CPR number into a pseudonym: HMAC-SHA-256 under the secret key of the
 /// versioned, domain-separated input `dk-cpr:v1:` + the ten digits, first 128 bits kept.

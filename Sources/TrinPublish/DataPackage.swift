@@ -1,4 +1,5 @@
-import TrinMetrics
+public import TrinMetrics
+import TrinCore
 
 /// `datapackage.json`: a Frictionless Data Package describing every CSV file
 /// of a set with a Table Schema (types, descriptions, missing values, keys), so

@@ -1,5 +1,6 @@
-import TrinCore
-import TrinMetrics
+public import TrinCore
+public import TrinMetrics
+import Foundation
 
 /// Danish labels and display order of every code the files use: the
 /// dimension tables, and the report's words.

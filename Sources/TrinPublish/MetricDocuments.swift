@@ -1,6 +1,6 @@
 import TrinCore
 import TrinDisclosure
-import TrinMetrics
+public import TrinMetrics
 
 /// The JSON documents of a set, one per figure family (docs/metric-files.md).
 public enum MetricDocuments {

@@ -1,7 +1,7 @@
-import Foundation
-import TrinCore
+public import Foundation
+public import TrinCore
 import TrinDisclosure
-import TrinMetrics
+public import TrinMetrics
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

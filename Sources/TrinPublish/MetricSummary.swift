@@ -1,6 +1,7 @@
 import TrinCore
 import TrinDisclosure
-import TrinMetrics
+public import TrinMetrics
+import Foundation
 
 extension ReleasedFigures {
     /// A plain-text overview of one year for the terminal (`trin metrics --year Y`),

@@ -1,6 +1,6 @@
 import TrinCore
 import TrinDisclosure
-import TrinMetrics
+public import TrinMetrics
 
 /// The CSV files of a set: one long table per figure family (one row per
 /// figure, with its coordinates, level, year status and as-of date; totals are

@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// What every file of a set says about itself: the as-of date, which years are
 /// closed, when the set was published and when its data last changed.

@@ -1,6 +1,6 @@
 import TrinCore
 import TrinDisclosure
-import TrinMetrics
+public import TrinMetrics
 
 /// The annual report: one self-contained HTML file (inline CSS and SVG, no
 /// external references) that prints on A4. Danish by default.

@@ -1,3 +1,4 @@
+import Foundation
 /// One long ("tidy") CSV file of a set and its Table Schema: the columns are
 /// declared once, and both the file and `datapackage.json` are made from them.
 public struct TidyFile: Sendable {

@@ -1,5 +1,5 @@
-import Foundation
-import TrinCore
+public import Foundation
+public import TrinCore
 
 /// What `SampleGenerator` wrote: per file its kind, dialect, how many rows or
 /// events are good, and how many were injected bad, by the reason an importer

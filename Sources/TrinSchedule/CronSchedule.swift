@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// A classic five-field cron schedule (`minute hour day-of-month month day-of-week`)
 /// evaluated on Europe/Copenhagen wall-clock time.

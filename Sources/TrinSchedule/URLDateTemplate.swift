@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// Expands date placeholders in a source URL, for exports published under a
 /// dated name: `https://host/eksport/forloeb-{date:yyyy-MM-dd}.csv`.

@@ -1,4 +1,4 @@
-import TrinCore
+public import TrinCore
 
 /// Pseudonymised records of one source, packed the way the store binds them: fixed-size
 /// rows plus one byte buffer for the packed identities and texts.

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
-import TrinCore
+public import TrinCore
 
 /// One file's import, inside the store transaction that holds all its effects.
 ///

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import TrinCore
+public import TrinCore
 
 /// What happened to one file (or one fetch) in a run: the line operations read.
 public struct FileOutcome: Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
 import GRDB
-import TrinCore
+public import TrinCore
 
 /// The closed years kept as first published, so that later sets repeat them
 /// (docs/metrics.md, "Frozen years"). The store keeps the figures as opaque

@@ -1,5 +1,5 @@
 import GRDB
-import TrinCore
+public import TrinCore
 
 extension Store {
     /// What a purge deleted.

@@ -1,5 +1,5 @@
 import GRDB
-import TrinCore
+public import TrinCore
 
 /// One run as operations see it in `trin runs`.
 public struct RunSummary: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import GRDB
 import GRDBSQLite
-import TrinCore
+public import TrinCore
 
 /// The embedded store: deduplicated events, the enterprise register, what was
 /// imported, every run and every rejected row (masked). SQLite through GRDB.

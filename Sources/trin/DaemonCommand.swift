@@ -1,6 +1,7 @@
 import ArgumentParser
 import Logging
 import TrinPipeline
+import TrinStore
 
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

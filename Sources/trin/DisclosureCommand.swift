@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import TrinCore
+import TrinDisclosure
 import TrinMetrics
 import TrinPipeline
+import TrinStore
 
 struct DisclosureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

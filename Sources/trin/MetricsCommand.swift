@@ -4,6 +4,8 @@ import TrinCore
 import TrinDisclosure
 import TrinPipeline
 import TrinPublish
+import TrinMetrics
+import TrinStore
 
 struct MetricsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

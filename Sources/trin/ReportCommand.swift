@@ -3,6 +3,8 @@ import Foundation
 import TrinCore
 import TrinPipeline
 import TrinPublish
+import TrinMetrics
+import TrinStore
 
 struct ReportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -4,6 +4,7 @@ import TrinCore
 import TrinPipeline
 import TrinPseudonym
 import TrinStore
+import TrinPublish
 
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

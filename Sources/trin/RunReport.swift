@@ -1,4 +1,5 @@
 import TrinStore
+import Foundation
 
 /// Plain-text tables for the terminal.
 enum RunReport {

@@ -1,5 +1,6 @@
 import Testing
 @testable import TrinCSV
+import TrinCore
 
 @Suite("CSV quoting, line ends and line numbers")
 struct CSVQuotingTests {

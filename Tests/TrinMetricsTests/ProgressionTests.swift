@@ -1,6 +1,7 @@
 import Testing
 import TrinCore
 @testable import TrinMetrics
+import TrinDisclosure
 
 @Suite("Progression")
 struct ProgressionTests {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import TrinCore
 import TrinTestSupport
+import TrinSample
+import TrinStore
 
 /// Rough edges of the command line: documented exit codes and messages that name the
 /// path and the reason.

@@ -4,6 +4,7 @@ import Testing
 import TrinPipeline
 import TrinStore
 import TrinTestSupport
+import TrinMapping
 
 /// `trin daemon` under signals, and `trin check-config`.
 @Suite(.serialized) struct DaemonAndCheckConfigTests {

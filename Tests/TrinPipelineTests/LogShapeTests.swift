@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrinTestSupport
+import TrinStore
 
 /// The import log as a shipper (Vector, Logstash, journald) reads it, and stderr as cron mails it.
 @Suite(.serialized) struct LogShapeTests {

@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 import TrinTestSupport
+import TrinSample
+import TrinStore
 
 /// The Prometheus textfile of real runs, read as Prometheus reads it, and the shipped
 /// alerting rules under `promtool test rules`.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TrinTestSupport
+import TrinStore
 
 /// A run whose outputs cannot be written is not a success: it exits 5 with the
 /// reason, though its records are imported (and the next run writes the outputs).

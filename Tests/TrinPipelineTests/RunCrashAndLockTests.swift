@@ -5,6 +5,7 @@ import TrinPipeline
 import TrinSample
 import TrinStore
 import TrinTestSupport
+import TrinMetrics
 
 /// `kill -9` in the middle of a run, and two runs at once.
 @Suite(.serialized) struct RunCrashAndLockTests {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A throwaway certificate authority and a server certificate for 127.0.0.1 and
 /// localhost, made with the `openssl` command line at test time (never committed).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Runs the real `trin` executable (built beside the test bundle) the way cron does,
 /// and captures what it printed.
