@@ -21,25 +21,23 @@ import UnixSignals
 public struct DaemonService: Service {
     public let configPath: String
     public let initial: LoadedConfiguration
-    public let runner: Runner
+    /// The front door each pass goes through (fetch, import, retention, metrics, textfile).
+    public let session: RunSession
     public let lockPath: String
-    public let logger: Logger
+    public var logger: Logger { session.logger }
     /// Run every source once at start, then follow the schedules (`--run-now`).
     public let runNow: Bool
-    /// Called after each pass (Prometheus textfile, metric publication).
-    public let afterPass: @Sendable (LoadedConfiguration, RunResult) -> Void
     /// Longest sleep between checks for reload and shutdown.
     public var tick: Duration = .seconds(1)
+    /// The session's runner: its clock for schedules, its store for the last successes.
+    var runner: Runner { Runner(store: session.store, importer: session.importer, logger: session.logger) }
 
-    public init(configPath: String, initial: LoadedConfiguration, runner: Runner, lockPath: String, logger: Logger,
-                runNow: Bool, afterPass: @escaping @Sendable (LoadedConfiguration, RunResult) -> Void) {
+    public init(configPath: String, initial: LoadedConfiguration, session: RunSession, lockPath: String, runNow: Bool) {
         self.configPath = configPath
         self.initial = initial
-        self.runner = runner
+        self.session = session
         self.lockPath = lockPath
-        self.logger = logger
         self.runNow = runNow
-        self.afterPass = afterPass
     }
 
     /// Runs the daemon in a service group that turns SIGTERM and SIGINT into a
@@ -100,17 +98,22 @@ public struct DaemonService: Service {
             }
             guard let lock = await takeLock(stop: stop) else { break }
             let current = loaded
-            let result: RunResult? = await Self.offThePool { [runner, logger] in
+            // Metrics and the Prometheus file are written under the lock too (`RunSession.pass`),
+            // so that a `trin run` in between can never have its newer set replaced by an older one.
+            let result: RunResult? = await Self.offThePool { [session, logger] in
                 do {
-                    return try runner.pass(current, sources: due, command: "daemon", dryRun: false, shouldStop: { stop.isSet })
+                    return try session.pass(current, sources: due, dryRun: false, shouldStop: { stop.isSet })
                 } catch {
                     logger.error("run could not be recorded", metadata: ["event": "run_error", "error": "\(error)"])
                     return nil
                 }
             }
-            // Metrics and the Prometheus file are written under the lock too, so that a
-            // `trin run` in between can never have its newer set replaced by an older one.
-            if let result { afterPass(current, result) }
+            if let result, !result.outputFailures.isEmpty {
+                // No exit code per pass: the run history, the textfile and this line say it.
+                logger.error("run ended without its outputs", metadata: [
+                    "event": "run_outputs_failed", "run": "\(result.runID)", "status": "\(result.status.rawValue)",
+                    "failures": .array(result.outputFailures.map { "\($0)" })])
+            }
             lock.release()
             let after = runner.now()
             for s in due {

@@ -22,20 +22,9 @@ struct DaemonCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadConfiguration(options)
         let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
-        let session = try PipelineSession.open(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon", progress: false)
-        let runner = Runner(store: session.store, importer: session.importer, logger: session.logger)
-        let store = session.store
-        let daemon = DaemonService(
-            configPath: configurationPath(options), initial: loaded, runner: runner,
-            lockPath: RunLock.path(forStore: storePath), logger: session.logger, runNow: runNow,
-            afterPass: { loaded, result in
-                let ended = RunHooks.afterPass(loaded, store, result, session.logger, logFile: session.logFile)
-                if !ended.outputFailures.isEmpty {
-                    session.logger.error("run ended without its outputs", metadata: [
-                        "event": "run_outputs_failed", "run": "\(ended.runID)", "status": "\(ended.status.rawValue)",
-                        "failures": .array(ended.outputFailures.map { "\($0)" })])
-                }
-            })
+        let session = try openSession(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon", progress: false)
+        let daemon = DaemonService(configPath: configurationPath(options), initial: loaded, session: session,
+                                   lockPath: RunLock.path(forStore: storePath), runNow: runNow)
         do { try await daemon.runUntilShutdown() } catch {
             throw fail("\(error)", TrinExit.internalError)
         }

@@ -37,15 +37,13 @@ struct ImportCommand: ParsableCommand {
         let key = try loadKey(keyPath)
         let lock = try takeLock(store: storePath, wait: true)
         defer { lock.release() }
-        let session = try PipelineSession.open(storePath: storePath, key: key, logPath: logPath, command: "import")
-        let runID = try session.beginRun(dryRun: dryRun)
-        var outcomes: [FileOutcome] = []
-        for file in files {
-            outcomes.append(session.importer.importFile(path: file, mapping: map, source: source, runID: runID, commit: !dryRun))
+        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "import")
+        let result: RunResult
+        do { result = try session.importFiles(files, mapping: map, source: source, dryRun: dryRun) } catch {
+            throw fail("\(error)", TrinExit.internalError)
         }
-        let status = RunStatus(outcomes: outcomes)
-        try session.finishRun(id: runID, status: status)
-        FileHandleOutput.standardOutput(RunReport.table(outcomes))
-        if status != .succeeded { throw TrinExit.partial }
+        FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
+        if !result.outputFailures.isEmpty { throw fail(result.outputFailures.joined(separator: "\n"), TrinExit.outputFailed) }
+        if result.status != .succeeded { throw TrinExit.partial }
     }
 }

@@ -49,11 +49,10 @@ struct RunCommand: ParsableCommand {
         let key = try loadKey(keyPath)
         let lock = try takeLock(store: storePath, wait: wait)
         defer { lock.release() }
-        let session = try PipelineSession.open(storePath: storePath, key: key, logPath: logPath, command: "run")
-        let runner = Runner(store: session.store, importer: session.importer, logger: session.logger)
+        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "run")
         do {
             if due {
-                let dueNames = Set(try runner.dueSources(loaded, at: wallClock()).map(\.name))
+                let dueNames = Set(try session.dueSources(loaded).map(\.name))
                 selected = selected.filter { dueNames.contains($0.name) }
             }
             guard !selected.isEmpty else {
@@ -61,8 +60,7 @@ struct RunCommand: ParsableCommand {
                 FileHandleOutput.standardOutput("no sources \(due ? "due" : "to run")\n")
                 return
             }
-            let pass = try runner.pass(loaded, sources: selected, command: dryRun ? "run --dry-run" : "run", dryRun: dryRun)
-            let result = dryRun ? pass : RunHooks.afterPass(loaded, session.store, pass, session.logger, logFile: session.logFile)
+            let result = try session.pass(loaded, sources: selected, dryRun: dryRun)
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
             // One warning per source whose rejected share passed its limit: the export changed.
             for above in result.rejectionsAboveLimit {
@@ -79,71 +77,6 @@ struct RunCommand: ParsableCommand {
         } catch {
             throw fail("\(error)", TrinExit.internalError)
         }
-    }
-}
-
-/// What happens after every pass that changed something (`trin run`, each daemon pass).
-enum RunHooks {
-    /// Every run ends with a new, complete set of metric files (atomic switch of `current`).
-    static let publishMetrics: (@Sendable (LoadedConfiguration, Store, RunResult, Logger) throws -> Void)? = { loaded, store, result, logger in
-        // A closed year is kept for good only from a run in which every source succeeded.
-        switch try MetricsJob.publish(store: store, configuration: loaded.configuration, runID: "run-\(result.runID)",
-                                      freeze: result.succeeded) {
-        case .published(let set):
-            logger.info("metrics published", metadata: ["event": "metrics_published", "run": "\(result.runID)",
-                                                          "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
-        case .unchanged(let set):
-            logger.info("metric set unchanged: nothing it is made from changed since it was published",
-                        metadata: ["event": "metrics_unchanged", "run": "\(result.runID)", "set": "\(set)"])
-        }
-    }
-
-    /// Applies retention, publishes the metric set and writes the Prometheus textfile. What
-    /// failed is logged as an error, kept in the result's `outputFailures`, and makes the run
-    /// `partial` in the store (failed when it was already): `trin run` exits 5, and for the
-    /// daemon the run history and the textfile (`trin_last_run_ok 0`) say so.
-    static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ pass: RunResult, _ logger: Logger,
-                          logFile: JSONLinesLogHandler? = nil) -> RunResult {
-        var result = pass
-        var failures: [String] = []
-        // Retention first, so that the textfile and the metric set describe the store as it is kept.
-        do {
-            let purged = try loaded.configuration.retention.apply(to: store, now: wallClock())
-            if purged != Store.PurgeCounts() {
-                logger.info("retention applied", metadata: ["event": "retention_applied", "run": "\(result.runID)",
-                                                            "rejected_rows": "\(purged.rejectedRows)", "runs": "\(purged.runs)",
-                                                            "events": "\(purged.events)"])
-            }
-        } catch {
-            logger.error("retention could not be applied", metadata: ["event": "retention_error", "run": "\(result.runID)", "error": "\(error)"])
-            failures.append("retention could not be applied: \(error)")
-        }
-        if let publishMetrics {
-            do { try publishMetrics(loaded, store, result, logger) } catch {
-                logger.error("metric publication failed", metadata: ["event": "publish_error", "run": "\(result.runID)", "error": "\(error)"])
-                failures.append("the metric set was not published to \(loaded.configuration.output): \(error)")
-            }
-        }
-        if let failure = logFile?.takeWriteFailure() { failures.append(failure) }
-        if !failures.isEmpty {
-            result.outputFailures = failures
-            result.status = result.status == .failed ? .failed : .partial
-            try? store.finishRun(id: result.runID, finishedAt: wallClock(), status: result.status)
-        }
-        // Last, so that it describes the run as it ended, outputs included.
-        if let path = loaded.configuration.prometheus {
-            do {
-                try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: wallClock(),
-                                                                           schedules: loaded.schedules), to: path)
-            } catch {
-                logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "run": "\(result.runID)",
-                                                                                "file": "\(path)", "error": "\(error)"])
-                result.outputFailures.append("cannot write the Prometheus textfile \(path): \(error)")
-                result.status = result.status == .failed ? .failed : .partial
-                try? store.finishRun(id: result.runID, finishedAt: wallClock(), status: result.status)
-            }
-        }
-        return result
     }
 }
 

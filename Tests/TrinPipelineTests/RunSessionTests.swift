@@ -1,0 +1,50 @@
+import Foundation
+import Logging
+import Testing
+import TrinCore
+import TrinMapping
+import TrinPipeline
+import TrinPseudonym
+import TrinStore
+import TrinTestSupport
+
+/// The front door of a run, driven in process: what `trin run` and `trin import` do, with
+/// no process spawned (the binary tests keep the command line honest).
+@Suite struct RunSessionTests {
+    @Test func aPassImportsPublishesWritesTheTextfileAndFinishesTheRun() throws {
+        let w = try RunWorkspace(citizens: 40, seed: 12, label: "trin-session")
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([
+            .init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb"),
+            .init(name: "virksomheder", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder"),
+        ])
+        let loaded = try LoadedConfiguration.load(path: w.config)
+        let key = try PseudonymKey.load(path: loaded.configuration.keyFile)
+        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: w.log, command: "run", consoleLevel: .critical)
+        let result = try session.pass(loaded, sources: loaded.sources, dryRun: false)
+        #expect(result.succeeded && result.outputFailures.isEmpty)
+        #expect(result.outcomes.map(\.status) == [.imported, .imported])
+        #expect(try session.store.recentRuns(limit: 1).first?.status == "succeeded")
+        #expect(FileManager.default.fileExists(atPath: w.dir + "/out/current/manifest.json"))
+        #expect(try String(contentsOfFile: w.prometheus, encoding: .utf8).contains("trin_last_run_ok 1"))
+        // The same pass again: nothing new, the set kept, the run still a success.
+        let again = try session.pass(loaded, sources: loaded.sources, dryRun: false)
+        #expect(again.succeeded && again.outcomes.map(\.status) == [.unchanged, .unchanged])
+        #expect(w.logText().contains("\"event\":\"metrics_unchanged\""))
+    }
+
+    @Test func importFilesRecordsOneRunAndADryRunKeepsNothing() throws {
+        let w = try RunWorkspace(citizens: 40, seed: 13, label: "trin-session-import")
+        let file = w.exports + "/" + (try #require(w.files("forloeb").first))
+        let key = try PseudonymKey(bytes: Array(repeating: 9, count: 32))
+        let mapping = try MappingLoader.load(path: RunWorkspace.mappings + "/forloeb.yaml")
+        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "import", consoleLevel: .critical)
+        let dry = try session.importFiles([file], mapping: mapping, source: nil, dryRun: true)
+        #expect(dry.outcomes.first?.status == .dryRun && (dry.outcomes.first?.inserted ?? 0) > 0)
+        #expect(try session.store.eventCount() == 0)
+        let real = try session.importFiles([file], mapping: mapping, source: nil, dryRun: false)
+        #expect(real.status == .succeeded && real.outcomes.first?.inserted == dry.outcomes.first?.inserted)
+        #expect(try session.store.eventCount() == real.outcomes.first?.inserted)
+        #expect(try session.store.recentRuns(limit: 5).map(\.status) == ["succeeded", "succeeded"])
+    }
+}
