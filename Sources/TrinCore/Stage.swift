@@ -40,6 +40,9 @@ public enum Stage: String, CaseIterable, Sendable, Codable, Comparable {
         }
     }
 
+    /// Every stage, indexed by `nameOrder`.
+    public static let byNameOrder = Stage.allCases.sorted { $0.rawValue < $1.rawValue }
+
     /// Orders by name, so that ties "broken by name" are plain comparisons.
     public static func < (lhs: Stage, rhs: Stage) -> Bool { lhs.nameOrder < rhs.nameOrder }
 }

@@ -5,18 +5,10 @@ import TrinCore
 public enum HighestStage: String, CaseIterable, Sendable, Codable {
     case motivation, opkvalificering, afklaring, praktik, loentimer, job, uddannelse, none
 
-    init(_ stage: Stage) {
-        switch stage {
-        case .motivation: self = .motivation
-        case .opkvalificering: self = .opkvalificering
-        case .afklaring: self = .afklaring
-        case .praktik: self = .praktik
-        case .loentimer: self = .loentimer
-        case .job: self = .job
-        case .uddannelse: self = .uddannelse
-        case .ophoert: self = .none
-        }
-    }
+    /// The stage's own case (`ophoert`: `none`), by table: the metrics ask once per course.
+    init(_ stage: Stage) { self = Self.byStage[stage.nameOrder] }
+
+    private static let byStage = Stage.byNameOrder.map { HighestStage(rawValue: $0.rawValue) ?? .none }
 }
 
 /// Where a course stands at its end: the stage of its last record when the
@@ -24,18 +16,10 @@ public enum HighestStage: String, CaseIterable, Sendable, Codable {
 public enum EndStage: String, CaseIterable, Sendable, Codable {
     case motivation, opkvalificering, afklaring, praktik, loentimer, job, uddannelse, ophoert, running
 
-    init(_ stage: Stage) {
-        switch stage {
-        case .motivation: self = .motivation
-        case .opkvalificering: self = .opkvalificering
-        case .afklaring: self = .afklaring
-        case .praktik: self = .praktik
-        case .loentimer: self = .loentimer
-        case .job: self = .job
-        case .uddannelse: self = .uddannelse
-        case .ophoert: self = .ophoert
-        }
-    }
+    /// The stage's own case, by table: the metrics ask once per course.
+    init(_ stage: Stage) { self = Self.byStage[stage.nameOrder] }
+
+    private static let byStage = Stage.byNameOrder.map { EndStage(rawValue: $0.rawValue)! }
 }
 
 /// The outcome a young citizen reached in a year.
