@@ -51,21 +51,31 @@ let package = Package(
         // Sample exports for the demo, the tests and the benchmarks.
         .target(name: "TrinSample", dependencies: ["TrinCore"], swiftSettings: strict),
         // Orchestration: import, run, configuration, log.
+        // The import of one file: decoders, the stages and their hand-off, the file digest, known rows.
         .target(
-            name: "TrinPipeline",
+            name: "TrinImport",
             dependencies: [
                 "TrinCore", "TrinCSV", "TrinXML", "TrinMapping", "TrinPseudonym", "TrinStore",
-                "TrinDisclosure", "TrinMetrics", "TrinPublish", "TrinFetch", "TrinSchedule", "Yams",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: hotPath),
+        // The service around imports: configuration, the run's front door, runner, daemon, lock,
+        // log, metrics job, Prometheus textfile, retention.
+        .target(
+            name: "TrinService",
+            dependencies: [
+                "TrinCore", "TrinImport", "TrinMapping", "TrinPseudonym", "TrinStore",
+                "TrinDisclosure", "TrinMetrics", "TrinPublish", "TrinFetch", "TrinSchedule", "Yams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
-            swiftSettings: hotPath),
+            swiftSettings: strict),
         .executableTarget(
             name: "trin",
             dependencies: [
-                "TrinPipeline", "TrinSample", "TrinCore", "TrinStore", "TrinPseudonym", "TrinMapping", "TrinDisclosure",
+                "TrinService", "TrinImport", "TrinSample", "TrinCore", "TrinStore", "TrinPseudonym", "TrinMapping", "TrinDisclosure",
                 "TrinMetrics", "TrinPublish",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,8 +97,9 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TrinScheduleTests", dependencies: ["TrinSchedule", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinSampleTests", dependencies: ["TrinSample", "TrinCore"], swiftSettings: strict),
+        .testTarget(name: "TrinImportTests", dependencies: ["TrinImport"], swiftSettings: strict),
         .testTarget(name: "TrinPipelineTests",
-                    dependencies: ["TrinPipeline", "TrinSample", "TrinCore", "TrinStore", "TrinMapping", "TrinPseudonym", "TrinMetrics",
+                    dependencies: ["TrinService", "TrinImport", "TrinSample", "TrinCore", "TrinStore", "TrinMapping", "TrinPseudonym", "TrinMetrics",
                                    "TrinDisclosure", "TrinPublish", "TrinTestSupport",
                                    .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TrinCore
 import TrinMetrics
-import TrinPipeline
+import TrinService
 
 /// `--as-of`, shared by every command that releases figures.
 struct AsOfOption: ParsableArguments {

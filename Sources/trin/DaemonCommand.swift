@@ -1,6 +1,6 @@
 import ArgumentParser
 import Logging
-import TrinPipeline
+import TrinService
 import TrinStore
 
 struct DaemonCommand: AsyncParsableCommand {

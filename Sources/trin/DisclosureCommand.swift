@@ -3,7 +3,7 @@ import Foundation
 import TrinCore
 import TrinDisclosure
 import TrinMetrics
-import TrinPipeline
+import TrinService
 import TrinStore
 
 struct DisclosureCommand: ParsableCommand {

@@ -2,7 +2,7 @@ import ArgumentParser
 import Logging
 import TrinCore
 import TrinMapping
-import TrinPipeline
+import TrinService
 import TrinPseudonym
 import TrinStore
 

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import TrinCore
 import TrinDisclosure
-import TrinPipeline
+import TrinService
 import TrinPublish
 import TrinMetrics
 import TrinStore

@@ -1,7 +1,8 @@
+import TrinImport
 import ArgumentParser
 import Logging
 import TrinCore
-import TrinPipeline
+import TrinService
 import TrinPseudonym
 
 /// Opens the run's front door (`RunSession`) the way every command does: the console log

@@ -1,5 +1,6 @@
+import TrinImport
 import Synchronization
-import TrinPipeline
+import TrinService
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TrinPipeline
+import TrinService
 import TrinStore
 
 struct PurgeCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrinCore
-import TrinPipeline
+import TrinService
 import TrinPublish
 import TrinMetrics
 import TrinStore

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Logging
 import TrinCore
-import TrinPipeline
+import TrinService
 import TrinPseudonym
 import TrinStore
 import TrinPublish

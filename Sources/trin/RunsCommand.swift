@@ -1,7 +1,7 @@
 import Foundation
 import ArgumentParser
 import TrinCore
-import TrinPipeline
+import TrinService
 import TrinStore
 
 struct RunsCommand: ParsableCommand {

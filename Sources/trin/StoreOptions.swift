@@ -1,5 +1,5 @@
 import ArgumentParser
-import TrinPipeline
+import TrinService
 
 /// Where the store and key are: from flags, else the environment, else the config file.
 struct StoreOptions: ParsableArguments {

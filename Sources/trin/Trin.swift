@@ -1,6 +1,7 @@
 import ArgumentParser
+import TrinCore
 import Foundation
-import TrinPipeline
+import TrinService
 
 /// trin: fetch exports, decode them through mappings, pseudonymise, deduplicate,
 /// and publish suppressed metric files. A thin layer over the library targets.
@@ -14,7 +15,7 @@ struct Trin: AsyncParsableCommand {
             3 another run holds the lock; 4 internal error; 5 imported, but the metric set or the Prometheus
             textfile could not be written.
             """,
-        version: "\(PrometheusTextFile.buildVersion) (metric schema 2, definitions 2)",
+        version: "\(TrinVersion.current) (metric schema 2, definitions 2)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
                       ReportCommand.self, DisclosureCommand.self, RunsCommand.self, PurgeCommand.self, KeygenCommand.self, SampleCommand.self])
 

@@ -1,7 +1,7 @@
 import Foundation
 import TrinCore
 import Testing
-import TrinPipeline
+import TrinService
 import TrinStore
 import TrinTestSupport
 import TrinMapping

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TrinPipeline
+import TrinService
 import TrinSample
 import TrinTestSupport
 

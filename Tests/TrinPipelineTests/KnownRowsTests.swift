@@ -3,7 +3,8 @@ import Logging
 import Testing
 import TrinCore
 import TrinMapping
-import TrinPipeline
+import TrinImport
+import TrinService
 import TrinPseudonym
 import TrinSample
 import TrinStore

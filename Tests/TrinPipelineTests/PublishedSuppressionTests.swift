@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TrinDisclosure
 import TrinMetrics
-import TrinPipeline
+import TrinService
 import TrinSample
 import TrinStore
 import TrinTestSupport

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TrinCore
-import TrinPipeline
+import TrinService
 import TrinStore
 import TrinTestSupport
 

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import TrinDisclosure
-import TrinPipeline
+import TrinService
 import TrinSample
 import TrinStore
 import TrinTestSupport

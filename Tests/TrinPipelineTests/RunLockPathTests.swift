@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import TrinPipeline
+import TrinService
 import TrinTestSupport
 
 /// One lock per store, however the store's path is spelled.

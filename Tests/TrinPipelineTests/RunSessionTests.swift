@@ -3,7 +3,7 @@ import Logging
 import Testing
 import TrinCore
 import TrinMapping
-import TrinPipeline
+import TrinService
 import TrinPseudonym
 import TrinStore
 import TrinTestSupport

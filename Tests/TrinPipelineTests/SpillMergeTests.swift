@@ -1,9 +1,10 @@
+import TrinImport
 import Foundation
 import Logging
 import Testing
 import TrinCore
 import TrinMapping
-import TrinPipeline
+import TrinService
 import TrinPseudonym
 import TrinSample
 import TrinStore

@@ -3,6 +3,7 @@ public import TrinCore
 import TrinFetch
 public import TrinMapping
 public import TrinSchedule
+import TrinImport
 
 /// A configuration with everything a run needs parsed and checked up front:
 /// each source's mapping, schedule and URL template. A run starts only when all
@@ -97,7 +98,7 @@ public enum ConfigurationCheck {
     ///   key itself and reads secrets when it fetches (so a rotated secret is picked up).
     public static func run(path: String, environment: [String: String] = ProcessInfo.processInfo.environment,
                            checkFiles: Bool, now: Instant? = nil) -> Result {
-        let now = now ?? Clock.nowInstant()
+        let now = now ?? SystemClock.nowInstant()
         let configuration: Configuration
         do { configuration = try Configuration.load(path: path, environment: environment) } catch {
             // Every problem the parser found, each with its place (it goes on past independent ones).

@@ -2,6 +2,7 @@ public import Logging
 import TrinCore
 public import TrinStore
 import TrinPublish
+import TrinImport
 
 /// What happens after every pass that changed something (`trin run`, each daemon pass).
 public enum RunOutputs {
@@ -29,7 +30,7 @@ public enum RunOutputs {
         var failures: [String] = []
         // Retention first, so that the textfile and the metric set describe the store as it is kept.
         do {
-            let purged = try loaded.configuration.retention.apply(to: store, now: Clock.nowInstant())
+            let purged = try loaded.configuration.retention.apply(to: store, now: SystemClock.nowInstant())
             if purged != Store.PurgeCounts() {
                 logger.info("retention applied", metadata: ["event": "retention_applied", "run": "\(result.runID)",
                                                             "rejected_rows": "\(purged.rejectedRows)", "runs": "\(purged.runs)",
@@ -47,19 +48,19 @@ public enum RunOutputs {
         if !failures.isEmpty {
             result.outputFailures = failures
             result.status = result.status == .failed ? .failed : .partial
-            try? store.finishRun(id: result.runID, finishedAt: Clock.nowInstant(), status: result.status)
+            try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
         }
         // Last, so that it describes the run as it ended, outputs included.
         if let path = loaded.configuration.prometheus {
             do {
-                try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: Clock.nowInstant(),
+                try PrometheusTextFile.write(try PrometheusTextFile.render(store: store, lastRun: result, at: SystemClock.nowInstant(),
                                                                            schedules: loaded.schedules), to: path)
             } catch {
                 logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "run": "\(result.runID)",
                                                                                 "file": "\(path)", "error": "\(error)"])
                 result.outputFailures.append("cannot write the Prometheus textfile \(path): \(error)")
                 result.status = result.status == .failed ? .failed : .partial
-                try? store.finishRun(id: result.runID, finishedAt: Clock.nowInstant(), status: result.status)
+                try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
             }
         }
         return result

@@ -5,6 +5,7 @@ import TrinFetch
 public import TrinMapping
 import TrinSchedule
 public import TrinStore
+public import TrinImport
 
 /// What one pass over the sources did.
 public struct RunResult: Sendable {
@@ -52,7 +53,7 @@ public struct Runner: Sendable {
     public let importer: Importer
     public let logger: Logger
     /// Clock for schedules, URL dates and last-success times; tests may fix it.
-    public var now: @Sendable () -> Instant = { Clock.nowInstant() }
+    public var now: @Sendable () -> Instant = { SystemClock.nowInstant() }
 
     public init(store: Store, importer: Importer, logger: Logger) {
         self.store = store

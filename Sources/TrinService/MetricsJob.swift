@@ -4,6 +4,7 @@ import TrinDisclosure
 public import TrinMetrics
 public import TrinPublish
 public import TrinStore
+import TrinImport
 
 /// Aggregate and publish: the last stage of the pipeline, run after every `trin run`
 /// and by `trin metrics`. Streams the store citizen by citizen (bounded memory).
@@ -101,7 +102,7 @@ public enum MetricsJob {
         let policy = policy(asOf: c.asOf)
         let d = dialect(c)
         let inputs = "content \(try store.contentVersion()); k \(c.k); as-of \(policy.asOf); unit \(c.unitName); output \(c.output); "
-            + "dialect \(d.delimiter)\(d.decimalSeparator); freeze \(freeze); trin \(PrometheusTextFile.buildVersion)"
+            + "dialect \(d.delimiter)\(d.decimalSeparator); freeze \(freeze); trin \(TrinVersion.current)"
         if let last = try store.lastPublication(), last.inputs == inputs, currentSet(in: c.output) == last.set {
             return .unchanged(set: last.set)
         }

@@ -16,7 +16,7 @@ public enum PrometheusTextFile {
             out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
             for s in samples { out += "\(name)\(s.labels) \(s.value)\n" }
         }
-        family("trin_build_info", "1, with the version of trin that wrote this file.", [(labels(["version": buildVersion]), "1")])
+        family("trin_build_info", "1, with the version of trin that wrote this file.", [(labels(["version": TrinVersion.current]), "1")])
         let status = try store.sourceStatus()
         family("trin_source_last_success_timestamp_seconds",
                "Unix time of the last run that fetched, imported or found the source unchanged (0: never).",
@@ -89,9 +89,6 @@ public enum PrometheusTextFile {
         guard rename(temporary, path) == 0 else { throw FileWriteError("replace", path: path, errno: errno) }
         ok = true
     }
-
-    /// The version written into `trin_build_info`.
-    public static let buildVersion = "0.2.0"
 
     static func seconds(_ milliseconds: Int) -> String {
         String(format: "%.3f", Double(milliseconds) / 1000)

@@ -3,6 +3,7 @@ import TrinCore
 public import TrinMapping
 public import TrinPseudonym
 public import TrinStore
+public import TrinImport
 
 /// The one way into a run, for `trin run`, `trin import` and each daemon pass alike: the
 /// opened store, importer and log, the run's bookkeeping (begin, finish, status), the pass
@@ -51,14 +52,14 @@ public struct RunSession: Sendable {
 
     /// Records the start of a run.
     public func beginRun(dryRun: Bool) throws(StoreError) -> Int64 {
-        let id = try store.beginRun(command: command, startedAt: Clock.nowInstant(), dryRun: dryRun)
+        let id = try store.beginRun(command: command, startedAt: SystemClock.nowInstant(), dryRun: dryRun)
         logger.info("run started", metadata: ["event": "run_started", "run": "\(id)", "command": "\(command)", "dry_run": "\(dryRun)"])
         return id
     }
 
     /// Records the end of a run with its status.
     public func finishRun(id: Int64, status: RunStatus) throws(StoreError) {
-        try store.finishRun(id: id, finishedAt: Clock.nowInstant(), status: status)
+        try store.finishRun(id: id, finishedAt: SystemClock.nowInstant(), status: status)
         logger.info("run finished", metadata: ["event": "run_finished", "run": "\(id)", "status": "\(status.rawValue)"])
     }
 
@@ -88,7 +89,7 @@ public struct RunSession: Sendable {
 
     /// The sources whose schedule fired since their last success.
     public func dueSources(_ loaded: LoadedConfiguration) throws -> [SourceConfig] {
-        try Runner(store: store, importer: importer, logger: logger).dueSources(loaded, at: Clock.nowInstant())
+        try Runner(store: store, importer: importer, logger: logger).dueSources(loaded, at: SystemClock.nowInstant())
     }
 }
 

@@ -1,6 +1,6 @@
 public import Logging
 import Synchronization
-import TrinCore
+package import TrinCore
 public import TrinMapping
 public import TrinPseudonym
 public import TrinStore
@@ -51,7 +51,7 @@ public struct Importer: Sendable {
                            httpStatus: Int? = nil) -> FileOutcome {
         let name = displayName ?? path
         let sourceName = source ?? mapping.name
-        let started = Clock.now()
+        let started = SystemClock.now()
         var outcome = FileOutcome(runID: runID, source: sourceName, file: name, status: .failed, httpStatus: httpStatus)
         // The digest that recognises an export imported before is computed beside the import,
         // not before it; the import stops as soon as the digest shows the file is known. A
@@ -68,7 +68,7 @@ public struct Importer: Sendable {
         }
         func report(_ rows: Int, _ bytes: Int, finished: Bool) {
             progress?(ImportProgress(source: sourceName, file: name, rowsRead: rows, bytesRead: bytes,
-                                     totalBytes: identity?.size ?? 0, elapsedMilliseconds: Clock.milliseconds(since: started),
+                                     totalBytes: identity?.size ?? 0, elapsedMilliseconds: SystemClock.milliseconds(since: started),
                                      finished: finished))
         }
         defer { report(outcome.rowsRead, outcome.bytes, finished: true) }
@@ -76,7 +76,7 @@ public struct Importer: Sendable {
         func skip() throws {
             outcome.bytes = try digest.wait().bytes
             outcome.status = .skippedIdentical
-            outcome.durationMilliseconds = Clock.milliseconds(since: started)
+            outcome.durationMilliseconds = SystemClock.milliseconds(since: started)
             if commit, let fetchState {
                 try store.importFile { file in try file.saveFetchState(fetchState) }
             }
@@ -103,8 +103,8 @@ public struct Importer: Sendable {
                     if !knownAsked, try file.hasImported(key) { throw AlreadyImported() }
                     o.bytes = d.bytes
                     o.status = commit ? .imported : .dryRun
-                    o.durationMilliseconds = Clock.milliseconds(since: started)
-                    try file.complete(o, key: key, at: Clock.nowInstant())
+                    o.durationMilliseconds = SystemClock.milliseconds(since: started)
+                    try file.complete(o, key: key, at: SystemClock.nowInstant())
                     if let fetchState { try file.saveFetchState(fetchState) }
                     return o
                 }
@@ -127,7 +127,7 @@ public struct Importer: Sendable {
             outcome.rejectedByReason = [:]
             outcome.unknownCodes = []
             outcome.message = Self.message(error, path: path, name: name)
-            outcome.durationMilliseconds = Clock.milliseconds(since: started)
+            outcome.durationMilliseconds = SystemClock.milliseconds(since: started)
             try? store.recordFileOutcome(outcome)
         }
         log(outcome)
@@ -334,8 +334,8 @@ final class SpillSwitch: Sendable {
 /// file reported as skipped.
 struct AlreadyImported: Error {}
 
-/// Wall-clock readings for durations and timestamps.
-enum Clock {
+/// Wall-clock readings for durations and timestamps (the service's too).
+package enum SystemClock {
     static func now() -> timespec {
         var t = timespec()
         clock_gettime(CLOCK_MONOTONIC, &t)
@@ -347,7 +347,7 @@ enum Clock {
         return (t.tv_sec - start.tv_sec) * 1000 + (t.tv_nsec - start.tv_nsec) / 1_000_000
     }
 
-    static func nowInstant() -> Instant {
+    package static func nowInstant() -> Instant {
         var t = timespec()
         clock_gettime(CLOCK_REALTIME, &t)
         return Instant(secondsSinceEpoch: Int64(t.tv_sec))

@@ -7,7 +7,7 @@ import Foundation
 /// waits. Either side can end the hand-over: the producer by finishing (with or without an
 /// error, which the consumer then throws), the consumer by cancelling (the producer's next
 /// `send` throws `HandOffCancelled`, so it stops reading at once).
-final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
+package final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private let condition = NSCondition()
     private var items: [(element: Element, weight: Int)] = []
@@ -25,7 +25,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     /// Hands one element over, waiting while it does not fit (the capacity is in units of
     /// `weight`: a batch in memory may weigh more than a handle to a file). Throws
     /// `HandOffCancelled` once the consumer has stopped.
-    func send(_ element: Element, weight: Int = 1) throws(HandOffCancelled) {
+    package func send(_ element: Element, weight: Int = 1) throws(HandOffCancelled) {
         condition.lock()
         defer { condition.unlock() }
         while queuedWeight > 0 && queuedWeight + weight > capacity && !cancelled { condition.wait() }
@@ -86,7 +86,7 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     /// ended, whatever happened: nothing of a file is still being read once an import returns.
     /// The first error of either side is thrown (the producer's after what it sent before it).
     /// `consume` may ask `producerFinished` (to batch up the last elements, say).
-    static func run(capacity: Int, name: String,
+    package static func run(capacity: Int, name: String,
                     produce: @escaping @Sendable (HandOffQueue<Element>) throws -> Void,
                     consume: (Element, _ producerFinished: () -> Bool) throws -> Void) throws {
         let queue = HandOffQueue<Element>(capacity: capacity)
@@ -112,4 +112,4 @@ final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
 }
 
 /// Thrown to a producer whose consumer stopped; never the reason an import failed.
-struct HandOffCancelled: Error {}
+package struct HandOffCancelled: Error {}

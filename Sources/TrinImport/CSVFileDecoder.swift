@@ -41,7 +41,7 @@ final class CSVFileDecoder: FileDecoder {
             // Everything that decides what a row's bytes become: the same bytes under another
             // header, encoding, mapping or version of trin are another record.
             let headerDigest = digester.digest(Array(header.joined(separator: "\u{1F}").utf8))
-            let context = "v1 trin \(PrometheusTextFile.buildVersion) source \(source) mapping \(mapping.fingerprint) "
+            let context = "v1 trin \(TrinVersion.current) source \(source) mapping \(mapping.fingerprint) "
                 + "encoding \(reader.encoding) header \(String(headerDigest, radix: 16))"
             known = stored?.context == context ? stored : KnownRows(context: context)
             known!.spillDirectory = spillDirectory
