@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import TrinCore
+
 /// An unlinked temporary file of 64-bit digests, appended in order and read back once:
 /// where today's known rows go while an import runs, so that they take no memory however
 /// large the export (`KnownRows`). Nothing is left behind, even after a crash.
@@ -14,31 +16,18 @@ final class DigestSpill: @unchecked Sendable {
     private(set) var count = 0
 
     init(directory: String) throws(StoreError) {
-        var template = Array((directory + "/.trin-rows-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            throw StoreError.database(path: directory, message: "cannot create a temporary file in \(directory): \(String(cString: strerror(errno)))")
+        switch unlinkedTemporaryFile(in: directory, prefix: ".trin-rows-", kind: "file of known rows") {
+        case .success(let opened): fd = opened
+        case .failure(let error): throw .database(path: directory, message: "\(error)")
         }
-        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
-        self.fd = fd
     }
 
     deinit { close(fd) }
 
     /// Appends `digests` (native byte order: the file never leaves this process).
     func append(_ digests: [UInt64]) throws(StoreError) {
-        let failed: Int32? = digests.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return n < 0 ? errno : ENOSPC }
-                offset += n
-            }
-            return nil
-        }
-        if let failed {
-            throw StoreError.database(path: "", message: "cannot write a temporary file: \(String(cString: strerror(failed)))")
+        if let e = digests.withUnsafeBytes({ writeAll(fd, $0) }) {
+            throw .database(path: "", message: "cannot write a temporary file: \(String(cString: strerror(e)))")
         }
         count += digests.count
     }
@@ -50,18 +39,8 @@ final class DigestSpill: @unchecked Sendable {
         var done = 0
         while done < count {
             let want = min(chunk, count - done)
-            let got = buffer.withUnsafeMutableBytes { b -> Int in
-                var read = 0
-                while read < want * 8 {
-                    let n = pread(fd, b.baseAddress! + read, want * 8 - read, off_t(done * 8 + read))
-                    if n < 0 && errno == EINTR { continue }
-                    if n <= 0 { break }
-                    read += n
-                }
-                return read
-            }
-            guard got == want * 8 else {
-                throw StoreError.database(path: "", message: "cannot read a temporary file: \(String(cString: strerror(errno)))")
+            if let e = buffer.withUnsafeMutableBytes({ readAll(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0.prefix(want * 8)), at: done * 8) }) {
+                throw StoreError.database(path: "", message: "cannot read a temporary file: \(String(cString: strerror(e)))")
             }
             try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0.prefix(want))) }
             done += want

@@ -4,6 +4,8 @@ import Glibc
 import Darwin
 #endif
 
+import TrinCore
+
 /// A batch of records written to disk in identity order, to be merged with others into the
 /// store in one pass (see `FileImport.write(merging:)`).
 ///
@@ -25,10 +27,11 @@ public final class SortedRun: @unchecked Sendable {
     /// Writes `rows` (which must be sorted, see `EventRows.sort()`) to a new run file in `directory`.
     public init(_ rows: EventRows, directory: String) throws(StoreError) {
         guard let order = rows.order else { preconditionFailure("a run is written from sorted rows") }
-        var template = Array((directory + "/.trin-run-XXXXXX").utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw Self.failure("cannot create a temporary run file in", directory) }
-        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        let fd: Int32
+        switch unlinkedTemporaryFile(in: directory, prefix: ".trin-run-", kind: "run file") {
+        case .success(let opened): fd = opened
+        case .failure(let error): throw StoreError.database(path: directory, message: "\(error)")
+        }
         // Every stored property is set before anything can throw, so `deinit` closes the
         // file on every path (and nothing else may).
         self.fd = fd
@@ -68,24 +71,10 @@ public final class SortedRun: @unchecked Sendable {
     deinit { close(fd) }
 
     private func write(_ bytes: UnsafeRawPointer, _ count: Int) throws(StoreError) {
-        var done = 0
-        while done < count {
-            let n = systemWrite(fd, bytes + done, count - done)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Self.failure("cannot write a temporary run file in", directory)
-            }
-            done += n
+        if let e = writeAll(fd, UnsafeRawBufferPointer(start: bytes, count: count)) {
+            throw .database(path: directory, message: "\(FileWriteError("write a temporary run file in", path: directory, errno: e))")
         }
     }
-
-    static func failure(_ what: String, _ directory: String) -> StoreError {
-        .database(path: directory, message: "\(what) \(directory): \(String(cString: strerror(errno)))")
-    }
-}
-
-private func systemWrite(_ fd: Int32, _ bytes: UnsafeRawPointer, _ count: Int) -> Int {
-    write(fd, bytes, count)
 }
 
 /// One record in a run file: a fixed header written field by field (no padding bytes from
@@ -192,7 +181,7 @@ struct RunCursor {
             let n = pread(run.fd, buffer.baseAddress! + end, buffer.count - end, fileOffset)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw SortedRun.failure("cannot read a temporary run file in", run.directory)
+                throw .database(path: run.directory, message: "\(FileWriteError("read a temporary run file in", path: run.directory, errno: errno))")
             }
             if n == 0 { throw .database(path: run.directory, message: "a temporary run file in \(run.directory) ended early") }
             end += n
