@@ -3,28 +3,45 @@
 ///
 /// Why: an import packs millions of events for the store, and a record id longer than
 /// fifteen bytes would cost a string allocation, copies and reference counting per record.
-/// `owned` gives the `SourceEvent` with the same content.
+/// `owned` gives the `SourceEvent` with the same content. A view read after its lender
+/// reused the bytes traps in a debug build (`LendingGeneration`).
 public struct SourceEventView {
     public var cpr: CPRNumber
     public var ageBand: AgeBand
     /// nil when absent; otherwise never empty.
-    public var agreement: UnsafeBufferPointer<UInt8>?
+    public var agreement: UnsafeBufferPointer<UInt8>? { checked(); return lentAgreement }
     /// The CVR number's eight digits; nil when absent.
-    public var enterprise: UnsafeBufferPointer<UInt8>?
+    public var enterprise: UnsafeBufferPointer<UInt8>? { checked(); return lentEnterprise }
     public var targetGroup: TargetGroup
     public var stage: Stage
     public var start: Day
     public var end: Day?
     public var hoursPerWeek: Double?
     public var recordedAt: Instant
-    public var sourceRecordID: UnsafeBufferPointer<UInt8>
+    public var sourceRecordID: UnsafeBufferPointer<UInt8> { checked(); return lentSourceRecordID }
 
+    private let lentAgreement: UnsafeBufferPointer<UInt8>?
+    private let lentEnterprise: UnsafeBufferPointer<UInt8>?
+    private let lentSourceRecordID: UnsafeBufferPointer<UInt8>
+    /// Who lent the texts, and in which generation of theirs.
+    private unowned(unsafe) let lender: LendingGeneration
+    private let lentIn: Int
+
+    /// `lender` lent the texts in its current generation: they are valid until it advances.
     public init(cpr: CPRNumber, ageBand: AgeBand, agreement: UnsafeBufferPointer<UInt8>?, enterprise: UnsafeBufferPointer<UInt8>?,
                 targetGroup: TargetGroup, stage: Stage, start: Day, end: Day?, hoursPerWeek: Double?,
-                recordedAt: Instant, sourceRecordID: UnsafeBufferPointer<UInt8>) {
-        self.cpr = cpr; self.ageBand = ageBand; self.agreement = agreement; self.enterprise = enterprise
+                recordedAt: Instant, sourceRecordID: UnsafeBufferPointer<UInt8>, lender: LendingGeneration) {
+        self.cpr = cpr; self.ageBand = ageBand; lentAgreement = agreement; lentEnterprise = enterprise
         self.targetGroup = targetGroup; self.stage = stage; self.start = start; self.end = end
-        self.hoursPerWeek = hoursPerWeek; self.recordedAt = recordedAt; self.sourceRecordID = sourceRecordID
+        self.hoursPerWeek = hoursPerWeek; self.recordedAt = recordedAt; lentSourceRecordID = sourceRecordID
+        self.lender = lender
+        lentIn = lender.value
+    }
+
+    /// Traps in a debug build when the lender has reused the bytes since the view was made.
+    @inline(__always)
+    private func checked() {
+        assert(lender.value == lentIn, "a SourceEventView was read after the record it lends from was replaced")
     }
 
     /// The same event with its own copies of the texts.

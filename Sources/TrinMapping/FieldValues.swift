@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import TrinCore
+public import TrinCore
 
 /// The values of one source record, by slot (a CSV row's columns, or the XML
 /// paths a mapping reads), as UTF-8 bytes in one reusable buffer.
@@ -20,6 +20,8 @@ public final class FieldValues {
     private let slotCount: Int
     private let starts: UnsafeMutablePointer<Int>
     private let lengths: UnsafeMutablePointer<Int>
+    /// Advanced whenever the values are replaced: views of lent values check it (debug builds).
+    public let generation = LendingGeneration()
 
     public init(slots: Int) {
         slotCount = slots
@@ -41,6 +43,7 @@ public final class FieldValues {
 
     /// Marks every slot absent, keeping capacity.
     public func reset() {
+        generation.advance()
         used = 0
         clearScratch()
         external = nil
@@ -51,6 +54,7 @@ public final class FieldValues {
     /// copied. `starts` and `lengths` (-1: absent) give one entry per slot, relative to `base`,
     /// which must stay valid until the next `reset` or `load`.
     public func load(base: UnsafePointer<UInt8>, starts: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>) {
+        generation.advance()
         used = 0
         clearScratch()
         external = base
@@ -65,6 +69,7 @@ public final class FieldValues {
     /// Sets a slot's value (copied).
     public func set(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
         precondition(slot >= 0 && slot < slotCount && external == nil, "set after reset, not after load")
+        generation.advance()  // the copy may move the values lent so far
         starts[slot] = append(bytes)
         lengths[slot] = bytes.count
     }

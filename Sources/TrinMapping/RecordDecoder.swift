@@ -183,7 +183,7 @@ public struct RecordDecoder: Sendable {
         let age = AgeBand(age: AgeBand.age(birth: cpr.birthDate, at: start))
         return .event(SourceEventView(cpr: cpr, ageBand: age, agreement: freeText(f.agreement, v), enterprise: enterprise,
                                       targetGroup: tg, stage: stage, start: start, end: end, hoursPerWeek: hours,
-                                      recordedAt: recordedAt, sourceRecordID: id))
+                                      recordedAt: recordedAt, sourceRecordID: id, lender: v.generation))
     }
 
     private func decodeEnterprise(_ v: FieldValues) -> InPlaceOutcome {

@@ -162,6 +162,32 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
     }
 }
 
+/// A view of lent texts read after its values were replaced traps in a debug build (where
+/// every test runs), instead of reading whatever the reused buffer holds.
+@Suite struct LentViewTests {
+    /// Decodes one row and reads the view's texts, replacing the values first when asked.
+    static func readView(afterReplacing replace: Bool) throws {
+        let mapping = try MappingLoader.load(path: repoRoot + "/mappings/forloeb.yaml")
+        let columns = ["CPR-nr.", "Forløbs-ID", "Aftale-ID", "CVR-nr.", "Virksomhed", "Målgruppe", "Aktivitet",
+                       "Startdato", "Slutdato", "Timer pr. uge", "Registreret"]
+        let decoder = try RecordDecoder(mapping: mapping) { columns.firstIndex(of: $0) }
+        let values = Row(values: ["0101901234", "F-1", "SA-1", "12345674", "Café", "Ressourceforløb", "Virksomhedspraktik",
+                                  "03-01-2023", "31-03-2023", "12,5", "03-01-2023 14:22:05"].map { Array($0.utf8) })
+        guard case .event(let view) = decoder.decodeInPlace(values) else { fatalError("the row was rejected") }
+        precondition(String(decoding: view.sourceRecordID, as: UTF8.self) == "F-1")
+        if replace { values.reset() }  // the next record
+        _ = view.sourceRecordID
+    }
+
+    @Test func aViewReadInItsRecordsLifetimeIsFine() async {
+        await #expect(processExitsWith: .success) { try LentViewTests.readView(afterReplacing: false) }
+    }
+
+    @Test func aViewReadAfterItsRecordWasReplacedTraps() async {
+        await #expect(processExitsWith: .failure) { try LentViewTests.readView(afterReplacing: true) }
+    }
+}
+
 /// Surrounding white space (Unicode's, plus U+001C…U+001F) is removed from every value before
 /// any rule reads it; a value that is empty after trimming is absent. Inner white space stays.
 @Suite struct SurroundingWhitespaceTests {
