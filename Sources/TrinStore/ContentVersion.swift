@@ -41,11 +41,3 @@ extension Store {
         }
     }
 }
-
-extension Store {
-    /// Whether the source has a set of known rows (`KnownRows`): its next export will be
-    /// mostly skipped, so the import leaves a core idle from the start.
-    public func hasKnownRows(source: String) throws(StoreError) -> Bool {
-        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM known_rows WHERE source = ?", arguments: [source]) ?? false }
-    }
-}

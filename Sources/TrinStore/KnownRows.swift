@@ -1,3 +1,5 @@
+import GRDB
+
 /// The rows a source's last imported export contributed, as keyed digests
 /// (`RowDigester`) in file order, so that the next night's export — the same rows again,
 /// a few changed, a few new — skips the rows the store already holds without decoding them.
@@ -100,7 +102,7 @@ public struct KnownRows: Sendable {
     @inline(__always)
     public mutating func keep(_ digest: UInt64) {
         guard !overflowed else { return }
-        guard count(kept: ()) < limit else {
+        guard keptCount < limit else {
             drop()
             return
         }
@@ -122,10 +124,11 @@ public struct KnownRows: Sendable {
         spill = nil
     }
 
-    private func count(kept _: Void) -> Int { (spill?.count ?? 0) + kept.count }
+    /// Today's rows so far, in the temporary file and in memory.
+    private var keptCount: Int { (spill?.count ?? 0) + kept.count }
 
     /// How many rows the next export will know; nil when there were too many to keep.
-    public var nextCount: Int? { overflowed ? nil : count(kept: ()) }
+    public var nextCount: Int? { overflowed ? nil : keptCount }
 
     /// The set for the next export, in file order, a chunk at a time; false when there
     /// were too many rows to keep (then `body` is not called).
@@ -142,5 +145,13 @@ public struct KnownRows: Sendable {
         var all: [UInt64] = []
         _ = try? forEachNextChunk { all += $0 }
         return all
+    }
+}
+
+extension Store {
+    /// Whether the source has a set of known rows (`KnownRows`): its next export will be
+    /// mostly skipped, so the import leaves a core idle from the start.
+    public func hasKnownRows(source: String) throws(StoreError) -> Bool {
+        try read { db in try Bool.fetchOne(db, sql: "SELECT 1 FROM known_rows WHERE source = ?", arguments: [source]) ?? false }
     }
 }

@@ -23,12 +23,5 @@ func openSession(storePath: String, key: PseudonymKey, logPath: String?, command
     return session
 }
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-func wallClock() -> Instant {
-    var t = timespec()
-    clock_gettime(CLOCK_REALTIME, &t)
-    return Instant(secondsSinceEpoch: Int64(t.tv_sec))
-}
+/// The wall clock, as the import and the service read it.
+func wallClock() -> Instant { SystemClock.nowInstant() }
