@@ -10,6 +10,10 @@ let strict: [SwiftSetting] = [.swiftLanguageMode(.v6), .enableUpcomingFeature("M
 /// run-time exclusivity checks on it cost about a tenth of an import (perf, see
 /// docs/benchmarks.md). They stay on in debug builds, where every test runs.
 let hotPath: [SwiftSetting] = strict + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
+/// Suppression and its tests are exhaustive searches (every completion an attacker could
+/// try); unoptimised they took more than half the test suite's CPU time, so they are
+/// optimised in debug builds too (assertions stay on: `-O`, not `-Ounchecked`).
+let searchHeavy: [SwiftSetting] = strict + [.unsafeFlags(["-O"], .when(configuration: .debug))]
 
 let package = Package(
     name: "trin",
@@ -42,7 +46,7 @@ let package = Package(
         // Store and deduplication.
         .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: hotPath),
         // Aggregation, disclosure control and publication.
-        .target(name: "TrinDisclosure", swiftSettings: strict),
+        .target(name: "TrinDisclosure", swiftSettings: searchHeavy),
         .target(name: "TrinMetrics", dependencies: ["TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .target(name: "TrinPublish", dependencies: ["TrinCore", "TrinMetrics", "TrinDisclosure", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // Fetching and scheduling.
@@ -90,7 +94,7 @@ let package = Package(
         .testTarget(name: "TrinPseudonymTests", dependencies: ["TrinPseudonym", "TrinCore", .product(name: "Crypto", package: "swift-crypto")],
                     swiftSettings: strict),
         .testTarget(name: "TrinStoreTests", dependencies: ["TrinStore", "TrinCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
-        .testTarget(name: "TrinDisclosureTests", dependencies: ["TrinDisclosure", "TrinTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TrinDisclosureTests", dependencies: ["TrinDisclosure", "TrinTestSupport"], swiftSettings: searchHeavy),
         .testTarget(name: "TrinMetricsTests", dependencies: ["TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .testTarget(name: "TrinPublishTests", dependencies: ["TrinPublish", "TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .testTarget(name: "TrinFetchTests", dependencies: ["TrinFetch", "TrinTestSupport", .product(name: "Logging", package: "swift-log")],
