@@ -54,27 +54,27 @@ import TrinTestSupport
     func fileChangedDuringImport() throws {
         let dir = TrinBinary.temporaryDirectory("trin-changed")
         let file = dir + "/forloeb.csv"
-        // Large enough that the import is still reading when the file changes (seconds here).
-        try SampleGenerator.writeLargeForloeb(rows: 150_000, seed: 3, to: file)
+        // Several batches: the file is changed once the store has written the first of them.
+        try SampleGenerator.writeLargeForloeb(rows: 20_000, seed: 3, to: file)
         let store = try Store(path: dir + "/trin.sqlite")
-        let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
+        var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
         let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
-        let outcome = Mutex<FileOutcome?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Thread {
-            outcome.withLock { $0 = importer.importFile(path: file, mapping: mapping, runID: runID) }
-            done.signal()
-        }.start()
-        Thread.sleep(forTimeInterval: 0.2)
-        // The source system writes the export again in place: same size, a new time.
-        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: file)
-        done.wait()
-        let first = try #require(outcome.withLock { $0 })
+        // The handshake: the first report of a written batch, mid-import, on the importing thread.
+        let changed = Mutex(false)
+        importer.progress = { progress in
+            guard !progress.finished, !changed.withLock({ $0 }) else { return }
+            // The source system writes the export again in place: same size, a new time.
+            try? FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: 60)], ofItemAtPath: file)
+            changed.withLock { $0 = true }
+        }
+        let first = importer.importFile(path: file, mapping: mapping, runID: runID)
+        #expect(changed.withLock { $0 }, "the file was changed during the import")
         #expect(first.status == .failed && first.inserted == 0, "\(first.status) \(first.message ?? "")")
         #expect(first.message?.contains("changed while it was being imported") == true, "\(first.message ?? "")")
         #expect(try store.eventCount() == 0)
+        importer.progress = nil
         let again = importer.importFile(path: file, mapping: mapping, runID: runID)
-        #expect(again.status == .imported && again.inserted == 150_000, "\(again.message ?? "")")
+        #expect(again.status == .imported && again.inserted == 20_000, "\(again.message ?? "")")
     }
 }

@@ -95,6 +95,20 @@ func eventually(timeout: Double, _ condition: () throws -> Bool) rethrows -> Boo
     return try condition()
 }
 
+/// Whether process `pid` is blocked waiting for the `flock` on `path`: the kernel lists a
+/// blocked request in /proc/locks with "->" before it. A handshake, where a test would
+/// otherwise sleep and hope the other process got that far.
+func isWaitingForLock(pid: Int32, path: String) -> Bool {
+    var info = stat()
+    guard stat(path, &info) == 0, let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return false }
+    // "1: -> FLOCK  ADVISORY  WRITE 4321 fe:00:16221809 0 EOF": pid, then device:inode.
+    return locks.split(separator: "\n").contains { line in
+        let fields = line.split(separator: " ")
+        guard fields.count >= 7, fields[1] == "->", fields[2] == "FLOCK", fields[5] == "\(pid)" else { return false }
+        return fields[6].split(separator: ":").last == "\(info.st_ino)"
+    }
+}
+
 extension Process {
     /// Waits for the process to end, up to `timeout` seconds; returns whether it ended.
     func waitForExit(timeout: Double) -> Bool {
