@@ -1,14 +1,15 @@
-import Dispatch
 import Foundation
 public import Logging
 public import ServiceLifecycle
 import TrinCore
+import TrinImport
 import TrinSchedule
 import TrinStore
 import UnixSignals
 
 /// `trin daemon`: runs each source when its schedule fires (Europe/Copenhagen),
-/// with the same lock as `trin run` taken per pass.
+/// with the same lock as `trin run` taken per pass. Between passes it sleeps until the
+/// next firing; SIGHUP and shutdown wake it.
 ///
 /// - SIGTERM / SIGINT: the source in progress finishes (its file's transaction
 ///   commits, or rolls back on failure), the rest are not started, and the daemon exits 0.
@@ -21,22 +22,20 @@ import UnixSignals
 public struct DaemonService: Service {
     public let configPath: String
     public let initial: LoadedConfiguration
-    /// The front door each pass goes through (fetch, import, retention, metrics, textfile).
+    /// The front door each pass goes through (lock, fetch, import, retention, metrics,
+    /// textfile); opened with `.perPass` locking.
     public let session: RunSession
-    public let lockPath: String
     public var logger: Logger { session.logger }
     /// Run every source once at start, then follow the schedules (`--run-now`).
     public let runNow: Bool
-    /// Longest sleep between checks for reload and shutdown.
-    public var tick: Duration = .seconds(1)
-    /// The session's runner: its clock for schedules, its store for the last successes.
-    var runner: Runner { Runner(store: session.store, importer: session.importer, logger: session.logger) }
+    /// The longest sleep before the wall clock is read again: a firing is computed in wall
+    /// time, a sleep runs on the monotonic clock, and the two drift apart when the clock is set.
+    public var longestSleep: Duration = .seconds(3600)
 
-    public init(configPath: String, initial: LoadedConfiguration, session: RunSession, lockPath: String, runNow: Bool) {
+    public init(configPath: String, initial: LoadedConfiguration, session: RunSession, runNow: Bool) {
         self.configPath = configPath
         self.initial = initial
         self.session = session
-        self.lockPath = lockPath
         self.runNow = runNow
     }
 
@@ -48,74 +47,90 @@ public struct DaemonService: Service {
         try await group.run()
     }
 
+    /// What ends a wait between passes.
+    enum Wake: Sendable {
+        /// A firing time came.
+        case due
+        /// SIGHUP: load the configuration again.
+        case reload
+        /// Graceful shutdown (SIGTERM, SIGINT).
+        case stop
+    }
+
     public func run() async throws {
         let stop = SignalFlag()
-        let reload = SignalFlag()
-        // SIGHUP asks for a reload; the loop acts on it between passes.
-        signal(SIGHUP, SIG_IGN)
-        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-        hangup.setEventHandler { reload.set() }
-        hangup.resume()
-        defer { hangup.cancel() }
-        await withGracefulShutdownHandler {
-            await loop(stop: stop, reload: reload)
-        } onGracefulShutdown: {
-            stop.set()
+        let (wakes, wake) = AsyncStream.makeStream(of: Wake.self)
+        // SIGHUP asks for a reload, acted on between passes; registered before the loop starts.
+        let hangups = await UnixSignalsSequence(trapping: .sighup)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await _ in hangups { wake.yield(.reload) }
+            }
+            await withGracefulShutdownHandler {
+                await loop(stop: stop, wakes: wakes, wake: wake)
+            } onGracefulShutdown: {
+                stop.set()
+                wake.yield(.stop)
+            }
+            group.cancelAll()
         }
         logger.notice("daemon stopped", metadata: ["event": "daemon_stopped"])
     }
 
-    func loop(stop: SignalFlag, reload: SignalFlag) async {
+    func loop(stop: SignalFlag, wakes: AsyncStream<Wake>, wake: AsyncStream<Wake>.Continuation) async {
         var loaded = initial
         var next = initialFireTimes(loaded)
+        var events = wakes.makeAsyncIterator()
         logger.notice("daemon started", metadata: ["event": "daemon_started", "config": "\(configPath)", "pid": "\(getpid())",
                                                   "sources": "\(loaded.sources.map(\.name).joined(separator: ","))"])
         logSchedule(next)
         while !stop.isSet {
-            if reload.take() {
-                if let fresh = self.reload(current: loaded) {
-                    // Keep a source's next firing unless its schedule changed.
-                    var updated: [String: Instant] = [:]
-                    let now = runner.now()
-                    for s in fresh.sources {
-                        guard let schedule = fresh.schedules[s.name] else { continue }
-                        if loaded.schedules[s.name] == schedule, let t = next[s.name] { updated[s.name] = t } else {
-                            updated[s.name] = dueTime(s, schedule, now: now)
-                        }
-                    }
-                    loaded = fresh
-                    next = updated
-                    logSchedule(next)
-                }
-            }
-            let now = runner.now()
+            let now = SystemClock.nowInstant()
             let due = loaded.sources.filter { next[$0.name].map { $0 <= now } ?? false }
             if due.isEmpty {
-                // Sleep in short steps, so that a reload or shutdown is noticed promptly.
-                let seconds = next.values.min().map { $0.secondsSinceEpoch - now.secondsSinceEpoch } ?? 3600
-                try? await Task.sleep(for: min(tick, .seconds(max(1, min(seconds, 3600)))))
+                // Sleep until the next firing, or until a reload or shutdown wakes the loop.
+                let timer = next.values.min().map { first in
+                    let seconds = min(Duration.seconds(first.secondsSinceEpoch - now.secondsSinceEpoch), longestSleep)
+                    return Task {
+                        do { try await Task.sleep(until: .now + seconds, clock: .continuous) } catch { return }
+                        wake.yield(.due)
+                    }
+                }
+                let event = await events.next()
+                timer?.cancel()
+                switch event {
+                case .reload?:
+                    guard let fresh = reload(current: loaded) else { continue }
+                    next = fireTimes(after: fresh, keeping: next, from: loaded)
+                    loaded = fresh
+                    logSchedule(next)
+                case .due?:
+                    continue
+                case .stop?, nil:
+                    return
+                }
                 continue
             }
-            guard let lock = await takeLock(stop: stop) else { break }
             let current = loaded
-            // Metrics and the Prometheus file are written under the lock too (`RunSession.pass`),
-            // so that a `trin run` in between can never have its newer set replaced by an older one.
-            let result: RunResult? = await Self.offThePool { [session, logger] in
+            // The pass waits for the run lock (a `trin run` from cron may hold it); metrics and
+            // the Prometheus file are written under it too, so that a `trin run` in between can
+            // never have its newer set replaced by an older one.
+            let result: RunResult?? = await Self.offThePool { [session, logger] in
                 do {
                     return try session.pass(current, sources: due, dryRun: false, shouldStop: { stop.isSet })
                 } catch {
                     logger.error("run could not be recorded", metadata: ["event": "run_error", "error": "\(error)"])
-                    return nil
+                    return .some(nil)
                 }
             }
+            guard let result else { break }  // stopped while waiting for the lock
             if let result, !result.outputFailures.isEmpty {
                 // No exit code per pass: the run history, the textfile and this line say it.
                 logger.error("run ended without its outputs", metadata: [
                     "event": "run_outputs_failed", "run": "\(result.runID)", "status": "\(result.status.rawValue)",
                     "failures": .array(result.outputFailures.map { "\($0)" })])
             }
-            lock.release()
-            let after = runner.now()
+            let after = SystemClock.nowInstant()
             for s in due {
                 if result?.notAttempted.contains(s.name) == true { continue }
                 next[s.name] = current.schedules[s.name].map { $0.nextFire(after: after) }
@@ -124,10 +139,23 @@ public struct DaemonService: Service {
         }
     }
 
+    /// The next firings after a reload: a source keeps its next firing unless its schedule changed.
+    func fireTimes(after fresh: LoadedConfiguration, keeping next: [String: Instant], from old: LoadedConfiguration) -> [String: Instant] {
+        var updated: [String: Instant] = [:]
+        let now = SystemClock.nowInstant()
+        for s in fresh.sources {
+            guard let schedule = fresh.schedules[s.name] else { continue }
+            if old.schedules[s.name] == schedule, let t = next[s.name] { updated[s.name] = t } else {
+                updated[s.name] = dueTime(s, schedule, now: now)
+            }
+        }
+        return updated
+    }
+
     /// When each scheduled source runs first: at once if it never succeeded or
     /// missed a firing since its last success (or with `--run-now`), else at its next firing.
     func initialFireTimes(_ loaded: LoadedConfiguration) -> [String: Instant] {
-        let now = runner.now()
+        let now = SystemClock.nowInstant()
         var next: [String: Instant] = [:]
         for s in loaded.sources {
             if runNow {
@@ -140,7 +168,7 @@ public struct DaemonService: Service {
     }
 
     func dueTime(_ source: SourceConfig, _ schedule: CronSchedule, now: Instant) -> Instant {
-        guard let last = try? runner.store.fetchState(source: source.name)?.lastSuccessAt else { return now }
+        guard let last = try? session.store.fetchState(source: source.name)?.lastSuccessAt else { return now }
         let fire = schedule.nextFire(after: last)
         return fire <= now ? now : fire
     }
@@ -163,25 +191,6 @@ public struct DaemonService: Service {
         }
     }
 
-    /// Waits for the run lock (a `trin run` from cron may hold it), checking for shutdown.
-    func takeLock(stop: SignalFlag) async -> RunLock? {
-        var logged = false
-        while !stop.isSet {
-            do {
-                if let lock = try RunLock.tryAcquire(path: lockPath) { return lock }
-            } catch {
-                logger.error("cannot take the run lock", metadata: ["event": "lock_error", "error": "\(error)"])
-            }
-            if !logged {
-                logged = true
-                logger.notice("waiting for the run lock", metadata: [
-                    "event": "lock_wait", "lock": "\(lockPath)", "holder_pid": "\(RunLock.holderPID(path: lockPath).map { "\($0)" } ?? "?")"])
-            }
-            try? await Task.sleep(for: tick)
-        }
-        return nil
-    }
-
     func logSchedule(_ next: [String: Instant]) {
         guard let (name, time) = next.min(by: { $0.value < $1.value }) else {
             logger.notice("no scheduled sources: idle until stopped or reloaded", metadata: ["event": "daemon_idle"])
@@ -201,13 +210,11 @@ public struct DaemonService: Service {
     }
 }
 
-/// A thread-safe flag set by signal handlers and read between sources.
+/// A thread-safe flag set by the shutdown handler and read between sources.
 public final class SignalFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
     public init() {}
     public var isSet: Bool { lock.withLock { value } }
     public func set() { lock.withLock { value = true } }
-    /// Whether it was set; clears it.
-    public func take() -> Bool { lock.withLock { defer { value = false }; return value } }
 }

@@ -1,35 +1,94 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import Logging
 import TrinCore
 public import TrinMapping
+public import TrinMetrics
 public import TrinPseudonym
+public import TrinPublish
 public import TrinStore
 public import TrinImport
 
-/// The one way into a run, for `trin run`, `trin import` and each daemon pass alike: the
-/// opened store, importer and log, the run's bookkeeping (begin, finish, status), the pass
-/// over sources, and what every run ends with (retention, the metric set, the Prometheus
-/// textfile). The command line only parses, opens a session, calls it and maps the result
-/// to an exit code; tests drive a whole run in process the same way.
+/// The one way into a run, for `trin run`, `trin import`, `trin metrics` and each daemon
+/// pass alike: the run lock, the opened store, importer and log, the run's bookkeeping
+/// (begin, finish, status), the pass over sources, and what every run ends with (retention,
+/// the metric set, the Prometheus textfile). The command line only parses, opens a session,
+/// calls it and maps the result to an exit code; tests drive a whole run in process the
+/// same way.
 ///
-/// The caller holds the run lock (`RunLock`) while it calls `pass` or `importFiles`: the
-/// command line for the whole command, the daemon for each pass.
+/// Nothing here runs without the run lock (`RunLock`, one per real store path): a command's
+/// session takes it before the store is opened and holds it until `close()`; the daemon's
+/// takes it for each pass.
 public struct RunSession: Sendable {
     public let store: Store
-    public var importer: Importer
+    /// The import's engine; nil in a session that only publishes (`openForPublishing`).
+    public var importer: Importer?
     public let logger: Logger
     /// The JSON-lines log, when one is configured (a line it could not write fails the run).
     public let logFile: JSONLinesLogHandler?
     /// The command recorded with each run (`run`, `import`, `daemon`).
     public let command: String
+    /// `<store's real path>.lock`.
+    public let lockPath: String
+    /// The lock held for the whole session; nil when each pass takes it.
+    let heldLock: RunLock?
 
-    /// Opens the store (creating it), binds it to the key, and opens the log: JSON lines at
-    /// `logPath` when given, and human-readable lines on standard error from `consoleLevel` up.
+    /// When a session holds the run lock.
+    public enum Locking: Sendable {
+        /// A command: taken before the store is opened, held until `close()`. With `wait`, a
+        /// run in progress is waited for; without, `RunSessionError.locked` at once.
+        case forTheSession(wait: Bool)
+        /// The daemon: each pass waits for it, and gives up when asked to stop.
+        case perPass
+    }
+
+    /// Opens a session that imports: the lock (per `locking`), the store (created when new)
+    /// bound to the key, and the log: JSON lines at `logPath` when given, and human-readable
+    /// lines on standard error from `consoleLevel` up.
     public static func open(storePath: String, key: PseudonymKey, logPath: String?, command: String,
-                            consoleLevel: Logger.Level = .error) throws(RunSessionError) -> RunSession {
-        var handlers: [any LogHandler] = []
+                            consoleLevel: Logger.Level = .error, locking: Locking) throws(RunSessionError) -> RunSession {
+        let lockPath = RunLock.path(forStore: storePath)
+        let lock = try takeLock(lockPath, locking)
+        let (logger, logFile) = try openLog(logPath: logPath, consoleLevel: consoleLevel)
+        do {
+            let store = try Store(path: storePath)
+            let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: logger)
+            return RunSession(store: store, importer: importer, logger: logger, logFile: logFile, command: command,
+                              lockPath: lockPath, heldLock: lock)
+        } catch {
+            lock?.release()
+            throw .store(error)
+        }
+    }
+
+    /// Opens a session that publishes from a store that exists (`trin metrics`): no key, no
+    /// log, nothing created. The lock is held until `close()`: a publication never interleaves
+    /// with a run's, and reading the whole store never holds up a run's import.
+    public static func openForPublishing(storePath: String, command: String, wait: Bool) throws(RunSessionError) -> RunSession {
+        let lockPath = RunLock.path(forStore: storePath)
+        let lock = try takeLock(lockPath, .forTheSession(wait: wait))
+        do {
+            let store = try Store(path: storePath)
+            return RunSession(store: store, importer: nil, logger: Logger(label: "trin"), logFile: nil, command: command,
+                              lockPath: lockPath, heldLock: lock)
+        } catch {
+            lock?.release()
+            throw .store(error)
+        }
+    }
+
+    private static func takeLock(_ path: String, _ locking: Locking) throws(RunSessionError) -> RunLock? {
+        guard case .forTheSession(let wait) = locking else { return nil }
+        do { return try RunLock.acquire(path: path, wait: wait) } catch { throw .locked(error) }
+    }
+
+    private static func openLog(logPath: String?, consoleLevel: Logger.Level) throws(RunSessionError) -> (Logger, JSONLinesLogHandler?) {
         var console = StreamLogHandler.standardError(label: "trin")
         console.logLevel = consoleLevel
-        handlers.append(console)
+        var handlers: [any LogHandler] = [console]
         var logFile: JSONLinesLogHandler?
         if let logPath {
             do {
@@ -40,18 +99,16 @@ public struct RunSession: Sendable {
                 throw .cannotOpenLog(path: logPath, message: "\(error)")
             }
         }
-        let logger = Logger(label: "trin", factory: { _ in MultiplexLogHandler(handlers) })
-        do {
-            let store = try Store(path: storePath)
-            let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: logger)
-            return RunSession(store: store, importer: importer, logger: logger, logFile: logFile, command: command)
-        } catch {
-            throw .store(error)
-        }
+        return (Logger(label: "trin", factory: { _ in MultiplexLogHandler(handlers) }), logFile)
     }
 
+    /// Lets go of the run lock a command's session holds (also done when the last copy of
+    /// the session goes, and when the process ends).
+    public func close() { heldLock?.release() }
+
     /// Records the start of a run.
-    public func beginRun(dryRun: Bool) throws(StoreError) -> Int64 {
+    public func beginRun(dryRun: Bool, command: String? = nil) throws(StoreError) -> Int64 {
+        let command = command ?? self.command
         let id = try store.beginRun(command: command, startedAt: SystemClock.nowInstant(), dryRun: dryRun)
         logger.info("run started", metadata: ["event": "run_started", "run": "\(id)", "command": "\(command)", "dry_run": "\(dryRun)"])
         return id
@@ -65,43 +122,98 @@ public struct RunSession: Sendable {
 
     /// `trin import`: one run over export files given by hand, each in its own transaction.
     /// A log line that could not be written makes the run partial.
-    public func importFiles(_ files: [String], mapping: Mapping, source: String?, dryRun: Bool) throws(StoreError) -> RunResult {
-        let runID = try beginRun(dryRun: dryRun)
-        let outcomes = files.map { importer.importFile(path: $0, mapping: mapping, source: source, runID: runID, commit: !dryRun) }
-        var result = RunResult(runID: runID, dryRun: dryRun, outcomes: outcomes, status: RunStatus(outcomes: outcomes), notAttempted: [])
-        if let failure = logFile?.takeWriteFailure() {
-            result.outputFailures = [failure]
-            if result.status == .succeeded { result.status = .partial }
+    public func importFiles(_ files: [String], mapping: Mapping, source: String?, dryRun: Bool) throws(RunSessionError) -> RunResult {
+        let importer = try requireImporter()
+        do {
+            let runID = try beginRun(dryRun: dryRun)
+            let outcomes = files.map { importer.importFile(path: $0, mapping: mapping, source: source, runID: runID, commit: !dryRun) }
+            var result = RunResult(runID: runID, dryRun: dryRun, outcomes: outcomes, status: RunStatus(outcomes: outcomes), notAttempted: [])
+            if let failure = logFile?.takeWriteFailure() {
+                result.outputFailures = [failure]
+                if result.status == .succeeded { result.status = .partial }
+            }
+            try finishRun(id: runID, status: result.status)
+            return result
+        } catch {
+            throw .store(error)
         }
-        try finishRun(id: runID, status: result.status)
-        return result
     }
 
     /// `trin run` and each daemon pass: fetch and import the sources, then (unless a dry run)
-    /// apply retention, publish the metric set and write the textfile (`RunOutputs`).
+    /// apply retention, publish the metric set and write the textfile (`RunOutputs`). A
+    /// daemon's session first waits for the run lock; nil when `shouldStop` said to stop
+    /// before it was free.
     public func pass(_ loaded: LoadedConfiguration, sources: [SourceConfig], dryRun: Bool,
-                     shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> RunResult {
+                     shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> RunResult? {
+        let importer = try requireImporter()
+        let passLock: RunLock?
+        if heldLock == nil {
+            guard let lock = try waitForLock(shouldStop: shouldStop) else { return nil }
+            passLock = lock
+        } else {
+            passLock = nil
+        }
+        defer { passLock?.release() }
         let runner = Runner(store: store, importer: importer, logger: logger)
-        let result = try runner.pass(loaded, sources: sources, command: command + (dryRun && command == "run" ? " --dry-run" : ""),
+        let result = try runner.pass(loaded, sources: sources, command: dryRun ? command + " --dry-run" : command,
                                      dryRun: dryRun, shouldStop: shouldStop)
         return dryRun ? result : RunOutputs.afterPass(loaded, store, result, logger, logFile: logFile)
     }
 
     /// The sources whose schedule fired since their last success.
     public func dueSources(_ loaded: LoadedConfiguration) throws -> [SourceConfig] {
-        try Runner(store: store, importer: importer, logger: logger).dueSources(loaded, at: SystemClock.nowInstant())
+        try Runner(store: store, importer: try requireImporter(), logger: logger).dueSources(loaded, at: SystemClock.nowInstant())
+    }
+
+    /// `trin metrics`: a new set of metric files from the store, published under the lock.
+    public func publishMetrics(k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
+                               dialect: PublishedCSVDialect, republish: Set<Int>) throws -> PublishedSet {
+        try MetricsJob.publish(store: store, k: k, policy: policy, unitName: unitName, outputDirectory: outputDirectory,
+                               runID: command, dialect: dialect, republish: republish)
+    }
+
+    /// The figures as they would be published (`trin metrics --year`), read under the lock.
+    public func releasedFigures(k: Int, policy: ReleasePolicy) throws -> ReleasedFigures {
+        try MetricsJob.release(store: store, k: k, policy: policy)
+    }
+
+    private func requireImporter() throws(RunSessionError) -> Importer {
+        guard let importer else { throw .cannotImport(command: command) }
+        return importer
+    }
+
+    /// Waits for the run lock (a `trin run` from cron may hold it), once a second, until
+    /// `shouldStop` says to stop: `flock` cannot be awaited, and a wait is rare and short.
+    private func waitForLock(shouldStop: () -> Bool) throws(RunLockError) -> RunLock? {
+        var logged = false
+        while !shouldStop() {
+            if let lock = try RunLock.tryAcquire(path: lockPath) { return lock }
+            if !logged {
+                logged = true
+                logger.notice("waiting for the run lock", metadata: [
+                    "event": "lock_wait", "lock": "\(lockPath)", "holder_pid": "\(RunLock.holderPID(path: lockPath).map { "\($0)" } ?? "?")"])
+            }
+            sleep(1)
+        }
+        return nil
     }
 }
 
-/// Why a session could not be opened.
+/// Why a session could not be opened or used.
 public enum RunSessionError: Error, Sendable, CustomStringConvertible {
+    /// The run lock: another run holds it (and the session was not to wait), or its file cannot be opened.
+    case locked(RunLockError)
     case cannotOpenLog(path: String, message: String)
     case store(StoreError)
+    /// A session opened for publishing was asked to import.
+    case cannotImport(command: String)
 
     public var description: String {
         switch self {
+        case .locked(let error): "\(error)"
         case .cannotOpenLog(let path, let message): "cannot open log \(path): \(message)"
         case .store(let error): "\(error)"
+        case .cannotImport(let command): "the \(command) session was opened without a key: it cannot import"
         }
     }
 }

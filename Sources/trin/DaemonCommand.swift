@@ -1,7 +1,6 @@
 import ArgumentParser
 import Logging
 import TrinService
-import TrinStore
 
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -22,9 +21,9 @@ struct DaemonCommand: AsyncParsableCommand {
     func run() async throws {
         let loaded = try loadConfiguration(options)
         let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
-        let session = try openSession(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon", progress: false)
-        let daemon = DaemonService(configPath: configurationPath(options), initial: loaded, session: session,
-                                   lockPath: RunLock.path(forStore: storePath), runNow: runNow)
+        let session = try openSession(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon",
+                                      locking: .perPass, progress: false)
+        let daemon = DaemonService(configPath: configurationPath(options), initial: loaded, session: session, runNow: runNow)
         do { try await daemon.runUntilShutdown() } catch {
             throw fail("\(error)", TrinExit.internalError)
         }

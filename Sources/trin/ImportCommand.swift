@@ -35,9 +35,8 @@ struct ImportCommand: ParsableCommand {
         do { map = try MappingLoader.load(path: mapping) } catch { throw fail("\(error)", TrinExit.configuration) }
         // The same lock as `trin run`: an import by hand waits for a nightly run, never overlaps it.
         let key = try loadKey(keyPath)
-        let lock = try takeLock(store: storePath, wait: true)
-        defer { lock.release() }
-        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "import")
+        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "import", locking: .forTheSession(wait: true))
+        defer { session.close() }
         let result: RunResult
         do { result = try session.importFiles(files, mapping: map, source: source, dryRun: dryRun) } catch {
             throw fail("\(error)", TrinExit.internalError)

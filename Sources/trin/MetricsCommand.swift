@@ -28,7 +28,7 @@ struct MetricsCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfiguration()
-        let store = try openStore(options)
+        let storePath = try existingStorePath(options, config)
         let threshold = k ?? config?.k ?? 5
         guard threshold >= DisclosureThreshold.floor else {
             throw fail("k = \(threshold) is below \(DisclosureThreshold.floor), Statistics Denmark's floor", TrinExit.configuration)
@@ -39,26 +39,21 @@ struct MetricsCommand: ParsableCommand {
                        TrinExit.configuration)
         }
         guard republish.isEmpty || year == nil else { throw fail("--republish publishes a set; it cannot be used with --year", TrinExit.configuration) }
+        let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output
+        if year == nil, out == nil { throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration) }
+        // Under the run lock, waiting for a run in progress: a publication never interleaves
+        // with a run's, and reading the whole store never holds up a run's import.
+        let session: RunSession
+        do { session = try RunSession.openForPublishing(storePath: storePath, command: "metrics", wait: true) } catch { throw sessionFailure(error) }
+        defer { session.close() }
         do {
             if let year {
-                // Under the run lock: reading the whole store would hold up a run's import.
-                let lock = try takeLock(store: store.path, wait: true)
-                defer { lock.release() }
-                let released = try MetricsJob.release(store: store, k: threshold, policy: policy)
-                FileHandleOutput.standardOutput(released.summary(year: year))
+                FileHandleOutput.standardOutput(try session.releasedFigures(k: threshold, policy: policy).summary(year: year))
                 return
             }
-            guard let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output else {
-                throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration)
-            }
-            // Under the run lock: a publication never interleaves with a run's, and reading
-            // the whole store never holds up a run's import.
-            let lock = try takeLock(store: store.path, wait: true)
-            defer { lock.release() }
-            let set = try MetricsJob.publish(store: store, k: threshold, policy: policy,
-                                             unitName: config?.unitName ?? Configuration.defaultUnitName, outputDirectory: out,
-                                             runID: "metrics", dialect: MetricsJob.dialect(config),
-                                             republish: Set(republish))
+            guard let out else { return }
+            let set = try session.publishMetrics(k: threshold, policy: policy, unitName: config?.unitName ?? Configuration.defaultUnitName,
+                                                 outputDirectory: out, dialect: MetricsJob.dialect(config), republish: Set(republish))
             if !republish.isEmpty {
                 FileHandleOutput.standardOutput("republished \(republish.map(String.init).joined(separator: ", ")): figures that changed by 1 to \(threshold - 1) are suppressed\n")
             }
@@ -70,4 +65,3 @@ struct MetricsCommand: ParsableCommand {
         }
     }
 }
-

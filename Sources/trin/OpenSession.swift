@@ -5,22 +5,32 @@ import TrinCore
 import TrinService
 import TrinPseudonym
 
-/// Opens the run's front door (`RunSession`) the way every command does: the console log
-/// at `TRIN_LOG_LEVEL` (errors only by default: the summary table says the rest, and the
+/// Opens the run's front door (`RunSession`) the way every command does: the run lock
+/// (another run holding it: exit 3, unless `locking` waits), the console log at
+/// `TRIN_LOG_LEVEL` (errors only by default: the summary table says the rest, and the
 /// JSON-lines log has every event), a progress line on a terminal, and any problem opening
 /// the store or the log as a configuration error (exit 2).
-func openSession(storePath: String, key: PseudonymKey, logPath: String?, command: String, progress: Bool = true) throws -> RunSession {
+func openSession(storePath: String, key: PseudonymKey, logPath: String?, command: String, locking: RunSession.Locking,
+                 progress: Bool = true) throws -> RunSession {
     let level = environment["TRIN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
     var session: RunSession
     do {
-        session = try RunSession.open(storePath: storePath, key: key, logPath: logPath, command: command, consoleLevel: level)
+        session = try RunSession.open(storePath: storePath, key: key, logPath: logPath, command: command, consoleLevel: level,
+                                      locking: locking)
     } catch {
-        throw fail("\(error)", TrinExit.configuration)
+        throw sessionFailure(error)
     }
-    if progress, let line = ProgressLine.onTerminal() { session.importer.progress = { line.report($0) } }
+    if progress, let line = ProgressLine.onTerminal() { session.importer?.progress = { line.report($0) } }
     // For benchmarks (docs/benchmarks.md): the full path, every row decoded.
-    if environment["TRIN_SKIP_KNOWN_ROWS"] == "0" { session.importer.skipsKnownRows = false }
+    if environment["TRIN_SKIP_KNOWN_ROWS"] == "0" { session.importer?.skipsKnownRows = false }
     return session
+}
+
+/// A session that could not be opened, as an exit code: 3 when another run holds the lock,
+/// 2 for everything else (a lock file, store or log that cannot be opened).
+func sessionFailure(_ error: RunSessionError) -> ExitCode {
+    if case .locked(.held) = error { return fail("\(error)", TrinExit.locked) }
+    return fail("\(error)", TrinExit.configuration)
 }
 
 /// The wall clock, as the import and the service read it.

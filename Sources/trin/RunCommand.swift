@@ -47,9 +47,8 @@ struct RunCommand: ParsableCommand {
             selected = loaded.sources.filter { sources.contains($0.name) }
         }
         let key = try loadKey(keyPath)
-        let lock = try takeLock(store: storePath, wait: wait)
-        defer { lock.release() }
-        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "run")
+        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "run", locking: .forTheSession(wait: wait))
+        defer { session.close() }
         do {
             if due {
                 let dueNames = Set(try session.dueSources(loaded).map(\.name))
@@ -60,7 +59,8 @@ struct RunCommand: ParsableCommand {
                 FileHandleOutput.standardOutput("no sources \(due ? "due" : "to run")\n")
                 return
             }
-            let result = try session.pass(loaded, sources: selected, dryRun: dryRun)
+            // The session holds the lock: a pass always runs.
+            guard let result = try session.pass(loaded, sources: selected, dryRun: dryRun) else { throw TrinExit.internalError }
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
             // One warning per source whose rejected share passed its limit: the export changed.
             for above in result.rejectionsAboveLimit {

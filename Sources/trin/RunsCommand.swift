@@ -73,7 +73,12 @@ struct RunsCommand: ParsableCommand {
 }
 
 func openStore(_ options: StoreOptions) throws -> Store {
-    let c = try options.loadConfiguration()
+    let path = try existingStorePath(options, try options.loadConfiguration())
+    do { return try Store(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
+}
+
+/// The store a reading command names (flag, environment, configuration), which must exist.
+func existingStorePath(_ options: StoreOptions, _ c: Configuration?) throws -> String {
     guard let path = options.store ?? environment["TRIN_STORE"] ?? c?.store else {
         throw fail("no store: give --store, TRIN_STORE or --config", TrinExit.configuration)
     }
@@ -82,7 +87,7 @@ func openStore(_ options: StoreOptions) throws -> Store {
         throw fail("no store at \(path): nothing has been imported there (check --store, TRIN_STORE or the config's `store`)",
                    TrinExit.configuration)
     }
-    do { return try Store(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
+    return path
 }
 
 /// A run still marked `running` while nobody holds the run lock was stopped (Ctrl-C, a crash):

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import Testing
 import TrinCore
@@ -20,15 +21,17 @@ import TrinTestSupport
         ])
         let loaded = try LoadedConfiguration.load(path: w.config)
         let key = try PseudonymKey.load(path: loaded.configuration.keyFile)
-        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: w.log, command: "run", consoleLevel: .critical)
-        let result = try session.pass(loaded, sources: loaded.sources, dryRun: false)
+        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: w.log, command: "run", consoleLevel: .critical,
+                                          locking: .forTheSession(wait: false))
+        defer { session.close() }
+        let result = try #require(try session.pass(loaded, sources: loaded.sources, dryRun: false))
         #expect(result.succeeded && result.outputFailures.isEmpty)
         #expect(result.outcomes.map(\.status) == [.imported, .imported])
         #expect(try session.store.recentRuns(limit: 1).first?.status == "succeeded")
         #expect(FileManager.default.fileExists(atPath: w.dir + "/out/current/manifest.json"))
         #expect(try String(contentsOfFile: w.prometheus, encoding: .utf8).contains("trin_last_run_ok 1"))
         // The same pass again: nothing new, the set kept, the run still a success.
-        let again = try session.pass(loaded, sources: loaded.sources, dryRun: false)
+        let again = try #require(try session.pass(loaded, sources: loaded.sources, dryRun: false))
         #expect(again.succeeded && again.outcomes.map(\.status) == [.unchanged, .unchanged])
         #expect(w.logText().contains("\"event\":\"metrics_unchanged\""))
     }
@@ -38,7 +41,9 @@ import TrinTestSupport
         let file = w.exports + "/" + (try #require(w.files("forloeb").first))
         let key = try PseudonymKey(bytes: Array(repeating: 9, count: 32))
         let mapping = try MappingLoader.load(path: RunWorkspace.mappings + "/forloeb.yaml")
-        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "import", consoleLevel: .critical)
+        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "import", consoleLevel: .critical,
+                                          locking: .forTheSession(wait: false))
+        defer { session.close() }
         let dry = try session.importFiles([file], mapping: mapping, source: nil, dryRun: true)
         #expect(dry.outcomes.first?.status == .dryRun && (dry.outcomes.first?.inserted ?? 0) > 0)
         #expect(try session.store.eventCount() == 0)
@@ -46,5 +51,49 @@ import TrinTestSupport
         #expect(real.status == .succeeded && real.outcomes.first?.inserted == dry.outcomes.first?.inserted)
         #expect(try session.store.eventCount() == real.outcomes.first?.inserted)
         #expect(try session.store.recentRuns(limit: 5).map(\.status) == ["succeeded", "succeeded"])
+    }
+
+    @Test func aCommandsSessionHoldsTheLockUntilClosedAndTheDaemonsWaitsPerPass() throws {
+        let w = try RunWorkspace(citizens: 20, seed: 14, label: "trin-session-lock")
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
+        let loaded = try LoadedConfiguration.load(path: w.config)
+        let key = try PseudonymKey.load(path: loaded.configuration.keyFile)
+        let first = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "run", consoleLevel: .critical,
+                                        locking: .forTheSession(wait: false))
+        // A second command is refused at once, naming the holder, before it opens anything.
+        #expect {
+            _ = try RunSession.open(storePath: w.storePath, key: key, logPath: w.log, command: "run", consoleLevel: .critical,
+                                    locking: .forTheSession(wait: false))
+        } throws: { error in
+            guard case .locked(.held(_, let pid))? = error as? RunSessionError else { return false }
+            return pid == getpid()
+        }
+        #expect(!FileManager.default.fileExists(atPath: w.log))
+        #expect {
+            _ = try RunSession.openForPublishing(storePath: w.storePath, command: "metrics", wait: false)
+        } throws: { error in
+            if case .locked(.held)? = error as? RunSessionError { return true } else { return false }
+        }
+        // The daemon's session opens, but its pass waits for the lock and gives up when told to stop.
+        let daemon = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "daemon", consoleLevel: .critical,
+                                         locking: .perPass)
+        let asked = Mutex(0)
+        let stopped = try daemon.pass(loaded, sources: loaded.sources, dryRun: false, shouldStop: {
+            asked.withLock { $0 += 1; return $0 > 1 }
+        })
+        #expect(stopped == nil)
+        #expect(try daemon.store.recentRuns(limit: 1).isEmpty)
+        first.close()
+        let result = try #require(try daemon.pass(loaded, sources: loaded.sources, dryRun: false))
+        #expect(result.succeeded && result.outcomes.map(\.status) == [.imported])
+        // The pass let go of the lock: a command takes it at once.
+        let next = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "run", consoleLevel: .critical,
+                                       locking: .forTheSession(wait: false))
+        next.close()
+        // A session opened for publishing has no key: it cannot import.
+        let publishing = try RunSession.openForPublishing(storePath: w.storePath, command: "metrics", wait: false)
+        defer { publishing.close() }
+        #expect(throws: RunSessionError.self) { _ = try publishing.pass(loaded, sources: loaded.sources, dryRun: false) }
     }
 }
