@@ -104,23 +104,20 @@ public final class HTTPFetcher {
         var duration: Duration
     }
 
+    /// One attempt: plan it (`FetchAttempt.plan`), run the transfer into a new temporary
+    /// file, and judge the answer (`FetchAttempt.judge`). Only the I/O is here.
     private func performAttempt(_ request: FetchRequest, directory: String,
                                 attempts: Int) -> Result<FetchOutcome, AttemptFailure> {
         let safeURL = URLRedaction.redact(request.url)
-        let isFile = request.url.lowercased().hasPrefix("file:")
         func failure(_ reason: FetchError.Reason, _ detail: String, status: Int? = nil, retryAfter: Duration? = nil,
                      bytes: Int64 = 0, duration: Duration = .zero) -> Result<FetchOutcome, AttemptFailure> {
             .failure(AttemptFailure(reason: reason, status: status, retryAfter: retryAfter, detail: detail,
                                     bytes: bytes, duration: duration))
         }
-
-        for header in request.headers {
-            // Bytes, not Characters: "\r\n" is one Character and would hide from a Character search.
-            func breaksLine(_ byte: UInt8) -> Bool { byte == 0x0D || byte == 0x0A || byte == 0 }
-            let nameBad = header.name.isEmpty || header.name.utf8.contains { breaksLine($0) || $0 == 0x3A }
-            if nameBad || header.value.utf8.contains(where: breaksLine) {
-                return failure(.invalidHeader, "header name or value holds a line break, a colon in the name, or is empty")
-            }
+        let plan: FetchAttempt.Plan
+        switch FetchAttempt.plan(request, policy: policy) {
+        case .success(let p): plan = p
+        case .failure(let refusal): return failure(refusal.reason, refusal.detail)
         }
 
         // The temporary file: created first so that a full disk fails before any download.
@@ -137,25 +134,78 @@ public final class HTTPFetcher {
         }
 
         let context = TransferContext(fileDescriptor: fd, maxBytes: policy.maxBytes)
+        var setupFailure = CURLE_OK
+        let clock = ContinuousClock()
+        let started = clock.now
+        let code = withConfiguredHandle(plan, request, context, failure: &setupFailure) { curl_easy_perform(handle) }
+        let duration = clock.now - started
+        if setupFailure != CURLE_OK {
+            return failure(.other(curlCode: Int(setupFailure.rawValue)), "cannot configure libcurl: "
+                + String(cString: curl_easy_strerror(setupFailure)))
+        }
+
+        let status = longInfo(CURLINFO_RESPONSE_CODE)
+        let effectiveURL = URLRedaction.redact(stringInfo(CURLINFO_EFFECTIVE_URL) ?? request.url)
+        var response = FetchAttempt.Response(end: transferEnd(code, context: context))
+        response.detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        response.status = status
+        response.headers = context.headers
+        response.contentType = stringInfo(CURLINFO_CONTENT_TYPE)
+        response.prefix = context.prefix
+        response.bytes = context.bytes
+        if plan.isFile {
+            response.conditionUnmet = longInfo(CURLINFO_CONDITION_UNMET) == 1
+            var fileTime: curl_off_t = -1
+            _ = trin_curl_getinfo_off_t(handle, CURLINFO_FILETIME_T, &fileTime)
+            response.fileTime = fileTime >= 0 ? Int64(fileTime) : nil
+        }
+
+        switch FetchAttempt.judge(response, plan: plan, request: request, policy: policy, now: environment.now(),
+                                  temporaryPath: temporaryPath) {
+        case .failed(let reason, let detail, let retryAfter):
+            return failure(reason, detail, status: status > 0 ? status : nil, retryAfter: retryAfter, bytes: context.bytes,
+                           duration: duration)
+        case .notModified(let status, let etag, let lastModified):
+            var meta: Logger.Metadata = ["event": "fetch_not_modified", "url": "\(safeURL)", "attempt": "\(attempts)"]
+            if status > 0 {
+                meta["http_status"] = "\(status)"
+                meta["duration_ms"] = "\(Self.milliseconds(duration))"
+            }
+            logger.info("fetch not modified", metadata: meta)
+            return .success(.notModified(NotModified(status: status, duration: duration, etag: etag, lastModified: lastModified,
+                                                     effectiveURL: effectiveURL, attempts: attempts)))
+        case .fetched(let status, let etag, let lastModified):
+            guard fsync(fd) == 0 else {
+                return failure(.localStorage, "cannot sync \(temporaryPath): \(Self.errnoText())", status: status > 0 ? status : nil,
+                               bytes: context.bytes, duration: duration)
+            }
+            logger.info("fetched", metadata: [
+                "event": "fetched", "url": "\(safeURL)", "attempt": "\(attempts)", "http_status": "\(status)", "bytes": "\(context.bytes)",
+                "duration_ms": "\(Self.milliseconds(duration))", "effective_url": "\(effectiveURL)",
+            ])
+            keepFile = true
+            return .success(.fetched(FetchedFile(
+                path: temporaryPath, status: status, bytes: context.bytes, duration: duration, etag: etag,
+                lastModified: lastModified, contentType: response.contentType, effectiveURL: effectiveURL, attempts: attempts)))
+        }
+    }
+
+    /// Sets up the handle for `plan` (the first option libcurl refuses goes to `failure`, and
+    /// nothing is performed), runs `perform`, and unhooks the context afterwards so that
+    /// nothing calls back into it.
+    private func withConfiguredHandle(_ plan: FetchAttempt.Plan, _ request: FetchRequest, _ context: TransferContext,
+                                      failure: inout CURLcode, perform: () -> CURLcode) -> CURLcode {
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
-        for header in request.headers {
-            headerList = curl_slist_append(headerList, "\(header.name): \(header.value)")
-        }
-        if !isFile {
-            if let etag = request.previousETag { headerList = curl_slist_append(headerList, "If-None-Match: \(etag)") }
-            if let lastModified = request.previousLastModified {
-                headerList = curl_slist_append(headerList, "If-Modified-Since: \(lastModified)")
-            }
-        }
+        for line in plan.headerLines { headerList = curl_slist_append(headerList, line) }
 
         curl_easy_reset(handle)
         errorBuffer[0] = 0
         var setup = OptionSetter(handle: handle)
         setup.set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
-        setup.set(CURLOPT_URL, string: request.url)
-        setup.set(CURLOPT_PROTOCOLS_STR, string: isFile ? "file" : "http,https")
-        setup.set(CURLOPT_REDIR_PROTOCOLS_STR, string: policy.redirectProtocols(from: request.url))
+        setup.set(CURLOPT_URL, string: plan.url)
+        setup.set(CURLOPT_PROTOCOLS_STR, string: plan.protocols)
+        setup.set(CURLOPT_REDIR_PROTOCOLS_STR, string: plan.redirectProtocols)
         setup.set(CURLOPT_FOLLOWLOCATION, long: 1)
         setup.set(CURLOPT_MAXREDIRS, long: policy.maxRedirects)
         setup.set(CURLOPT_NOSIGNAL, long: 1)
@@ -185,119 +235,40 @@ public final class HTTPFetcher {
         case nil:
             break
         }
-        if isFile {
+        if plan.isFile {
             setup.set(CURLOPT_FILETIME, long: 1)
-            if let lastModified = request.previousLastModified, let time = HTTPDate.parse(lastModified) {
+            if let time = plan.modifiedSince {
                 setup.set(CURLOPT_TIMECONDITION, long: Int(CURL_TIMECOND_IFMODSINCE.rawValue))
                 setup.set(CURLOPT_TIMEVALUE_LARGE, offset: time)
             }
         }
-        if setup.failed != CURLE_OK {
-            return failure(.other(curlCode: Int(setup.failed.rawValue)), "cannot configure libcurl: "
-                + String(cString: curl_easy_strerror(setup.failed)))
+        guard setup.failed == CURLE_OK else {
+            failure = setup.failed
+            return setup.failed
         }
-
-        let clock = ContinuousClock()
-        let started = clock.now
-        let code = curl_easy_perform(handle)
-        let duration = clock.now - started
-        // Nothing may call back into the context after perform: unhook it.
-        _ = trin_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, nil)
-        _ = trin_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, nil)
-
-        let status = longInfo(CURLINFO_RESPONSE_CODE)
-        let httpStatus: Int? = status > 0 ? status : nil
-        let effectiveURL = URLRedaction.redact(stringInfo(CURLINFO_EFFECTIVE_URL) ?? request.url)
-        let contentType = stringInfo(CURLINFO_CONTENT_TYPE)
-        let detail = errorBuffer[0] != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
-        let bytes = context.bytes
-        func failed(_ reason: FetchError.Reason, _ text: String = detail,
-                    retryAfter: Duration? = nil) -> Result<FetchOutcome, AttemptFailure> {
-            failure(reason, text, status: httpStatus, retryAfter: retryAfter, bytes: bytes, duration: duration)
+        defer {
+            _ = trin_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, nil)
+            _ = trin_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, nil)
         }
-
-        if code != CURLE_OK {
-            let reason = classify(code, context: context, detail: detail)
-            switch reason {
-            case .tooLarge(let limit):
-                return failed(reason, code == CURLE_FILESIZE_EXCEEDED
-                    ? "announced Content-Length exceeds \(limit) bytes" : "body exceeds \(limit) bytes")
-            case .localStorage:
-                return failed(reason, "cannot write \(temporaryPath): \(String(cString: strerror(context.writeError)))")
-            default:
-                return failed(reason)
-            }
-        }
-
-        if isFile, longInfo(CURLINFO_CONDITION_UNMET) == 1 {
-            logger.info("fetch not modified", metadata: ["event": "fetch_not_modified", "url": "\(safeURL)", "attempt": "\(attempts)"])
-            return .success(.notModified(NotModified(status: 0, duration: duration, etag: nil,
-                                                     lastModified: request.previousLastModified,
-                                                     effectiveURL: effectiveURL, attempts: attempts)))
-        }
-        if !isFile {
-            if status == 304 {
-                logger.info("fetch not modified", metadata: [
-                    "event": "fetch_not_modified", "url": "\(safeURL)", "attempt": "\(attempts)", "http_status": "304",
-                    "duration_ms": "\(Self.milliseconds(duration))",
-                ])
-                return .success(.notModified(NotModified(status: 304, duration: duration, etag: context.headers["etag"],
-                                                         lastModified: context.headers["last-modified"],
-                                                         effectiveURL: effectiveURL, attempts: attempts)))
-            }
-            guard (200...299).contains(status) else {
-                let retryAfter = Self.retryAfter(context.headers["retry-after"], now: environment.now())
-                return failed(.httpStatus(status), "HTTP \(status)" + (contentType.map { ", \($0)" } ?? ""),
-                              retryAfter: retryAfter)
-            }
-        }
-        if request.expectedContent != .any,
-           ContentSniffer.isHTMLContentType(contentType) || ContentSniffer.looksLikeHTML(context.prefix) {
-            return failed(.htmlInsteadOfData, "expected \(request.expectedContent.rawValue), got "
-                + (contentType.map { "Content-Type \($0)" } ?? "a body starting like HTML"))
-        }
-        guard fsync(fd) == 0 else {
-            return failed(.localStorage, "cannot sync \(temporaryPath): \(Self.errnoText())")
-        }
-
-        var lastModified = context.headers["last-modified"]
-        if isFile {
-            var fileTime: curl_off_t = -1
-            _ = trin_curl_getinfo_off_t(handle, CURLINFO_FILETIME_T, &fileTime)
-            lastModified = fileTime >= 0 ? HTTPDate.format(secondsSinceEpoch: Int64(fileTime)) : nil
-        }
-        logger.info("fetched", metadata: [
-            "event": "fetched", "url": "\(safeURL)", "attempt": "\(attempts)", "http_status": "\(status)", "bytes": "\(bytes)",
-            "duration_ms": "\(Self.milliseconds(duration))", "effective_url": "\(effectiveURL)",
-        ])
-        keepFile = true
-        return .success(.fetched(FetchedFile(
-            path: temporaryPath, status: status, bytes: bytes, duration: duration, etag: context.headers["etag"],
-            lastModified: lastModified, contentType: contentType, effectiveURL: effectiveURL, attempts: attempts)))
+        return perform()
     }
 
-    /// Maps a libcurl failure to the reason operations staff act on.
-    private func classify(_ code: CURLcode, context: TransferContext, detail: String) -> FetchError.Reason {
+    /// libcurl's result code as a transfer end (the one place that knows libcurl's codes).
+    private func transferEnd(_ code: CURLcode, context: TransferContext) -> FetchAttempt.TransferEnd {
         switch code {
-        case CURLE_WRITE_ERROR where context.exceededLimit, CURLE_FILESIZE_EXCEEDED:
-            return .tooLarge(limit: policy.maxBytes)
-        case CURLE_WRITE_ERROR where context.writeError != 0:
-            return .localStorage
+        case CURLE_OK: return .completed
+        case CURLE_FILESIZE_EXCEEDED: return .announcedTooLarge
+        case CURLE_WRITE_ERROR where context.exceededLimit: return .bodyTooLarge
+        case CURLE_WRITE_ERROR where context.writeError != 0: return .localWriteFailed(errno: context.writeError)
         case CURLE_PARTIAL_FILE:
             var expected: curl_off_t = -1
             _ = trin_curl_getinfo_off_t(handle, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &expected)
-            return .truncated(expected: expected >= 0 ? Int64(expected) : nil, received: context.bytes)
-        case CURLE_OPERATION_TIMEDOUT:
-            // libcurl reports its low-speed limit as a timeout, saying "too slow".
-            return detail.lowercased().contains("too slow") ? .stalled : .timeout
-        case CURLE_TOO_MANY_REDIRECTS:
-            return .redirectLimit
-        case CURLE_UNSUPPORTED_PROTOCOL:
-            return .unsupportedProtocol
-        case CURLE_URL_MALFORMAT:
-            return .invalidURL
-        case CURLE_FILE_COULDNT_READ_FILE, CURLE_READ_ERROR:
-            return .fileNotReadable
+            return .partial(expectedBytes: expected >= 0 ? Int64(expected) : nil)
+        case CURLE_OPERATION_TIMEDOUT: return .timedOut
+        case CURLE_TOO_MANY_REDIRECTS: return .tooManyRedirects
+        case CURLE_UNSUPPORTED_PROTOCOL: return .unsupportedProtocol
+        case CURLE_URL_MALFORMAT: return .malformedURL
+        case CURLE_FILE_COULDNT_READ_FILE, CURLE_READ_ERROR: return .fileNotReadable
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY, CURLE_COULDNT_CONNECT, CURLE_SEND_ERROR,
              CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_HTTP2, CURLE_HTTP2_STREAM, CURLE_WEIRD_SERVER_REPLY:
             return .connection
@@ -305,20 +276,11 @@ public final class HTTPFetcher {
              CURLE_SSL_CACERT_BADFILE, CURLE_SSL_ISSUER_ERROR, CURLE_SSL_PINNEDPUBKEYNOTMATCH,
              CURLE_SSL_INVALIDCERTSTATUS, CURLE_SSL_SHUTDOWN_FAILED, CURLE_SSL_CRL_BADFILE:
             return .tls
-        default:
-            return .other(curlCode: Int(code.rawValue))
+        default: return .other(curlCode: Int(code.rawValue))
         }
     }
 
     // MARK: - Helpers
-
-    /// A `Retry-After` value as a delay: delta-seconds or an HTTP date (past dates give zero).
-    static func retryAfter(_ value: String?, now: Int64) -> Duration? {
-        guard let value = value.map({ Substring($0).trimmingWhitespace() }), !value.isEmpty else { return nil }
-        if let seconds = Int64(value) { return .seconds(max(0, seconds)) }
-        if let date = HTTPDate.parse(String(value)) { return .seconds(max(0, date - now)) }
-        return nil
-    }
 
     private func longInfo(_ info: CURLINFO) -> Int {
         var value = 0
