@@ -22,22 +22,3 @@ protocol FileDecoder {
     /// After `decode`: the rows to know in the source's next export, when the format keeps them.
     var knownRowsForNext: KnownRows? { get }
 }
-
-/// What the decoding stage hands to the store, in file order: pseudonymised records packed
-/// for the store, register rows, and rejected rows (already masked, so no personal id
-/// crosses between the stages).
-struct ImportBatch: Sendable {
-    /// Records sorted for the store, in memory or in a run file; or none.
-    var events: EventRows?
-    var run: SortedRun?
-    var enterprises: [EnterpriseRecord] = []
-    var rejections: [Rejection] = []
-    /// Rows of the file read since the previous batch (kept, rejected or not).
-    var rowsRead = 0
-    /// Bytes of the file read when the batch was handed over.
-    var bytesRead = 0
-    /// Rows skipped as known from the source's last export.
-    var knownRows = 0
-    /// With the last batch: the rows to know in the source's next export.
-    var knownRowsForNext: KnownRows?
-}

@@ -1,6 +1,5 @@
 public import Logging
-import Synchronization
-package import TrinCore
+import TrinCore
 public import TrinMapping
 public import TrinPseudonym
 public import TrinStore
@@ -49,89 +48,120 @@ public struct Importer: Sendable {
     public func importFile(path: String, displayName: String? = nil, mapping: Mapping, source: String? = nil,
                            runID: Int64, commit: Bool = true, fetchState: FetchState? = nil,
                            httpStatus: Int? = nil) -> FileOutcome {
-        let name = displayName ?? path
-        let sourceName = source ?? mapping.name
-        let started = SystemClock.now()
-        var outcome = FileOutcome(runID: runID, source: sourceName, file: name, status: .failed, httpStatus: httpStatus)
-        // The digest that recognises an export imported before is computed beside the import,
-        // not before it; the import stops as soon as the digest shows the file is known. A
-        // file of a size never imported cannot be known: its digest waits for a free core.
-        let identity = FileDigest.Identity.of(path: path)
-        let mayBeKnown = identity.map { (try? store.hasImportedFile(ofBytes: $0.size)) ?? true } ?? true
-        // A source with known rows sends mostly rows it sent before: reading them is light, and
-        // the digest has the other core to itself from the start.
-        let mostlyKnown = skipsKnownRows && ((try? store.hasKnownRows(source: sourceName)) ?? false)
-        let digest = FileDigest.start(path: path, urgency: mayBeKnown || mostlyKnown ? .mayBeKnown : .atTheEnd)
-        defer { digest.finish() }
-        func importKey(_ d: (hex: String, bytes: Int)) -> ImportKey {
-            ImportKey(contentHash: d.hex, source: sourceName, mappingFingerprint: mapping.fingerprint)
-        }
-        func report(_ rows: Int, _ bytes: Int, finished: Bool) {
-            progress?(ImportProgress(source: sourceName, file: name, rowsRead: rows, bytesRead: bytes,
-                                     totalBytes: identity?.size ?? 0, elapsedMilliseconds: SystemClock.milliseconds(since: started),
-                                     finished: finished))
-        }
-        defer { report(outcome.rowsRead, outcome.bytes, finished: true) }
-        /// The file is one imported before: nothing of this reading is kept.
-        func skip() throws {
-            outcome.bytes = try digest.wait().bytes
-            outcome.status = .skippedIdentical
-            outcome.durationMilliseconds = SystemClock.milliseconds(since: started)
-            if commit, let fetchState {
-                try store.importFile { file in try file.saveFetchState(fetchState) }
-            }
-            try store.recordFileOutcome(outcome)
-        }
+        let file = FileUnderImport(path: path, name: displayName ?? path, source: source ?? mapping.name, mapping: mapping,
+                                   runID: runID, commit: commit, fetchState: fetchState, httpStatus: httpStatus, importer: self)
+        defer { file.digest.finish() }
+        var outcome: FileOutcome
         do {
-            do {
-                outcome = try store.importFile(commit: commit) { file in
-                    var o = outcome
-                    // Asked once, as soon as the digest is in (it cannot change in this transaction).
-                    var knownAsked = false
-                    try decode(path: path, name: name, mapping: mapping, source: sourceName, runID: runID, into: file,
-                               outcome: &o, readingDone: { digest.begin() }, progressed: { report($0, $1, finished: false) }) {
-                        guard !knownAsked, let d = digest.ifDone else { return }
-                        knownAsked = true
-                        if try file.hasImported(importKey(d)) { throw AlreadyImported() }
-                    }
-                    let d = try digest.wait()
-                    // The records read and the digest must be of one and the same content.
-                    guard let identity, FileDigest.Identity.of(path: path) == identity, d.bytes == identity.size else {
-                        throw ImportError.changedWhileReading(file: path)
-                    }
-                    let key = importKey(d)
-                    if !knownAsked, try file.hasImported(key) { throw AlreadyImported() }
-                    o.bytes = d.bytes
-                    o.status = commit ? .imported : .dryRun
-                    o.durationMilliseconds = SystemClock.milliseconds(since: started)
-                    try file.complete(o, key: key, at: SystemClock.nowInstant())
-                    if let fetchState { try file.saveFetchState(fetchState) }
-                    return o
-                }
-                // A dry run's transaction was rolled back, its outcome with it: kept on its own, so
-                // that `trin runs show` of a dry run lists what it met (no record, no rejected row).
-                if !commit { try? store.recordFileOutcome(outcome) }
-            } catch is AlreadyImported {
-                try skip()
-            } catch {
-                // A file imported before is skipped, even when reading it again went wrong
-                // before the digest was known (the old file's records are in the store). A
-                // file of a size never imported cannot be one: it is not hashed at all.
-                guard mayBeKnown, (try? store.hasImported(importKey(digest.wait()))) == true else { throw error }
-                try skip()
+            switch try readAndStore(file) {
+            case .stored(let stored): outcome = stored
+            case .importedBefore: outcome = try skip(file)
             }
         } catch {
-            outcome.bytes = digest.ifDone?.bytes ?? identity?.size ?? outcome.bytes
-            outcome.status = .failed
-            outcome.rowsRead = 0; outcome.inserted = 0; outcome.updated = 0; outcome.duplicates = 0
-            outcome.rejectedByReason = [:]
-            outcome.unknownCodes = []
-            outcome.message = Self.message(error, path: path, name: name)
-            outcome.durationMilliseconds = SystemClock.milliseconds(since: started)
-            try? store.recordFileOutcome(outcome)
+            outcome = failed(file, error)
         }
+        report(file, outcome, finished: true)
         log(outcome)
         return outcome
+    }
+
+    /// What reading a file into its transaction came to.
+    private enum Reading {
+        /// Imported (or counted, in a dry run).
+        case stored(FileOutcome)
+        /// Its content was imported before: the transaction was rolled back.
+        case importedBefore
+    }
+
+    /// One file's transaction: the decode and store stages, then the digest's verdict. The
+    /// transaction is abandoned (by throwing `AlreadyImported`) as soon as the digest shows a
+    /// file imported before.
+    private func readAndStore(_ f: FileUnderImport) throws -> Reading {
+        do {
+            let outcome = try store.importFile(commit: f.commit) { transaction in
+                var outcome = f.emptyOutcome
+                // Asked once, as soon as the digest is in (it cannot change in this transaction).
+                var knownAsked = false
+                let spill = SpillSwitch(directory: runDirectory ?? Self.directory(of: store.path))
+                let digester = skipsKnownRows ? pseudonymiser.rowDigester : nil
+                let decode = DecodeStage(path: f.path, mapping: f.mapping, source: f.source, pseudonymiser: pseudonymiser,
+                                         digester: digester, known: digester == nil ? nil : try transaction.knownRows(source: f.source),
+                                         eventBatches: eventBatches, spill: spill)
+                var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
+                                                loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
+                                                spillAboveBytes: spillAboveBytes, spill: spill)
+                try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
+                    try decode.run(into: queue)
+                    f.digest.begin()
+                } consume: { batch, producerFinished in
+                    if !knownAsked, let d = f.digest.ifDone {
+                        knownAsked = true
+                        if try transaction.hasImported(f.key(d)) { throw AlreadyImported() }
+                    }
+                    try storeStage.take(batch, producerFinished: producerFinished())
+                    report(f, rows: storeStage.rows, bytes: batch.bytesRead)
+                }
+                try storeStage.finish(into: &outcome)
+                let d = try f.digest.wait()
+                // The records read and the digest must be of one and the same content.
+                guard let identity = f.identity, FileDigest.Identity.of(path: f.path) == identity, d.bytes == identity.size else {
+                    throw ImportError.changedWhileReading(file: f.path)
+                }
+                if !knownAsked, try transaction.hasImported(f.key(d)) { throw AlreadyImported() }
+                outcome.bytes = d.bytes
+                outcome.status = f.commit ? .imported : .dryRun
+                outcome.durationMilliseconds = SystemClock.milliseconds(since: f.started)
+                try transaction.complete(outcome, key: f.key(d), at: SystemClock.nowInstant())
+                if let fetchState = f.fetchState { try transaction.saveFetchState(fetchState) }
+                return outcome
+            }
+            // A dry run's transaction was rolled back, its outcome with it: kept on its own, so
+            // that `trin runs show` of a dry run lists what it met (no record, no rejected row).
+            if !f.commit { try? store.recordFileOutcome(outcome) }
+            return .stored(outcome)
+        } catch is AlreadyImported {
+            return .importedBefore
+        } catch {
+            // A file imported before is skipped, even when reading it again went wrong before
+            // the digest was known (the old file's records are in the store). A file of a size
+            // never imported cannot be one: it is not hashed at all.
+            guard f.mayBeKnown, (try? store.hasImported(f.key(f.digest.wait()))) == true else { throw error }
+            return .importedBefore
+        }
+    }
+
+    /// The file is one imported before: nothing of this reading is kept but its fetch state
+    /// (the source answered, with content trin has) and its outcome.
+    private func skip(_ f: FileUnderImport) throws -> FileOutcome {
+        var outcome = f.emptyOutcome
+        outcome.bytes = try f.digest.wait().bytes
+        outcome.status = .skippedIdentical
+        outcome.durationMilliseconds = SystemClock.milliseconds(since: f.started)
+        if f.commit, let fetchState = f.fetchState {
+            try store.importFile { file in try file.saveFetchState(fetchState) }
+        }
+        try store.recordFileOutcome(outcome)
+        return outcome
+    }
+
+    /// A failed file: no counts (nothing of it was kept), the error as operations read it.
+    private func failed(_ f: FileUnderImport, _ error: any Error) -> FileOutcome {
+        var outcome = f.emptyOutcome
+        outcome.bytes = f.digest.ifDone?.bytes ?? f.identity?.size ?? 0
+        outcome.message = Self.message(error, path: f.path, name: f.name)
+        outcome.durationMilliseconds = SystemClock.milliseconds(since: f.started)
+        try? store.recordFileOutcome(outcome)
+        return outcome
+    }
+
+    private func report(_ f: FileUnderImport, rows: Int, bytes: Int) {
+        progress?(ImportProgress(source: f.source, file: f.name, rowsRead: rows, bytesRead: bytes, totalBytes: f.identity?.size ?? 0,
+                                 elapsedMilliseconds: SystemClock.milliseconds(since: f.started), finished: false))
+    }
+
+    private func report(_ f: FileUnderImport, _ o: FileOutcome, finished: Bool) {
+        progress?(ImportProgress(source: f.source, file: f.name, rowsRead: o.rowsRead, bytesRead: o.bytes, totalBytes: f.identity?.size ?? 0,
+                                 elapsedMilliseconds: SystemClock.milliseconds(since: f.started), finished: finished))
     }
 
     /// The directory a file is in ("." for a bare name).
@@ -140,155 +170,8 @@ public struct Importer: Sendable {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// Reads, decodes and pseudonymises on a thread of its own (XML adds a third, the parser)
-    /// while this thread stores: one file uses both cores, and the store never waits for the
-    /// parser. Everything stays in file order, so the first rejections logged are the first.
-    /// `stopIfKnown` runs between hand-overs and throws to abandon a file imported before;
-    /// `readingDone` is called on the decoding thread once the whole file is read.
-    private func decode(path: String, name: String, mapping: Mapping, source: String, runID: Int64,
-                        into file: FileImport, outcome: inout FileOutcome, readingDone: @escaping @Sendable () -> Void,
-                        progressed: (_ rows: Int, _ bytes: Int) -> Void,
-                        stopIfKnown: () throws -> Void) throws {
-        var rows = 0
-        var rejected: [String: Int] = [:]
-        var unknownCodes = UnknownCode.Tally()
-        var logged = 0
-        let pseudonymiser = self.pseudonymiser
-        let eventBatches = self.eventBatches
-        let spill = SpillSwitch(directory: runDirectory ?? Self.directory(of: store.path))
-        var runs: [SortedRun] = []
-        let digester = skipsKnownRows ? pseudonymiser.rowDigester : nil
-        let stored = digester == nil ? nil : try file.knownRows(source: source)
-        var knownForNext: KnownRows?
-        var known = 0
-        if try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
-        try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
-            try Self.produceItems(path: path, mapping: mapping, source: source, pseudonymiser: pseudonymiser,
-                                  digester: digester, known: stored, eventBatches: eventBatches, spill: spill, into: queue)
-            readingDone()
-        } consume: { batch, producerFinished in
-            try stopIfKnown()
-            rows += batch.rowsRead
-            progressed(rows, batch.bytesRead)
-            file.countKnown(batch.knownRows)
-            known += batch.knownRows
-            if let next = batch.knownRowsForNext { knownForNext = next }
-            if let events = batch.events {
-                // Runs hold earlier rows of the file: they go first.
-                if !runs.isEmpty { try file.write(merging: runs); runs.removeAll() }
-                try file.write(events)
-                if !spill.isOn, try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
-            }
-            if let run = batch.run {
-                runs.append(run)
-                // Once the file is read, the runs still to come are all queued: one last
-                // merge of everything costs one pass over the tree instead of several.
-                if runs.count >= runsPerMerge && !producerFinished() { try file.write(merging: runs); runs.removeAll() }
-            }
-            for enterprise in batch.enterprises { file.add(enterprise) }
-            for rejection in batch.rejections {
-                rejected[rejection.reason.rawValue, default: 0] += 1
-                if let value = rejection.value { unknownCodes.count(rejection.reason.rawValue, field: rejection.field ?? "", value: value) }
-                try file.reject(rejection, runID: runID, source: source, file: name)
-                if logged < loggedRejectionsPerFile {
-                    logged += 1
-                    var meta: Logger.Metadata = ["event": "row_rejected", "run": "\(runID)", "source": "\(source)", "file": "\(name)",
-                                                 "line": "\(rejection.line)", "reason": "\(rejection.reason.rawValue)"]
-                    if let path = rejection.path { meta["element"] = "\(path)" }
-                    if let field = rejection.field { meta["field"] = "\(field)" }
-                    // A notice, not a warning: rejected rows are expected data quality, counted per
-                    // file and source; a run with them is a successful run.
-                    logger.notice("rejected row", metadata: meta)
-                }
-            }
-        }
-        if !runs.isEmpty { try file.write(merging: runs) }
-        if let knownForNext { try file.saveKnownRows(source: source, knownForNext) }
-        try file.flush()
-        outcome.rowsRead = rows
-        outcome.inserted = file.inserted
-        outcome.updated = file.updated
-        outcome.duplicates = file.duplicates
-        outcome.rejectedByReason = rejected
-        outcome.unknownCodes = unknownCodes.mostFrequent
-        outcome.knownRows = known
-    }
-
-    /// Rejected and register rows per hand-over; hand-overs queued, by weight: two sorted
-    /// batches in memory (waiting while the store writes a third keeps both cores busy), or
-    /// sixteen run files (a merge ahead: the decoding stage need not wait for a merge).
-    static let itemsPerBatch = 2048
+    /// Sorted batches queued between the decode and store stages, by weight (`ImportBatch.weight`).
     static let queuedBatches = 16
-    static func weight(_ batch: ImportBatch) -> Int { batch.events != nil ? 8 : 1 }
-
-    /// The producing stage: every row of the file as an item to store, in file order.
-    private static func produceItems(path: String, mapping: Mapping, source: String, pseudonymiser: Pseudonymiser,
-                                     digester: RowDigester?, known: KnownRows?, eventBatches: ClosedRange<Int>, spill: SpillSwitch,
-                                     into queue: HandOffQueue<ImportBatch>) throws {
-        let decoder: FileDecoder
-        switch mapping.format {
-        case .csv(let layout):
-            decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout, source: source, digester: digester, known: known,
-                                         spillDirectory: spill.directory)
-        case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
-        }
-        var batch = ImportBatch()
-        var events = EventRows(source: source)
-        var eventTarget = eventBatches.lowerBound
-        events.reserveCapacity(eventTarget)
-        // Exports list a citizen's records together (an XML Forloeb holds several events):
-        // one remembered pseudonym saves most keyed hashes there.
-        var lastCPR: CPRNumber?
-        var lastPseudonym = Pseudonym(high: 0, low: 0)
-        /// Sorts the records gathered so far and puts them into the batch, in memory or in a run file.
-        func attachEvents() throws {
-            events.sort()
-            if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
-        }
-        /// Hands the batch over, stamped with how far the file has been read.
-        func send() throws {
-            batch.bytesRead = decoder.bytesRead
-            try queue.send(batch, weight: weight(batch))
-        }
-        try decoder.decode { item, elementPath, masked in
-            batch.rowsRead += 1
-            switch item {
-            case .known:
-                batch.knownRows += 1
-            case .unreadable(let reason, let line, let detail):
-                // The detail ("expected 11 fields, found 12") is what operations need here.
-                batch.rejections.append(Rejection(line: line, path: nil, reason: reason, field: detail, maskedRow: masked()))
-            case .outcome(.rejected(let reason, let field, let value), let line):
-                batch.rejections.append(Rejection(line: line, path: elementPath(), reason: reason, field: field, maskedRow: masked(),
-                                                  value: value))
-            case .outcome(.event(let event), _):
-                if event.cpr != lastCPR {
-                    lastPseudonym = pseudonymiser.pseudonym(for: event.cpr)
-                    lastCPR = event.cpr
-                }
-                events.append(event, pseudonym: lastPseudonym)
-                if events.count >= eventTarget {
-                    try attachEvents()
-                    try send()
-                    batch = ImportBatch()
-                    eventTarget = min(eventTarget * 2, eventBatches.upperBound)
-                    events = EventRows(source: source)
-                    events.reserveCapacity(eventTarget)
-                }
-            case .outcome(.enterprise(let enterprise), _):
-                batch.enterprises.append(enterprise)
-            }
-            // Known rows weigh little: a hand-over every 64 Ki of them keeps progress and the
-            // imported-before check going when a night brings almost nothing new.
-            if batch.enterprises.count + batch.rejections.count + batch.knownRows / 32 >= itemsPerBatch {
-                try send()
-                batch = ImportBatch()
-            }
-        }
-        if !events.isEmpty { try attachEvents() }
-        batch.knownRowsForNext = decoder.knownRowsForNext
-        if batch.rowsRead > 0 || batch.knownRowsForNext != nil { try send() }
-    }
 
     private func log(_ o: FileOutcome) {
         var meta: Logger.Metadata = [
@@ -318,38 +201,54 @@ public struct Importer: Sendable {
     }
 }
 
-/// Whether the decoding stage writes sorted batches to run files (set by the store's thread
-/// once the database outgrows `Importer.spillAboveBytes`), and where.
-final class SpillSwitch: Sendable {
-    let directory: String
-    private let on = Atomic<Bool>(false)
-
-    init(directory: String) { self.directory = directory }
-
-    var isOn: Bool { on.load(ordering: .relaxed) }
-    func turnOn() { on.store(true, ordering: .relaxed) }
-}
-
 /// The digest shows the file was imported before: the transaction is rolled back and the
 /// file reported as skipped.
 struct AlreadyImported: Error {}
 
-/// Wall-clock readings for durations and timestamps (the service's too).
-package enum SystemClock {
-    static func now() -> timespec {
-        var t = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &t)
-        return t
+/// One file on its way in: what it is, where its digest stands, and the outcome it starts from.
+struct FileUnderImport {
+    let path: String
+    /// The display name (a source URL, not a temporary download).
+    let name: String
+    let source: String
+    let mapping: Mapping
+    let runID: Int64
+    let commit: Bool
+    let fetchState: FetchState?
+    let started: timespec
+    let identity: FileDigest.Identity?
+    /// A file of a size imported before may be one imported before.
+    let mayBeKnown: Bool
+    let digest: FileDigest.Running
+    /// The outcome before anything is read: failed, no counts.
+    let emptyOutcome: FileOutcome
+
+    init(path: String, name: String, source: String, mapping: Mapping, runID: Int64, commit: Bool, fetchState: FetchState?,
+         httpStatus: Int?, importer: Importer) {
+        self.path = path
+        self.name = name
+        self.source = source
+        self.mapping = mapping
+        self.runID = runID
+        self.commit = commit
+        self.fetchState = fetchState
+        started = SystemClock.now()
+        emptyOutcome = FileOutcome(runID: runID, source: source, file: name, status: .failed, httpStatus: httpStatus)
+        // The digest that recognises an export imported before is computed beside the import,
+        // not before it; the import stops as soon as the digest shows the file is known. A
+        // file of a size never imported cannot be known: its digest waits for a free core.
+        identity = FileDigest.Identity.of(path: path)
+        let store = importer.store
+        mayBeKnown = identity.map { (try? store.hasImportedFile(ofBytes: $0.size)) ?? true } ?? true
+        // A source with known rows sends mostly rows it sent before: reading them is light, and
+        // the digest has the other core to itself from the start.
+        let mostlyKnown = importer.skipsKnownRows && ((try? store.hasKnownRows(source: source)) ?? false)
+        digest = FileDigest.start(path: path, urgency: mayBeKnown || mostlyKnown ? .mayBeKnown : .atTheEnd)
     }
 
-    static func milliseconds(since start: timespec) -> Int {
-        let t = now()
-        return (t.tv_sec - start.tv_sec) * 1000 + (t.tv_nsec - start.tv_nsec) / 1_000_000
-    }
-
-    package static func nowInstant() -> Instant {
-        var t = timespec()
-        clock_gettime(CLOCK_REALTIME, &t)
-        return Instant(secondsSinceEpoch: Int64(t.tv_sec))
+    /// What the store knows an import of this content by.
+    func key(_ digest: (hex: String, bytes: Int)) -> ImportKey {
+        ImportKey(contentHash: digest.hex, source: source, mappingFingerprint: mapping.fingerprint)
     }
 }
+

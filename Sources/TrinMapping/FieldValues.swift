@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-public import TrinCore
+import TrinCore
 
 /// The values of one source record, by slot (a CSV row's columns, or the XML
 /// paths a mapping reads), as UTF-8 bytes in one reusable buffer.

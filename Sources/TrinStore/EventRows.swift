@@ -104,14 +104,11 @@ public struct EventRows: Sendable {
         }
     }
 
-    /// Packs a decoded event under its pseudonym, copying its lent texts: no string made.
-    public mutating func append(_ e: SourceEventView, pseudonym: Pseudonym) {
-        append(pseudonym: pseudonym, start: e.start, stage: e.stage, agreement: e.agreement, ageBand: e.ageBand,
-               enterprise: e.enterprise, targetGroup: e.targetGroup, end: e.end, hoursPerWeek: e.hoursPerWeek,
-               recordedAt: e.recordedAt, sourceRecordID: e.sourceRecordID)
-    }
-
-    private mutating func append(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
+    /// Packs one pseudonymised record from its fields: the import's packing API. The texts
+    /// (agreement id, CVR digits, source record id) are borrowed for this call only and
+    /// copied into the batch, so a decoder can lend them from its own buffers: no string is
+    /// made per record.
+    public mutating func append(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
                                  ageBand: AgeBand, enterprise: UnsafeBufferPointer<UInt8>?, targetGroup: TargetGroup,
                                  end: Day?, hoursPerWeek: Double?, recordedAt: Instant,
                                  sourceRecordID: UnsafeBufferPointer<UInt8>) {

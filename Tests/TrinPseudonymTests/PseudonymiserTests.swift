@@ -42,16 +42,16 @@ import TrinCore
     @Test func refusesMissingShortAndReadableKeys() throws {
         #expect { try PseudonymKey.load(path: dir + "/nope") } throws: { "\($0)".contains("does not exist") }
         let short = dir + "/short"
-        FileManager.default.createFile(atPath: short, contents: Data(String(repeating: "ab", count: 31).utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: short, contents: Data(String(repeating: "ab", count: 31).utf8),
+                                       attributes: [.posixPermissions: 0o600]))
         #expect { try PseudonymKey.load(path: short) } throws: { "\($0)".contains("248 bits") }
         let open = dir + "/open"
-        FileManager.default.createFile(atPath: open, contents: Data(String(repeating: "ab", count: 32).utf8),
-                                       attributes: [.posixPermissions: 0o644])
+        #expect(FileManager.default.createFile(atPath: open, contents: Data(String(repeating: "ab", count: 32).utf8),
+                                       attributes: [.posixPermissions: 0o644]))
         #expect { try PseudonymKey.load(path: open) } throws: { "\($0)".contains("mode 644") }
         let garbage = dir + "/garbage"
-        FileManager.default.createFile(atPath: garbage, contents: Data(String(repeating: "zz", count: 32).utf8),
-                                       attributes: [.posixPermissions: 0o600])
+        #expect(FileManager.default.createFile(atPath: garbage, contents: Data(String(repeating: "zz", count: 32).utf8),
+                                       attributes: [.posixPermissions: 0o600]))
         #expect { try PseudonymKey.load(path: garbage) } throws: { "\($0)".contains("hexadecimal") }
     }
 }

@@ -1,3 +1,5 @@
+public import TrinCore
+
 /// A decoded, validated event whose texts are lent by the decoder rather than copied into
 /// strings: valid only until the decoder reads the next record.
 ///
