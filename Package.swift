@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "TrinCore", swiftSettings: strict),
         // Decoding.
         .target(name: "TrinCSV", dependencies: ["TrinCore"], swiftSettings: hotPath),
-        .target(name: "TrinXML", dependencies: ["CLibXML2"], swiftSettings: hotPath),
+        .target(name: "TrinXML", dependencies: ["CLibXML2", "TrinCore"], swiftSettings: hotPath),
         .target(name: "TrinMapping", dependencies: ["TrinCore", "TrinXML", "Yams"], swiftSettings: hotPath),
         // Pseudonymisation.
         .target(name: "TrinPseudonym", dependencies: ["TrinCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "TrinMetrics", dependencies: ["TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .target(name: "TrinPublish", dependencies: ["TrinCore", "TrinMetrics", "TrinDisclosure", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // Fetching and scheduling.
-        .target(name: "TrinFetch", dependencies: ["CCurl", "CCurlShims", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
+        .target(name: "TrinFetch", dependencies: ["CCurl", "CCurlShims", "TrinCore", .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         .target(name: "TrinSchedule", dependencies: ["TrinCore"], swiftSettings: strict),
         // Sample exports for the demo, the tests and the benchmarks.
         .target(name: "TrinSample", dependencies: ["TrinCore"], swiftSettings: strict),

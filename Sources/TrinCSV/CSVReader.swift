@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TrinCore
 
 /// Streams the rows of a CSV export in bounded memory, whatever the file's size.
 ///
@@ -56,7 +57,7 @@ public final class CSVReader {
     public let maxRowBytes: Int
 
     // File and read buffer: the unconsumed bytes are buf[start..<end].
-    private let fd: Int32
+    private let file: FileDescriptor
     private let chunkSize: Int
     private var buf: UnsafeMutablePointer<UInt8>
     private var capacity: Int
@@ -106,11 +107,8 @@ public final class CSVReader {
     ///     `maxRowBytes + bufferSize` plus the same again for scratch.
     public init(path: String, dialect: CSVDialect, bufferSize: Int = 1 << 20, maxRowBytes: Int = 16 << 20) throws(CSVError) {
         if let reason = dialect.invalidReason { throw .invalidDialect(path: path, reason: reason) }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw .cannotOpen(path: path, errno: errno) }
-        var st = stat()
-        fileSize = fstat(fd, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG ? Int(st.st_size) : nil
-        self.fd = fd
+        do { file = try FileDescriptor(opening: path, O_RDONLY) } catch { throw .cannotOpen(path: path, errno: error.errno) }
+        fileSize = file.regularFileSize
         self.path = path
         self.dialect = dialect
         self.encoding = dialect.encoding
@@ -127,7 +125,6 @@ public final class CSVReader {
     }
 
     deinit {
-        close(fd)
         buf.deallocate()
         spans.deallocate()
         scratch.deallocate()
@@ -444,13 +441,13 @@ public final class CSVReader {
         }
         // Callers refill only while the pending row is under maxRowBytes, so there is room.
         precondition(end < capacity, "CSVReader buffer full")
-        while true {
-            let n = read(fd, buf + end, capacity - end)
-            if n > 0 { end += n; bytesRead += n; return }
-            if n == 0 { eof = true; return }
-            if errno == EINTR { continue }
-            throw .readFailed(path: path, errno: errno)
+        let n: Int
+        do { n = try file.read(into: UnsafeMutableRawBufferPointer(start: buf + end, count: capacity - end)) } catch {
+            throw .readFailed(path: path, errno: error.errno)
         }
+        if n == 0 { eof = true; return }
+        end += n
+        bytesRead += n
     }
 
     // MARK: - Field access (used by CSVRow)

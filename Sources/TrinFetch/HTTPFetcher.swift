@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShims
+import TrinCore
 public import Logging
 #if canImport(Glibc)
 import Glibc
@@ -121,19 +122,15 @@ public final class HTTPFetcher {
         }
 
         // The temporary file: created first so that a full disk fails before any download.
-        var template = Array("\(directory)/.trin-fetch-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else {
-            return failure(.localStorage, "cannot create a temporary file in \(directory): \(Self.errnoText())")
+        let file: FileDescriptor
+        do { file = try FileDescriptor(temporaryIn: directory, prefix: ".trin-fetch-", unlinked: false) } catch {
+            return failure(.localStorage, "cannot create a temporary file in \(directory): \(String(cString: strerror(error.errno)))")
         }
-        let temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let temporaryPath = file.path
+        let context = TransferContext(file: file, maxBytes: policy.maxBytes)
         var keepFile = false
-        defer {
-            close(fd)
-            if !keepFile { unlink(temporaryPath) }
-        }
+        defer { if !keepFile { unlink(temporaryPath) } }
 
-        let context = TransferContext(fileDescriptor: fd, maxBytes: policy.maxBytes)
         var setupFailure = CURLE_OK
         let clock = ContinuousClock()
         let started = clock.now
@@ -175,9 +172,8 @@ public final class HTTPFetcher {
             return .success(.notModified(NotModified(status: status, duration: duration, etag: etag, lastModified: lastModified,
                                                      effectiveURL: effectiveURL, attempts: attempts)))
         case .fetched(let status, let etag, let lastModified):
-            guard fsync(fd) == 0 else {
-                return failure(.localStorage, "cannot sync \(temporaryPath): \(Self.errnoText())", status: status > 0 ? status : nil,
-                               bytes: context.bytes, duration: duration)
+            do { try context.file.sync() } catch {
+                return failure(.localStorage, "\(error)", status: status > 0 ? status : nil, bytes: context.bytes, duration: duration)
             }
             logger.info("fetched", metadata: [
                 "event": "fetched", "url": "\(safeURL)", "attempt": "\(attempts)", "http_status": "\(status)", "bytes": "\(context.bytes)",
@@ -299,7 +295,6 @@ public final class HTTPFetcher {
         return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }
 
 /// Sets libcurl options, remembering the first failure.

@@ -3,11 +3,13 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TrinCore
 
 /// State of one transfer, reached from libcurl's C callbacks through an
 /// `Unmanaged` pointer. Lives only for the duration of `curl_easy_perform`.
 final class TransferContext {
-    let fileDescriptor: Int32
+    /// The temporary file the body streams into (closed when the context goes).
+    let file: FileDescriptor
     let maxBytes: Int64
     /// Body bytes written to the temporary file.
     private(set) var bytes: Int64 = 0
@@ -20,8 +22,8 @@ final class TransferContext {
     /// Headers of the latest response (redirects and 1xx responses reset them); names lowercased.
     private(set) var headers: [String: String] = [:]
 
-    init(fileDescriptor: Int32, maxBytes: Int64) {
-        self.fileDescriptor = fileDescriptor
+    init(file: consuming FileDescriptor, maxBytes: Int64) {
+        self.file = file
         self.maxBytes = maxBytes
     }
 
@@ -52,15 +54,9 @@ final class TransferContext {
         if prefix.count < ContentSniffer.prefixLength {
             prefix.append(contentsOf: chunk.prefix(ContentSniffer.prefixLength - prefix.count))
         }
-        var offset = 0
-        while offset < chunk.count {
-            let n = posixWrite(fileDescriptor, chunk.baseAddress! + offset, chunk.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                writeError = errno
-                return 0
-            }
-            offset += n
+        do { try file.write(chunk) } catch {
+            writeError = error.errno
+            return 0
         }
         bytes += Int64(chunk.count)
         return chunk.count
@@ -78,6 +74,3 @@ final class TransferContext {
         headers[name] = String(value)
     }
 }
-
-/// `write(2)`, named apart from the callback above.
-private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int { write(fd, buffer, count) }

@@ -108,21 +108,18 @@ enum FileDigest {
     }
 
     static func sha256(path: String) throws(ImportError) -> (hex: String, bytes: Int) {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw .cannotRead(file: path, message: String(cString: strerror(errno))) }
-        defer { close(fd) }
         var hasher = SHA256()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        defer { buffer.deallocate() }
         var total = 0
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .cannotRead(file: path, message: String(cString: strerror(errno)))
+        do {
+            let file = try FileDescriptor(opening: path, O_RDONLY)
+            while case let n = try file.read(into: buffer), n > 0 {
+                hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
+                total += n
             }
-            if n == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
-            total += n
+        } catch {
+            throw .cannotRead(file: path, message: String(cString: strerror(error.errno)))
         }
         return (Hex.encode(hasher.finalize()), total)
     }

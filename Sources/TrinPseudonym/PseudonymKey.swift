@@ -36,15 +36,19 @@ public struct PseudonymKey: Sendable {
         guard info.st_mode & 0o077 == 0 else {
             throw .readableByOthers(path: path, mode: String(info.st_mode & 0o777, radix: 8))
         }
-        guard let file = fopen(path, "r") else { throw .unreadable(path: path) }
-        defer { fclose(file) }
         var text = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let n = fread(&buffer, 1, buffer.count, file)
-            if n == 0 { break }
-            text.append(contentsOf: buffer[0..<n])
-            if text.count > 1 << 16 { throw .notHex(path: path) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4096, alignment: 1)
+        defer { buffer.deallocate() }
+        do {
+            let file = try FileDescriptor(opening: path, O_RDONLY)
+            while case let n = try file.read(into: buffer), n > 0 {
+                text.append(contentsOf: buffer[0..<n])
+                if text.count > 1 << 16 { throw PseudonymKeyError.notHex(path: path) }
+            }
+        } catch let error as PseudonymKeyError {
+            throw error
+        } catch {
+            throw .unreadable(path: path)
         }
         let hex = text.filter { $0 != 0x0A && $0 != 0x0D && $0 != 0x20 }
         guard hex.count % 2 == 0, let bytes = Self.decodeHex(hex) else { throw .notHex(path: path) }
@@ -55,12 +59,14 @@ public struct PseudonymKey: Sendable {
     public static func generate(path: String) throws(PseudonymKeyError) {
         var key = SystemRandomNumberGenerator()
         let bytes = (0..<Self.minimumByteCount).map { _ in UInt8.random(in: 0...255, using: &key) }
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else { throw .cannotCreate(path: path, errno: errno) }
-        defer { close(fd) }
-        let text = Array((Hex.encode(bytes) + "\n").utf8)
-        let written = text.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        guard written == text.count, fsync(fd) == 0 else { throw .cannotCreate(path: path, errno: errno) }
+        do {
+            let file = try FileDescriptor(opening: path, O_WRONLY | O_CREAT | O_EXCL, mode: 0o600)
+            try file.write(Array((Hex.encode(bytes) + "\n").utf8))
+            try file.sync()
+            try file.close()
+        } catch {
+            throw .cannotCreate(path: path, errno: error.errno)
+        }
     }
 
     static func decodeHex(_ hex: [UInt8]) -> [UInt8]? {

@@ -15,19 +15,27 @@ enum FileIO {
 
     /// Writes all bytes, then fsyncs the file before closing it.
     static func writeSynced(_ data: Data, to url: URL) throws(PublishError) {
-        let fd = open(url.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw .io(operation: "open", path: url.path, errno: errno) }
-        defer { close(fd) }
-        if let failure = data.withUnsafeBytes({ writeAll(fd, $0) }) { throw .io(operation: "write", path: url.path, errno: failure) }
-        guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: url.path, errno: errno) }
+        do {
+            let file = try FileDescriptor(opening: url.path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644)
+            try FileDescriptor.rethrowing { failure in
+                data.withUnsafeBytes { bytes in
+                    do throws(FileIOError) { try file.write(bytes) } catch { failure = error }
+                }
+            }
+            try file.sync()
+            try file.close()
+        } catch {
+            throw .io(operation: error.operation, path: url.path, errno: error.errno)
+        }
     }
 
     /// fsync on a directory makes its entries (new names, renames) durable.
     static func syncDirectory(_ url: URL) throws(PublishError) {
-        let fd = open(url.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { throw .io(operation: "open", path: url.path, errno: errno) }
-        defer { close(fd) }
-        guard fsync(fd) == 0 else { throw .io(operation: "fsync", path: url.path, errno: errno) }
+        do {
+            try FileDescriptor(opening: url.path, O_RDONLY | O_DIRECTORY).sync()
+        } catch {
+            throw .io(operation: error.operation, path: url.path, errno: error.errno)
+        }
     }
 
     static func rename(_ from: URL, to: URL) throws(PublishError) {

@@ -1,20 +1,26 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import TrinCore
 
 /// Appends bytes to a file through a 1 MiB buffer: constant memory for exports
 /// of any size, and one system call per MiB.
 final class BufferedFileWriter {
-    private let handle: FileHandle
+    /// The file; nil once closed.
+    private var file: FileDescriptor?
     private let path: String
     /// Callers append to this directly and then call `flushIfFull()`.
     var buffer: [UInt8] = []
     private(set) var flushedBytes = 0
     static let capacity = 1 << 20
 
+    /// Creates the file (or empties it).
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil),
-              let handle = FileHandle(forWritingAtPath: path)
-        else { throw SampleError.cannotWrite(path: path, reason: "cannot create file") }
-        self.handle = handle
+        do { file = try FileDescriptor(opening: path, O_WRONLY | O_CREAT | O_TRUNC, mode: 0o644, operation: "create") } catch {
+            throw SampleError.cannotWrite(path: path, reason: "\(error)")
+        }
         self.path = path
         buffer.reserveCapacity(BufferedFileWriter.capacity + 4096)
     }
@@ -30,7 +36,7 @@ final class BufferedFileWriter {
     func flush() throws {
         guard !buffer.isEmpty else { return }
         do {
-            try handle.write(contentsOf: buffer)
+            try file?.write(buffer)
         } catch {
             throw SampleError.cannotWrite(path: path, reason: "\(error)")
         }
@@ -40,6 +46,6 @@ final class BufferedFileWriter {
 
     func close() throws {
         try flush()
-        do { try handle.close() } catch { throw SampleError.cannotWrite(path: path, reason: "\(error)") }
+        do { try file.take()?.close() } catch { throw SampleError.cannotWrite(path: path, reason: "\(error)") }
     }
 }

@@ -13,21 +13,19 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
 
     /// The open log file, shared by every handler copy.
     final class Sink: @unchecked Sendable {
-        let fd: Int32
-        let path: String
+        let file: FileDescriptor
         let lock = NSLock()
         /// The first write that failed (a full disk, a removed folder), for the run to report.
         private var failure: String?
-        init(fd: Int32, path: String) { self.fd = fd; self.path = path }
+        init(file: consuming FileDescriptor) { self.file = file }
         /// Writes the whole line: short writes go on, EINTR is retried, a failure is kept.
         func write(_ line: [UInt8]) {
             lock.lock(); defer { lock.unlock() }
-            if let e = line.withUnsafeBytes({ writeAll(fd, $0) }), failure == nil {
-                failure = "\(FileWriteError("write the log", path: path, errno: e))"
+            do { try file.write(line, operation: "write the log") } catch {
+                if failure == nil { failure = "\(error)" }
             }
         }
         func takeFailure() -> String? { lock.lock(); defer { failure = nil; lock.unlock() }; return failure }
-        deinit { close(fd) }
     }
 
     /// The first failure to write a log line since the log was opened or this was last
@@ -38,9 +36,8 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
     public static func open(path: String, label: String = "trin") throws -> JSONLinesLogHandler {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_APPEND, 0o640)
-        guard fd >= 0 else { throw FileWriteError("open the log", path: path, errno: errno) }
-        return JSONLinesLogHandler(label: label, sink: Sink(fd: fd, path: path))
+        let file = try FileDescriptor(opening: path, O_WRONLY | O_CREAT | O_APPEND, mode: 0o640, operation: "open the log")
+        return JSONLinesLogHandler(label: label, sink: Sink(file: file))
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {

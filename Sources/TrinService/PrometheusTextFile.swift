@@ -68,25 +68,20 @@ public enum PrometheusTextFile {
     /// Writes `text` to `path` atomically: a temporary file beside it, fsync, rename.
     public static func write(_ text: String, to path: String) throws {
         let dir = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        var template = Array("\(dir)/.trin-prom-XXXXXX".utf8CString)
-        let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw FileWriteError("create a temporary file in", path: dir, errno: errno) }
-        let temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let file = try FileDescriptor(temporaryIn: dir, prefix: ".trin-prom-", unlinked: false)
+        let temporary = file.path
         var ok = false
         defer { if !ok { unlink(temporary) } }
-        if let e = Array(text.utf8).withUnsafeBytes({ writeAll(fd, $0) }) {
-            close(fd)
-            throw FileWriteError("write", path: path, errno: e)
+        do {
+            try file.write(Array(text.utf8))
+            // Readable by node_exporter, which usually runs as another user.
+            try file.setMode(0o644)
+            try file.sync()
+            try file.close()
+        } catch {
+            throw FileIOError(error.operation, path: path, errno: error.errno)
         }
-        // Readable by node_exporter, which usually runs as another user.
-        fchmod(fd, 0o644)
-        guard fsync(fd) == 0 else {
-            let e = errno
-            close(fd)
-            throw FileWriteError("write", path: path, errno: e)
-        }
-        guard close(fd) == 0 else { throw FileWriteError("write", path: path, errno: errno) }
-        guard rename(temporary, path) == 0 else { throw FileWriteError("replace", path: path, errno: errno) }
+        guard rename(temporary, path) == 0 else { throw FileIOError("replace", path: path, errno: errno) }
         ok = true
     }
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TrinCore
 
 /// The lock that keeps two runs from overlapping: `flock(2)` on `<store>.lock`.
 ///
@@ -11,7 +12,8 @@ import Darwin
 /// writes its PID into the file so that the message to a second run can name it.
 public final class RunLock: @unchecked Sendable {
     public let path: String
-    private var fd: Int32
+    /// The open lock file while the lock is held; nil once released.
+    private var file: FileDescriptor?
 
     /// The lock file of a store: beside the store's real path, so that a store reached
     /// through a symbolic link (of the file or of a folder on its path) has one lock.
@@ -33,9 +35,9 @@ public final class RunLock: @unchecked Sendable {
         return (base == "/" ? "" : base) + "/" + name
     }
 
-    private init(path: String, fd: Int32) {
+    private init(path: String, file: consuming FileDescriptor) {
         self.path = path
-        self.fd = fd
+        self.file = consume file
     }
 
     deinit { release() }
@@ -55,40 +57,37 @@ public final class RunLock: @unchecked Sendable {
     }
 
     private static func attempt(path: String, blocking: Bool) throws(RunLockError) -> RunLock? {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o640)
-        guard fd >= 0 else { throw .cannotOpen(path: path, message: String(cString: strerror(errno))) }
-        while flock(fd, LOCK_EX | (blocking ? 0 : LOCK_NB)) != 0 {
+        let file: FileDescriptor
+        do { file = try FileDescriptor(opening: path, O_RDWR | O_CREAT, mode: 0o640) } catch {
+            throw .cannotOpen(path: path, message: String(cString: strerror(error.errno)))
+        }
+        while flock(file.rawValue, LOCK_EX | (blocking ? 0 : LOCK_NB)) != 0 {
             let e = errno
             if e == EINTR { continue }
-            close(fd)
             if e == EWOULDBLOCK { return nil }
             throw .cannotOpen(path: path, message: String(cString: strerror(e)))
         }
-        // Ours now: record who holds it.
-        let text = Array("\(getpid())\n".utf8)
-        _ = ftruncate(fd, 0)
-        _ = text.withUnsafeBytes { pwrite(fd, $0.baseAddress, $0.count, 0) }
-        return RunLock(path: path, fd: fd)
+        // Ours now: record who holds it (only a message reads it, so a failure here is no failure).
+        try? file.truncate()
+        try? file.write(Array("\(getpid())\n".utf8))
+        return RunLock(path: path, file: file)
     }
 
     /// The PID written by the holder, if readable.
     static func holderPID(path: String) -> Int32? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 32)
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard n > 0 else { return nil }
+        guard let file = try? FileDescriptor(opening: path, O_RDONLY) else { return nil }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 32, alignment: 1)
+        defer { buffer.deallocate() }
+        guard let n = try? file.read(into: buffer), n > 0 else { return nil }
         return Int32(String(decoding: buffer[0..<n], as: UTF8.self).trimmed(of: " \n"))
     }
 
     /// Lets go of the lock (also done on deinit and at process exit).
     public func release() {
-        guard fd >= 0 else { return }
-        _ = ftruncate(fd, 0)
-        _ = flock(fd, LOCK_UN)
-        close(fd)
-        fd = -1
+        guard let file = file.take() else { return }
+        try? file.truncate()
+        _ = flock(file.rawValue, LOCK_UN)
+        // Closed as `file` goes.
     }
 }
 

@@ -11,23 +11,26 @@ import TrinCore
 /// large the export (`KnownRows`). Nothing is left behind, even after a crash.
 final class DigestSpill: @unchecked Sendable {
     // @unchecked: used by one thread at a time (the decoding stage, then the store's).
-    private let fd: Int32
+    private let file: FileDescriptor
     /// Digests written so far.
     private(set) var count = 0
 
     init(directory: String) throws(StoreError) {
-        switch unlinkedTemporaryFile(in: directory, prefix: ".trin-rows-", kind: "file of known rows") {
-        case .success(let opened): fd = opened
-        case .failure(let error): throw .database(path: directory, message: "\(error)")
+        do { file = try FileDescriptor(temporaryIn: directory, prefix: ".trin-rows-", kind: "file of known rows", unlinked: true) } catch {
+            throw .database(path: directory, message: "\(error)")
         }
     }
 
-    deinit { close(fd) }
-
     /// Appends `digests` (native byte order: the file never leaves this process).
     func append(_ digests: [UInt64]) throws(StoreError) {
-        if let e = digests.withUnsafeBytes({ writeAll(fd, $0) }) {
-            throw .database(path: "", message: "cannot write a temporary file: \(String(cString: strerror(e)))")
+        do {
+            try FileDescriptor.rethrowing { failure in
+                digests.withUnsafeBytes { bytes in
+                    do throws(FileIOError) { try file.write(bytes, operation: "write a temporary file in") } catch { failure = error }
+                }
+            }
+        } catch {
+            throw .database(path: file.path, message: "\(error)")
         }
         count += digests.count
     }
@@ -39,8 +42,17 @@ final class DigestSpill: @unchecked Sendable {
         var done = 0
         while done < count {
             let want = min(chunk, count - done)
-            if let e = buffer.withUnsafeMutableBytes({ readAll(fd, into: UnsafeMutableRawBufferPointer(rebasing: $0.prefix(want * 8)), at: done * 8) }) {
-                throw StoreError.database(path: "", message: "cannot read a temporary file: \(String(cString: strerror(e)))")
+            do {
+                try FileDescriptor.rethrowing { failure in
+                    buffer.withUnsafeMutableBytes { bytes in
+                        do throws(FileIOError) {
+                            try file.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes.prefix(want * 8)), at: done * 8,
+                                          operation: "read a temporary file in")
+                        } catch { failure = error }
+                    }
+                }
+            } catch {
+                throw StoreError.database(path: file.path, message: "\(error)")
             }
             try buffer.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0.prefix(want))) }
             done += want

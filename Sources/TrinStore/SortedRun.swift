@@ -16,7 +16,7 @@ import TrinCore
 /// holds: pseudonyms, never a CPR number.
 public final class SortedRun: @unchecked Sendable {
     // @unchecked: immutable after init; the file is read by one cursor at a time.
-    let fd: Int32
+    let file: FileDescriptor
     /// Number of records.
     public let count: Int
     /// The source of every record.
@@ -27,14 +27,9 @@ public final class SortedRun: @unchecked Sendable {
     /// Writes `rows` (which must be sorted, see `EventRows.sort()`) to a new run file in `directory`.
     public init(_ rows: EventRows, directory: String) throws(StoreError) {
         guard let order = rows.order else { preconditionFailure("a run is written from sorted rows") }
-        let fd: Int32
-        switch unlinkedTemporaryFile(in: directory, prefix: ".trin-run-", kind: "run file") {
-        case .success(let opened): fd = opened
-        case .failure(let error): throw StoreError.database(path: directory, message: "\(error)")
+        do { file = try FileDescriptor(temporaryIn: directory, prefix: ".trin-run-", kind: "run file", unlinked: true) } catch {
+            throw StoreError.database(path: directory, message: "\(error)")
         }
-        // Every stored property is set before anything can throw, so `deinit` closes the
-        // file on every path (and nothing else may).
-        self.fd = fd
         count = rows.count
         source = rows.source
         self.directory = directory
@@ -68,11 +63,9 @@ public final class SortedRun: @unchecked Sendable {
         try write(out, used)
     }
 
-    deinit { close(fd) }
-
     private func write(_ bytes: UnsafeRawPointer, _ count: Int) throws(StoreError) {
-        if let e = writeAll(fd, UnsafeRawBufferPointer(start: bytes, count: count)) {
-            throw .database(path: directory, message: "\(FileWriteError("write a temporary run file in", path: directory, errno: e))")
+        do { try file.write(UnsafeRawBufferPointer(start: bytes, count: count), operation: "write a temporary run file in") } catch {
+            throw .database(path: directory, message: "\(error)")
         }
     }
 }
@@ -178,10 +171,12 @@ struct RunCursor {
         start = 0
         end = kept
         while end < count {
-            let n = pread(run.fd, buffer.baseAddress! + end, buffer.count - end, fileOffset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .database(path: run.directory, message: "\(FileWriteError("read a temporary run file in", path: run.directory, errno: errno))")
+            let n: Int
+            do {
+                n = try run.file.readSome(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]), at: Int(fileOffset),
+                                          operation: "read a temporary run file in")
+            } catch {
+                throw .database(path: run.directory, message: "\(error)")
             }
             if n == 0 { throw .database(path: run.directory, message: "a temporary run file in \(run.directory) ended early") }
             end += n

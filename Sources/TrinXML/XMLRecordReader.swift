@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import TrinCore
 
 /// Streams the records an `XMLRecordSpec` describes out of one XML file, in document order,
 /// through libxml2's SAX2 push parser: never a DOM, never Foundation's `XMLParser`.
@@ -37,7 +38,7 @@ public final class XMLRecordReader {
     /// Bytes read from the file so far (the parser lags behind by at most one chunk).
     public private(set) var bytesRead = 0
 
-    private let fd: Int32
+    private let input: FileDescriptor
     private let guardsProlog: Bool
     private var prologGuard = PrologGuard()
     private let state: UnsafeMutablePointer<ParseState>
@@ -66,10 +67,8 @@ public final class XMLRecordReader {
         self.spec = spec
         file = path
         self.guardsProlog = guardsProlog
-        fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            let code = errno
-            throw XMLDocumentError(kind: .io, file: path, line: 0, column: 0, message: String(cString: strerror(code)))
+        do { input = try FileDescriptor(opening: path, O_RDONLY) } catch {
+            throw XMLDocumentError(kind: .io, file: path, line: 0, column: 0, message: String(cString: strerror(error.errno)))
         }
         var handler = xmlSAXHandler()
         handler.initialized = XML_SAX2_MAGIC
@@ -86,7 +85,6 @@ public final class XMLRecordReader {
         state = UnsafeMutablePointer<ParseState>.allocate(capacity: 1)
         guard let context = xmlCreatePushParserCtxt(&handler, UnsafeMutableRawPointer(state), nil, 0, path) else {
             state.deallocate()
-            close(fd)
             throw XMLDocumentError(kind: .io, file: path, line: 0, column: 0, message: "libxml2 could not create a parser")
         }
         self.context = context
@@ -102,7 +100,6 @@ public final class XMLRecordReader {
 
     deinit {
         xmlFreeParserCtxt(context)
-        close(fd)
         state.deinitialize(count: 1)
         state.deallocate()
         chunk.deallocate()
@@ -133,9 +130,8 @@ public final class XMLRecordReader {
 
     /// Reads one chunk and parses it; at the end of the file, finishes the document.
     private func feed() throws(XMLDocumentError) {
-        var count: Int
-        repeat { count = read(fd, chunk.baseAddress, chunk.count) } while count < 0 && errno == EINTR
-        if count < 0 { throw fail(.io, line: 0, column: 0, message: String(cString: strerror(errno))) }
+        let count: Int
+        do { count = try input.read(into: chunk) } catch { throw fail(.io, line: 0, column: 0, message: String(cString: strerror(error.errno))) }
         bytesRead += count
         var admitted = count
         if guardsProlog, count > 0 {

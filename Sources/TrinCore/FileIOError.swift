@@ -4,10 +4,10 @@ import Glibc
 import Darwin
 #endif
 
-/// A file trin writes for operations (the Prometheus textfile, the log, a report) could
-/// not be written. The message names the path and the system's reason, never an
-/// internal error domain.
-public struct FileWriteError: Error, Sendable, Equatable, CustomStringConvertible {
+/// A system call on a file failed (`FileDescriptor`): what was being done, to which path,
+/// and the system's reason. The message names the path and the reason, never an internal
+/// error domain.
+public struct FileIOError: Error, Sendable, Equatable, CustomStringConvertible {
     public let path: String
     /// What was being done, e.g. "create a temporary file in", "write", "rename to".
     public let operation: String
