@@ -109,7 +109,7 @@ import TrinMetrics
     @Test func sigtermLetsTheFileInProgressFinishAndStartsNoOther() throws {
         let w = try RunWorkspace(citizens: 0, label: "trin-term")
         for name in ["a", "b"] {
-            try SampleGenerator.writeLargeForloeb(rows: 60_000, seed: name == "a" ? 5 : 6, to: w.exports + "/\(name).csv")
+            try SampleGenerator.writeLargeForloeb(rows: 20_000, seed: name == "a" ? 5 : 6, to: w.exports + "/\(name).csv")
         }
         try w.writeConfig(["a", "b"].map { .init(name: $0, url: "file://\(w.exports)/\($0).csv", mapping: "forloeb") })
         let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
