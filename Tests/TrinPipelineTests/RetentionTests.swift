@@ -31,14 +31,14 @@ import TrinTestSupport
         try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
         try String(contentsOfFile: w.config, encoding: .utf8).appending("retention:\n  rejectedRows: 30d\n  runs: 1y\n")
             .write(toFile: w.config, atomically: true, encoding: .utf8)
-        let first = try w.run()
-        try #require(first.status == 0, "\(first.output)")
+        let first = try w.runInProcess()
+        try #require(first.succeeded, "\(first.outcomes.map { $0.message ?? "" })")
         let fresh = try #require(try w.store().recentRuns().first?.id)
         #expect(try !w.store().rejectionExamples(ofRun: fresh).isEmpty, "this run's rejected rows are young and kept")
 
         // A run 40 days old: its rejected rows go at the next run, the run itself stays (1y).
         let old = try addOldRejection(try w.store(), daysAgo: 40)
-        #expect(try w.run().status == 0)
+        #expect(try w.runInProcess().succeeded)
         #expect(try w.store().rejectionExamples(ofRun: old).isEmpty)
         #expect(try w.store().run(id: old) != nil)
         #expect(try !w.store().rejectionExamples(ofRun: fresh).isEmpty)

@@ -1,6 +1,9 @@
 import Foundation
 import Testing
+import Logging
+import TrinPseudonym
 import TrinSample
+import TrinService
 import TrinStore
 import TrinTestSupport
 
@@ -68,6 +71,17 @@ struct RunWorkspace {
     }
 
     func store() throws -> Store { try Store(path: storePath) }
+
+    /// `trin run` in process, through the front door the command uses (`RunSession`): for
+    /// tests whose point is what a run does, not what the command prints or exits with.
+    func runInProcess() throws -> RunResult {
+        let loaded = try LoadedConfiguration.load(path: config)
+        let session = try RunSession.open(storePath: loaded.configuration.store, key: try PseudonymKey.load(path: loaded.configuration.keyFile),
+                                          logPath: loaded.configuration.log, command: "run", consoleLevel: .critical,
+                                          locking: .forTheSession(wait: false))
+        defer { session.close() }
+        return try #require(try session.pass(loaded, sources: loaded.sources, dryRun: false))
+    }
 
     /// Every file outcome of every run, oldest first.
     func allOutcomes() throws -> [FileOutcome] {
