@@ -36,6 +36,7 @@ final class BufferedFileWriter {
     func flush() throws {
         guard !buffer.isEmpty else { return }
         do {
+            guard file != nil else { throw FileIOError("write after closing", path: path, errno: EBADF) }
             try file?.write(buffer)
         } catch {
             throw SampleError.cannotWrite(path: path, reason: "\(error)")

@@ -115,15 +115,23 @@ public struct DaemonService: Service {
             // The pass waits for the run lock (a `trin run` from cron may hold it); metrics and
             // the Prometheus file are written under it too, so that a `trin run` in between can
             // never have its newer set replaced by an older one.
-            let result: RunResult?? = await Self.offThePool { [session, logger] in
+            let pass: PassEnd = await Self.offThePool { [session, logger] in
                 do {
-                    return try session.pass(current, sources: due, dryRun: false, shouldStop: { stop.isSet })
+                    guard let result = try session.pass(current, sources: due, dryRun: false, shouldStop: { stop.isSet }) else {
+                        return .stoppedWaitingForTheLock
+                    }
+                    return .ran(result)
                 } catch {
                     logger.error("run could not be recorded", metadata: ["event": "run_error", "error": "\(error)"])
-                    return .some(nil)
+                    return .failed
                 }
             }
-            guard let result else { break }  // stopped while waiting for the lock
+            let result: RunResult?
+            switch pass {
+            case .stoppedWaitingForTheLock: return
+            case .ran(let r): result = r
+            case .failed: result = nil
+            }
             if let result, !result.outputFailures.isEmpty {
                 // No exit code per pass: the run history, the textfile and this line say it.
                 logger.error("run ended without its outputs", metadata: [
@@ -137,6 +145,15 @@ public struct DaemonService: Service {
             }
             logSchedule(next)
         }
+    }
+
+    /// How a pass ended.
+    enum PassEnd: Sendable {
+        case ran(RunResult)
+        /// Shutdown came while another run held the lock: nothing was done.
+        case stoppedWaitingForTheLock
+        /// The run could not be recorded (the store failed); logged.
+        case failed
     }
 
     /// The next firings after a reload: a source keeps its next firing unless its schedule changed.

@@ -74,8 +74,9 @@ public enum PrometheusTextFile {
         defer { if !ok { unlink(temporary) } }
         do {
             try file.write(Array(text.utf8))
-            // Readable by node_exporter, which usually runs as another user.
-            try file.setMode(0o644)
+            // Readable by node_exporter, which usually runs as another user (a file system that
+            // refuses modes is no reason to go without the file).
+            try? file.setMode(0o644)
             try file.sync()
             try file.close()
         } catch {

@@ -82,6 +82,9 @@ public final class RunLock: @unchecked Sendable {
         return Int32(String(decoding: buffer[0..<n], as: UTF8.self).trimmed(of: " \n"))
     }
 
+    /// Whether this holds the lock still (not released).
+    public var isHeld: Bool { file != nil }
+
     /// Lets go of the lock (also done on deinit and at process exit).
     public func release() {
         guard let file = file.take() else { return }

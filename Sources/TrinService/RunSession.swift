@@ -125,6 +125,21 @@ public struct RunSession: Sendable {
     public func importFiles(_ files: [String], mapping: Mapping, source: String?, dryRun: Bool) throws(RunSessionError) -> RunResult {
         let importer = try requireImporter()
         do {
+            guard let result = try underTheLock(shouldStop: { false }, {
+                try importFiles(files, importer: importer, mapping: mapping, source: source, dryRun: dryRun)
+            }) else { throw RunSessionError.closed(command: command) }
+            return result
+        } catch let error as RunSessionError {
+            throw error
+        } catch let error as StoreError {
+            throw .store(error)
+        } catch {
+            throw .store(.database(path: store.path, message: "\(error)"))
+        }
+    }
+
+    private func importFiles(_ files: [String], importer: Importer, mapping: Mapping, source: String?, dryRun: Bool) throws(StoreError) -> RunResult {
+        do {
             let runID = try beginRun(dryRun: dryRun)
             let outcomes = files.map { importer.importFile(path: $0, mapping: mapping, source: source, runID: runID, commit: !dryRun) }
             var result = RunResult(runID: runID, dryRun: dryRun, outcomes: outcomes, status: RunStatus(outcomes: outcomes), notAttempted: [])
@@ -134,8 +149,6 @@ public struct RunSession: Sendable {
             }
             try finishRun(id: runID, status: result.status)
             return result
-        } catch {
-            throw .store(error)
         }
     }
 
@@ -146,18 +159,25 @@ public struct RunSession: Sendable {
     public func pass(_ loaded: LoadedConfiguration, sources: [SourceConfig], dryRun: Bool,
                      shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> RunResult? {
         let importer = try requireImporter()
-        let passLock: RunLock?
-        if heldLock == nil {
-            guard let lock = try waitForLock(shouldStop: shouldStop) else { return nil }
-            passLock = lock
-        } else {
-            passLock = nil
+        return try underTheLock(shouldStop: shouldStop) {
+            let runner = Runner(store: store, importer: importer, logger: logger)
+            let result = try runner.pass(loaded, sources: sources, command: dryRun ? command + " --dry-run" : command,
+                                         dryRun: dryRun, shouldStop: shouldStop)
+            return dryRun ? result : RunOutputs.afterPass(loaded, store, result, logger, logFile: logFile)
         }
-        defer { passLock?.release() }
-        let runner = Runner(store: store, importer: importer, logger: logger)
-        let result = try runner.pass(loaded, sources: sources, command: dryRun ? command + " --dry-run" : command,
-                                     dryRun: dryRun, shouldStop: shouldStop)
-        return dryRun ? result : RunOutputs.afterPass(loaded, store, result, logger, logFile: logFile)
+    }
+
+    /// Runs `body` holding the run lock: the session's own (which must still be held), or,
+    /// in a daemon's session, one taken for this call; nil when `shouldStop` said to stop
+    /// while waiting for it.
+    private func underTheLock<T>(shouldStop: () -> Bool, _ body: () throws -> T) throws -> T? {
+        if let heldLock {
+            guard heldLock.isHeld else { throw RunSessionError.closed(command: command) }
+            return try body()
+        }
+        guard let lock = waitForLock(shouldStop: shouldStop) else { return nil }
+        defer { lock.release() }
+        return try body()
     }
 
     /// The sources whose schedule fired since their last success.
@@ -183,15 +203,25 @@ public struct RunSession: Sendable {
     }
 
     /// Waits for the run lock (a `trin run` from cron may hold it), once a second, until
-    /// `shouldStop` says to stop: `flock` cannot be awaited, and a wait is rare and short.
-    private func waitForLock(shouldStop: () -> Bool) throws(RunLockError) -> RunLock? {
+    /// `shouldStop` says to stop: `flock` cannot be awaited, and a wait is rare and short. A
+    /// lock file that cannot be opened is logged and tried again, not given up on: the
+    /// sources would otherwise wait for their next firing.
+    private func waitForLock(shouldStop: () -> Bool) -> RunLock? {
         var logged = false
+        var loggedError = false
         while !shouldStop() {
-            if let lock = try RunLock.tryAcquire(path: lockPath) { return lock }
-            if !logged {
-                logged = true
-                logger.notice("waiting for the run lock", metadata: [
-                    "event": "lock_wait", "lock": "\(lockPath)", "holder_pid": "\(RunLock.holderPID(path: lockPath).map { "\($0)" } ?? "?")"])
+            do {
+                if let lock = try RunLock.tryAcquire(path: lockPath) { return lock }
+                if !logged {
+                    logged = true
+                    logger.notice("waiting for the run lock", metadata: [
+                        "event": "lock_wait", "lock": "\(lockPath)", "holder_pid": "\(RunLock.holderPID(path: lockPath).map { "\($0)" } ?? "?")"])
+                }
+            } catch {
+                if !loggedError {
+                    loggedError = true
+                    logger.error("cannot take the run lock", metadata: ["event": "lock_error", "lock": "\(lockPath)", "error": "\(error)"])
+                }
             }
             sleep(1)
         }
@@ -207,6 +237,8 @@ public enum RunSessionError: Error, Sendable, CustomStringConvertible {
     case store(StoreError)
     /// A session opened for publishing was asked to import.
     case cannotImport(command: String)
+    /// The session was closed (its lock let go) and then used.
+    case closed(command: String)
 
     public var description: String {
         switch self {
@@ -214,6 +246,7 @@ public enum RunSessionError: Error, Sendable, CustomStringConvertible {
         case .cannotOpenLog(let path, let message): "cannot open log \(path): \(message)"
         case .store(let error): "\(error)"
         case .cannotImport(let command): "the \(command) session was opened without a key: it cannot import"
+        case .closed(let command): "the \(command) session was closed: it no longer holds the run lock"
         }
     }
 }

@@ -1,4 +1,9 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Logging
 import TrinService
 
@@ -19,6 +24,9 @@ struct DaemonCommand: AsyncParsableCommand {
     @Flag(help: .hidden) var runNow = false
 
     func run() async throws {
+        // A reload asked for while the daemon starts must not end it (SIGHUP's default action):
+        // ignored until the daemon's own handler is registered, which then takes over.
+        signal(SIGHUP, SIG_IGN)
         let loaded = try loadConfiguration(options)
         let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
         let session = try openSession(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon",

@@ -85,6 +85,10 @@ import TrinTestSupport
         #expect(stopped == nil)
         #expect(try daemon.store.recentRuns(limit: 1).isEmpty)
         first.close()
+        // A closed session no longer holds the lock: it refuses to run rather than run without it.
+        #expect { _ = try first.pass(loaded, sources: loaded.sources, dryRun: false) } throws: { error in
+            if case .closed? = error as? RunSessionError { return true } else { return false }
+        }
         let result = try #require(try daemon.pass(loaded, sources: loaded.sources, dryRun: false))
         #expect(result.succeeded && result.outcomes.map(\.status) == [.imported])
         // The pass let go of the lock: a command takes it at once.
