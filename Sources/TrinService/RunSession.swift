@@ -24,7 +24,7 @@ public import TrinImport
 /// takes it for each pass.
 public struct RunSession: Sendable {
     public let store: Store
-    /// The import's engine; nil in a session that only publishes (`openForPublishing`).
+    /// The import's engine; nil in a session opened without a key (`openExisting`).
     public var importer: Importer?
     public let logger: Logger
     /// The JSON-lines log, when one is configured (a line it could not write fails the run).
@@ -64,10 +64,12 @@ public struct RunSession: Sendable {
         }
     }
 
-    /// Opens a session that publishes from a store that exists (`trin metrics`): no key, no
-    /// log, nothing created. The lock is held until `close()`: a publication never interleaves
-    /// with a run's, and reading the whole store never holds up a run's import.
-    public static func openForPublishing(storePath: String, command: String, wait: Bool) throws(RunSessionError) -> RunSession {
+    /// Opens a session on a store that exists, for the commands that read it whole or keep it
+    /// (`trin metrics`, `report`, `disclosure`, `purge`): no key, no log, nothing created. The
+    /// lock is held until `close()`: a publication never interleaves with a run's, and reading
+    /// the whole store never holds up a run's import (a rollback-journal store's writer waits
+    /// for its readers).
+    public static func openExisting(storePath: String, command: String, wait: Bool) throws(RunSessionError) -> RunSession {
         let lockPath = RunLock.path(forStore: storePath)
         let lock = try takeLock(lockPath, .forTheSession(wait: wait))
         do {
@@ -192,9 +194,16 @@ public struct RunSession: Sendable {
                                runID: command, dialect: dialect, republish: republish)
     }
 
-    /// The figures as they would be published (`trin metrics --year`), read under the lock.
+    /// The figures as they would be published (`trin metrics --year`, `trin report`,
+    /// `trin disclosure`), read under the lock.
     public func releasedFigures(k: Int, policy: ReleasePolicy) throws -> ReleasedFigures {
         try MetricsJob.release(store: store, k: k, policy: policy)
+    }
+
+    /// `trin purge`: the configured retention, applied now under the lock (every run applies
+    /// it too, after importing).
+    public func applyRetention(_ retention: Retention) throws -> Store.PurgeCounts {
+        try retention.apply(to: store, now: SystemClock.nowInstant())
     }
 
     private func requireImporter() throws(RunSessionError) -> Importer {
@@ -235,7 +244,7 @@ public enum RunSessionError: Error, Sendable, CustomStringConvertible {
     case locked(RunLockError)
     case cannotOpenLog(path: String, message: String)
     case store(StoreError)
-    /// A session opened for publishing was asked to import.
+    /// A session opened without a key (`openExisting`) was asked to import.
     case cannotImport(command: String)
     /// The session was closed (its lock let go) and then used.
     case closed(command: String)

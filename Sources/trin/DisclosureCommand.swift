@@ -22,14 +22,13 @@ struct DisclosureCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfiguration()
-        let store = try openStore(options)
         let policy = try release.policy(config)
-        let lock = try takeLock(store: store.path, wait: true)
-        defer { lock.release() }
+        let session = try openExistingSession(options, config, command: "disclosure")
+        defer { session.close() }
         var out = ""
         for k in ks.isEmpty ? [5, 3] : ks {
             let released: ReleasedFigures
-            do { released = try MetricsJob.release(store: store, k: k, policy: policy) } catch {
+            do { released = try session.releasedFigures(k: k, policy: policy) } catch {
                 throw fail("\(error)", TrinExit.configuration)
             }
             out += DisclosureCommand.table(released)

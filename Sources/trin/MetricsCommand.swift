@@ -28,7 +28,6 @@ struct MetricsCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfiguration()
-        let storePath = try existingStorePath(options, config)
         let threshold = k ?? config?.k ?? 5
         guard threshold >= DisclosureThreshold.floor else {
             throw fail("k = \(threshold) is below \(DisclosureThreshold.floor), Statistics Denmark's floor", TrinExit.configuration)
@@ -43,8 +42,7 @@ struct MetricsCommand: ParsableCommand {
         if year == nil, out == nil { throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration) }
         // Under the run lock, waiting for a run in progress: a publication never interleaves
         // with a run's, and reading the whole store never holds up a run's import.
-        let session: RunSession
-        do { session = try RunSession.openForPublishing(storePath: storePath, command: "metrics", wait: true) } catch { throw sessionFailure(error) }
+        let session = try openExistingSession(options, config, command: "metrics")
         defer { session.close() }
         do {
             if let year {

@@ -16,12 +16,11 @@ struct PurgeCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfiguration()
-        let store = try openStore(options)
         let retention = config?.retention ?? Retention()
-        let lock = try takeLock(store: store.path, wait: true)
-        defer { lock.release() }
+        let session = try openExistingSession(options, config, command: "purge")
+        defer { session.close() }
         let purged: Store.PurgeCounts
-        do { purged = try retention.apply(to: store, now: wallClock()) } catch { throw fail("\(error)", TrinExit.internalError) }
+        do { purged = try session.applyRetention(retention) } catch { throw fail("\(error)", TrinExit.internalError) }
         func age(_ days: Int?) -> String { days.map { "older than \($0) days" } ?? "kept (no age set)" }
         FileHandleOutput.standardOutput("""
             rejected rows: \(purged.rejectedRows) deleted (\(age(retention.rejectedRowDays)))

@@ -20,15 +20,17 @@ struct ReportCommand: ParsableCommand {
 
     func run() throws {
         let config = try options.loadConfiguration()
-        let store = try openStore(options)
         guard let language = ReportWriter.Language(rawValue: lang) else { throw fail("--lang must be da or en", TrinExit.configuration) }
         do {
             let policy = try release.policy(config)
-            // Under the run lock: the store is read whole, which would hold up a run's import
-            // (a rollback-journal store's writer waits for its readers).
-            let lock = try takeLock(store: store.path, wait: true)
-            let released = try MetricsJob.release(store: store, k: k ?? config?.k ?? 5, policy: policy)
-            lock.release()
+            // Under the run lock, and only while the store is read.
+            let session = try openExistingSession(options, config, command: "report")
+            let released: ReleasedFigures
+            do { released = try session.releasedFigures(k: k ?? config?.k ?? 5, policy: policy) } catch {
+                session.close()
+                throw error
+            }
+            session.close()
             guard released.years.contains(where: { $0.year == year }) else {
                 throw fail("no data for \(year) as of \(policy.asOf) (years: \(released.years.map { String($0.year) }.joined(separator: ", ")))", TrinExit.configuration)
             }

@@ -103,12 +103,3 @@ func paths(_ options: StoreOptions, _ c: Configuration) -> (store: String, key: 
 func loadKey(_ path: String) throws -> PseudonymKey {
     do { return try PseudonymKey.load(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
 }
-
-func takeLock(store: String, wait: Bool) throws -> RunLock {
-    do { return try RunLock.acquire(path: RunLock.path(forStore: store), wait: wait) } catch {
-        switch error {
-        case .held: throw fail("\(error)", TrinExit.locked)
-        case .cannotOpen: throw fail("\(error)", TrinExit.configuration)
-        }
-    }
-}

@@ -77,6 +77,13 @@ func openStore(_ options: StoreOptions) throws -> Store {
     do { return try Store(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
 }
 
+/// Opens the front door on a store that exists, holding the run lock (waiting for a run in
+/// progress), for the commands that read the store whole or keep it.
+func openExistingSession(_ options: StoreOptions, _ config: Configuration?, command: String) throws -> RunSession {
+    let path = try existingStorePath(options, config)
+    do { return try RunSession.openExisting(storePath: path, command: command, wait: true) } catch { throw sessionFailure(error) }
+}
+
 /// The store a reading command names (flag, environment, configuration), which must exist.
 func existingStorePath(_ options: StoreOptions, _ c: Configuration?) throws -> String {
     guard let path = options.store ?? environment["TRIN_STORE"] ?? c?.store else {

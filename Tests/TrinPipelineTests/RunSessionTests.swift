@@ -71,7 +71,7 @@ import TrinTestSupport
         }
         #expect(!FileManager.default.fileExists(atPath: w.log))
         #expect {
-            _ = try RunSession.openForPublishing(storePath: w.storePath, command: "metrics", wait: false)
+            _ = try RunSession.openExisting(storePath: w.storePath, command: "metrics", wait: false)
         } throws: { error in
             if case .locked(.held)? = error as? RunSessionError { return true } else { return false }
         }
@@ -96,7 +96,7 @@ import TrinTestSupport
                                        locking: .forTheSession(wait: false))
         next.close()
         // A session opened for publishing has no key: it cannot import.
-        let publishing = try RunSession.openForPublishing(storePath: w.storePath, command: "metrics", wait: false)
+        let publishing = try RunSession.openExisting(storePath: w.storePath, command: "metrics", wait: false)
         defer { publishing.close() }
         #expect(throws: RunSessionError.self) { _ = try publishing.pass(loaded, sources: loaded.sources, dryRun: false) }
     }
