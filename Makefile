@@ -58,6 +58,10 @@ test-deps: deps
 	  echo "Installing: lintian"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends lintian; \
 	}
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  echo "Installing: postgresql (a throw-away cluster for the PostgreSQL store's tests)"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends postgresql; \
+	}
 
 test: test-deps
 	SWIFT="$(SWIFT)" ./scripts/test.sh

@@ -28,6 +28,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.0"),
     ],
     targets: [
         // C libraries, each wrapped once.
@@ -45,6 +47,10 @@ let package = Package(
         .target(name: "TrinPseudonym", dependencies: ["TrinCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // Store and deduplication.
         .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: hotPath),
+        // The shared store in PostgreSQL (first part): connection, schema migrations, merge by version order.
+        .target(name: "TrinPostgres", dependencies: ["TrinCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                                                     .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                                                     .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Aggregation, disclosure control and publication.
         .target(name: "TrinDisclosure", swiftSettings: searchHeavy),
         .target(name: "TrinMetrics", dependencies: ["TrinCore", "TrinDisclosure"], swiftSettings: strict),
@@ -102,6 +108,9 @@ let package = Package(
         .testTarget(name: "TrinScheduleTests", dependencies: ["TrinSchedule", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinSampleTests", dependencies: ["TrinSample", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinImportTests", dependencies: ["TrinImport"], swiftSettings: strict),
+        .testTarget(name: "TrinPostgresTests", dependencies: ["TrinPostgres", "TrinStore", "TrinCore", "TrinTestSupport",
+                                                              .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
         .testTarget(name: "TrinPipelineTests",
                     dependencies: ["TrinService", "TrinImport", "TrinSample", "TrinCore", "TrinStore", "TrinMapping", "TrinPseudonym", "TrinMetrics",
                                    "TrinDisclosure", "TrinPublish", "TrinTestSupport",

@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 tree_state() { git status --porcelain --untracked-files=all 2>/dev/null | grep -v -E '^\?\? \.build' || true; }
 before=$(tree_state)
 $SWIFT build --build-tests
+# A throw-away PostgreSQL cluster on 127.0.0.1 for the PostgreSQL store's tests.
+cluster=$(mktemp -d /tmp/trin-pg-XXXXXX)
+trap './scripts/pg-test-cluster.sh stop "$cluster"' EXIT
+TRIN_TEST_POSTGRES_URL=$(./scripts/pg-test-cluster.sh start "$cluster")
+export TRIN_TEST_POSTGRES_URL
 $SWIFT test --skip-build
 after=$(tree_state)
 if [ "$before" != "$after" ]; then

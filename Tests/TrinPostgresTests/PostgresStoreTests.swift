@@ -1,0 +1,160 @@
+import Foundation
+import Logging
+import Testing
+import TrinCore
+import TrinPostgres
+import TrinStore
+import TrinTestSupport
+
+/// The server `make test` starts (scripts/pg-test-cluster.sh); these tests need it.
+let testServer = ProcessInfo.processInfo.environment["TRIN_TEST_POSTGRES_URL"]
+
+@Suite struct PostgresURLTests {
+    @Test func partsDefaultsAndMessagesWithoutThePassword() throws {
+        let u = try PostgresURL("postgresql://trin:s%3Acret@db.example.org:6543/trin?sslmode=verify-full")
+        #expect(u.user == "trin" && u.password == "s:cret" && u.host == "db.example.org" && u.port == 6543 && u.database == "trin")
+        #expect(u.tlsMode == .verifyFull)
+        #expect(!"\(u)".contains("cret"))
+        let d = try PostgresURL("postgres://trin@127.0.0.1/kommune")
+        #expect(d.port == 5432 && d.tlsMode == .prefer && d.password == nil)
+        for bad in ["mysql://a@b/c", "postgresql://b/c", "postgresql://a@b", "postgresql://a@b:99999/c", "postgresql://a@b/c?sslmode=maybe",
+                    "postgresql://a@b/c?pool=3"] {
+            #expect(throws: PostgresStoreError.self, "\(bad)") { _ = try PostgresURL(bad) }
+        }
+    }
+
+    @Test func thePasswordComesFromWhereLibpqTakesIt() throws {
+        let files = ["/run/secrets/pg": "from-file\n", "/home/t/.pgpass": "# comment\nother:*:*:*:no\n*:5432:trin:trin:from\\:pgpass\n",
+                     "/etc/pgpass": "127.0.0.1:5432:*:trin:from-pgpassfile\n"]
+        let read: (String) -> String? = { files[$0] }
+        let u = try PostgresURL("postgresql://trin@127.0.0.1/trin")
+        #expect(u.resolvedPassword(environment: [:], home: "/home/t", readFile: read) == "from:pgpass")
+        #expect(u.resolvedPassword(environment: ["PGPASSWORD": "env"], home: "/home/t", readFile: read) == "env")
+        #expect(u.resolvedPassword(environment: ["PGPASSFILE": "/etc/pgpass", "PGPASSWORD": "env"], home: nil, readFile: read) == "from-pgpassfile")
+        let f = try PostgresURL("postgresql://trin@127.0.0.1/trin?passfile=/run/secrets/pg")
+        #expect(f.resolvedPassword(environment: ["PGPASSWORD": "env"], home: nil, readFile: read) == "from-file")
+        #expect(try PostgresURL("postgresql://trin:inline@h/trin").resolvedPassword(environment: ["PGPASSWORD": "env"], home: nil, readFile: read)
+            == "inline")
+        #expect(try PostgresURL("postgresql://nobody@h/x").resolvedPassword(environment: [:], home: "/home/t", readFile: read) == nil)
+    }
+}
+
+/// The same records, in files imported in different orders, give the same store in
+/// PostgreSQL as in SQLite: the greatest version by the version order, whatever the order.
+@Suite(.enabled(if: testServer != nil, "needs the cluster make test starts (scripts/pg-test-cluster.sh)"))
+struct PostgresStoreTests {
+    let logger = Logger(label: "test")
+
+    func open(tenant: String) async throws -> PostgresStore {
+        try await PostgresStore.open(url: try PostgresURL(testServer!), tenant: tenant, environment: [:], home: nil,
+                                     readFile: { _ in nil }, logger: logger)
+    }
+
+    /// Versions of few identities that collide on purpose: equal times, equal sources, absent
+    /// and present values, so that every step of the version order decides somewhere.
+    static func records(seed: UInt64, count: Int) -> [ProgressRecord] {
+        var g = SplitMix(seed: seed)
+        let pseudonyms = (0..<12).map { _ in Pseudonym(high: g.next(), low: g.next()) }
+        func pick<T>(_ a: [T]) -> T { a[Int.random(in: 0..<a.count, using: &g)] }
+        return (0..<count).map { i in
+            ProgressRecord(pseudonym: pick(pseudonyms), ageBand: pick(AgeBand.allCases), agreement: pick([nil, "SA-1", "SA-2"]),
+                           enterprise: pick([nil, "12345674", "Caf\u{E9}\\\t1"]), targetGroup: pick(TargetGroup.allCases),
+                           stage: pick([Stage.praktik, .job]), start: Day(daysSinceEpoch: 19_000 + Int32(Int.random(in: 0..<3, using: &g))),
+                           end: pick([nil, Day(daysSinceEpoch: 19_100)]), hoursPerWeek: pick([nil, 0, 12.5]),
+                           recordedAt: Instant(secondsSinceEpoch: Int64(pick([1_700_000_000, 1_700_000_001]))),
+                           source: pick(["forloeb", "haendelser"]), sourceRecordID: pick(["F-1", "F-2\nx"]) + (i % 7 == 0 ? "" : ""))
+        }
+    }
+
+    @Test func theSameFilesInAnyOrderGiveTheStoreSQLiteKeeps() async throws {
+        let all = Self.records(seed: 42, count: 600)
+        var g = SplitMix(seed: 7)
+        var files: [[ProgressRecord]] = Array(repeating: [], count: 5)
+        for r in all { files[Int.random(in: 0..<5, using: &g)].append(r) }
+
+        // SQLite, files in their order.
+        let dir = TrinBinary.temporaryDirectory("trin-pg-diff")
+        let sqlite = try Store(path: dir + "/trin.sqlite")
+        for file in files { try sqlite.importFile { f in for r in file { try f.add(r) } } }
+        let expected = try sqlite.canonicalDump().split(separator: "\n").filter { !$0.hasPrefix("E|") }.joined(separator: "\n")
+        #expect(try sqlite.eventCount() > 50)
+
+        // PostgreSQL, two tenants, files and rows in other orders: each gives SQLite's store.
+        let tenants = ["t-\(UUID().uuidString)", "t-\(UUID().uuidString)"]
+        for (n, tenant) in tenants.enumerated() {
+            let pg = try await open(tenant: tenant)
+            var order = files
+            order.shuffle(using: &g)
+            if n == 1 { order = order.reversed().map { $0.reversed() } }
+            var counts = PostgresStore.MergeCounts()
+            for file in order {
+                let c = try await pg.importRecords(file)
+                counts.inserted += c.inserted; counts.updated += c.updated; counts.duplicates += c.duplicates
+            }
+            // The same records; each store lists them in its own key order.
+            let got = try await pg.canonicalEventDump()
+            #expect(got.split(separator: "\n").sorted() == expected.split(separator: "\n").sorted(), "tenant \(n)")
+            if got.split(separator: "\n").sorted() != expected.split(separator: "\n").sorted() {
+                let a = Set(got.split(separator: "\n")), b = Set(expected.split(separator: "\n"))
+                Issue.record("only in PostgreSQL: \(a.subtracting(b).sorted().prefix(3)); only in SQLite: \(b.subtracting(a).sorted().prefix(3))")
+            }
+            #expect(counts.inserted == (try sqlite.eventCount()))
+            #expect(counts.inserted + counts.updated + counts.duplicates == all.count)
+            // A file imported again changes nothing.
+            let again = try await pg.importRecords(files[0])
+            #expect(again.inserted == 0 && again.updated == 0 && again.duplicates == files[0].count)
+            #expect(try await pg.eventCount() == (try sqlite.eventCount()))
+            await pg.close()
+        }
+    }
+
+    /// A fresh database of its own on the test server, so that migrations start from nothing.
+    func freshDatabase() async throws -> PostgresURL {
+        let admin = try await open(tenant: "admin")
+        let name = "trin_\(UInt32.random(in: 0...UInt32.max))"
+        try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
+        await admin.close()
+        var url = try PostgresURL(testServer!)
+        url.database = name
+        return url
+    }
+
+    @Test func instancesStartingAtOnceMigrateOnceAndANewerSchemaIsRefused() async throws {
+        let url = try await freshDatabase()
+        // Four instances open the empty database at the same moment: one migrates, the others wait and find it current.
+        let versions = try await withThrowingTaskGroup(of: Int.self) { group in
+            for i in 0..<4 {
+                group.addTask {
+                    let pg = try await PostgresStore.open(url: url, tenant: "t\(i)", environment: [:], home: nil, readFile: { _ in nil },
+                                                          logger: logger)
+                    defer { Task { await pg.close() } }
+                    return try await pg.storedSchemaVersion()
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(versions == Array(repeating: PostgresStore.schemaVersion, count: 4))
+        // A store written by a newer trin is refused, naming both versions.
+        let pg = try await PostgresStore.open(url: url, tenant: "t", environment: [:], home: nil, readFile: { _ in nil }, logger: logger)
+        try await pg.execute(unsafeSQL: "INSERT INTO trin_schema(version) VALUES (\(PostgresStore.schemaVersion + 1))")
+        await pg.close()
+        do {
+            _ = try await PostgresStore.open(url: url, tenant: "t", environment: [:], home: nil, readFile: { _ in nil }, logger: logger)
+            Issue.record("opened a store with a newer schema")
+        } catch {
+            #expect("\(error)".contains("schema version \(PostgresStore.schemaVersion + 1), newer than this trin's \(PostgresStore.schemaVersion)"),
+                    "\(error)")
+        }
+    }
+
+    @Test func aWrongPasswordOrPortIsAClearErrorThatNamesTheServer() async throws {
+        var url = try PostgresURL(testServer!)
+        url.port = 1
+        do {
+            _ = try await PostgresStore.open(url: url, tenant: "t", environment: [:], home: nil, readFile: { _ in nil }, logger: logger)
+            Issue.record("connected to port 1")
+        } catch {
+            #expect("\(error)".contains("cannot connect to the PostgreSQL store postgresql://") && "\(error)".contains(":1/"), "\(error)")
+        }
+    }
+}
