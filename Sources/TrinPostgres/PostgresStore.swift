@@ -151,6 +151,24 @@ public final class PostgresStore: Sendable {
         }
     }
 
+    /// Takes this tenant's run lock on the server (a session advisory lock, keyed by the
+    /// tenant), unless another instance holds it: false then. Two instances of one tenant
+    /// never import at once; instances of different tenants never wait for each other. The
+    /// server lets go when this connection ends, however it ends.
+    public func tryLockTenant() async throws(PostgresStoreError) -> Bool {
+        try await run {
+            try await connection.query("SELECT pg_try_advisory_lock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger)
+                .collect().first?.decode(Bool.self) ?? false
+        }
+    }
+
+    /// Lets go of this tenant's run lock.
+    public func unlockTenant() async throws(PostgresStoreError) {
+        _ = try await run {
+            try await connection.query("SELECT pg_advisory_unlock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger)
+        }
+    }
+
     /// Runs one statement as written, for administration and tests (never with data in it).
     public func execute(unsafeSQL sql: String) async throws(PostgresStoreError) {
         _ = try await run { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }

@@ -147,6 +147,21 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test func oneInstanceOfATenantRunsAtATimeAndTenantsDoNotWaitForEachOther() async throws {
+        let tenant = "t-\(UUID().uuidString)", other = "t-\(UUID().uuidString)"
+        let a = try await open(tenant: tenant), b = try await open(tenant: tenant), c = try await open(tenant: other)
+        #expect(try await a.tryLockTenant())
+        #expect(try await !b.tryLockTenant(), "a second instance of the tenant got the lock")
+        #expect(try await c.tryLockTenant(), "another tenant waited for this one")
+        try await a.unlockTenant()
+        #expect(try await b.tryLockTenant())
+        // The server lets go when the holder's connection ends, however it ends.
+        await b.close()
+        #expect(try await a.tryLockTenant())
+        await a.close()
+        await c.close()
+    }
+
     @Test func aWrongPasswordOrPortIsAClearErrorThatNamesTheServer() async throws {
         var url = try PostgresURL(testServer!)
         url.port = 1
