@@ -5,6 +5,7 @@ SWIFT      ?= swift
 CONFIG     ?= debug
 DEMO_DIR   ?= demo-out
 BENCH_DIR  ?= bench-out
+ROWS       ?= 1000000
 DISCLOSURE_DIR ?= disclosure-out
 SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PKGS   := libcurl4-openssl-dev libxml2-dev libsqlite3-dev pkg-config python3 openssl libxml2-utils
@@ -15,7 +16,7 @@ PREFIX     ?= /usr/local
 DESTDIR    ?=
 DEB_DIR    ?= dist
 
-.PHONY: all deps test-deps build test demo bench disclosure install deb man clean
+.PHONY: all deps test-deps build test demo bench bench-postgres disclosure install deb man clean
 
 all: build
 
@@ -73,6 +74,13 @@ demo: deps
 bench: deps
 	$(SWIFT) build -c release --product trin
 	./scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(BENCH_DIR)
+
+## The PostgreSQL store's merge path (docs/benchmarks.md), on a throw-away local cluster.
+bench-postgres: test-deps
+	$(SWIFT) build -c release --product trin-postgres-bench
+	@cluster=$$(mktemp -d /tmp/trin-pg-XXXXXX); trap './scripts/pg-test-cluster.sh stop "$$cluster"' EXIT; \
+	url=$$(./scripts/pg-test-cluster.sh start "$$cluster"); \
+	"$$($(SWIFT) build -c release --show-bin-path)/trin-postgres-bench" "$$url" $(ROWS)
 
 ## Information loss of the published tables on a sample of the real size, at k = 5 and 3.
 disclosure: deps

@@ -92,6 +92,10 @@ let package = Package(
             ],
             swiftSettings: strict),
 
+        // make bench-postgres: the PostgreSQL store's merge path, records/s and memory.
+        .executableTarget(name: "trin-postgres-bench", dependencies: ["TrinPostgres", "TrinCore", .product(name: "Logging", package: "swift-log")],
+                          path: "Benchmarks/PostgresBench", swiftSettings: strict),
+
         .target(name: "TrinTestSupport", dependencies: ["TrinCore"], path: "Tests/TrinTestSupport", swiftSettings: strict),
         .testTarget(name: "TrinCoreTests", dependencies: ["TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinCSVTests", dependencies: ["TrinCSV", "TrinCore"], swiftSettings: strict),

@@ -3,44 +3,72 @@ import TrinCore
 
 /// Records as lines of PostgreSQL's COPY text format, in `Migrations.stagingColumns` order:
 /// tab between columns, `\N` for absent, backslash escapes for the characters the format
-/// uses, and bytea as `\\x` and hex.
+/// uses, and bytea as `\\x` and hex. Written byte by byte into the buffer: no string is made
+/// per field (the client's share of an import is this loop).
 enum CopyText {
     static func append(_ r: ProgressRecord, to b: inout ByteBuffer) {
         b.writeStaticString("\\\\x")
-        for byte in r.pseudonym.bytes { b.writeString(hex(byte)) }
-        tab(&b); b.writeString(String(r.start.daysSinceEpoch))
+        hex(r.pseudonym.high, &b)
+        hex(r.pseudonym.low, &b)
+        tab(&b); integer(Int64(r.start.daysSinceEpoch), &b)
         tab(&b); text(r.stage.rawValue, &b)
         tab(&b); text(r.agreement ?? "", &b)
         tab(&b); text(r.ageBand.rawValue, &b)
-        tab(&b); optional(r.enterprise, &b)
+        tab(&b); if let e = r.enterprise { text(e, &b) } else { absent(&b) }
         tab(&b); text(r.targetGroup.rawValue, &b)
-        tab(&b); if let end = r.end { b.writeString(String(end.daysSinceEpoch)) } else { b.writeStaticString("\\N") }
-        tab(&b); if let h = r.hoursPerWeek { b.writeString("\(h)") } else { b.writeStaticString("\\N") }
-        tab(&b); b.writeString(String(r.recordedAt.secondsSinceEpoch))
+        tab(&b); if let end = r.end { integer(Int64(end.daysSinceEpoch), &b) } else { absent(&b) }
+        // Shortest text that reads back as the same double (Swift's description does that).
+        tab(&b); if let h = r.hoursPerWeek { b.writeString(h.description) } else { absent(&b) }
+        tab(&b); integer(r.recordedAt.secondsSinceEpoch, &b)
         tab(&b); text(r.source, &b)
         tab(&b); text(r.sourceRecordID, &b)
         b.writeInteger(UInt8(ascii: "\n"))
     }
 
-    private static func tab(_ b: inout ByteBuffer) { b.writeInteger(UInt8(ascii: "\t")) }
-
-    private static func optional(_ s: String?, _ b: inout ByteBuffer) {
-        if let s { text(s, &b) } else { b.writeStaticString("\\N") }
-    }
+    @inline(__always) private static func tab(_ b: inout ByteBuffer) { b.writeInteger(UInt8(ascii: "\t")) }
+    @inline(__always) private static func absent(_ b: inout ByteBuffer) { b.writeStaticString("\\N") }
 
     /// Backslash, tab, line feed and carriage return escaped; everything else as UTF-8.
     static func text(_ s: String, _ b: inout ByteBuffer) {
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): b.writeStaticString("\\\\")
-            case UInt8(ascii: "\t"): b.writeStaticString("\\t")
-            case UInt8(ascii: "\n"): b.writeStaticString("\\n")
-            case UInt8(ascii: "\r"): b.writeStaticString("\\r")
-            default: b.writeInteger(byte)
+        var s = s
+        s.withUTF8 { bytes in
+            if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                b.writeBytes(bytes)
+                return
+            }
+            for byte in bytes {
+                switch byte {
+                case 0x5C: b.writeStaticString("\\\\")
+                case 0x09: b.writeStaticString("\\t")
+                case 0x0A: b.writeStaticString("\\n")
+                case 0x0D: b.writeStaticString("\\r")
+                default: b.writeInteger(byte)
+                }
             }
         }
     }
 
-    private static let digits = Array("0123456789abcdef")
-    private static func hex(_ byte: UInt8) -> String { String([digits[Int(byte >> 4)], digits[Int(byte & 15)]]) }
+    /// Sixteen lower-case hex digits, most significant first (the pseudonym's byte order).
+    private static func hex(_ v: UInt64, _ b: inout ByteBuffer) {
+        let digits: StaticString = "0123456789abcdef"
+        digits.withUTF8Buffer { d in
+            for shift in stride(from: 60, through: 0, by: -4) { b.writeInteger(d[Int((v >> UInt64(shift)) & 15)]) }
+        }
+    }
+
+    /// Decimal digits of `v`.
+    private static func integer(_ v: Int64, _ b: inout ByteBuffer) {
+        if v < 0 { b.writeInteger(UInt8(ascii: "-")) }
+        var magnitude = v.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, reversed
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { out in
+            repeat {
+                out[count] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+                count += 1
+            } while magnitude > 0
+            for i in stride(from: count - 1, through: 0, by: -1) { b.writeInteger(out[i]) }
+        }
+    }
 }

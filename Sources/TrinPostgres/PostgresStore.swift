@@ -128,14 +128,20 @@ public final class PostgresStore: Sendable {
     /// Merges one file's records in one transaction: copied into a staging table, then one
     /// statement keeps, per identity, the greatest version of the file's and the stored one.
     /// Nothing of the file remains when anything fails.
-    public func importRecords(_ records: [ProgressRecord]) async throws(PostgresStoreError) -> MergeCounts {
+    public func importRecords(_ records: some Sequence<ProgressRecord> & Sendable) async throws(PostgresStoreError) -> MergeCounts {
         try await run {
             try await connection.withTransaction(logger: logger) { c in
+                // The merge sorts the file's records by identity: in memory, not in temporary files.
+                try await c.query("SET LOCAL work_mem = '256MB'", logger: logger)
                 try await c.query(PostgresQuery(unsafeSQL: Migrations.stagingTable), logger: logger)
+                var copied = 0
+                // Streamed a megabyte at a time: memory stays flat whatever the file's size.
                 try await c.copyFrom(table: "trin_staging", columns: Migrations.stagingColumns, logger: logger) { writer in
                     var buffer = ByteBuffer()
+                    buffer.reserveCapacity(1 << 20 + 4096)
                     for r in records {
                         CopyText.append(r, to: &buffer)
+                        copied += 1
                         if buffer.readableBytes >= 1 << 20 {
                             try await writer.write(buffer)
                             buffer.clear()
@@ -146,7 +152,7 @@ public final class PostgresStore: Sendable {
                 let row = try await c.query(PostgresQuery(unsafeSQL: Migrations.merge, binds: try Self.binds(tenant)), logger: logger)
                     .collect().first
                 let (inserted, updated) = try row?.decode((Int, Int).self) ?? (0, 0)
-                return MergeCounts(inserted: inserted, updated: updated, duplicates: records.count - inserted - updated)
+                return MergeCounts(inserted: inserted, updated: updated, duplicates: copied - inserted - updated)
             }
         }
     }
@@ -172,6 +178,13 @@ public final class PostgresStore: Sendable {
     /// Runs one statement as written, for administration and tests (never with data in it).
     public func execute(unsafeSQL sql: String) async throws(PostgresStoreError) {
         _ = try await run { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+    }
+
+    /// The bytes a record takes in the COPY text sent to the server (for the benchmark).
+    public static func copyTextBytes(_ r: ProgressRecord) -> Int {
+        var b = ByteBuffer()
+        CopyText.append(r, to: &b)
+        return b.readableBytes
     }
 
     /// Records stored for this tenant.
