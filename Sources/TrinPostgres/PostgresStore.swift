@@ -7,7 +7,8 @@ import NIOSSL
 /// records (a municipality's), deduplicated by the same rules as the SQLite store.
 ///
 /// What is here so far is the part every other part stands on: the connection (libpq's
-/// URL, password sources and TLS modes), versioned schema migrations applied at start, and
+/// URL, password sources and TLS modes), versioned schema migrations applied at open, a
+/// tenant's run lock (an advisory lock on the server), and
 /// one file's records merged in one transaction — copied into a staging table and merged
 /// by one statement, so that the stored version of each identity is the greatest by the
 /// version order whatever the import order. The rest of the store (runs, fetch state,
@@ -29,9 +30,8 @@ public final class PostgresStore: Sendable {
         self.logger = logger
     }
 
-    /// Connects, and applies the migrations the store lacks (one at a time, each in its own
-    /// transaction, under an advisory lock so that two instances starting at once do not both
-    /// apply one).
+    /// Connects, and applies the migrations the store lacks (`migrate`). `environment`,
+    /// `home` and `readFile` are where the password may come from (`PostgresURL.resolvedPassword`).
     public static func open(url: PostgresURL, tenant: String, environment: [String: String], home: String?,
                             readFile: @Sendable (String) -> String?, logger: Logger) async throws(PostgresStoreError) -> PostgresStore {
         let tls: PostgresConnection.Configuration.TLS
