@@ -109,8 +109,7 @@ public struct RunSession: Sendable {
     public func close() { heldLock?.release() }
 
     /// Records the start of a run.
-    public func beginRun(dryRun: Bool, command: String? = nil) throws(StoreError) -> Int64 {
-        let command = command ?? self.command
+    public func beginRun(dryRun: Bool) throws(StoreError) -> Int64 {
         let id = try store.beginRun(command: command, startedAt: SystemClock.nowInstant(), dryRun: dryRun)
         logger.info("run started", metadata: ["event": "run_started", "run": "\(id)", "command": "\(command)", "dry_run": "\(dryRun)"])
         return id
@@ -127,9 +126,10 @@ public struct RunSession: Sendable {
     public func importFiles(_ files: [String], mapping: Mapping, source: String?, dryRun: Bool) throws(RunSessionError) -> RunResult {
         let importer = try requireImporter()
         do {
+            // Never asked to stop, the wait ends only with the lock: nil cannot come back.
             guard let result = try underTheLock(shouldStop: { false }, {
                 try importFiles(files, importer: importer, mapping: mapping, source: source, dryRun: dryRun)
-            }) else { throw RunSessionError.closed(command: command) }
+            }) else { preconditionFailure("a wait that is never stopped returned without the lock") }
             return result
         } catch let error as RunSessionError {
             throw error
