@@ -48,7 +48,7 @@ let package = Package(
         // Store and deduplication.
         .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: hotPath),
         // The shared store in PostgreSQL (first part): connection, schema migrations, merge by version order.
-        .target(name: "TrinPostgres", dependencies: ["TrinCore", .product(name: "PostgresNIO", package: "postgres-nio"),
+        .target(name: "TrinPostgres", dependencies: ["TrinCore", "TrinStore", .product(name: "PostgresNIO", package: "postgres-nio"),
                                                      .product(name: "NIOSSL", package: "swift-nio-ssl"),
                                                      .product(name: "Logging", package: "swift-log")], swiftSettings: strict),
         // Aggregation, disclosure control and publication.
@@ -75,7 +75,7 @@ let package = Package(
         .target(
             name: "TrinService",
             dependencies: [
-                "TrinCore", "TrinImport", "TrinMapping", "TrinPseudonym", "TrinStore",
+                "TrinCore", "TrinImport", "TrinMapping", "TrinPseudonym", "TrinStore", "TrinPostgres",
                 "TrinDisclosure", "TrinMetrics", "TrinPublish", "TrinFetch", "TrinSchedule", "Yams",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -93,7 +93,7 @@ let package = Package(
             swiftSettings: strict),
 
         // make bench-postgres: the PostgreSQL store's merge path, records/s and memory.
-        .executableTarget(name: "trin-postgres-bench", dependencies: ["TrinPostgres", "TrinCore", .product(name: "Logging", package: "swift-log")],
+        .executableTarget(name: "trin-postgres-bench", dependencies: ["TrinPostgres", "TrinStore", "TrinCore", .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/PostgresBench", swiftSettings: strict),
 
         .target(name: "TrinTestSupport", dependencies: ["TrinCore"], path: "Tests/TrinTestSupport", swiftSettings: strict),

@@ -7,6 +7,7 @@ import Foundation
 import Logging
 import TrinCore
 import TrinPostgres
+import TrinStore
 
 let arguments = CommandLine.arguments
 guard arguments.count >= 2 else {
@@ -44,7 +45,7 @@ func peakMegabytes() -> Double {
 let logger = Logger(label: "bench")
 let tenant = "bench-\(UUID().uuidString.prefix(8))"
 do {
-    let store = try await PostgresStore.open(url: try PostgresURL(arguments[1]), tenant: String(tenant),
+    let store = try PostgresStore.open(url: try PostgresURL(arguments[1]), tenant: String(tenant), workDirectory: "/tmp",
                                              environment: ProcessInfo.processInfo.environment,
                                              home: ProcessInfo.processInfo.environment["HOME"],
                                              readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }, logger: logger)
@@ -52,14 +53,14 @@ do {
     print("PostgreSQL merge path, \(rows) records, \(String(format: "%.0f", bytesPerRow)) B of COPY text each")
     for label in ["fresh import", "same records again"] {
         let start = Date()
-        let counts = try await store.importRecords(NightlyRecords(count: rows))
+        let counts = try store.importRecords(NightlyRecords(count: rows))
         let seconds = Date().timeIntervalSince(start)
         print(label.padding(toLength: 20, withPad: " ", startingAt: 0)
               + String(format: "%6.2f s  %9.0f records/s  %6.1f MB/s  peak %5.0f MB  (inserted %d, updated %d, duplicates %d)", seconds, Double(rows) / seconds, Double(rows) * bytesPerRow / seconds / 1e6, peakMegabytes(),
                      counts.inserted, counts.updated, counts.duplicates))
     }
-    try await store.execute(unsafeSQL: "DELETE FROM event WHERE tenant = '\(tenant)'")
-    await store.close()
+    try store.execute(unsafeSQL: "DELETE FROM event WHERE tenant = '\(tenant)'")
+    store.close()
 } catch {
     FileHandle.standardError.write(Data("trin-postgres-bench: \(error)\n".utf8))
     exit(1)

@@ -125,7 +125,7 @@ struct DecodeStage: Sendable {
 /// Stage 3: each batch into the file's transaction, in file order, with the tallies the
 /// file's outcome reports. Rejected rows are kept (masked) and the first few logged.
 struct StoreStage {
-    let file: FileImport
+    let file: any FileTransaction
     let runID: Int64
     let source: String
     let name: String
@@ -143,7 +143,7 @@ struct StoreStage {
     private var runs: [SortedRun] = []
     private var knownForNext: KnownRows?
 
-    init(file: FileImport, runID: Int64, source: String, name: String, logger: Logger, loggedRejections: Int, runsPerMerge: Int,
+    init(file: any FileTransaction, runID: Int64, source: String, name: String, logger: Logger, loggedRejections: Int, runsPerMerge: Int,
          spillAboveBytes: Int, spill: SpillSwitch) throws {
         self.file = file
         self.runID = runID

@@ -11,7 +11,7 @@ import Foundation
 /// Imports export files into the store: decode through the mapping, pseudonymise,
 /// deduplicate, keep rejected rows masked. One file, one transaction.
 public struct Importer: Sendable {
-    public let store: Store
+    public let store: any Store
     public let pseudonymiser: Pseudonymiser
     public let logger: Logger
     /// How many rejected rows of a file are named in the log (all are kept in the store).
@@ -35,7 +35,7 @@ public struct Importer: Sendable {
     /// a file is done: for a progress line on a terminal. Nil: no reports.
     public var progress: (@Sendable (ImportProgress) -> Void)?
 
-    public init(store: Store, pseudonymiser: Pseudonymiser, logger: Logger) throws(StoreError) {
+    public init(store: any Store, pseudonymiser: Pseudonymiser, logger: Logger) throws(StoreError) {
         self.store = store
         self.pseudonymiser = pseudonymiser
         self.logger = logger
@@ -82,7 +82,7 @@ public struct Importer: Sendable {
                 var outcome = f.emptyOutcome
                 // Asked once, as soon as the digest is in (it cannot change in this transaction).
                 var knownAsked = false
-                let spill = SpillSwitch(directory: runDirectory ?? Self.directory(of: store.path))
+                let spill = SpillSwitch(directory: runDirectory ?? store.workDirectory)
                 let digester = skipsKnownRows ? pseudonymiser.rowDigester : nil
                 let decode = DecodeStage(path: f.path, mapping: f.mapping, source: f.source, pseudonymiser: pseudonymiser,
                                          digester: digester, known: digester == nil ? nil : try transaction.knownRows(source: f.source),
@@ -162,12 +162,6 @@ public struct Importer: Sendable {
     private func report(_ f: FileUnderImport, _ o: FileOutcome, finished: Bool) {
         progress?(ImportProgress(source: f.source, file: f.name, rowsRead: o.rowsRead, bytesRead: o.bytes, totalBytes: f.identity?.size ?? 0,
                                  elapsedMilliseconds: SystemClock.milliseconds(since: f.started), finished: finished))
-    }
-
-    /// The directory a file is in ("." for a bare name).
-    static func directory(of path: String) -> String {
-        guard let slash = path.lastIndex(of: "/") else { return "." }
-        return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
     /// Sorted batches queued between the decode and store stages, by weight (`ImportBatch.weight`).

@@ -1,5 +1,6 @@
 import PostgresNIO
 import TrinCore
+import TrinStore
 
 /// Records as lines of PostgreSQL's COPY text format, in `Migrations.stagingColumns` order:
 /// tab between columns, `\N` for absent, backslash escapes for the characters the format
@@ -25,31 +26,33 @@ enum CopyText {
         b.writeInteger(UInt8(ascii: "\n"))
     }
 
-    @inline(__always) private static func tab(_ b: inout ByteBuffer) { b.writeInteger(UInt8(ascii: "\t")) }
-    @inline(__always) private static func absent(_ b: inout ByteBuffer) { b.writeStaticString("\\N") }
+    @inline(__always) static func tab(_ b: inout ByteBuffer) { b.writeInteger(UInt8(ascii: "\t")) }
+    @inline(__always) static func absent(_ b: inout ByteBuffer) { b.writeStaticString("\\N") }
 
     /// Backslash, tab, line feed and carriage return escaped; everything else as UTF-8.
     static func text(_ s: String, _ b: inout ByteBuffer) {
         var s = s
-        s.withUTF8 { bytes in
-            if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-                b.writeBytes(bytes)
-                return
-            }
-            for byte in bytes {
-                switch byte {
-                case 0x5C: b.writeStaticString("\\\\")
-                case 0x09: b.writeStaticString("\\t")
-                case 0x0A: b.writeStaticString("\\n")
-                case 0x0D: b.writeStaticString("\\r")
-                default: b.writeInteger(byte)
-                }
+        s.withUTF8 { text($0, &b) }
+    }
+
+    static func text(_ bytes: UnsafeBufferPointer<UInt8>, _ b: inout ByteBuffer) {
+        if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            b.writeBytes(bytes)
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case 0x5C: b.writeStaticString("\\\\")
+            case 0x09: b.writeStaticString("\\t")
+            case 0x0A: b.writeStaticString("\\n")
+            case 0x0D: b.writeStaticString("\\r")
+            default: b.writeInteger(byte)
             }
         }
     }
 
     /// Sixteen lower-case hex digits, most significant first (the pseudonym's byte order).
-    private static func hex(_ v: UInt64, _ b: inout ByteBuffer) {
+    static func hex(_ v: UInt64, _ b: inout ByteBuffer) {
         let digits: StaticString = "0123456789abcdef"
         digits.withUTF8Buffer { d in
             for shift in stride(from: 60, through: 0, by: -4) { b.writeInteger(d[Int((v >> UInt64(shift)) & 15)]) }
@@ -57,7 +60,7 @@ enum CopyText {
     }
 
     /// Decimal digits of `v`.
-    private static func integer(_ v: Int64, _ b: inout ByteBuffer) {
+    static func integer(_ v: Int64, _ b: inout ByteBuffer) {
         if v < 0 { b.writeInteger(UInt8(ascii: "-")) }
         var magnitude = v.magnitude
         var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // room for 20 digits, reversed
@@ -71,4 +74,42 @@ enum CopyText {
             for i in stride(from: count - 1, through: 0, by: -1) { b.writeInteger(out[i]) }
         }
     }
+}
+
+extension CopyText {
+    /// A packed record (`PackedEvent`) in `Migrations.stagingColumns` order, read in place.
+    static func append(_ e: PackedEvent, source: String, to b: inout ByteBuffer) {
+        b.writeStaticString("\\\\x")
+        let p = e.pseudonym
+        hex(p.high, &b)
+        hex(p.low, &b)
+        tab(&b); integer(Int64(e.startDay), &b)
+        tab(&b); text(e.stage.rawValue, &b)
+        tab(&b); text(e.agreement, &b)
+        tab(&b); text(e.ageBand.rawValue, &b)
+        tab(&b); if let enterprise = e.enterprise { text(enterprise, &b) } else { absent(&b) }
+        tab(&b); text(e.targetGroup.rawValue, &b)
+        tab(&b); if let end = e.endDay { integer(Int64(end), &b) } else { absent(&b) }
+        tab(&b); if let h = e.hoursPerWeek { b.writeString(h.description) } else { absent(&b) }
+        tab(&b); integer(e.recordedAt, &b)
+        tab(&b); text(source, &b)
+        tab(&b); text(e.sourceRecordID, &b)
+        b.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    /// A rejected row in `rejectionColumns` order.
+    static func append(_ r: Rejection, runID: Int64, tenant: String, source: String, file: String, to b: inout ByteBuffer) {
+        integer(runID, &b)
+        tab(&b); text(tenant, &b)
+        tab(&b); text(source, &b)
+        tab(&b); text(file, &b)
+        tab(&b); integer(Int64(r.line), &b)
+        tab(&b); if let path = r.path { text(path, &b) } else { absent(&b) }
+        tab(&b); text(r.reason.rawValue, &b)
+        tab(&b); if let field = r.field { text(field, &b) } else { absent(&b) }
+        tab(&b); text(r.maskedRow, &b)
+        b.writeInteger(UInt8(ascii: "\n"))
+    }
+
+    static let rejectionColumns = ["run_id", "tenant", "source", "file", "line", "path", "reason", "field", "masked_row"]
 }

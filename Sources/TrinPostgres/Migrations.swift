@@ -1,3 +1,5 @@
+import TrinCore
+
 /// The PostgreSQL store's schema, one migration per version, applied in order at open
 /// (`PostgresStore.open`). A migration is never changed once released: a new version is a
 /// new entry.
@@ -30,7 +32,80 @@ enum Migrations {
             )
             """,
         ],
+        // 2: everything else the SQLite store keeps, per tenant: the key binding, content
+        // version and last publication (meta), runs and their file outcomes, imported files,
+        // rejected rows (masked), fetch state, known rows, frozen years, the register. Run ids
+        // come from one sequence shared by all tenants.
+        [
+            "CREATE TABLE meta (tenant text COLLATE \"C\" NOT NULL, key text NOT NULL, value text NOT NULL, PRIMARY KEY (tenant, key))",
+            """
+            CREATE TABLE run (
+                id bigserial PRIMARY KEY, tenant text COLLATE "C" NOT NULL, started_at bigint NOT NULL, finished_at bigint,
+                command text NOT NULL, status text NOT NULL, dry_run boolean NOT NULL DEFAULT false
+            )
+            """,
+            "CREATE INDEX run_tenant ON run (tenant, id)",
+            """
+            CREATE TABLE run_file (
+                id bigserial PRIMARY KEY, run_id bigint NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+                tenant text COLLATE "C" NOT NULL, source text COLLATE "C" NOT NULL, file text NOT NULL, status text NOT NULL,
+                http_status integer, bytes bigint NOT NULL DEFAULT 0, duration_ms bigint NOT NULL DEFAULT 0,
+                rows_read bigint NOT NULL DEFAULT 0, inserted bigint NOT NULL DEFAULT 0, updated bigint NOT NULL DEFAULT 0,
+                duplicates bigint NOT NULL DEFAULT 0, rejected bigint NOT NULL DEFAULT 0,
+                rejected_by_reason text NOT NULL DEFAULT '{}', message text, unknown_codes text
+            )
+            """,
+            "CREATE INDEX run_file_run ON run_file (run_id)",
+            "CREATE INDEX run_file_source ON run_file (tenant, source, id)",
+            """
+            CREATE TABLE imported_file (
+                tenant text COLLATE "C" NOT NULL, import_key text NOT NULL, content_sha256 text NOT NULL,
+                mapping_fingerprint text NOT NULL, source text NOT NULL, file text NOT NULL, bytes bigint NOT NULL,
+                run_id bigint NOT NULL, imported_at bigint NOT NULL, PRIMARY KEY (tenant, import_key)
+            )
+            """,
+            "CREATE INDEX imported_file_bytes ON imported_file (tenant, bytes)",
+            """
+            CREATE TABLE rejection (
+                id bigserial PRIMARY KEY, run_id bigint NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+                tenant text COLLATE "C" NOT NULL, source text NOT NULL, file text NOT NULL, line bigint NOT NULL, path text,
+                reason text COLLATE "C" NOT NULL, field text, masked_row text NOT NULL
+            )
+            """,
+            "CREATE INDEX rejection_run ON rejection (run_id)",
+            """
+            CREATE TABLE fetch_state (
+                tenant text COLLATE "C" NOT NULL, source text NOT NULL, etag text, last_modified text, content_sha256 text,
+                last_success_at bigint, PRIMARY KEY (tenant, source)
+            )
+            """,
+            """
+            CREATE TABLE known_rows (
+                tenant text COLLATE "C" NOT NULL, source text NOT NULL, context text NOT NULL, digests bytea NOT NULL,
+                PRIMARY KEY (tenant, source)
+            )
+            """,
+            """
+            CREATE TABLE frozen_year (
+                tenant text COLLATE "C" NOT NULL, year integer NOT NULL, k integer NOT NULL, as_of text NOT NULL,
+                frozen_at bigint NOT NULL, figures text NOT NULL, PRIMARY KEY (tenant, year, k)
+            )
+            """,
+            """
+            CREATE TABLE enterprise (
+                tenant text COLLATE "C" NOT NULL, cvr text COLLATE "C" NOT NULL, version bytea NOT NULL, name text NOT NULL,
+                type text NOT NULL, social boolean NOT NULL, local boolean NOT NULL, economic boolean NOT NULL,
+                start text NOT NULL, end_date text, PRIMARY KEY (tenant, cvr)
+            )
+            """,
+        ],
     ]
+
+    /// Stages in the order of their codes (declaration order), as SQL that sorts by it: a
+    /// citizen's records come out in the SQLite store's identity order.
+    static func stageOrder(_ column: String) -> String {
+        "array_position(ARRAY[" + Stage.allCases.map { "'\($0.rawValue)'" }.joined(separator: ",") + "]::text[], \(column)::text)"
+    }
 
     /// One file's records on their way in; dropped at the end of the transaction.
     static let stagingTable = """

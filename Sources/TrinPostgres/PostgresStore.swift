@@ -1,39 +1,82 @@
 public import Logging
 public import TrinCore
+public import TrinStore
 import PostgresNIO
 import NIOSSL
+import Synchronization
 
-/// The store in a PostgreSQL server that several trin instances share: one tenant's
-/// records (a municipality's), deduplicated by the same rules as the SQLite store.
+/// The store in a PostgreSQL server that several trin instances share: one tenant's view
+/// (a municipality's) of tables that every tenant's rows live in, each row carrying its
+/// tenant and every statement scoped by it. The same rules as the SQLite store
+/// (`Store`): one transaction per file, the greatest version of each identity whatever the
+/// import order, run history and fetch state committed with the records.
 ///
-/// What is here so far is the part every other part stands on: the connection (libpq's
-/// URL, password sources and TLS modes), versioned schema migrations applied at open, a
-/// tenant's run lock (an advisory lock on the server), and
-/// one file's records merged in one transaction — copied into a staging table and merged
-/// by one statement, so that the stored version of each identity is the greatest by the
-/// version order whatever the import order. The rest of the store (runs, fetch state,
-/// rejected rows, metrics) is still the SQLite store's alone.
-public final class PostgresStore: Sendable {
+/// One connection per store, used by one thread at a time (as trin's stages use a store);
+/// its calls run on a thread of their own (`ConnectionThread`) and the caller waits. The
+/// tenant's run lock is a session advisory lock on this connection (`tryLockTenant`).
+public final class PostgresStore: Store {
     public let url: PostgresURL
     /// Every row carries it; every statement is scoped by it.
     public let tenant: String
+    public let workDirectory: String
     let connection: PostgresConnection
     let logger: Logger
+    let thread: ConnectionThread
 
     /// The schema this trin writes; a store with a newer one is refused.
     public static let schemaVersion = Migrations.all.count
 
-    private init(url: PostgresURL, tenant: String, connection: PostgresConnection, logger: Logger) {
+    public var location: String { "\(url) (tenant \(tenant))" }
+
+    private init(url: PostgresURL, tenant: String, workDirectory: String, connection: PostgresConnection, logger: Logger,
+                 thread: ConnectionThread) {
         self.url = url
         self.tenant = tenant
+        self.workDirectory = workDirectory
         self.connection = connection
         self.logger = logger
+        self.thread = thread
+    }
+
+    /// Set once the connection is being closed.
+    private let closed = Atomic<Bool>(false)
+
+    // Not `close()`: the last reference may go on the connection's own thread, which must not wait for itself.
+    deinit {
+        if !closed.exchange(true, ordering: .relaxed) {
+            // The connection must outlive its closing: the callback holds it until then.
+            let connection = connection
+            (connection.close() as EventLoopFuture<Void>).whenComplete { _ in _ = connection }
+        }
+        thread.stop()
     }
 
     /// Connects, and applies the migrations the store lacks (`migrate`). `environment`,
     /// `home` and `readFile` are where the password may come from (`PostgresURL.resolvedPassword`).
-    public static func open(url: PostgresURL, tenant: String, environment: [String: String], home: String?,
-                            readFile: @Sendable (String) -> String?, logger: Logger) async throws(PostgresStoreError) -> PostgresStore {
+    public static func open(url: PostgresURL, tenant: String, workDirectory: String, environment: [String: String], home: String?,
+                            readFile: @escaping @Sendable (String) -> String?, logger: Logger) throws(PostgresStoreError) -> PostgresStore {
+        guard !tenant.isEmpty else { throw .badURL("a PostgreSQL store needs a tenant (the municipality's code)") }
+        let thread = ConnectionThread(name: "trin-postgres")
+        do {
+            return try thread.wait {
+                let connection = try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
+                let store = PostgresStore(url: url, tenant: tenant, workDirectory: workDirectory, connection: connection, logger: logger,
+                                          thread: thread)
+                do { try await store.migrate() } catch {
+                    await store.closeConnection()
+                    throw error
+                }
+                return store
+            }
+        } catch {
+            thread.stop()
+            if let e = error as? PostgresStoreError { throw e }
+            throw .cannotConnect(url: "\(url)", message: message(error))
+        }
+    }
+
+    private static func connect(url: PostgresURL, environment: [String: String], home: String?, readFile: (String) -> String?,
+                                logger: Logger) async throws(PostgresStoreError) -> PostgresConnection {
         let tls: PostgresConnection.Configuration.TLS
         do {
             switch url.tlsMode {
@@ -52,30 +95,26 @@ public final class PostgresStore: Sendable {
             host: url.host, port: url.port, username: url.user,
             password: url.resolvedPassword(environment: environment, home: home, readFile: readFile),
             database: url.database, tls: tls)
-        let connection: PostgresConnection
         do {
-            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+            return try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
         } catch {
             throw .cannotConnect(url: "\(url)", message: Self.message(error))
         }
-        let store = PostgresStore(url: url, tenant: tenant, connection: connection, logger: logger)
-        do {
-            try await store.migrate()
-        } catch {
-            try? await connection.close()
-            throw error
-        }
-        return store
     }
 
-    /// Closes the connection.
-    public func close() async {
+    /// Closes the connection (and lets go of the tenant's run lock with it).
+    public func close() {
+        try? thread.wait { await closeConnection() }
+    }
+
+    private func closeConnection() async {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
         try? await connection.close()
     }
 
     /// The schema version the store has (0: none yet).
-    public func storedSchemaVersion() async throws(PostgresStoreError) -> Int {
-        try await run {
+    public func storedSchemaVersion() throws(PostgresStoreError) -> Int {
+        try call {
             let exists = try await connection.query("SELECT to_regclass('trin_schema') IS NOT NULL", logger: logger)
                 .collect().first?.decode(Bool.self) ?? false
             guard exists else { return 0 }
@@ -111,73 +150,29 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// What merging one file's records did.
-    public struct MergeCounts: Sendable, Equatable {
-        public var inserted = 0
-        public var updated = 0
-        /// Records not stored: a greater or equal version was there, or came in the same file.
-        public var duplicates = 0
-
-        public init(inserted: Int = 0, updated: Int = 0, duplicates: Int = 0) {
-            self.inserted = inserted
-            self.updated = updated
-            self.duplicates = duplicates
-        }
-    }
-
-    /// Merges one file's records in one transaction: copied into a staging table, then one
-    /// statement keeps, per identity, the greatest version of the file's and the stored one.
-    /// Nothing of the file remains when anything fails.
-    public func importRecords(_ records: some Sequence<ProgressRecord> & Sendable) async throws(PostgresStoreError) -> MergeCounts {
-        try await run {
-            try await connection.withTransaction(logger: logger) { c in
-                // The merge sorts the file's records by identity: in memory, not in temporary files.
-                try await c.query("SET LOCAL work_mem = '256MB'", logger: logger)
-                try await c.query(PostgresQuery(unsafeSQL: Migrations.stagingTable), logger: logger)
-                var copied = 0
-                // Streamed a megabyte at a time: memory stays flat whatever the file's size.
-                try await c.copyFrom(table: "trin_staging", columns: Migrations.stagingColumns, logger: logger) { writer in
-                    var buffer = ByteBuffer()
-                    buffer.reserveCapacity(1 << 20 + 4096)
-                    for r in records {
-                        CopyText.append(r, to: &buffer)
-                        copied += 1
-                        if buffer.readableBytes >= 1 << 20 {
-                            try await writer.write(buffer)
-                            buffer.clear()
-                        }
-                    }
-                    if buffer.readableBytes > 0 { try await writer.write(buffer) }
-                }
-                let row = try await c.query(PostgresQuery(unsafeSQL: Migrations.merge, binds: try Self.binds(tenant)), logger: logger)
-                    .collect().first
-                let (inserted, updated) = try row?.decode((Int, Int).self) ?? (0, 0)
-                return MergeCounts(inserted: inserted, updated: updated, duplicates: copied - inserted - updated)
-            }
-        }
-    }
+    // MARK: Run lock
 
     /// Takes this tenant's run lock on the server (a session advisory lock, keyed by the
     /// tenant), unless another instance holds it: false then. Two instances of one tenant
     /// never import at once; instances of different tenants never wait for each other. The
     /// server lets go when this connection ends, however it ends.
-    public func tryLockTenant() async throws(PostgresStoreError) -> Bool {
-        try await run {
+    public func tryLockTenant() throws(PostgresStoreError) -> Bool {
+        try call {
             try await connection.query("SELECT pg_try_advisory_lock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger)
                 .collect().first?.decode(Bool.self) ?? false
         }
     }
 
     /// Lets go of this tenant's run lock.
-    public func unlockTenant() async throws(PostgresStoreError) {
-        _ = try await run {
-            try await connection.query("SELECT pg_advisory_unlock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger)
+    public func unlockTenant() throws(PostgresStoreError) {
+        _ = try call {
+            try await connection.query("SELECT pg_advisory_unlock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger).collect()
         }
     }
 
     /// Runs one statement as written, for administration and tests (never with data in it).
-    public func execute(unsafeSQL sql: String) async throws(PostgresStoreError) {
-        _ = try await run { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) }
+    public func execute(unsafeSQL sql: String) throws(PostgresStoreError) {
+        _ = try call { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect() }
     }
 
     /// The bytes a record takes in the COPY text sent to the server (for the benchmark).
@@ -187,39 +182,440 @@ public final class PostgresStore: Sendable {
         return b.readableBytes
     }
 
-    /// Records stored for this tenant.
-    public func eventCount() async throws(PostgresStoreError) -> Int {
-        try await run {
-            try await connection.query("SELECT count(*) FROM event WHERE tenant = \(tenant)", logger: logger)
-                .collect().first?.decode(Int.self) ?? 0
+    // MARK: Key
+
+    public func bind(keyID: String, scheme: String) throws(StoreError) {
+        try storeCall {
+            try await transaction {
+                if let stored = try await meta("key_id") {
+                    guard stored == keyID else { throw StoreError.keyMismatch(path: location, storeKeyID: stored, keyID: keyID) }
+                } else {
+                    try await setMeta("key_id", keyID)
+                    try await setMeta("pseudonym_scheme", scheme)
+                }
+            }
         }
     }
 
-    /// The tenant's records in the SQLite store's canonical dump format (`Store.canonicalDump`,
-    /// events only), in identity order: equal dumps, equal stores.
-    public func canonicalEventDump() async throws(PostgresStoreError) -> String {
-        try await run {
-            var lines: [String] = []
+    public func keyID() throws(StoreError) -> String? {
+        try storeCall { try await meta("key_id") }
+    }
+
+    // MARK: Runs
+
+    public func beginRun(command: String, startedAt: Instant, dryRun: Bool) throws(StoreError) -> Int64 {
+        try storeCall {
+            try await rows("UPDATE run SET status = 'interrupted' WHERE tenant = \(tenant) AND status = 'running'")
+            return try await rows("""
+                INSERT INTO run(tenant, started_at, command, status, dry_run) VALUES (\(tenant), \(startedAt.secondsSinceEpoch), \(command),
+                'running', \(dryRun)) RETURNING id
+                """).first!.decode(Int64.self)
+        }
+    }
+
+    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError) {
+        try storeCall {
+            try await rows("UPDATE run SET finished_at = \(finishedAt.secondsSinceEpoch), status = \(status.rawValue) WHERE id = \(id) AND tenant = \(tenant)")
+        }
+    }
+
+    public func recordFileOutcome(_ outcome: FileOutcome) throws(StoreError) {
+        try storeCall { try await insert(outcome) }
+    }
+
+    @discardableResult
+    public func markAbandonedRunsInterrupted() throws(StoreError) -> Int {
+        try storeCall {
+            try await rows("UPDATE run SET status = 'interrupted' WHERE tenant = \(tenant) AND status = 'running' RETURNING id").count
+        }
+    }
+
+    public func recentRuns(limit: Int, source: String?) throws(StoreError) -> [RunSummary] {
+        try storeCall {
+            var q = PostgresQuery(unsafeSQL: Self.runSummarySQL + " WHERE r.tenant = $1")
+            q.binds.append(tenant)
+            if let source {
+                q.sql += " AND EXISTS (SELECT 1 FROM run_file f WHERE f.run_id = r.id AND f.source = $3)"
+                q.binds.append(limit)
+                q.binds.append(source)
+            } else {
+                q.binds.append(limit)
+            }
+            q.sql += " ORDER BY r.id DESC LIMIT $2"
+            return try await rows(q).map(Self.summary)
+        }
+    }
+
+    public func run(id: Int64) throws(StoreError) -> RunSummary? {
+        try storeCall {
+            var q = PostgresQuery(unsafeSQL: Self.runSummarySQL + " WHERE r.tenant = $1 AND r.id = $2")
+            q.binds.append(tenant)
+            q.binds.append(id)
+            return try await rows(q).first.map(Self.summary)
+        }
+    }
+
+    public func files(ofRun id: Int64) throws(StoreError) -> [FileOutcome] {
+        try storeCall {
+            try await rows("""
+                SELECT run_id, source, file, status, http_status, bytes, duration_ms, rows_read, inserted, updated, duplicates,
+                       rejected_by_reason, message, unknown_codes FROM run_file WHERE run_id = \(id) AND tenant = \(tenant) ORDER BY id
+                """).map { r in
+                let (runID, source, file, status, http, bytes, ms, read, ins, upd, dup) =
+                    try r.decode((Int64, String, String, String, Int?, Int, Int, Int, Int, Int, Int).self)
+                let cells = r.makeRandomAccess()
+                var o = FileOutcome(runID: runID, source: source, file: file, status: FileOutcome.Status(rawValue: status) ?? .failed,
+                                    httpStatus: http, bytes: bytes, durationMilliseconds: ms, rowsRead: read, inserted: ins, updated: upd,
+                                    duplicates: dup, rejectedByReason: FileOutcome.reasons(try cells[11].decode(String.self)),
+                                    message: try cells[12].decode(String?.self))
+                o.unknownCodes = FileOutcome.decodeCodes(try cells[13].decode(String?.self))
+                return o
+            }
+        }
+    }
+
+    public func rejectionExamples(ofRun id: Int64, perReason: Int) throws(StoreError) -> [RejectionExample] {
+        try storeCall {
+            try await rows("""
+                SELECT source, file, line, path, reason, field, masked_row FROM (
+                  SELECT *, row_number() OVER (PARTITION BY reason ORDER BY id) AS n FROM rejection WHERE run_id = \(id) AND tenant = \(tenant)
+                ) r WHERE n <= \(perReason) ORDER BY reason, id
+                """).map { r in
+                let (source, file, line, path, reason, field, masked) = try r.decode((String, String, Int, String?, String, String?, String).self)
+                return RejectionExample(source: source, file: file, line: line, path: path, reason: reason, field: field, maskedRow: masked)
+            }
+        }
+    }
+
+    public func sourceStatus() throws(StoreError) -> [SourceStatus] {
+        try storeCall {
+            try await rows("""
+                SELECT f.source,
+                  (SELECT max(r.finished_at) FROM run_file g JOIN run r ON r.id = g.run_id
+                     WHERE g.tenant = f.tenant AND g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged')
+                       AND NOT r.dry_run),
+                  l.status, l.inserted + l.updated, l.rejected, l.rows_read
+                FROM (SELECT DISTINCT tenant, source FROM run_file WHERE tenant = \(tenant) AND status != 'dry_run') f
+                CROSS JOIN LATERAL (SELECT g.status, g.inserted, g.updated, g.rejected, g.rows_read FROM run_file g
+                                    WHERE g.tenant = f.tenant AND g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1) l
+                ORDER BY f.source
+                """).map { r in
+                let (source, last, status, records, rejected, read) = try r.decode((String, Int64?, String, Int, Int, Int).self)
+                return SourceStatus(source: source, lastSuccess: last.map(Instant.init(secondsSinceEpoch:)), lastStatus: status,
+                                    records: records, rejected: rejected, rowsRead: read)
+            }
+        }
+    }
+
+    public func monitoringTotals() throws(StoreError) -> MonitoringTotals {
+        try storeCall {
+            var totals = MonitoringTotals()
+            var bySource: [String: MonitoringTotals.Source] = [:]
+            for r in try await rows("""
+                SELECT f.source, f.inserted + f.updated, f.bytes, f.rejected_by_reason, f.duration_ms
+                FROM run_file f JOIN run r ON r.id = f.run_id WHERE f.tenant = \(tenant) AND NOT r.dry_run ORDER BY f.id
+                """) {
+                let (name, records, bytes, reasons, ms) = try r.decode((String, Int, Int, String, Int).self)
+                var s = bySource[name] ?? MonitoringTotals.Source(source: name)
+                s.records += records
+                s.bytes += bytes
+                for (reason, n) in FileOutcome.reasons(reasons) { s.rejectedByReason[reason, default: 0] += n }
+                s.lastDurationMilliseconds = ms
+                bySource[name] = s
+            }
+            totals.sources = bySource.values.sorted { $0.source < $1.source }
+            for r in try await rows("SELECT status, count(*) FROM run WHERE tenant = \(tenant) AND NOT dry_run GROUP BY status ORDER BY status") {
+                let (status, n) = try r.decode((String, Int).self)
+                totals.runsByStatus[status] = n
+            }
+            totals.lastRunSeconds = try await rows("""
+                SELECT finished_at - started_at FROM run WHERE tenant = \(tenant) AND finished_at IS NOT NULL AND NOT dry_run
+                ORDER BY id DESC LIMIT 1
+                """).first?.decode(Int64.self)
+            return totals
+        }
+    }
+
+    /// One row per run with its counts, read by `summary`.
+    static let runSummarySQL = """
+        SELECT r.id, r.command, r.started_at, r.finished_at, r.status, r.dry_run,
+          (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
+          (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
+          (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
+          (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
+        FROM run r
+        """
+
+    static func summary(_ r: PostgresRow) throws -> RunSummary {
+        let (id, command, started, finished, status, dry, ok, failed, records, rejected) =
+            try r.decode((Int64, String, Int64, Int64?, String, Bool, Int, Int, Int, Int).self)
+        return RunSummary(id: id, command: command, startedAt: Instant(secondsSinceEpoch: started),
+                          finishedAt: finished.map(Instant.init(secondsSinceEpoch:)), status: status, dryRun: dry, sourcesOK: ok,
+                          sourcesFailed: failed, records: records, rejected: rejected)
+    }
+
+    // MARK: Import
+
+    public func hasImportedFile(ofBytes bytes: Int) throws(StoreError) -> Bool {
+        try storeCall { try await !rows("SELECT 1 FROM imported_file WHERE tenant = \(tenant) AND bytes = \(bytes) LIMIT 1").isEmpty }
+    }
+
+    public func hasImported(_ key: ImportKey) throws(StoreError) -> Bool {
+        try storeCall { try await hasImportedNow(key) }
+    }
+
+    func hasImportedNow(_ key: ImportKey) async throws -> Bool {
+        try await !rows("SELECT 1 FROM imported_file WHERE tenant = \(tenant) AND import_key = \(key.text)").isEmpty
+    }
+
+    public func hasKnownRows(source: String) throws(StoreError) -> Bool {
+        try storeCall { try await !rows("SELECT 1 FROM known_rows WHERE tenant = \(tenant) AND source = \(source)").isEmpty }
+    }
+
+    public func fetchState(source: String) throws(StoreError) -> FetchState? {
+        try storeCall {
+            try await rows("""
+                SELECT etag, last_modified, content_sha256, last_success_at FROM fetch_state WHERE tenant = \(tenant) AND source = \(source)
+                """).first.map { r in
+                let (etag, modified, hash, success) = try r.decode((String?, String?, String?, Int64?).self)
+                return FetchState(source: source, etag: etag, lastModified: modified, contentHash: hash,
+                                  lastSuccessAt: success.map(Instant.init(secondsSinceEpoch:)))
+            }
+        }
+    }
+
+    public func importFile<T>(commit: Bool, _ body: (any FileTransaction) throws -> T) throws -> T {
+        try storeCall {
+            try await rows("BEGIN")
+            // The merge sorts a file's records by identity: in memory, not in temporary files.
+            try await rows("SET LOCAL work_mem = '256MB'")
+            try await rows(PostgresQuery(unsafeSQL: Migrations.stagingTable))
+        }
+        do {
+            let file = PostgresFileImport(store: self)
+            let result = try body(file)
+            try file.flush()
+            try storeCall {
+                if commit, file.inserted + file.updated > 0 { try await bumpContentVersion() }
+                try await rows(commit ? "COMMIT" : "ROLLBACK")
+            }
+            return result
+        } catch {
+            _ = try? storeCall { try await rows("ROLLBACK") }
+            throw error
+        }
+    }
+
+    // MARK: Reading
+
+    public func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws {
+        try passThrough {
             let rows = try await connection.query("""
                 SELECT pseudonym, age_band, agreement, enterprise, target_group, stage, start_day, end_day, hours, recorded_at,
                        source, source_record_id
-                FROM event WHERE tenant = \(tenant) ORDER BY pseudonym, start_day, stage, agreement
+                FROM event WHERE tenant = \(tenant)
+                ORDER BY pseudonym, start_day, \(unescaped: Migrations.stageOrder("stage")), agreement
                 """, logger: logger)
+            var current: [ProgressRecord] = []
             for try await (pseudonym, age, agreement, enterprise, group, stage, start, end, hours, recorded, source, id)
                 in rows.decode((ByteBuffer, String, String, String?, String, String, Int32, Int32?, Double?, Int64, String, String).self) {
-                let p = Pseudonym(bytes: Array(buffer: pseudonym))
-                lines.append([p.description, age, agreement, enterprise ?? "", group, stage, Day(daysSinceEpoch: start).description,
-                              end.map { Day(daysSinceEpoch: $0).description } ?? "", hours.map { "\($0)" } ?? "",
-                              Instant(secondsSinceEpoch: recorded).description, source, id].joined(separator: "|"))
+                guard let ageBand = AgeBand(rawValue: age), let targetGroup = TargetGroup(rawValue: group), let stage = Stage(rawValue: stage),
+                      pseudonym.readableBytes == 16
+                else { throw StoreError.database(path: location, message: "corrupt event row") }
+                let record = ProgressRecord(
+                    pseudonym: Pseudonym(bytes: Array(buffer: pseudonym)), ageBand: ageBand, agreement: agreement.isEmpty ? nil : agreement,
+                    enterprise: enterprise, targetGroup: targetGroup, stage: stage, start: Day(daysSinceEpoch: start),
+                    end: end.map(Day.init(daysSinceEpoch:)), hoursPerWeek: hours, recordedAt: Instant(secondsSinceEpoch: recorded),
+                    source: source, sourceRecordID: id)
+                if let first = current.first, first.pseudonym != record.pseudonym {
+                    try body(current)
+                    current.removeAll(keepingCapacity: true)
+                }
+                current.append(record)
             }
-            return lines.joined(separator: "\n")
+            if !current.isEmpty { try body(current) }
         }
     }
 
-    private static func binds(_ tenant: String) throws -> PostgresBindings {
-        var b = PostgresBindings()
-        b.append(tenant)
-        return b
+    public func enterprises() throws(StoreError) -> [EnterpriseRecord] {
+        try storeCall {
+            try await rows("""
+                SELECT cvr, name, type, social, local, economic, start, end_date FROM enterprise WHERE tenant = \(tenant) ORDER BY cvr
+                """).map { r in
+                let (cvr, name, type, social, local, economic, start, end) = try r.decode((String, String, String, Bool, Bool, Bool, String, String?).self)
+                guard let startDay = Day(iso: start) else { throw StoreError.database(path: location, message: "corrupt enterprise row \(cvr)") }
+                return EnterpriseRecord(cvr: cvr, name: name, type: EnterpriseType(rawValue: type) ?? .virksomhed, socialBottomLine: social,
+                                        localBottomLine: local, economicBottomLine: economic, start: startDay, end: end.flatMap { Day(iso: $0) })
+            }
+        }
+    }
+
+    public func eventCount() throws(StoreError) -> Int {
+        try storeCall { try await rows("SELECT count(*) FROM event WHERE tenant = \(tenant)").first?.decode(Int.self) ?? 0 }
+    }
+
+    public func latestRecordedAt() throws(StoreError) -> Instant? {
+        try storeCall {
+            try await rows("SELECT max(recorded_at) FROM event WHERE tenant = \(tenant)").first?.decode(Int64?.self)
+                .map(Instant.init(secondsSinceEpoch:))
+        }
+    }
+
+    // MARK: Publication
+
+    public func contentVersion() throws(StoreError) -> Int {
+        try storeCall { try await meta("content_version").flatMap { Int($0) } ?? 0 }
+    }
+
+    func bumpContentVersion() async throws {
+        try await setMeta("content_version", String((try await meta("content_version").flatMap { Int($0) } ?? 0) + 1))
+    }
+
+    public func lastPublication() throws(StoreError) -> (inputs: String, set: String)? {
+        try storeCall {
+            guard let text = try await meta("last_publication"), let newline = text.firstIndex(of: "\n") else { return nil }
+            return (String(text[..<newline]), String(text[text.index(after: newline)...]))
+        }
+    }
+
+    public func recordPublication(inputs: String, set: String) throws(StoreError) {
+        try storeCall { try await setMeta("last_publication", inputs + "\n" + set) }
+    }
+
+    public func frozenYears(k: Int) throws(StoreError) -> [FrozenYearRow] {
+        try storeCall {
+            try await rows("SELECT year, k, as_of, frozen_at, figures FROM frozen_year WHERE tenant = \(tenant) AND k = \(k) ORDER BY year")
+                .map { r in
+                    let (year, k, asOf, at, figures) = try r.decode((Int, Int, String, Int64, String).self)
+                    return FrozenYearRow(year: year, k: k, asOf: asOf, frozenAt: Instant(secondsSinceEpoch: at), figures: figures)
+                }
+        }
+    }
+
+    public func freeze(_ rows: [FrozenYearRow], replacing: Set<Int>) throws(StoreError) {
+        guard !rows.isEmpty else { return }
+        try storeCall {
+            try await transaction {
+                for r in rows {
+                    let onConflict = replacing.contains(r.year)
+                        ? "DO UPDATE SET as_of = EXCLUDED.as_of, frozen_at = EXCLUDED.frozen_at, figures = EXCLUDED.figures" : "DO NOTHING"
+                    try await self.rows("""
+                        INSERT INTO frozen_year(tenant, year, k, as_of, frozen_at, figures)
+                        VALUES (\(tenant), \(r.year), \(r.k), \(r.asOf), \(r.frozenAt.secondsSinceEpoch), \(r.figures))
+                        ON CONFLICT (tenant, year, k) \(unescaped: onConflict)
+                        """)
+                }
+            }
+        }
+    }
+
+    // MARK: Retention
+
+    public func purge(rejectedRowsBefore: Instant?, runsBefore: Instant?, eventsEndedBefore: Day?) throws(StoreError) -> PurgeCounts {
+        try storeCall {
+            try await transaction {
+                var counts = PurgeCounts()
+                if let cutoff = rejectedRowsBefore?.secondsSinceEpoch {
+                    counts.rejectedRows = try await rows("""
+                        DELETE FROM rejection WHERE tenant = \(tenant)
+                        AND run_id IN (SELECT id FROM run WHERE tenant = \(tenant) AND started_at < \(cutoff)) RETURNING id
+                        """).count
+                }
+                if let cutoff = runsBefore?.secondsSinceEpoch {
+                    counts.rejectedRows += try await rows("""
+                        DELETE FROM rejection WHERE tenant = \(tenant)
+                        AND run_id IN (SELECT id FROM run WHERE tenant = \(tenant) AND started_at < \(cutoff) AND status != 'running') RETURNING id
+                        """).count
+                    try await rows("""
+                        DELETE FROM run_file WHERE tenant = \(tenant)
+                        AND run_id IN (SELECT id FROM run WHERE tenant = \(tenant) AND started_at < \(cutoff) AND status != 'running')
+                        """)
+                    counts.runs = try await rows("""
+                        DELETE FROM run WHERE tenant = \(tenant) AND started_at < \(cutoff) AND status != 'running' RETURNING id
+                        """).count
+                }
+                if let day = eventsEndedBefore {
+                    counts.events = try await rows("""
+                        WITH gone AS (DELETE FROM event WHERE tenant = \(tenant) AND coalesce(end_day, start_day) < \(day.daysSinceEpoch)
+                                      RETURNING 1)
+                        SELECT count(*) FROM gone
+                        """).first?.decode(Int.self) ?? 0
+                    // A deleted record must come back if an export still has it: no row is known any more.
+                    if counts.events > 0 {
+                        try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
+                        try await bumpContentVersion()
+                    }
+                }
+                return counts
+            }
+        }
+    }
+
+    // MARK: Plumbing
+
+    func meta(_ key: String) async throws -> String? {
+        try await rows("SELECT value FROM meta WHERE tenant = \(tenant) AND key = \(key)").first?.decode(String.self)
+    }
+
+    func setMeta(_ key: String, _ value: String) async throws {
+        try await rows("""
+            INSERT INTO meta(tenant, key, value) VALUES (\(tenant), \(key), \(value))
+            ON CONFLICT (tenant, key) DO UPDATE SET value = EXCLUDED.value
+            """)
+    }
+
+    func insert(_ o: FileOutcome) async throws {
+        try await rows("""
+            INSERT INTO run_file(run_id, tenant, source, file, status, http_status, bytes, duration_ms, rows_read, inserted, updated,
+                                 duplicates, rejected, rejected_by_reason, message, unknown_codes)
+            VALUES (\(o.runID), \(tenant), \(o.source), \(o.file), \(o.status.rawValue), \(o.httpStatus), \(o.bytes),
+                    \(o.durationMilliseconds), \(o.rowsRead), \(o.inserted), \(o.updated), \(o.duplicates), \(o.rejected),
+                    \(o.rejectedByReasonText), \(o.message), \(FileOutcome.encode(o.unknownCodes)))
+            """)
+    }
+
+    /// Runs `body` in a transaction of its own (never inside a file's).
+    func transaction<T>(_ body: () async throws -> T) async throws -> T {
+        try await rows("BEGIN")
+        do {
+            let result = try await body()
+            try await rows("COMMIT")
+            return result
+        } catch {
+            _ = try? await rows("ROLLBACK")
+            throw error
+        }
+    }
+
+    /// One statement's rows, all read.
+    @discardableResult
+    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await connection.query(query, logger: logger).collect()
+    }
+
+    /// Runs `body` on the connection's thread and waits, as a store call: a store error as it
+    /// is, any other naming the store.
+    func storeCall<T>(_ body: () async throws -> T) throws(StoreError) -> T {
+        do { return try thread.wait(body) } catch let e as StoreError { throw e } catch let e as PostgresStoreError {
+            throw .database(path: location, message: "\(e)")
+        } catch {
+            throw .database(path: location, message: Self.message(error))
+        }
+    }
+
+    /// Runs `body` on the connection's thread and waits: the database's errors as store errors
+    /// that name the store, the body's own as they are.
+    func passThrough<T>(_ body: () async throws -> T) throws -> T {
+        do { return try thread.wait(body) } catch let e as PSQLError {
+            throw StoreError.database(path: location, message: Self.message(e))
+        }
+    }
+
+    /// Runs `body` on the connection's thread and waits; errors name the server.
+    func call<T>(_ body: () async throws -> T) throws(PostgresStoreError) -> T {
+        do { return try thread.wait { try await self.run(body) } } catch let e as PostgresStoreError { throw e } catch {
+            throw .database(url: "\(url)", message: Self.message(error))
+        }
     }
 
     /// Runs `body`, turning any error into one that names the store.

@@ -2,6 +2,7 @@ public import Foundation
 public import TrinCore
 public import TrinMapping
 import Yams
+public import TrinPostgres
 
 /// `trin.yaml`: where things are, and the sources to fetch. Paths may be
 /// overridden by environment variables (`TRIN_STORE`, `TRIN_KEY_FILE`,
@@ -9,7 +10,13 @@ import Yams
 /// Secrets are never written here: the config names the files that hold them.
 public struct Configuration: Sendable {
     public var file: String
+    /// A SQLite file's path, or a PostgreSQL server's `postgresql://` URL (`StoreLocation`).
     public var store: String
+    /// The municipality's code in a PostgreSQL store several share (`tenant:`, or `TRIN_TENANT`).
+    public var tenant: String?
+    /// Where a run with a server store keeps downloads and run files (`workDirectory:`); a
+    /// SQLite store keeps them beside itself.
+    public var workDirectory: String?
     public var keyFile: String
     public var output: String
     /// Smallest published count of citizens; counts 1…k−1 are suppressed.
@@ -54,7 +61,7 @@ public struct Configuration: Sendable {
     static func parse(yaml: String, file: String, environment: [String: String]) throws -> Configuration {
         let r = YAMLReader(file: file)
         let root = try r.compose(yaml)
-        let top = try r.mapping(root, allowed: ["store", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication",
+        let top = try r.mapping(root, allowed: ["store", "tenant", "workDirectory", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication",
                                                 "retention", "rejectedShareLimit", "sources"])
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
         func path(_ key: String, env: String, default value: String? = nil) throws -> String? {
@@ -68,7 +75,35 @@ public struct Configuration: Sendable {
             do { try body() } catch let e as MappingError { problems.append(e) }
         }
         var store = "", key = "", output = ""
-        try collect { guard let v = try path("store", env: "TRIN_STORE") else { throw r.error(root, "`store` is missing (path of the SQLite store)") }; store = v }
+        try collect {
+            // A server's URL is taken as it is; a file's path is relative to this file.
+            if let e = environment["TRIN_STORE"], StoreLocation.isURL(e) { store = e; return }
+            if let n = top["store"], let v = n.string, StoreLocation.isURL(v) {
+                let url: PostgresURL
+                do { url = try PostgresURL(v) } catch { throw r.error(n, "\(error)") }
+                guard url.password == nil else {
+                    throw r.error(n, "the store URL holds a password: the configuration names no secrets; put it in a file (`?passfile=`), "
+                                  + "~/.pgpass or PGPASSWORD")
+                }
+                store = v
+                return
+            }
+            guard let v = try path("store", env: "TRIN_STORE") else {
+                throw r.error(root, "`store` is missing (path of the SQLite store, or a postgresql:// URL)")
+            }
+            store = v
+        }
+        var tenant: String?
+        try collect {
+            let configured = try r.string(top, "tenant")
+            tenant = environment["TRIN_TENANT"].flatMap { $0.isEmpty ? nil : $0 } ?? configured
+            if let t = tenant, t.isEmpty || t.count > 64 || t.contains(where: { $0.isWhitespace || $0.isNewline }) {
+                throw r.error(top["tenant"] ?? root, "`tenant` must be a short code without spaces, e.g. the municipality's number 0101")
+            }
+            if StoreLocation.isURL(store), tenant == nil {
+                throw r.error(top["store"] ?? root, "a PostgreSQL store needs `tenant:` (the municipality's code, e.g. 0101)")
+            }
+        }
         try collect { guard let v = try path("keyFile", env: "TRIN_KEY_FILE") else { throw r.error(root, "`keyFile` is missing (path of the pseudonym key)") }; key = v }
         try collect { guard let v = try path("output", env: "TRIN_OUTPUT") else { throw r.error(root, "`output` is missing (folder for metric files)") }; output = v }
         var k = 5
@@ -148,8 +183,17 @@ public struct Configuration: Sendable {
                                           csvDelimiter: delimiter, csvDecimalSeparator: decimal, unitName: unitName, asOf: asOf,
                                           sources: sources)
         configuration.retention = retention
+        configuration.tenant = tenant
+        configuration.workDirectory = try path("workDirectory", env: "TRIN_WORK_DIRECTORY")
         configuration.rejectedShareLimit = shareLimit
         return configuration
+    }
+
+    /// The store this configuration names. A server store's downloads and run files go to
+    /// `workDirectory`, by default the folder that holds the output folder (trin's own).
+    public func storeLocation() throws(PostgresStoreError) -> StoreLocation {
+        try StoreLocation(store, tenant: tenant,
+                          workDirectory: workDirectory ?? URL(fileURLWithPath: output).deletingLastPathComponent().path)
     }
 
     static func resolve(_ path: String, base: String) -> String {

@@ -10,7 +10,7 @@ import TrinImport
 /// and by `trin metrics`. Streams the store citizen by citizen (bounded memory).
 public enum MetricsJob {
     /// The unsuppressed figures (never written anywhere as they are).
-    public static func compute(store: Store) throws -> Metrics {
+    public static func compute(store: any Store) throws -> Metrics {
         var calculator = MetricsCalculator()
         try addCitizens(from: store, to: &calculator)
         return calculator.finish(enterprises: try store.enterprises())
@@ -20,7 +20,7 @@ public enum MetricsJob {
     /// date, each year at its status and level, suppressed (docs/metrics.md, "Releases");
     /// closed years the store keeps as first published are repeated as they were,
     /// unless `republish` names them. Reads the store only: `publish` keeps what it froze.
-    public static func release(store: Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = []) throws -> ReleasedFigures {
+    public static func release(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = []) throws -> ReleasedFigures {
         let threshold = try DisclosureThreshold(k: k)
         var calculator = MetricsCalculator(policy: policy)
         try addCitizens(from: store, to: &calculator)
@@ -67,7 +67,7 @@ public enum MetricsJob {
     /// time (and those `republish` names: a requested republication, docs/metrics.md).
     /// With `freeze` false (a run in which a source failed, so the store may lack a
     /// source's records), years already kept are repeated but no new year is kept.
-    public static func publish(store: Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
+    public static func publish(store: any Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
                                runID: String, dialect: PublishedCSVDialect = .danish,
                                publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true) throws -> PublishedSet {
         let released = try release(store: store, k: k, policy: policy, republish: republish)
@@ -75,7 +75,7 @@ public enum MetricsJob {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try store.freeze(try released.newlyFrozen.filter { freeze || republish.contains($0.year) }.map { year in
-            Store.FrozenYearRow(year: year.year, k: year.k, asOf: year.asOf, frozenAt: publishedAt,
+            FrozenYearRow(year: year.year, k: year.k, asOf: year.asOf, frozenAt: publishedAt,
                                 figures: String(decoding: try encoder.encode(year), as: UTF8.self))
         }, replacing: republish)
         let context = PublicationContext(unitName: unitName,
@@ -98,7 +98,7 @@ public enum MetricsJob {
     /// unless nothing they are made from changed since the last publication (the store's
     /// records and register, k, the as-of date, unit, folder, dialect, freezing, this trin)
     /// and that set is still current: a nightly run that brought nothing new computes nothing.
-    public static func publish(store: Store, configuration c: Configuration, runID: String, freeze: Bool = true) throws -> Publication {
+    public static func publish(store: any Store, configuration c: Configuration, runID: String, freeze: Bool = true) throws -> Publication {
         let policy = policy(asOf: c.asOf)
         let d = dialect(c)
         let inputs = "content \(try store.contentVersion()); k \(c.k); as-of \(policy.asOf); unit \(c.unitName); output \(c.output); "

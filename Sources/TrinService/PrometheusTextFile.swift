@@ -9,7 +9,7 @@ public import TrinStore
 /// so the collector never reads half a file.
 public enum PrometheusTextFile {
     /// The file's text for the store's current state and the run just finished.
-    public static func render(store: Store, lastRun: RunResult?, at instant: Instant,
+    public static func render(store: any Store, lastRun: RunResult?, at instant: Instant,
                               schedules: [String: CronSchedule] = [:]) throws(StoreError) -> String {
         var out = ""
         func family(_ name: String, _ help: String, _ samples: [(labels: String, value: String)], type: String = "gauge") {

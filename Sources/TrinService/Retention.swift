@@ -33,7 +33,7 @@ public struct Retention: Sendable, Equatable {
     }
 
     /// Deletes what is older than its age, as of `now`, in one transaction.
-    public func apply(to store: Store, now: Instant) throws -> Store.PurgeCounts {
+    public func apply(to store: Store, now: Instant) throws -> PurgeCounts {
         func before(_ days: Int?) -> Instant? { days.map { Instant(secondsSinceEpoch: now.secondsSinceEpoch - Int64($0) * 86_400) } }
         return try store.purge(rejectedRowsBefore: before(rejectedRowDays), runsBefore: before(runDays),
                                eventsEndedBefore: eventDays.map { DanishTime.day(at: now).adding(days: -$0) })

@@ -5,12 +5,21 @@ import Darwin
 #endif
 import TrinCore
 
+/// A run lock a session holds: a file lock beside a SQLite store (`RunLock`), or a
+/// PostgreSQL tenant's advisory lock (`TenantLock`).
+public protocol HeldRunLock: AnyObject, Sendable {
+    /// Whether this holds the lock still (not released).
+    var isHeld: Bool { get }
+    /// Lets go of the lock (also done when the holder's process or connection ends).
+    func release()
+}
+
 /// The lock that keeps two runs from overlapping: `flock(2)` on `<store>.lock`.
 ///
 /// The kernel drops the lock when the holder's process ends, however it ends
 /// (even `kill -9`), so a stale lock file never blocks the next run. The holder
 /// writes its PID into the file so that the message to a second run can name it.
-public final class RunLock: @unchecked Sendable {
+public final class RunLock: HeldRunLock, @unchecked Sendable {
     public let path: String
     /// The open lock file while the lock is held; nil once released.
     private var file: FileDescriptor?
@@ -103,9 +112,9 @@ public enum RunLockError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .held(let path, let pid):
-            "another trin run holds the lock \(path)" + (pid.map { " (PID \($0))" } ?? "")
+            "another trin run holds the lock of \(path)" + (pid.map { " (PID \($0))" } ?? "")
                 + "; it will exit when done (use --wait to wait for it)"
-        case .cannotOpen(let path, let message): "cannot open the lock file \(path): \(message)"
+        case .cannotOpen(let path, let message): "cannot take the run lock of \(path): \(message)"
         }
     }
 }

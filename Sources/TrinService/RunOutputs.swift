@@ -7,7 +7,7 @@ import TrinImport
 /// What happens after every pass that changed something (`trin run`, each daemon pass).
 public enum RunOutputs {
     /// Every run ends with a new, complete set of metric files (atomic switch of `current`).
-    static func publishMetrics(_ loaded: LoadedConfiguration, _ store: Store, _ result: RunResult, _ logger: Logger) throws {
+    static func publishMetrics(_ loaded: LoadedConfiguration, _ store: any Store, _ result: RunResult, _ logger: Logger) throws {
         // A closed year is kept for good only from a run in which every source succeeded.
         switch try MetricsJob.publish(store: store, configuration: loaded.configuration, runID: "run-\(result.runID)",
                                       freeze: result.succeeded) {
@@ -24,14 +24,14 @@ public enum RunOutputs {
     /// failed is logged as an error, kept in the result's `outputFailures`, and makes the run
     /// `partial` in the store (failed when it was already): `trin run` exits 5, and for the
     /// daemon the run history and the textfile (`trin_last_run_ok 0`) say so.
-    public static func afterPass(_ loaded: LoadedConfiguration, _ store: Store, _ pass: RunResult, _ logger: Logger,
+    public static func afterPass(_ loaded: LoadedConfiguration, _ store: any Store, _ pass: RunResult, _ logger: Logger,
                                  logFile: JSONLinesLogHandler? = nil) -> RunResult {
         var result = pass
         var failures: [String] = []
         // Retention first, so that the textfile and the metric set describe the store as it is kept.
         do {
             let purged = try loaded.configuration.retention.apply(to: store, now: SystemClock.nowInstant())
-            if purged != Store.PurgeCounts() {
+            if purged != PurgeCounts() {
                 logger.info("retention applied", metadata: ["event": "retention_applied", "run": "\(result.runID)",
                                                             "rejected_rows": "\(purged.rejectedRows)", "runs": "\(purged.runs)",
                                                             "events": "\(purged.events)"])

@@ -11,6 +11,7 @@ public import TrinPseudonym
 public import TrinPublish
 public import TrinStore
 public import TrinImport
+import TrinPostgres
 
 /// The one way into a run, for `trin run`, `trin import`, `trin metrics` and each daemon
 /// pass alike: the run lock, the opened store, importer and log, the run's bookkeeping
@@ -23,7 +24,7 @@ public import TrinImport
 /// session takes it before the store is opened and holds it until `close()`; the daemon's
 /// takes it for each pass.
 public struct RunSession: Sendable {
-    public let store: Store
+    public let store: any Store
     /// The import's engine; nil in a session opened without a key (`openExisting`).
     public var importer: Importer?
     public let logger: Logger
@@ -31,10 +32,12 @@ public struct RunSession: Sendable {
     public let logFile: JSONLinesLogHandler?
     /// The command recorded with each run (`run`, `import`, `daemon`).
     public let command: String
-    /// `<store's real path>.lock`.
-    public let lockPath: String
+    /// What the run lock is, for messages: `<store's real path>.lock`, or the tenant on its server.
+    public let lockName: String
     /// The lock held for the whole session; nil when each pass takes it.
-    let heldLock: RunLock?
+    let heldLock: (any HeldRunLock)?
+    /// Takes the run lock if it is free (nil when another run holds it).
+    let tryLock: @Sendable () throws(RunLockError) -> (any HeldRunLock)?
 
     /// When a session holds the run lock.
     public enum Locking: Sendable {
@@ -48,18 +51,17 @@ public struct RunSession: Sendable {
     /// Opens a session that imports: the lock (per `locking`), the store (created when new)
     /// bound to the key, and the log: JSON lines at `logPath` when given, and human-readable
     /// lines on standard error from `consoleLevel` up.
-    public static func open(storePath: String, key: PseudonymKey, logPath: String?, command: String,
+    public static func open(store location: StoreLocation, key: PseudonymKey, logPath: String?, command: String,
                             consoleLevel: Logger.Level = .error, locking: Locking) throws(RunSessionError) -> RunSession {
-        let lockPath = RunLock.path(forStore: storePath)
-        let lock = try takeLock(lockPath, locking)
-        let (logger, logFile) = try openLog(logPath: logPath, consoleLevel: consoleLevel)
+        let opened = try openLocked(location, locking: locking) { () throws(RunSessionError) in
+            try openLog(logPath: logPath, consoleLevel: consoleLevel)
+        }
         do {
-            let store = try Store(path: storePath)
-            let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: logger)
-            return RunSession(store: store, importer: importer, logger: logger, logFile: logFile, command: command,
-                              lockPath: lockPath, heldLock: lock)
+            let importer = try Importer(store: opened.store, pseudonymiser: Pseudonymiser(key: key), logger: opened.logger)
+            return RunSession(store: opened.store, importer: importer, logger: opened.logger, logFile: opened.logFile, command: command,
+                              lockName: opened.lockName, heldLock: opened.lock, tryLock: opened.tryLock)
         } catch {
-            lock?.release()
+            opened.lock?.release()
             throw .store(error)
         }
     }
@@ -69,22 +71,75 @@ public struct RunSession: Sendable {
     /// lock is held until `close()`: a publication never interleaves with a run's, and reading
     /// the whole store never holds up a run's import (a rollback-journal store's writer waits
     /// for its readers).
-    public static func openExisting(storePath: String, command: String, wait: Bool) throws(RunSessionError) -> RunSession {
-        let lockPath = RunLock.path(forStore: storePath)
-        let lock = try takeLock(lockPath, .forTheSession(wait: wait))
-        do {
-            let store = try Store(path: storePath)
-            return RunSession(store: store, importer: nil, logger: Logger(label: "trin"), logFile: nil, command: command,
-                              lockPath: lockPath, heldLock: lock)
-        } catch {
-            lock?.release()
-            throw .store(error)
+    public static func openExisting(store location: StoreLocation, command: String, wait: Bool) throws(RunSessionError) -> RunSession {
+        let opened = try openLocked(location, locking: .forTheSession(wait: wait)) { () throws(RunSessionError) in
+            (Logger(label: "trin"), nil)
         }
+        return RunSession(store: opened.store, importer: nil, logger: opened.logger, logFile: nil, command: command, lockName: opened.lockName,
+                          heldLock: opened.lock, tryLock: opened.tryLock)
     }
 
-    private static func takeLock(_ path: String, _ locking: Locking) throws(RunSessionError) -> RunLock? {
-        guard case .forTheSession(let wait) = locking else { return nil }
-        do { return try RunLock.acquire(path: path, wait: wait) } catch { throw .locked(error) }
+    private struct Opened {
+        var store: any Store
+        var logger: Logger
+        var logFile: JSONLinesLogHandler?
+        var lock: (any HeldRunLock)?
+        var lockName: String
+        var tryLock: @Sendable () throws(RunLockError) -> (any HeldRunLock)?
+    }
+
+    /// The store, the log and, for a command, the run lock. A SQLite store's lock is a file
+    /// beside it, taken before anything is opened (a run that finds it held creates nothing); a
+    /// server store's is its tenant's advisory lock, taken on the store's connection once it is
+    /// open (a migration at open is safe without it).
+    private static func openLocked(_ location: StoreLocation, locking: Locking,
+                                   openLog: () throws(RunSessionError) -> (Logger, JSONLinesLogHandler?)) throws(RunSessionError) -> Opened {
+        switch location {
+        case .sqlite(let path):
+            let lockPath = RunLock.path(forStore: path)
+            let tryLock: @Sendable () throws(RunLockError) -> (any HeldRunLock)? = { () throws(RunLockError) in
+                try RunLock.tryAcquire(path: lockPath)
+            }
+            var lock: RunLock?
+            if case .forTheSession(let wait) = locking {
+                do { lock = try RunLock.acquire(path: lockPath, wait: wait) } catch { throw .locked(error) }
+            }
+            let log: (Logger, JSONLinesLogHandler?)
+            do { log = try openLog() } catch {
+                lock?.release()
+                throw error
+            }
+            do {
+                return Opened(store: try location.open(logger: log.0), logger: log.0, logFile: log.1, lock: lock, lockName: lockPath,
+                              tryLock: tryLock)
+            } catch {
+                lock?.release()
+                throw .store(error)
+            }
+        case .postgres:
+            let (logger, logFile) = try openLog()
+            let store: any Store
+            do { store = try location.open(logger: logger) } catch { throw .store(error) }
+            guard let server = store as? PostgresStore else { preconditionFailure("a postgres location opens a PostgresStore") }
+            let tryLock: @Sendable () throws(RunLockError) -> (any HeldRunLock)? = { () throws(RunLockError) in
+                try TenantLock.tryAcquire(server)
+            }
+            guard case .forTheSession(let wait) = locking else {
+                return Opened(store: store, logger: logger, logFile: logFile, lock: nil, lockName: store.location, tryLock: tryLock)
+            }
+            do throws(RunLockError) {
+                while true {
+                    if let lock = try tryLock() {
+                        return Opened(store: store, logger: logger, logFile: logFile, lock: lock, lockName: store.location, tryLock: tryLock)
+                    }
+                    guard wait else { throw RunLockError.held(path: store.location, pid: nil) }
+                    sleep(1)
+                }
+            } catch {
+                server.close()
+                throw .locked(error)
+            }
+        }
     }
 
     private static func openLog(logPath: String?, consoleLevel: Logger.Level) throws(RunSessionError) -> (Logger, JSONLinesLogHandler?) {
@@ -102,6 +157,20 @@ public struct RunSession: Sendable {
             }
         }
         return (Logger(label: "trin", factory: { _ in MultiplexLogHandler(handlers) }), logFile)
+    }
+
+    /// Marks the store's runs still `running` as interrupted when nobody holds the run lock
+    /// (they were stopped: Ctrl-C, a crash); with the lock held by a live run, nothing changes.
+    /// For the commands that read the run history without a session.
+    public static func settleAbandonedRuns(_ store: any Store, _ location: StoreLocation) {
+        let lock: (any HeldRunLock)?
+        switch location {
+        case .sqlite(let path): lock = try? RunLock.tryAcquire(path: RunLock.path(forStore: path))
+        case .postgres: lock = (store as? PostgresStore).flatMap { try? TenantLock.tryAcquire($0) }
+        }
+        guard let lock else { return }
+        defer { lock.release() }
+        _ = try? store.markAbandonedRunsInterrupted()
     }
 
     /// Lets go of the run lock a command's session holds (also done when the last copy of
@@ -136,7 +205,7 @@ public struct RunSession: Sendable {
         } catch let error as StoreError {
             throw .store(error)
         } catch {
-            throw .store(.database(path: store.path, message: "\(error)"))
+            throw .store(.database(path: store.location, message: "\(error)"))
         }
     }
 
@@ -202,7 +271,7 @@ public struct RunSession: Sendable {
 
     /// `trin purge`: the configured retention, applied now under the lock (every run applies
     /// it too, after importing).
-    public func applyRetention(_ retention: Retention) throws -> Store.PurgeCounts {
+    public func applyRetention(_ retention: Retention) throws -> PurgeCounts {
         try retention.apply(to: store, now: SystemClock.nowInstant())
     }
 
@@ -215,21 +284,21 @@ public struct RunSession: Sendable {
     /// `shouldStop` says to stop: `flock` cannot be awaited, and a wait is rare and short. A
     /// lock file that cannot be opened is logged and tried again, not given up on: the
     /// sources would otherwise wait for their next firing.
-    private func waitForLock(shouldStop: () -> Bool) -> RunLock? {
+    private func waitForLock(shouldStop: () -> Bool) -> (any HeldRunLock)? {
         var logged = false
         var loggedError = false
         while !shouldStop() {
             do {
-                if let lock = try RunLock.tryAcquire(path: lockPath) { return lock }
+                if let lock = try tryLock() { return lock }
                 if !logged {
                     logged = true
                     logger.notice("waiting for the run lock", metadata: [
-                        "event": "lock_wait", "lock": "\(lockPath)", "holder_pid": "\(RunLock.holderPID(path: lockPath).map { "\($0)" } ?? "?")"])
+                        "event": "lock_wait", "lock": "\(lockName)", "holder_pid": "\(RunLock.holderPID(path: lockName).map { "\($0)" } ?? "?")"])
                 }
             } catch {
                 if !loggedError {
                     loggedError = true
-                    logger.error("cannot take the run lock", metadata: ["event": "lock_error", "lock": "\(lockPath)", "error": "\(error)"])
+                    logger.error("cannot take the run lock", metadata: ["event": "lock_error", "lock": "\(lockName)", "error": "\(error)"])
                 }
             }
             sleep(1)

@@ -49,13 +49,13 @@ public struct RejectionsAboveLimit: Sendable, CustomStringConvertible {
 /// last success) commits with its records, so a crash at any point leaves the
 /// store as it was before that file, and the next run fetches and imports it again.
 public struct Runner: Sendable {
-    public let store: Store
+    public let store: any Store
     public let importer: Importer
     public let logger: Logger
     /// Clock for schedules, URL dates and last-success times; tests may fix it.
     public var now: @Sendable () -> Instant = { SystemClock.nowInstant() }
 
-    public init(store: Store, importer: Importer, logger: Logger) {
+    public init(store: any Store, importer: Importer, logger: Logger) {
         self.store = store
         self.importer = importer
         self.logger = logger
@@ -215,7 +215,7 @@ public struct Runner: Sendable {
 
     /// Fetched bodies land beside the store (same file system, so a large export
     /// does not fill /tmp, and the disk the store needs is the one checked).
-    var temporaryDirectory: String { URL(fileURLWithPath: store.path).deletingLastPathComponent().path }
+    var temporaryDirectory: String { store.workDirectory }
 
     /// Bodies left by a run that was killed mid-fetch or mid-import. Safe because the
     /// caller holds the run lock: no other run can be writing one.

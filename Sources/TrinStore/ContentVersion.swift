@@ -6,7 +6,7 @@ import GRDB
 ///
 /// It goes up with every committed file that inserted or updated a record or an
 /// enterprise, and with every purge that deleted records; it is kept in `meta`.
-extension Store {
+extension SQLiteStore {
     static let contentVersionKey = "content_version"
     static let lastPublicationKey = "last_publication"
 

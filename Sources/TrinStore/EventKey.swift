@@ -1,5 +1,5 @@
 import Foundation
-import TrinCore
+public import TrinCore
 
 /// The packed primary key of an event: (pseudonym, start, stage, agreement).
 ///
@@ -44,8 +44,8 @@ enum EventKey {
 /// The order-independent rule for the register across files: the greatest of
 /// (end date, absent lowest; start; name; type; bottom lines) is kept, so a closure
 /// seen in any export stays recorded.
-enum EnterpriseKey {
-    static func version(_ e: EnterpriseRecord) -> [UInt8] {
+package enum EnterpriseKey {
+    package static func version(_ e: EnterpriseRecord) -> [UInt8] {
         var out = [UInt8]()
         if let end = e.end { out.append(1); EventKey.appendDay(&out, end) } else { out.append(0) }
         EventKey.appendDay(&out, e.start)
@@ -59,7 +59,7 @@ enum EnterpriseKey {
 /// Small integer codes for enumerations in the store, numbered in the order of their
 /// names: comparing codes compares names, which the version order needs, while a row
 /// stays small (a smaller row means fewer pages to write and to keep in cache).
-enum StoreCode {
+package enum StoreCode {
     static let ageBands = AgeBand.allCases.sorted { $0.rawValue < $1.rawValue }
     static let targetGroups = TargetGroup.allCases.sorted { $0.rawValue < $1.rawValue }
 

@@ -47,23 +47,37 @@ public struct FileOutcome: Sendable, Hashable, Codable {
         self.rejectedByReason = rejectedByReason; self.message = message
     }
 
+    /// The rejected rows by reason as the run history keeps them: `{"reason":n,…}`, sorted.
+    package var rejectedByReasonText: String {
+        "{" + rejectedByReason.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",") + "}"
+    }
+
+    /// Reads `rejectedByReasonText` back.
+    package static func reasons(_ text: String) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for part in text.dropFirst().dropLast().split(separator: ",") {
+            let kv = part.split(separator: ":")
+            if kv.count == 2, let n = Int(kv[1]) { out[String(kv[0].dropFirst().dropLast())] = n }
+        }
+        return out
+    }
+
     func insert(_ db: Database) throws {
-        let reasons = rejectedByReason.sorted { $0.key < $1.key }.map { "\"\($0.key)\":\($0.value)" }.joined(separator: ",")
         try db.execute(sql: """
             INSERT INTO run_file(run_id, source, file, status, http_status, bytes, duration_ms, rows_read, inserted,
                                  updated, duplicates, rejected, rejected_by_reason, message, unknown_codes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [runID, source, file, status.rawValue, httpStatus, bytes, durationMilliseconds, rowsRead,
-                             inserted, updated, duplicates, rejected, "{\(reasons)}", message, Self.encode(unknownCodes)])
+                             inserted, updated, duplicates, rejected, rejectedByReasonText, message, Self.encode(unknownCodes)])
     }
 
     /// The unknown codes as the `run_file.unknown_codes` column holds them (JSON; NULL when none).
-    static func encode(_ codes: [UnknownCode]) -> String? {
+    package static func encode(_ codes: [UnknownCode]) -> String? {
         guard !codes.isEmpty, let data = try? JSONEncoder().encode(codes) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 
-    static func decodeCodes(_ text: String?) -> [UnknownCode] {
+    package static func decodeCodes(_ text: String?) -> [UnknownCode] {
         guard let text, let codes = try? JSONDecoder().decode([UnknownCode].self, from: Data(text.utf8)) else { return [] }
         return codes
     }
@@ -95,5 +109,6 @@ public struct ImportKey: Sendable, Hashable {
         self.contentHash = contentHash; self.source = source; self.mappingFingerprint = mappingFingerprint
     }
 
-    var text: String { contentHash + " " + mappingFingerprint + " " + source }
+    /// The one text the store keys an import by.
+    package var text: String { contentHash + " " + mappingFingerprint + " " + source }
 }

@@ -148,7 +148,7 @@ public struct KnownRows: Sendable {
     }
 }
 
-extension Store {
+extension SQLiteStore {
     /// Whether the source has a set of known rows (`KnownRows`): its next export will be
     /// mostly skipped, so the import leaves a core idle from the start.
     public func hasKnownRows(source: String) throws(StoreError) -> Bool {

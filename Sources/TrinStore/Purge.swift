@@ -1,18 +1,18 @@
 import GRDB
 public import TrinCore
 
-extension Store {
-    /// What a purge deleted.
-    public struct PurgeCounts: Sendable, Equatable {
-        public var rejectedRows = 0
-        public var runs = 0
-        public var events = 0
+/// What a purge deleted.
+public struct PurgeCounts: Sendable, Equatable {
+    public var rejectedRows = 0
+    public var runs = 0
+    public var events = 0
 
-        public init(rejectedRows: Int = 0, runs: Int = 0, events: Int = 0) {
-            self.rejectedRows = rejectedRows; self.runs = runs; self.events = events
-        }
+    public init(rejectedRows: Int = 0, runs: Int = 0, events: Int = 0) {
+        self.rejectedRows = rejectedRows; self.runs = runs; self.events = events
     }
+}
 
+extension SQLiteStore {
     /// Deletes, in one transaction: rejected rows of runs started before
     /// `rejectedRowsBefore`; runs (with their file outcomes and rejected rows) started
     /// before `runsBefore`, never one still running; progress records whose end day

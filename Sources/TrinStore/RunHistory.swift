@@ -13,6 +13,13 @@ public struct RunSummary: Sendable, Hashable {
     public var sourcesFailed: Int
     public var records: Int
     public var rejected: Int
+
+    package init(id: Int64, command: String, startedAt: Instant, finishedAt: Instant?, status: String, dryRun: Bool, sourcesOK: Int,
+                 sourcesFailed: Int, records: Int, rejected: Int) {
+        self.id = id; self.command = command; self.startedAt = startedAt; self.finishedAt = finishedAt; self.status = status
+        self.dryRun = dryRun; self.sourcesOK = sourcesOK; self.sourcesFailed = sourcesFailed; self.records = records
+        self.rejected = rejected
+    }
 }
 
 /// A rejected row as shown to operations: where, why, and the row with personal ids masked.
@@ -24,11 +31,16 @@ public struct RejectionExample: Sendable, Hashable {
     public var reason: String
     public var field: String?
     public var maskedRow: String
+
+    package init(source: String, file: String, line: Int, path: String?, reason: String, field: String?, maskedRow: String) {
+        self.source = source; self.file = file; self.line = line; self.path = path; self.reason = reason; self.field = field
+        self.maskedRow = maskedRow
+    }
 }
 
-extension Store {
+extension SQLiteStore {
     /// The most recent runs, newest first.
-    public func recentRuns(limit: Int = 20, source: String? = nil) throws(StoreError) -> [RunSummary] {
+    public func recentRuns(limit: Int, source: String?) throws(StoreError) -> [RunSummary] {
         try read { db in
             if let source {
                 return try Row.fetchAll(db, sql: Self.runSummarySQL
@@ -64,7 +76,7 @@ extension Store {
                 """, arguments: [id]).map { r in
                 var o = FileOutcome(runID: r[0], source: r[1], file: r[2], status: FileOutcome.Status(rawValue: r[3]) ?? .failed,
                                     httpStatus: r[4], bytes: r[5], durationMilliseconds: r[6], rowsRead: r[7], inserted: r[8],
-                                    updated: r[9], duplicates: r[10], rejectedByReason: Self.reasons(r[11]), message: r[12])
+                                    updated: r[9], duplicates: r[10], rejectedByReason: FileOutcome.reasons(r[11]), message: r[12])
                 o.unknownCodes = FileOutcome.decodeCodes(r[13])
                 return o
             }
@@ -72,7 +84,7 @@ extension Store {
     }
 
     /// Up to `perReason` examples of each reason a run rejected rows for.
-    public func rejectionExamples(ofRun id: Int64, perReason: Int = 3) throws(StoreError) -> [RejectionExample] {
+    public func rejectionExamples(ofRun id: Int64, perReason: Int) throws(StoreError) -> [RejectionExample] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT source, file, line, path, reason, field, masked_row FROM (
@@ -85,8 +97,7 @@ extension Store {
     }
 
     /// Per source: the last successful fetch or import, and the last outcome.
-    public func sourceStatus() throws(StoreError) -> [(source: String, lastSuccess: Instant?, lastStatus: String, records: Int, rejected: Int,
-                                                       rowsRead: Int)] {
+    public func sourceStatus() throws(StoreError) -> [SourceStatus] {
         try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT f.source,
@@ -98,7 +109,8 @@ extension Store {
                   (SELECT g.rows_read FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1)
                 FROM (SELECT DISTINCT source FROM run_file WHERE status != 'dry_run') f ORDER BY f.source
                 """).map { r in
-                (r[0], (r[1] as Int64?).map(Instant.init(secondsSinceEpoch:)), r[2], r[3], r[4], r[5])
+                SourceStatus(source: r[0], lastSuccess: (r[1] as Int64?).map(Instant.init(secondsSinceEpoch:)), lastStatus: r[2], records: r[3],
+                             rejected: r[4], rowsRead: r[5])
             }
         }
     }
@@ -129,19 +141,9 @@ extension Store {
                    finishedAt: (r[3] as Int64?).map(Instant.init(secondsSinceEpoch:)), status: r[4], dryRun: r[5],
                    sourcesOK: r[6], sourcesFailed: r[7], records: r[8], rejected: r[9])
     }
-
-    /// Parses the `{"reason":n,…}` column written by `FileOutcome`.
-    static func reasons(_ text: String) -> [String: Int] {
-        var out: [String: Int] = [:]
-        for part in text.dropFirst().dropLast().split(separator: ",") {
-            let kv = part.split(separator: ":")
-            if kv.count == 2, let n = Int(kv[1]) { out[String(kv[0].dropFirst().dropLast())] = n }
-        }
-        return out
-    }
 }
 
-extension Store {
+extension SQLiteStore {
     /// The latest `recordedAt` of any stored event: when the data last changed at the
     /// source. Metric files carry it as their `generatedAt`, so that the same data give
     /// byte-identical files, whatever the import order.
@@ -162,15 +164,19 @@ public struct MonitoringTotals: Sendable, Equatable {
         public var rejectedByReason: [String: Int] = [:]
         /// Duration of the source's most recent attempt, in milliseconds.
         public var lastDurationMilliseconds = 0
+
+        package init(source: String) { self.source = source }
     }
     public var sources: [Source] = []
     /// Runs (dry runs excluded) by their status.
     public var runsByStatus: [String: Int] = [:]
     /// Duration of the most recent finished run, in seconds.
     public var lastRunSeconds: Int64?
+
+    package init() {}
 }
 
-extension Store {
+extension SQLiteStore {
     /// Counters over the kept run history (they drop when `retention.runs` deletes runs:
     /// Prometheus reads that as a counter reset).
     public func monitoringTotals() throws(StoreError) -> MonitoringTotals {
@@ -186,7 +192,7 @@ extension Store {
                 var s = bySource[name] ?? MonitoringTotals.Source(source: name)
                 s.records += r[1] as Int
                 s.bytes += r[2] as Int
-                for (reason, n) in Self.reasons(r[3]) { s.rejectedByReason[reason, default: 0] += n }
+                for (reason, n) in FileOutcome.reasons(r[3]) { s.rejectedByReason[reason, default: 0] += n }
                 s.lastDurationMilliseconds = r[4]
                 bySource[name] = s
             }

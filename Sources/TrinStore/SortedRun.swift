@@ -7,7 +7,7 @@ import Darwin
 import TrinCore
 
 /// A batch of records written to disk in identity order, to be merged with others into the
-/// store in one pass (see `FileImport.write(merging:)`).
+/// store in one pass (see `SQLiteFileImport.write(merging:)`).
 ///
 /// Why: once the event tree is much larger than SQLite's page cache, every sorted batch
 /// rewrites most of the tree's pages. Merging several batches first means fewer, larger

@@ -1,177 +1,137 @@
-import GRDB
-import GRDBSQLite
 public import TrinCore
 
-/// The embedded store: deduplicated events, the enterprise register, what was
-/// imported, every run and every rejected row (masked). SQLite through GRDB.
+/// Where trin keeps what it imported and did: the deduplicated records, the enterprise
+/// register, every run, file outcome and rejected row (masked), fetch state, known rows, the
+/// frozen years and the last publication.
 ///
-/// All effects of one file commit in one transaction (see `importFile`), so a
-/// crash mid-file leaves the store as it was before that file.
-public final class Store: Sendable {
-    public let path: String
-    let queue: DatabaseQueue
+/// Two back ends keep the same rules (docs/store.md): `SQLiteStore`, the embedded default
+/// (one municipality, one file), and the PostgreSQL store of the TrinPostgres target (one
+/// server shared by several municipalities, each a tenant). Every stage above the store —
+/// import, runs, metrics, retention, monitoring — talks to this protocol only, so each rule
+/// is tested against both (`StoreContractTests`).
+///
+/// Every write of one file happens in one transaction (`importFile`): a file that fails, a
+/// dry run and a process killed mid-file leave the store as it was before the file.
+public protocol Store: AnyObject, Sendable {
+    /// What messages name the store by: the SQLite file's path, or the server's URL (without
+    /// its password) and tenant.
+    var location: String { get }
+    /// A local directory for the files a run makes beside the store: downloads and run files
+    /// (the same file system as a SQLite store; configured for a server store).
+    var workDirectory: String { get }
 
-    /// SQLite's rollback journal, not its write-ahead log. An import is one large
-    /// transaction that rewrites most pages of the event tree several times; a rollback
-    /// journal writes each page into the database once (and its old content, if any, to the
-    /// journal), where the WAL writes every page twice, once into the log and once more at the
-    /// checkpoint that must follow the commit: 9 % of a 200 MB import and 15 % of a 1 GB one
-    /// (docs/benchmarks.md). The price: a command that reads the store while a large file's
-    /// transaction is being written waits for that file (`busyTimeout`) instead of reading
-    /// the state before it. A store left in WAL mode by an older trin is converted when it
-    /// is opened with no other connection to it (leaving WAL needs the file alone); until
-    /// then it works on in WAL mode.
-    static let journalMode = "DELETE"
-    /// How long a command waits for another's transaction, in seconds: longer than one
-    /// large file's import (a 1 GB export takes about 10 s here).
-    static let busyTimeout: Double = 300
+    // MARK: Key
 
-    /// Opens (creating and migrating as needed) the store at `path`.
-    public init(path: String) throws(StoreError) {
-        self.path = path
-        var config = Configuration()
-        // A reader waits while a file's transaction writes (see `journalMode`).
-        config.busyMode = .timeout(Self.busyTimeout)
-        config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA page_size = 65536; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
-        }
-        do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-            try queue.writeWithoutTransaction { db in
-                do {
-                    try db.execute(sql: "PRAGMA journal_mode = \(Self.journalMode)")
-                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                    // A WAL store another process has open (an older daemon, a backup): it stays
-                    // in WAL mode, which works as well, until an open finds it alone.
-                }
-            }
-            try StoreSchema.migrator.migrate(queue)
-        } catch {
-            throw .cannotOpen(path: path, message: "\(error)")
-        }
-    }
-
-    /// Binds the store to one pseudonym key, or checks that it is bound to this one.
-    /// A store whose pseudonyms were made with another key refuses to mix them.
-    public func bind(keyID: String, scheme: String) throws(StoreError) {
-        try write { db in
-            let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'")
-            if let stored {
-                guard stored == keyID else { throw StoreError.keyMismatch(path: self.path, storeKeyID: stored, keyID: keyID) }
-            } else {
-                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('key_id', ?), ('pseudonym_scheme', ?)",
-                               arguments: [keyID, scheme])
-            }
-        }
-    }
-
+    /// Binds the store to one pseudonym key, or checks that it is bound to this one: records
+    /// pseudonymised with two keys never mix.
+    func bind(keyID: String, scheme: String) throws(StoreError)
     /// The key id the store's pseudonyms were made with, if bound.
-    public func keyID() throws(StoreError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'") }
-    }
+    func keyID() throws(StoreError) -> String?
 
     // MARK: Runs
 
-    /// Records the start of a run and returns its id. Callers hold the run lock, so a run
-    /// still marked `running` belongs to a process that died: it is marked `interrupted`.
-    public func beginRun(command: String, startedAt: Instant, dryRun: Bool) throws(StoreError) -> Int64 {
-        try write { db in
-            try db.execute(sql: "UPDATE run SET status = 'interrupted' WHERE status = 'running'")
-            try db.execute(sql: "INSERT INTO run(started_at, command, status, dry_run) VALUES (?, ?, 'running', ?)",
-                           arguments: [startedAt.secondsSinceEpoch, command, dryRun])
-            return db.lastInsertedRowID
-        }
-    }
-
-    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError) {
-        try write { db in
-            try db.execute(sql: "UPDATE run SET finished_at = ?, status = ? WHERE id = ?",
-                           arguments: [finishedAt.secondsSinceEpoch, status.rawValue, id])
-        }
-    }
-
-    /// Records a file outcome that changed nothing else (failed, skipped, unchanged).
-    public func recordFileOutcome(_ outcome: FileOutcome) throws(StoreError) {
-        try write { db in try outcome.insert(db) }
-    }
+    /// Records the start of a run and returns its id. A run still marked `running` belongs to
+    /// a process that died (callers hold the run lock): it is marked `interrupted`.
+    func beginRun(command: String, startedAt: Instant, dryRun: Bool) throws(StoreError) -> Int64
+    func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError)
+    /// Records a file outcome that changed nothing else (failed, skipped, unchanged, dry run).
+    func recordFileOutcome(_ outcome: FileOutcome) throws(StoreError)
+    /// Marks runs still `running` as `interrupted` (for a caller holding the run lock).
+    @discardableResult func markAbandonedRunsInterrupted() throws(StoreError) -> Int
+    /// The most recent runs, newest first; with `source`, those that touched it.
+    func recentRuns(limit: Int, source: String?) throws(StoreError) -> [RunSummary]
+    func run(id: Int64) throws(StoreError) -> RunSummary?
+    /// The file outcomes of a run, in the order they happened.
+    func files(ofRun id: Int64) throws(StoreError) -> [FileOutcome]
+    /// Up to `perReason` examples of each reason a run rejected rows for.
+    func rejectionExamples(ofRun id: Int64, perReason: Int) throws(StoreError) -> [RejectionExample]
+    /// Per source: the last successful fetch or import, and the last outcome.
+    func sourceStatus() throws(StoreError) -> [SourceStatus]
+    /// Counters over the kept run history, for monitoring.
+    func monitoringTotals() throws(StoreError) -> MonitoringTotals
 
     // MARK: Import
 
-    /// Whether a file of this size was imported before (for any source): if not, a file
-    /// cannot be one imported before, whatever its content.
-    public func hasImportedFile(ofBytes bytes: Int) throws(StoreError) -> Bool {
-        try read { db in
-            try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE bytes = ? LIMIT 1", arguments: [bytes]) ?? false
-        }
-    }
-
+    /// Whether a file of this size was imported before (for any source).
+    func hasImportedFile(ofBytes bytes: Int) throws(StoreError) -> Bool
     /// Whether this content was imported before for this source through this mapping.
-    public func hasImported(_ key: ImportKey) throws(StoreError) -> Bool {
-        try read { db in try FileImport.hasImported(key, in: db) }
-    }
-
-    /// Runs `body` in one transaction that holds all of one file's effects: its
-    /// events, enterprises, rejections, outcome and fetch state. If `body` throws,
-    /// or `commit` is false (a dry run), nothing of the file remains.
-    public func importFile<T>(commit: Bool = true, _ body: (FileImport) throws -> T) throws -> T {
-        var result: T?
-        try queue.inTransaction { db in
-            let session = try FileImport(db: db)
-            result = try body(session)
-            try session.flush()
-            if commit, session.inserted + session.updated > 0 { try Self.bumpContentVersion(db) }
-            return commit ? .commit : .rollback
-        }
-        return result!
-    }
+    func hasImported(_ key: ImportKey) throws(StoreError) -> Bool
+    /// Whether the source has a set of known rows (`KnownRows`).
+    func hasKnownRows(source: String) throws(StoreError) -> Bool
+    /// The fetch state of a source, if it was ever imported.
+    func fetchState(source: String) throws(StoreError) -> FetchState?
+    /// Runs `body` in one transaction that holds all of one file's effects: its records,
+    /// register rows, rejected rows, outcome, import key, known rows and fetch state. If
+    /// `body` throws, or `commit` is false (a dry run), nothing of the file remains.
+    func importFile<T>(commit: Bool, _ body: (any FileTransaction) throws -> T) throws -> T
 
     // MARK: Reading
 
-    /// Calls `body` once per citizen with all of that citizen's stored records,
-    /// streaming in pseudonym order: memory holds one citizen at a time.
-    public func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws {
-        try queue.read { db in
-            // Stepped through SQLite's C API and decoded from the column pointers: the metrics
-            // read every stored record on every publication, so no per-row wrapper is made.
-            let statement = try db.makeStatement(sql: "SELECT \(EventColumns.select) FROM event ORDER BY identity")
-            let s = statement.sqliteStatement
-            var reader = EventColumns.Reader()
-            var current: [ProgressRecord] = []
-            while true {
-                let code = sqlite3_step(s)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
-                }
-                let record = try reader.record(s)
-                if let first = current.first, first.pseudonym != record.pseudonym {
-                    try body(current)
-                    current.removeAll(keepingCapacity: true)
-                }
-                current.append(record)
-            }
-            if !current.isEmpty { try body(current) }
-        }
-    }
-
+    /// Calls `body` once per citizen with all of that citizen's stored records, in pseudonym
+    /// order, each citizen's records in identity order: memory holds one citizen at a time.
+    func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws
     /// Every stored enterprise, by CVR.
-    public func enterprises() throws(StoreError) -> [EnterpriseRecord] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT cvr, name, type, social, local, economic, start, end_date FROM enterprise ORDER BY cvr")
-                .map { row in
-                    EnterpriseRecord(cvr: row[0], name: row[1], type: EnterpriseType(rawValue: row[2]) ?? .virksomhed,
-                                     socialBottomLine: row[3], localBottomLine: row[4], economicBottomLine: row[5],
-                                     start: Day(iso: row[6] as String)!, end: (row[7] as String?).flatMap { Day(iso: $0) })
-                }
-        }
+    func enterprises() throws(StoreError) -> [EnterpriseRecord]
+    func eventCount() throws(StoreError) -> Int
+    /// The latest `recordedAt` of any stored record: when the data last changed at the source.
+    func latestRecordedAt() throws(StoreError) -> Instant?
+
+    // MARK: Publication
+
+    /// A counter that goes up with every committed change to records or the register.
+    func contentVersion() throws(StoreError) -> Int
+    /// What the last publication was made from, and the set it wrote.
+    func lastPublication() throws(StoreError) -> (inputs: String, set: String)?
+    func recordPublication(inputs: String, set: String) throws(StoreError)
+    /// Every kept year for minimum cell size `k`, by year.
+    func frozenYears(k: Int) throws(StoreError) -> [FrozenYearRow]
+    /// Keeps `rows` in one transaction; a year already kept stays unless `replacing` names it.
+    func freeze(_ rows: [FrozenYearRow], replacing: Set<Int>) throws(StoreError)
+
+    // MARK: Retention
+
+    /// Deletes, in one transaction: rejected rows of runs started before
+    /// `rejectedRowsBefore`; runs (with their file outcomes and rejected rows) started before
+    /// `runsBefore`, never one still running; records whose end day (their start day when they
+    /// have none) is before `eventsEndedBefore`. Nil keeps.
+    func purge(rejectedRowsBefore: Instant?, runsBefore: Instant?, eventsEndedBefore: Day?) throws(StoreError) -> PurgeCounts
+}
+
+/// Per source, as `trin runs` and monitoring show it.
+public struct SourceStatus: Sendable, Equatable {
+    public var source: String
+    public var lastSuccess: Instant?
+    public var lastStatus: String
+    public var records: Int
+    public var rejected: Int
+    public var rowsRead: Int
+
+    public init(source: String, lastSuccess: Instant?, lastStatus: String, records: Int, rejected: Int, rowsRead: Int) {
+        self.source = source; self.lastSuccess = lastSuccess; self.lastStatus = lastStatus
+        self.records = records; self.rejected = rejected; self.rowsRead = rowsRead
+    }
+}
+
+extension Store {
+    /// `importFile(commit: true, body)`.
+    public func importFile<T>(_ body: (any FileTransaction) throws -> T) throws -> T {
+        try importFile(commit: true, body)
     }
 
-    public func eventCount() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0 }
+    public func recentRuns(limit: Int = 20) throws(StoreError) -> [RunSummary] {
+        try recentRuns(limit: limit, source: nil)
     }
 
-    /// A canonical text dump of the deduplicated contents (events and enterprises),
-    /// independent of import order and run bookkeeping: equal dumps, equal stores.
+    public func rejectionExamples(ofRun id: Int64) throws(StoreError) -> [RejectionExample] {
+        try rejectionExamples(ofRun: id, perReason: 3)
+    }
+
+    public func freeze(_ rows: [FrozenYearRow]) throws(StoreError) {
+        try freeze(rows, replacing: [])
+    }
+
+    /// A canonical text dump of the deduplicated contents (records and enterprises),
+    /// independent of import order, run bookkeeping and back end: equal dumps, equal stores.
     public func canonicalDump() throws -> String {
         var lines: [String] = []
         try forEachCitizen { records in
@@ -188,47 +148,37 @@ public final class Store: Sendable {
         }
         return lines.joined(separator: "\n")
     }
+}
 
-    // MARK: Plumbing
+/// What writing records did: new identities, replaced versions, records that changed nothing.
+public struct WriteCounts: Sendable, Equatable {
+    public var inserted = 0
+    public var updated = 0
+    public var duplicates = 0
 
-    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try queue.read(body) } catch { throw StoreError.wrap(error, path: path) }
-    }
-
-    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try queue.write(body) } catch { throw StoreError.wrap(error, path: path) }
+    public init(inserted: Int = 0, updated: Int = 0, duplicates: Int = 0) {
+        self.inserted = inserted; self.updated = updated; self.duplicates = duplicates
     }
 }
 
-/// How a run ended, for operations and exit codes.
-public enum RunStatus: String, Sendable, Codable {
-    case running, succeeded, partial, failed, interrupted
-
-    /// How a run that attempted these files (or sources) ended: failed when all failed,
-    /// partial when some did.
-    public init(outcomes: [FileOutcome]) {
-        let failed = outcomes.filter { $0.status == .failed }.count
-        self = failed == 0 ? .succeeded : failed == outcomes.count ? .failed : .partial
-    }
-}
-
-/// What went wrong with the store. Messages name the store file.
-public enum StoreError: Error, Sendable, CustomStringConvertible {
-    case cannotOpen(path: String, message: String)
-    case keyMismatch(path: String, storeKeyID: String, keyID: String)
-    case database(path: String, message: String)
-
-    static func wrap(_ error: any Error, path: String) -> StoreError {
-        if let e = error as? StoreError { return e }
-        return .database(path: path, message: "\(error)")
-    }
-
-    public var description: String {
-        switch self {
-        case .cannotOpen(let p, let m): "cannot open store \(p): \(m)"
-        case .keyMismatch(let p, let s, let k):
-            "store \(p) holds pseudonyms made with key \(s), but the key given is \(k): a new key starts a new pseudonym domain, so use a new store"
-        case .database(let p, let m): "store \(p): \(m)"
+extension Store {
+    /// Imports records given as values in one transaction, packed a batch at a time (a new
+    /// batch per source): for tools, tests and benchmarks. Memory holds one batch.
+    @discardableResult
+    public func importRecords(_ records: some Sequence<ProgressRecord>) throws -> WriteCounts {
+        try importFile { file in
+            var batch: EventRows?
+            for r in records {
+                if let b = batch, b.source != r.source || b.count >= 65_536 {
+                    try file.write(b)
+                    batch = nil
+                }
+                if batch == nil { batch = EventRows(source: r.source) }
+                batch!.append(r)
+            }
+            if let batch { try file.write(batch) }
+            try file.flush()
+            return WriteCounts(inserted: file.inserted, updated: file.updated, duplicates: file.duplicates)
         }
     }
 }

@@ -14,7 +14,7 @@ enum StoreSchema {
                 -- citizen; the identity is the only copy of pseudonym, stage and agreement. Age band
                 -- and target group are codes numbered in name order. Of all versions of an identity
                 -- the greatest by (recorded_at, source, source_record_id, end_day, hours,
-                -- target_group, age_band, enterprise) is kept: FileImport's update compares the
+                -- target_group, age_band, enterprise) is kept: SQLiteFileImport's update compares the
                 -- stored columns, nothing derived from that order is stored. Dates are days since
                 -- 1970-01-01; `event_view` shows every column readably.
                 CREATE TABLE event (

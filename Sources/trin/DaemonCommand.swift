@@ -28,8 +28,8 @@ struct DaemonCommand: AsyncParsableCommand {
         // ignored until the daemon's own handler is registered, which then takes over.
         signal(SIGHUP, SIG_IGN)
         let loaded = try loadConfiguration(options)
-        let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
-        let session = try openSession(storePath: storePath, key: try loadKey(keyPath), logPath: logPath, command: "daemon",
+        let (store, keyPath, logPath) = try paths(options, loaded.configuration)
+        let session = try openSession(store: store, key: try loadKey(keyPath), logPath: logPath, command: "daemon",
                                       locking: .perPass, progress: false)
         let daemon = DaemonService(configPath: configurationPath(options), initial: loaded, session: session, runNow: runNow)
         do { try await daemon.runUntilShutdown() } catch {

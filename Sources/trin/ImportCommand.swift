@@ -30,12 +30,12 @@ struct ImportCommand: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        let (storePath, keyPath, logPath, _) = try options.resolved()
+        let (store, keyPath, logPath, _) = try options.resolved()
         let map: Mapping
         do { map = try MappingLoader.load(path: mapping) } catch { throw fail("\(error)", TrinExit.configuration) }
         // The same lock as `trin run`: an import by hand waits for a nightly run, never overlaps it.
         let key = try loadKey(keyPath)
-        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "import", locking: .forTheSession(wait: true))
+        let session = try openSession(store: store, key: key, logPath: logPath, command: "import", locking: .forTheSession(wait: true))
         defer { session.close() }
         let result: RunResult
         do { result = try session.importFiles(files, mapping: map, source: source, dryRun: dryRun) } catch {

@@ -10,12 +10,12 @@ import TrinPseudonym
 /// `TRIN_LOG_LEVEL` (errors only by default: the summary table says the rest, and the
 /// JSON-lines log has every event), a progress line on a terminal, and any problem opening
 /// the store or the log as a configuration error (exit 2).
-func openSession(storePath: String, key: PseudonymKey, logPath: String?, command: String, locking: RunSession.Locking,
+func openSession(store: StoreLocation, key: PseudonymKey, logPath: String?, command: String, locking: RunSession.Locking,
                  progress: Bool = true) throws -> RunSession {
     let level = environment["TRIN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
     var session: RunSession
     do {
-        session = try RunSession.open(storePath: storePath, key: key, logPath: logPath, command: command, consoleLevel: level,
+        session = try RunSession.open(store: store, key: key, logPath: logPath, command: command, consoleLevel: level,
                                       locking: locking)
     } catch {
         throw sessionFailure(error)

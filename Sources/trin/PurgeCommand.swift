@@ -19,7 +19,7 @@ struct PurgeCommand: ParsableCommand {
         let retention = config?.retention ?? Retention()
         let session = try openExistingSession(options, config, command: "purge")
         defer { session.close() }
-        let purged: Store.PurgeCounts
+        let purged: PurgeCounts
         do { purged = try session.applyRetention(retention) } catch { throw fail("\(error)", TrinExit.internalError) }
         func age(_ days: Int?) -> String { days.map { "older than \($0) days" } ?? "kept (no age set)" }
         FileHandleOutput.standardOutput("""

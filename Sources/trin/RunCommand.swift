@@ -35,7 +35,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         let loaded = try loadConfiguration(options)
-        let (storePath, keyPath, logPath) = paths(options, loaded.configuration)
+        let (store, keyPath, logPath) = try paths(options, loaded.configuration)
         var selected = loaded.sources
         if !sources.isEmpty {
             let known = Set(loaded.sources.map(\.name))
@@ -47,7 +47,7 @@ struct RunCommand: ParsableCommand {
             selected = loaded.sources.filter { sources.contains($0.name) }
         }
         let key = try loadKey(keyPath)
-        let session = try openSession(storePath: storePath, key: key, logPath: logPath, command: "run", locking: .forTheSession(wait: wait))
+        let session = try openSession(store: store, key: key, logPath: logPath, command: "run", locking: .forTheSession(wait: wait))
         defer { session.close() }
         do {
             if due {
@@ -94,8 +94,8 @@ func loadConfiguration(_ options: StoreOptions) throws -> LoadedConfiguration {
 }
 
 /// Store, key and log: command-line flags win over the configuration.
-func paths(_ options: StoreOptions, _ c: Configuration) -> (store: String, key: String, log: String?) {
-    (options.store ?? c.store, options.keyFile ?? c.keyFile, options.log ?? c.log)
+func paths(_ options: StoreOptions, _ c: Configuration) throws -> (store: StoreLocation, key: String, log: String?) {
+    (try options.location(options.store ?? c.store, c), options.keyFile ?? c.keyFile, options.log ?? c.log)
 }
 
 /// Loads the key before anything is created: a missing or unsafe key must not leave a

@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import ArgumentParser
 import TrinCore
@@ -18,8 +19,8 @@ struct RunsCommand: ParsableCommand {
         @Flag(help: "One JSON object per run (times in UTC, ISO 8601), for scripts.") var json = false
 
         func run() throws {
-            let store = try openStore(options)
-            settleAbandonedRuns(store)
+            let (store, location) = try openStore(options)
+            settleAbandonedRuns(store, location)
             let runs = try store.recentRuns(limit: limit, source: source)
             if json {
                 let objects: [[String: Any]] = runs.map { r in
@@ -52,8 +53,8 @@ struct RunsCommand: ParsableCommand {
         @Argument(help: "Run id (see `trin runs`).") var id: Int64
 
         func run() throws {
-            let store = try openStore(options)
-            settleAbandonedRuns(store)
+            let (store, location) = try openStore(options)
+            settleAbandonedRuns(store, location)
             guard let r = try store.run(id: id) else { throw fail("no run \(id)", TrinExit.configuration) }
             var out = "run \(r.id): \(r.command)\(r.dryRun ? " (dry run)" : ""), \(r.status), started \(LoadedConfiguration.danishText(r.startedAt)) (Danish time)"
             if let f = r.finishedAt { out += ", finished \(LoadedConfiguration.danishText(f))" }
@@ -72,35 +73,34 @@ struct RunsCommand: ParsableCommand {
     }
 }
 
-func openStore(_ options: StoreOptions) throws -> Store {
-    let path = try existingStorePath(options, try options.loadConfiguration())
-    do { return try Store(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
+func openStore(_ options: StoreOptions) throws -> (any Store, StoreLocation) {
+    let location = try existingStore(options, try options.loadConfiguration())
+    do { return (try location.open(logger: Logger(label: "trin")), location) } catch { throw fail("\(error)", TrinExit.configuration) }
 }
 
 /// Opens the front door on a store that exists, holding the run lock (waiting for a run in
 /// progress), for the commands that read the store whole or keep it.
 func openExistingSession(_ options: StoreOptions, _ config: Configuration?, command: String) throws -> RunSession {
-    let path = try existingStorePath(options, config)
-    do { return try RunSession.openExisting(storePath: path, command: command, wait: true) } catch { throw sessionFailure(error) }
+    let location = try existingStore(options, config)
+    do { return try RunSession.openExisting(store: location, command: command, wait: true) } catch { throw sessionFailure(error) }
 }
 
 /// The store a reading command names (flag, environment, configuration), which must exist.
-func existingStorePath(_ options: StoreOptions, _ c: Configuration?) throws -> String {
-    guard let path = options.store ?? environment["TRIN_STORE"] ?? c?.store else {
+func existingStore(_ options: StoreOptions, _ c: Configuration?) throws -> StoreLocation {
+    guard let text = options.store ?? environment["TRIN_STORE"] ?? c?.store else {
         throw fail("no store: give --store, TRIN_STORE or --config", TrinExit.configuration)
     }
+    let location = try options.location(text, c)
     // These commands read a store; opening one that is not there would create an empty one.
-    guard FileManager.default.fileExists(atPath: path) else {
-        throw fail("no store at \(path): nothing has been imported there (check --store, TRIN_STORE or the config's `store`)",
+    guard location.exists else {
+        throw fail("no store at \(location): nothing has been imported there (check --store, TRIN_STORE or the config's `store`)",
                    TrinExit.configuration)
     }
-    return path
+    return location
 }
 
 /// A run still marked `running` while nobody holds the run lock was stopped (Ctrl-C, a crash):
 /// show it, and keep it, as interrupted. With the lock held by a live run, nothing changes.
-func settleAbandonedRuns(_ store: Store) {
-    guard let lock = try? RunLock.tryAcquire(path: RunLock.path(forStore: store.path)) else { return }
-    defer { lock.release() }
-    _ = try? store.markAbandonedRunsInterrupted()
+func settleAbandonedRuns(_ store: any Store, _ location: StoreLocation) {
+    RunSession.settleAbandonedRuns(store, location)
 }

@@ -1,13 +1,17 @@
 import ArgumentParser
 import TrinService
+import Foundation
 
 /// Where the store and key are: from flags, else the environment, else the config file.
 struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("config"), help: "Configuration file (trin.yaml). Env: TRIN_CONFIG.")
     var config: String?
 
-    @Option(help: "SQLite store path. Env: TRIN_STORE.")
+    @Option(help: "SQLite store path, or a postgresql:// URL. Env: TRIN_STORE.")
     var store: String?
+
+    @Option(help: "The tenant (municipality code) in a PostgreSQL store. Env: TRIN_TENANT.")
+    var tenant: String?
 
     @Option(name: .customLong("key"), help: "Pseudonym key file. Env: TRIN_KEY_FILE.")
     var keyFile: String?
@@ -21,7 +25,7 @@ struct StoreOptions: ParsableArguments {
         do { return try Configuration.load(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
     }
 
-    func resolved() throws -> (store: String, key: String, log: String?, config: Configuration?) {
+    func resolved() throws -> (store: StoreLocation, key: String, log: String?, config: Configuration?) {
         let c = try loadConfiguration()
         guard let store = store ?? environment["TRIN_STORE"] ?? c?.store else {
             throw fail("no store: give --store, TRIN_STORE or --config", TrinExit.configuration)
@@ -29,7 +33,19 @@ struct StoreOptions: ParsableArguments {
         guard let key = keyFile ?? environment["TRIN_KEY_FILE"] ?? c?.keyFile else {
             throw fail("no key: give --key, TRIN_KEY_FILE or --config", TrinExit.configuration)
         }
-        return (store, key, log ?? environment["TRIN_LOG"] ?? c?.log, c)
+        return (try location(store, c), key, log ?? environment["TRIN_LOG"] ?? c?.log, c)
+    }
+
+    /// The store `text` names, with the tenant and work directory from the flags, the
+    /// environment or the configuration.
+    func location(_ text: String, _ c: Configuration?) throws -> StoreLocation {
+        let work = environment["TRIN_WORK_DIRECTORY"] ?? c?.workDirectory
+            ?? c.map { URL(fileURLWithPath: $0.output).deletingLastPathComponent().path }
+        do {
+            return try StoreLocation(text, tenant: tenant ?? environment["TRIN_TENANT"] ?? c?.tenant, workDirectory: work)
+        } catch {
+            throw fail("\(error)", TrinExit.configuration)
+        }
     }
 }
 

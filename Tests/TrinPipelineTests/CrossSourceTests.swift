@@ -15,7 +15,7 @@ import TrinTestSupport
 
     /// `trin import` of each file in turn, in process: the front door the command uses.
     func importAll(_ files: [(String, String)], key: String, store: String) throws {
-        let session = try RunSession.open(storePath: store, key: try PseudonymKey.load(path: key), logPath: nil, command: "import",
+        let session = try RunSession.open(store: .sqlite(path: store), key: try PseudonymKey.load(path: key), logPath: nil, command: "import",
                                           consoleLevel: .critical, locking: .forTheSession(wait: false))
         defer { session.close() }
         for (file, mapping) in files {
@@ -57,7 +57,7 @@ import TrinTestSupport
         for (i, order) in [[(csv, "forloeb"), (xml, "haendelser")], [(xml, "haendelser"), (csv, "forloeb")]].enumerated() {
             let store = dir + "/store-\(i).sqlite"
             try importAll(order, key: key, store: store)
-            let s = try Store(path: store)
+            let s = try SQLiteStore(path: store)
             // praktik and loentimer arrive twice (same citizen, agreement, stage, start): one event
             // each; job only from XML.
             #expect(try s.eventCount() == 3)
@@ -79,7 +79,7 @@ import TrinTestSupport
         for (i, order) in [files, files.reversed()].enumerated() {
             let store = dir + "/s\(i).sqlite"
             try importAll(order, key: key, store: store)
-            counts.insert(try Store(path: store).eventCount())
+            counts.insert(try SQLiteStore(path: store).eventCount())
         }
         #expect(counts == [manifest.distinctRecords])
     }

@@ -27,7 +27,7 @@ import TrinTestSupport
             let store = dir + "/\(name).sqlite"
             let r = try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping",
                                         TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", dir + "/\(name).csv"])
-            return (r, try Store(path: store).eventCount())
+            return (r, try SQLiteStore(path: store).eventCount())
         }
         let reversed = Array(columns.indices.reversed())
         try write(dir + "/reordered.csv", header: reversed.map { columns[$0] }, order: reversed)

@@ -40,7 +40,7 @@ import TrinTestSupport
         let w = try workspace(dirty: 0.06)
         let result = try importFiles(w, w.files("forloeb"), mapping: "forloeb", store: w.store())
         #expect(result.status == 0, "\(result.output)")
-        let store = try Store(path: w.store())
+        let store = try SQLiteStore(path: w.store())
         let run = try #require(try store.recentRuns(limit: 1).first)
         let outcomes = try store.files(ofRun: run.id)
         let rejections = try store.rejectionExamples(ofRun: run.id, perReason: 1_000_000)
@@ -76,7 +76,7 @@ import TrinTestSupport
             if attempt == 0 {  // and the same exports again
                 _ = try importFiles(w, files.reversed(), mapping: "forloeb", store: store)
             }
-            dumps.append(try Store(path: store).canonicalDump())
+            dumps.append(try SQLiteStore(path: store).canonicalDump())
         }
         #expect(dumps[0].split(separator: "\n").count > 300)
         #expect(dumps[1] == dumps[0])

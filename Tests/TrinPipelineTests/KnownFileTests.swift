@@ -34,7 +34,7 @@ import TrinTestSupport
         let lookAlike = dir + "/look-alike.csv"
         try altered.write(to: URL(fileURLWithPath: lookAlike))
 
-        let store = try Store(path: dir + "/trin.sqlite")
+        let store = try SQLiteStore(path: dir + "/trin.sqlite")
         let importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
         let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
@@ -56,7 +56,7 @@ import TrinTestSupport
         let file = dir + "/forloeb.csv"
         // Several batches: the file is changed once the store has written the first of them.
         try SampleGenerator.writeLargeForloeb(rows: 20_000, seed: 3, to: file)
-        let store = try Store(path: dir + "/trin.sqlite")
+        let store = try SQLiteStore(path: dir + "/trin.sqlite")
         var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
         let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)

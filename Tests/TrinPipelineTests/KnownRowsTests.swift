@@ -40,7 +40,7 @@ import TrinTestSupport
     }
 
     func importBoth(_ files: [String], skipping: Bool, store path: String, source: String = "forloeb") throws -> (Store, [FileOutcome]) {
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         importer.skipsKnownRows = skipping
         let mapping = try MappingLoader.load(path: TrinBinary.repositoryRoot + "/mappings/forloeb.yaml")

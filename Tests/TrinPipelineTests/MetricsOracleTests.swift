@@ -86,7 +86,7 @@ import TrinTestSupport
 
     /// trin's unsuppressed metrics, flattened to `path → value` in the oracle's shape.
     func trinFigures(store path: String) throws -> [String: String] {
-        let store = try Store(path: path)
+        let store = try SQLiteStore(path: path)
         var calculator = MetricsCalculator()
         var records = 0
         try store.forEachCitizen { citizen in

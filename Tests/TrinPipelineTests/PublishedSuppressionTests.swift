@@ -24,7 +24,7 @@ import TrinTestSupport
                                     "\(TrinBinary.repositoryRoot)/mappings/\(file.kind).yaml", exports + "/" + file.name])
         }
         try #require(try TrinBinary.run(["metrics", "--store", store, "--output", output, "--k", "\(k)"]).status == 0)
-        let truth = try MetricsJob.compute(store: Store(path: store))
+        let truth = try MetricsJob.compute(store: SQLiteStore(path: store))
 
         func json(_ name: String) throws -> [String: Any] {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(output)/current/\(name)"))) as! [String: Any]

@@ -15,7 +15,7 @@ import TrinTestSupport
     }
 
     /// An old run with one rejected row, written straight into the store.
-    func addOldRejection(_ store: Store, daysAgo: Int64) throws -> Int64 {
+    func addOldRejection(_ store: any Store, daysAgo: Int64) throws -> Int64 {
         let started = Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) - daysAgo * 86_400)
         let id = try store.beginRun(command: "import", startedAt: started, dryRun: false)
         try store.finishRun(id: id, finishedAt: started, status: .succeeded)

@@ -21,7 +21,7 @@ import TrinTestSupport
         ])
         let loaded = try LoadedConfiguration.load(path: w.config)
         let key = try PseudonymKey.load(path: loaded.configuration.keyFile)
-        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: w.log, command: "run", consoleLevel: .critical,
+        let session = try RunSession.open(store: .sqlite(path: w.storePath), key: key, logPath: w.log, command: "run", consoleLevel: .critical,
                                           locking: .forTheSession(wait: false))
         defer { session.close() }
         let result = try #require(try session.pass(loaded, sources: loaded.sources, dryRun: false))
@@ -41,7 +41,7 @@ import TrinTestSupport
         let file = w.exports + "/" + (try #require(w.files("forloeb").first))
         let key = try PseudonymKey(bytes: Array(repeating: 9, count: 32))
         let mapping = try MappingLoader.load(path: RunWorkspace.mappings + "/forloeb.yaml")
-        let session = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "import", consoleLevel: .critical,
+        let session = try RunSession.open(store: .sqlite(path: w.storePath), key: key, logPath: nil, command: "import", consoleLevel: .critical,
                                           locking: .forTheSession(wait: false))
         defer { session.close() }
         let dry = try session.importFiles([file], mapping: mapping, source: nil, dryRun: true)
@@ -59,11 +59,11 @@ import TrinTestSupport
         try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
         let loaded = try LoadedConfiguration.load(path: w.config)
         let key = try PseudonymKey.load(path: loaded.configuration.keyFile)
-        let first = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "run", consoleLevel: .critical,
+        let first = try RunSession.open(store: .sqlite(path: w.storePath), key: key, logPath: nil, command: "run", consoleLevel: .critical,
                                         locking: .forTheSession(wait: false))
         // A second command is refused at once, naming the holder, before it opens anything.
         #expect {
-            _ = try RunSession.open(storePath: w.storePath, key: key, logPath: w.log, command: "run", consoleLevel: .critical,
+            _ = try RunSession.open(store: .sqlite(path: w.storePath), key: key, logPath: w.log, command: "run", consoleLevel: .critical,
                                     locking: .forTheSession(wait: false))
         } throws: { error in
             guard case .locked(.held(_, let pid))? = error as? RunSessionError else { return false }
@@ -71,12 +71,12 @@ import TrinTestSupport
         }
         #expect(!FileManager.default.fileExists(atPath: w.log))
         #expect {
-            _ = try RunSession.openExisting(storePath: w.storePath, command: "metrics", wait: false)
+            _ = try RunSession.openExisting(store: .sqlite(path: w.storePath), command: "metrics", wait: false)
         } throws: { error in
             if case .locked(.held)? = error as? RunSessionError { return true } else { return false }
         }
         // The daemon's session opens, but its pass waits for the lock and gives up when told to stop.
-        let daemon = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "daemon", consoleLevel: .critical,
+        let daemon = try RunSession.open(store: .sqlite(path: w.storePath), key: key, logPath: nil, command: "daemon", consoleLevel: .critical,
                                          locking: .perPass)
         let asked = Mutex(0)
         let stopped = try daemon.pass(loaded, sources: loaded.sources, dryRun: false, shouldStop: {
@@ -92,11 +92,11 @@ import TrinTestSupport
         let result = try #require(try daemon.pass(loaded, sources: loaded.sources, dryRun: false))
         #expect(result.succeeded && result.outcomes.map(\.status) == [.imported])
         // The pass let go of the lock: a command takes it at once.
-        let next = try RunSession.open(storePath: w.storePath, key: key, logPath: nil, command: "run", consoleLevel: .critical,
+        let next = try RunSession.open(store: .sqlite(path: w.storePath), key: key, logPath: nil, command: "run", consoleLevel: .critical,
                                        locking: .forTheSession(wait: false))
         next.close()
         // A session opened for publishing has no key: it cannot import.
-        let publishing = try RunSession.openExisting(storePath: w.storePath, command: "metrics", wait: false)
+        let publishing = try RunSession.openExisting(store: .sqlite(path: w.storePath), command: "metrics", wait: false)
         defer { publishing.close() }
         #expect(throws: RunSessionError.self) { _ = try publishing.pass(loaded, sources: loaded.sources, dryRun: false) }
     }

@@ -70,13 +70,13 @@ struct RunWorkspace {
         try TrinBinary.run(["run", "--config", config] + arguments)
     }
 
-    func store() throws -> Store { try Store(path: storePath) }
+    func store() throws -> Store { try SQLiteStore(path: storePath) }
 
     /// `trin run` in process, through the front door the command uses (`RunSession`): for
     /// tests whose point is what a run does, not what the command prints or exits with.
     func runInProcess() throws -> RunResult {
         let loaded = try LoadedConfiguration.load(path: config)
-        let session = try RunSession.open(storePath: loaded.configuration.store, key: try PseudonymKey.load(path: loaded.configuration.keyFile),
+        let session = try RunSession.open(store: .sqlite(path: loaded.configuration.store), key: try PseudonymKey.load(path: loaded.configuration.keyFile),
                                           logPath: loaded.configuration.log, command: "run", consoleLevel: .critical,
                                           locking: .forTheSession(wait: false))
         defer { session.close() }

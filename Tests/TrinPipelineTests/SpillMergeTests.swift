@@ -28,7 +28,7 @@ import TrinTestSupport
 
     /// Imports `file` into a fresh store `name` with `configure` applied to the importer.
     func importOne(_ file: String, dir: String, name: String, configure: (inout Importer) -> Void) throws -> (FileOutcome, Store) {
-        let store = try Store(path: dir + "/\(name).sqlite")
+        let store = try SQLiteStore(path: dir + "/\(name).sqlite")
         var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         configure(&importer)
         let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
@@ -39,7 +39,7 @@ import TrinTestSupport
     /// into a fresh store with `configure` applied; returns the store's dump and the counts.
     func importAll(dir: String, name: String, key: PseudonymKey, manifest: SampleManifest,
                    configure: (inout Importer) -> Void) throws -> (dump: String, counts: [String]) {
-        let store = try Store(path: dir + "/\(name).sqlite")
+        let store = try SQLiteStore(path: dir + "/\(name).sqlite")
         var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         configure(&importer)
         let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
@@ -139,7 +139,7 @@ import TrinTestSupport
         let files = manifest.files.map(\.name).filter { $0.hasPrefix("forloeb") }.sorted()
         try #require(files.count >= 2)
         let mapping = try MappingLoader.load(path: "\(mappings)/forloeb.yaml")
-        let store = try Store(path: dir + "/trin.sqlite")
+        let store = try SQLiteStore(path: dir + "/trin.sqlite")
         var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
         let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
         #expect(importer.importFile(path: dir + "/exports/" + files[0], mapping: mapping, runID: runID).status == .imported)
@@ -168,7 +168,7 @@ import TrinTestSupport
         try data.prefix(data.count * 9 / 10).write(to: URL(fileURLWithPath: cut))
         let mapping = try MappingLoader.load(path: "\(mappings)/haendelser.yaml")
         for spill in [false, true] {
-            let store = try Store(path: dir + "/\(spill ? "spilled" : "direct").sqlite")
+            let store = try SQLiteStore(path: dir + "/\(spill ? "spilled" : "direct").sqlite")
             var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
             if spill { importer.spillAboveBytes = 0; importer.runsPerMerge = 2 }
             let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)

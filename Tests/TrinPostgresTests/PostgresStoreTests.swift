@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import Testing
 import TrinCore
@@ -45,9 +46,9 @@ let testServer = ProcessInfo.processInfo.environment["TRIN_TEST_POSTGRES_URL"]
 struct PostgresStoreTests {
     let logger = Logger(label: "test")
 
-    func open(tenant: String) async throws -> PostgresStore {
-        try await PostgresStore.open(url: try PostgresURL(testServer!), tenant: tenant, environment: [:], home: nil,
-                                     readFile: { _ in nil }, logger: logger)
+    func open(tenant: String, url: PostgresURL? = nil) throws -> PostgresStore {
+        try PostgresStore.open(url: try url ?? PostgresURL(testServer!), tenant: tenant, workDirectory: "/tmp", environment: [:], home: nil,
+                               readFile: { _ in nil }, logger: logger)
     }
 
     /// Versions of few identities that collide on purpose: equal times, equal sources, absent
@@ -74,7 +75,7 @@ struct PostgresStoreTests {
 
         // SQLite, files in their order.
         let dir = TrinBinary.temporaryDirectory("trin-pg-diff")
-        let sqlite = try Store(path: dir + "/trin.sqlite")
+        let sqlite = try SQLiteStore(path: dir + "/trin.sqlite")
         for file in files { try sqlite.importFile { f in for r in file { try f.add(r) } } }
         let expected = try sqlite.canonicalDump().split(separator: "\n").filter { !$0.hasPrefix("E|") }.joined(separator: "\n")
         #expect(try sqlite.eventCount() > 50)
@@ -82,17 +83,17 @@ struct PostgresStoreTests {
         // PostgreSQL, two tenants, files and rows in other orders: each gives SQLite's store.
         let tenants = ["t-\(UUID().uuidString)", "t-\(UUID().uuidString)"]
         for (n, tenant) in tenants.enumerated() {
-            let pg = try await open(tenant: tenant)
+            let pg = try open(tenant: tenant)
             var order = files
             order.shuffle(using: &g)
             if n == 1 { order = order.reversed().map { $0.reversed() } }
-            var counts = PostgresStore.MergeCounts()
+            var counts = WriteCounts()
             for file in order {
-                let c = try await pg.importRecords(file)
+                let c = try pg.importRecords(file)
                 counts.inserted += c.inserted; counts.updated += c.updated; counts.duplicates += c.duplicates
             }
             // The same records; each store lists them in its own key order.
-            let got = try await pg.canonicalEventDump()
+            let got = try pg.canonicalDump()
             #expect(got.split(separator: "\n").sorted() == expected.split(separator: "\n").sorted(), "tenant \(n)")
             if got.split(separator: "\n").sorted() != expected.split(separator: "\n").sorted() {
                 let a = Set(got.split(separator: "\n")), b = Set(expected.split(separator: "\n"))
@@ -101,45 +102,45 @@ struct PostgresStoreTests {
             #expect(counts.inserted == (try sqlite.eventCount()))
             #expect(counts.inserted + counts.updated + counts.duplicates == all.count)
             // A file imported again changes nothing.
-            let again = try await pg.importRecords(files[0])
+            let again = try pg.importRecords(files[0])
             #expect(again.inserted == 0 && again.updated == 0 && again.duplicates == files[0].count)
-            #expect(try await pg.eventCount() == (try sqlite.eventCount()))
-            await pg.close()
+            #expect(try pg.eventCount() == (try sqlite.eventCount()))
+            pg.close()
         }
     }
 
     /// A fresh database of its own on the test server, so that migrations start from nothing.
-    func freshDatabase() async throws -> PostgresURL {
-        let admin = try await open(tenant: "admin")
+    func freshDatabase() throws -> PostgresURL {
+        let admin = try open(tenant: "admin")
         let name = "trin_\(UInt32.random(in: 0...UInt32.max))"
-        try await admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
-        await admin.close()
+        try admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
+        admin.close()
         var url = try PostgresURL(testServer!)
         url.database = name
         return url
     }
 
-    @Test func instancesStartingAtOnceMigrateOnceAndANewerSchemaIsRefused() async throws {
-        let url = try await freshDatabase()
+    @Test func instancesStartingAtOnceMigrateOnceAndANewerSchemaIsRefused() throws {
+        let url = try freshDatabase()
         // Four instances open the empty database at the same moment: one migrates, the others wait and find it current.
-        let versions = try await withThrowingTaskGroup(of: Int.self) { group in
-            for i in 0..<4 {
-                group.addTask {
-                    let pg = try await PostgresStore.open(url: url, tenant: "t\(i)", environment: [:], home: nil, readFile: { _ in nil },
-                                                          logger: logger)
-                    defer { Task { await pg.close() } }
-                    return try await pg.storedSchemaVersion()
-                }
+        // Four threads, not tasks: each blocks while its store's calls run.
+        let results = Mutex<[Result<Int, any Error>]>([])
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            let result = Result { () throws -> Int in
+                let pg = try open(tenant: "t\(i)", url: url)
+                defer { pg.close() }
+                return try pg.storedSchemaVersion()
             }
-            return try await group.reduce(into: []) { $0.append($1) }
+            results.withLock { $0.append(result) }
         }
+        let versions = try results.withLock { $0 }.map { try $0.get() }
         #expect(versions == Array(repeating: PostgresStore.schemaVersion, count: 4))
         // A store written by a newer trin is refused, naming both versions.
-        let pg = try await PostgresStore.open(url: url, tenant: "t", environment: [:], home: nil, readFile: { _ in nil }, logger: logger)
-        try await pg.execute(unsafeSQL: "INSERT INTO trin_schema(version) VALUES (\(PostgresStore.schemaVersion + 1))")
-        await pg.close()
+        let pg = try open(tenant: "t", url: url)
+        try pg.execute(unsafeSQL: "INSERT INTO trin_schema(version) VALUES (\(PostgresStore.schemaVersion + 1))")
+        pg.close()
         do {
-            _ = try await PostgresStore.open(url: url, tenant: "t", environment: [:], home: nil, readFile: { _ in nil }, logger: logger)
+            _ = try open(tenant: "t", url: url)
             Issue.record("opened a store with a newer schema")
         } catch {
             #expect("\(error)".contains("schema version \(PostgresStore.schemaVersion + 1), newer than this trin's \(PostgresStore.schemaVersion)"),
@@ -149,24 +150,24 @@ struct PostgresStoreTests {
 
     @Test func oneInstanceOfATenantRunsAtATimeAndTenantsDoNotWaitForEachOther() async throws {
         let tenant = "t-\(UUID().uuidString)", other = "t-\(UUID().uuidString)"
-        let a = try await open(tenant: tenant), b = try await open(tenant: tenant), c = try await open(tenant: other)
-        #expect(try await a.tryLockTenant())
-        #expect(try await !b.tryLockTenant(), "a second instance of the tenant got the lock")
-        #expect(try await c.tryLockTenant(), "another tenant waited for this one")
-        try await a.unlockTenant()
-        #expect(try await b.tryLockTenant())
+        let a = try open(tenant: tenant), b = try open(tenant: tenant), c = try open(tenant: other)
+        #expect(try a.tryLockTenant())
+        #expect(try !b.tryLockTenant(), "a second instance of the tenant got the lock")
+        #expect(try c.tryLockTenant(), "another tenant waited for this one")
+        try a.unlockTenant()
+        #expect(try b.tryLockTenant())
         // The server lets go when the holder's connection ends, however it ends.
-        await b.close()
-        #expect(try await a.tryLockTenant())
-        await a.close()
-        await c.close()
+        b.close()
+        #expect(try a.tryLockTenant())
+        a.close()
+        c.close()
     }
 
     @Test func aWrongPasswordOrPortIsAClearErrorThatNamesTheServer() async throws {
         var url = try PostgresURL(testServer!)
         url.port = 1
         do {
-            _ = try await PostgresStore.open(url: url, tenant: "t", environment: [:], home: nil, readFile: { _ in nil }, logger: logger)
+            _ = try open(tenant: "t", url: url)
             Issue.record("connected to port 1")
         } catch {
             #expect("\(error)".contains("cannot connect to the PostgreSQL store postgresql://") && "\(error)".contains(":1/"), "\(error)")

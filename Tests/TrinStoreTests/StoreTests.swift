@@ -4,10 +4,10 @@ import Testing
 import TrinCore
 @testable import TrinStore
 
-func tempStore() throws -> Store {
+func tempStore() throws -> SQLiteStore {
     let dir = NSTemporaryDirectory() + "trin-store-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return try Store(path: dir + "/trin.sqlite")
+    return try SQLiteStore(path: dir + "/trin.sqlite")
 }
 
 func record(_ citizen: UInt64, _ stage: Stage, _ start: String, agreement: String? = "SA-1", recordedAt: Int64 = 1000,
@@ -211,7 +211,7 @@ extension StoreLockingTests {
         #expect(output.fileHandleForReading.availableData.starts(with: Data("open".utf8)))
         do {
             // Opened, written and read while the other process keeps the WAL store open.
-            let store = try Store(path: path)
+            let store = try SQLiteStore(path: path)
             try store.importFile { file in try file.add(record(2, .praktik, "2023-01-03")) }
             #expect(try store.eventCount() == 1)
             let mode = try store.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
@@ -220,7 +220,7 @@ extension StoreLockingTests {
         try input.fileHandleForWriting.close()
         holder.waitUntilExit()
         #expect(holder.terminationStatus == 0)
-        let alone = try Store(path: path)
+        let alone = try SQLiteStore(path: path)
         #expect(try alone.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") } == "delete")
         #expect(try alone.eventCount() == 1)
     }
@@ -231,13 +231,13 @@ extension StoreLockingTests {
     func keepOnce() throws {
         let store = try tempStore()
         #expect(try store.frozenYears(k: 5).isEmpty)
-        let first = Store.FrozenYearRow(year: 2023, k: 5, asOf: "2024-03-31", frozenAt: Instant(secondsSinceEpoch: 1), figures: "{\"a\":1}")
-        try store.freeze([first, Store.FrozenYearRow(year: 2023, k: 3, asOf: "2024-03-31", frozenAt: Instant(secondsSinceEpoch: 1), figures: "{}")])
-        let later = Store.FrozenYearRow(year: 2023, k: 5, asOf: "2024-04-30", frozenAt: Instant(secondsSinceEpoch: 2), figures: "{\"a\":2}")
+        let first = FrozenYearRow(year: 2023, k: 5, asOf: "2024-03-31", frozenAt: Instant(secondsSinceEpoch: 1), figures: "{\"a\":1}")
+        try store.freeze([first, FrozenYearRow(year: 2023, k: 3, asOf: "2024-03-31", frozenAt: Instant(secondsSinceEpoch: 1), figures: "{}")])
+        let later = FrozenYearRow(year: 2023, k: 5, asOf: "2024-04-30", frozenAt: Instant(secondsSinceEpoch: 2), figures: "{\"a\":2}")
         try store.freeze([later])
         #expect(try store.frozenYears(k: 5) == [first])
         try store.freeze([later], replacing: [2023])
-        let reopened = try Store(path: store.path)
+        let reopened = try SQLiteStore(path: store.path)
         #expect(try reopened.frozenYears(k: 5) == [later])
         #expect(try reopened.frozenYears(k: 3).map(\.figures) == ["{}"])
     }
@@ -260,10 +260,10 @@ extension StoreLockingTests {
             try file.add(record(3, .praktik, "1970-02-01", end: "1970-12-31"))      // ended on day 364
         }
         // Nothing to purge: nothing changes.
-        #expect(try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: nil) == Store.PurgeCounts())
+        #expect(try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: nil) == PurgeCounts())
         // Rejected rows of runs before day 150: the old run's only; its run stays.
         var counts = try store.purge(rejectedRowsBefore: Instant(secondsSinceEpoch: 150 * day), runsBefore: nil, eventsEndedBefore: nil)
-        #expect(counts == Store.PurgeCounts(rejectedRows: 1))
+        #expect(counts == PurgeCounts(rejectedRows: 1))
         #expect(try store.rejectionExamples(ofRun: old).isEmpty)
         #expect(try store.rejectionExamples(ofRun: recent).count == 1)
         #expect(try store.recentRuns().count == 2)

@@ -9,7 +9,7 @@ public import TrinCore
 /// touch each B-tree page once, which is what makes upserts on random pseudonyms fast.
 /// Statements are prepared once per file and stepped through SQLite's C API, binding
 /// straight from the packed rows.
-public final class FileImport {
+public final class SQLiteFileImport: FileTransaction {
     let db: Database
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
 
@@ -47,14 +47,6 @@ public final class FileImport {
     deinit {
         sqlite3_finalize(insertEvent)
         sqlite3_finalize(updateEvent)
-    }
-
-    /// Writes one pseudonymised record now: stored if its identity is new or its version
-    /// greater. For a few records; an import writes whole batches (`write(_:)`).
-    public func add(_ record: ProgressRecord) throws {
-        var rows = EventRows(source: record.source)
-        rows.append(record)
-        try write(rows)
     }
 
     /// Writes packed records now, in identity order (see `EventRows.sort()`, which the

@@ -1,0 +1,196 @@
+import PostgresNIO
+public import TrinCore
+public import TrinStore
+
+/// One file's import into the PostgreSQL store, inside the transaction `PostgresStore.importFile`
+/// opened: records are copied (COPY) into the transaction's staging table as they come, and
+/// merged into the tenant's records by one statement at `flush` — per identity the greatest
+/// version of the file's and the stored one, by the version order (`Migrations.merge`).
+///
+/// The counts differ from the SQLite store's in one case only: an identity listed several
+/// times in one file is counted once (its greatest version; the others as duplicates), where
+/// the SQLite store counts each row it writes. What is stored is the same.
+public final class PostgresFileImport: FileTransaction {
+    let store: PostgresStore
+    public private(set) var inserted = 0
+    public private(set) var updated = 0
+    public private(set) var duplicates = 0
+    /// Records copied into the staging table since the last merge.
+    private var staged = 0
+    private var enterprisesInFile: [String: EnterpriseRecord] = [:]
+    private var rejections = ByteBuffer()
+
+    init(store: PostgresStore) {
+        self.store = store
+    }
+
+    public func write(_ rows: EventRows) throws {
+        guard !rows.isEmpty else { return }
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(rows.count * 160)
+        rows.forEachPacked { CopyText.append($0, source: rows.source, to: &buffer) }
+        try copy(buffer, records: rows.count)
+    }
+
+    public func write(merging runs: [SortedRun]) throws {
+        for run in runs {
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(run.count * 160)
+            try run.forEachPacked { CopyText.append($0, source: run.source, to: &buffer) }
+            try copy(buffer, records: run.count)
+        }
+    }
+
+    private func copy(_ buffer: ByteBuffer, records: Int) throws {
+        let store = store
+        try store.storeCall {
+            try await store.connection.copyFrom(table: "trin_staging", columns: Migrations.stagingColumns, logger: store.logger) { writer in
+                try await writer.write(buffer)
+            }
+        }
+        staged += records
+    }
+
+    public func add(_ enterprise: EnterpriseRecord) {
+        // A CVR listed again in the same file: the later row wins, the earlier one counts as a duplicate.
+        if enterprisesInFile.updateValue(enterprise, forKey: enterprise.cvr) != nil { duplicates += 1 }
+    }
+
+    public func reject(_ rejection: Rejection, runID: Int64, source: String, file: String) throws {
+        CopyText.append(rejection, runID: runID, tenant: store.tenant, source: source, file: file, to: &rejections)
+        if rejections.readableBytes >= 1 << 20 { try flushRejections() }
+    }
+
+    /// Nothing in how a server store is written depends on its size.
+    public func databaseBytes() throws -> Int { 0 }
+
+    public func hasImported(_ key: ImportKey) throws -> Bool {
+        let store = store
+        return try store.storeCall { try await store.hasImportedNow(key) }
+    }
+
+    public func knownRows(source: String) throws -> KnownRows? {
+        let store = store
+        return try store.storeCall {
+            guard let row = try await store.rows("""
+                SELECT context, digests FROM known_rows WHERE tenant = \(store.tenant) AND source = \(source)
+                """).first else { return nil }
+            var (context, digests) = try row.decode((String, ByteBuffer).self)
+            var values = [UInt64]()
+            values.reserveCapacity(digests.readableBytes / 8)
+            while let v = digests.readInteger(endianness: .little, as: UInt64.self) { values.append(v) }
+            return KnownRows(context: context, digests: values)
+        }
+    }
+
+    public func saveKnownRows(source: String, _ rows: KnownRows) throws {
+        let store = store
+        guard let count = rows.nextCount else {
+            try store.storeCall { try await store.rows("DELETE FROM known_rows WHERE tenant = \(store.tenant) AND source = \(source)") }
+            return
+        }
+        var digests = ByteBuffer()
+        digests.reserveCapacity(count * 8)
+        _ = try rows.forEachNextChunk { chunk in
+            for v in chunk { digests.writeInteger(v, endianness: .little) }
+        }
+        let context = rows.context
+        try store.storeCall {
+            try await store.rows("""
+                INSERT INTO known_rows(tenant, source, context, digests) VALUES (\(store.tenant), \(source), \(context), \(digests))
+                ON CONFLICT (tenant, source) DO UPDATE SET context = EXCLUDED.context, digests = EXCLUDED.digests
+                """)
+        }
+    }
+
+    public func countKnown(_ rows: Int) { duplicates += rows }
+
+    public func complete(_ outcome: FileOutcome, key: ImportKey, at time: Instant) throws {
+        try flush()
+        let store = store
+        try store.storeCall {
+            try await store.insert(outcome)
+            try await store.rows("""
+                INSERT INTO imported_file(tenant, import_key, content_sha256, mapping_fingerprint, source, file, bytes, run_id, imported_at)
+                VALUES (\(store.tenant), \(key.text), \(key.contentHash), \(key.mappingFingerprint), \(outcome.source), \(outcome.file),
+                        \(outcome.bytes), \(outcome.runID), \(time.secondsSinceEpoch))
+                ON CONFLICT (tenant, import_key) DO UPDATE SET file = EXCLUDED.file, bytes = EXCLUDED.bytes, run_id = EXCLUDED.run_id,
+                    imported_at = EXCLUDED.imported_at
+                """)
+        }
+    }
+
+    public func saveFetchState(_ state: FetchState) throws {
+        let store = store
+        try store.storeCall {
+            try await store.rows("""
+                INSERT INTO fetch_state(tenant, source, etag, last_modified, content_sha256, last_success_at)
+                VALUES (\(store.tenant), \(state.source), \(state.etag), \(state.lastModified), \(state.contentHash),
+                        \(state.lastSuccessAt?.secondsSinceEpoch))
+                ON CONFLICT (tenant, source) DO UPDATE SET etag = EXCLUDED.etag, last_modified = EXCLUDED.last_modified,
+                    content_sha256 = EXCLUDED.content_sha256, last_success_at = EXCLUDED.last_success_at
+                """)
+        }
+    }
+
+    /// Merges the records staged so far, then the register rows and rejected rows gathered.
+    public func flush() throws {
+        let store = store
+        if staged > 0 {
+            let (i, u) = try store.storeCall {
+                var merge = PostgresQuery(unsafeSQL: Migrations.merge)
+                merge.binds.append(store.tenant)
+                let counts = try await store.rows(merge).first?.decode((Int, Int).self) ?? (0, 0)
+                try await store.rows("TRUNCATE trin_staging")
+                return counts
+            }
+            inserted += i
+            updated += u
+            duplicates += staged - i - u
+            staged = 0
+        }
+        try flushEnterprises()
+        try flushRejections()
+    }
+
+    private func flushEnterprises() throws {
+        guard !enterprisesInFile.isEmpty else { return }
+        let store = store
+        let tenant = store.tenant
+        for e in enterprisesInFile.values.sorted(by: { $0.cvr < $1.cvr }) {
+            var version = ByteBuffer()
+            version.writeBytes(EnterpriseKey.version(e))
+            // bytea compares byte by byte, a prefix first: the SQLite store's order of versions.
+            let written = try store.storeCall {
+                try await store.rows("""
+                    INSERT INTO enterprise AS x (tenant, cvr, version, name, type, social, local, economic, start, end_date)
+                    VALUES (\(tenant), \(e.cvr), \(version), \(e.name), \(e.type.rawValue), \(e.socialBottomLine), \(e.localBottomLine),
+                            \(e.economicBottomLine), \(e.start.description), \(e.end?.description))
+                    ON CONFLICT (tenant, cvr) DO UPDATE SET version = EXCLUDED.version, name = EXCLUDED.name, type = EXCLUDED.type,
+                        social = EXCLUDED.social, local = EXCLUDED.local, economic = EXCLUDED.economic, start = EXCLUDED.start,
+                        end_date = EXCLUDED.end_date
+                    WHERE EXCLUDED.version > x.version
+                    RETURNING (xmax = 0)
+                    """).first?.decode(Bool.self)
+            }
+            switch written {
+            case true?: inserted += 1
+            case false?: updated += 1
+            case nil: duplicates += 1
+            }
+        }
+        enterprisesInFile.removeAll()
+    }
+
+    private func flushRejections() throws {
+        guard rejections.readableBytes > 0 else { return }
+        let store = store
+        let buffer = rejections
+        try store.storeCall {
+            try await store.connection.copyFrom(table: "rejection", columns: CopyText.rejectionColumns, logger: store.logger) { writer in
+                try await writer.write(buffer)
+            }
+        }
+        rejections.clear()
+    }
+}

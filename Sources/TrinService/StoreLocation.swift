@@ -1,0 +1,59 @@
+public import Foundation
+public import Logging
+public import TrinPostgres
+public import TrinStore
+
+/// Which store a run uses: a SQLite file (the embedded default), or one tenant of a
+/// PostgreSQL server that several instances and municipalities share (`store:
+/// postgresql://…` and `tenant:` in trin.yaml).
+public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
+    case sqlite(path: String)
+    /// A server store: its URL, the tenant's code, and a local directory for downloads and run files.
+    case postgres(PostgresURL, tenant: String, workDirectory: String)
+
+    /// `text` as `store:` holds it: a `postgresql://` (or `postgres://`) URL, else a file path.
+    public init(_ text: String, tenant: String?, workDirectory: String?) throws(PostgresStoreError) {
+        guard Self.isURL(text) else {
+            self = .sqlite(path: text)
+            return
+        }
+        let url = try PostgresURL(text)
+        guard let tenant, !tenant.isEmpty else {
+            throw .badURL("a PostgreSQL store needs `tenant:` (the municipality's code, e.g. 0101) in the configuration, or TRIN_TENANT")
+        }
+        self = .postgres(url, tenant: tenant, workDirectory: workDirectory ?? FileManager.default.temporaryDirectory.path)
+    }
+
+    /// Whether `store:` names a server rather than a file.
+    public static func isURL(_ text: String) -> Bool { text.hasPrefix("postgresql://") || text.hasPrefix("postgres://") }
+
+    public var description: String {
+        switch self {
+        case .sqlite(let path): path
+        case .postgres(let url, let tenant, _): "\(url) (tenant \(tenant))"
+        }
+    }
+
+    /// Opens the store (creating or migrating it as needed).
+    public func open(logger: Logger) throws(StoreError) -> any Store {
+        switch self {
+        case .sqlite(let path):
+            return try SQLiteStore(path: path)
+        case .postgres(let url, let tenant, let workDirectory):
+            let environment = ProcessInfo.processInfo.environment
+            do {
+                return try PostgresStore.open(url: url, tenant: tenant, workDirectory: workDirectory, environment: environment,
+                                              home: environment["HOME"], readFile: { try? String(contentsOfFile: $0, encoding: .utf8) },
+                                              logger: logger)
+            } catch {
+                throw .cannotOpen(path: description, message: "\(error)")
+            }
+        }
+    }
+
+    /// Whether there is a store here to read (a server store always is: its schema is made at open).
+    public var exists: Bool {
+        guard case .sqlite(let path) = self else { return true }
+        return FileManager.default.fileExists(atPath: path)
+    }
+}

@@ -1,0 +1,188 @@
+import GRDB
+import GRDBSQLite
+public import TrinCore
+
+/// The embedded store: deduplicated events, the enterprise register, what was
+/// imported, every run and every rejected row (masked). SQLite through GRDB.
+///
+/// All effects of one file commit in one transaction (see `importFile`), so a
+/// crash mid-file leaves the store as it was before that file.
+public final class SQLiteStore: Store {
+    public let path: String
+    public var location: String { path }
+    /// The store's own directory: run files and downloads stay on its file system.
+    public var workDirectory: String {
+        guard let slash = path.lastIndex(of: "/") else { return "." }
+        return slash == path.startIndex ? "/" : String(path[..<slash])
+    }
+    let queue: DatabaseQueue
+
+    /// SQLite's rollback journal, not its write-ahead log. An import is one large
+    /// transaction that rewrites most pages of the event tree several times; a rollback
+    /// journal writes each page into the database once (and its old content, if any, to the
+    /// journal), where the WAL writes every page twice, once into the log and once more at the
+    /// checkpoint that must follow the commit: 9 % of a 200 MB import and 15 % of a 1 GB one
+    /// (docs/benchmarks.md). The price: a command that reads the store while a large file's
+    /// transaction is being written waits for that file (`busyTimeout`) instead of reading
+    /// the state before it. A store left in WAL mode by an older trin is converted when it
+    /// is opened with no other connection to it (leaving WAL needs the file alone); until
+    /// then it works on in WAL mode.
+    static let journalMode = "DELETE"
+    /// How long a command waits for another's transaction, in seconds: longer than one
+    /// large file's import (a 1 GB export takes about 10 s here).
+    static let busyTimeout: Double = 300
+
+    /// Opens (creating and migrating as needed) the store at `path`.
+    public init(path: String) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        // A reader waits while a file's transaction writes (see `journalMode`).
+        config.busyMode = .timeout(Self.busyTimeout)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA page_size = 65536; PRAGMA synchronous = FULL; PRAGMA cache_size = -32768; PRAGMA temp_store = MEMORY")
+        }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+            try queue.writeWithoutTransaction { db in
+                do {
+                    try db.execute(sql: "PRAGMA journal_mode = \(Self.journalMode)")
+                } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
+                    // A WAL store another process has open (an older daemon, a backup): it stays
+                    // in WAL mode, which works as well, until an open finds it alone.
+                }
+            }
+            try StoreSchema.migrator.migrate(queue)
+        } catch {
+            throw .cannotOpen(path: path, message: "\(error)")
+        }
+    }
+
+    /// Binds the store to one pseudonym key, or checks that it is bound to this one.
+    /// A store whose pseudonyms were made with another key refuses to mix them.
+    public func bind(keyID: String, scheme: String) throws(StoreError) {
+        try write { db in
+            let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'")
+            if let stored {
+                guard stored == keyID else { throw StoreError.keyMismatch(path: self.path, storeKeyID: stored, keyID: keyID) }
+            } else {
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('key_id', ?), ('pseudonym_scheme', ?)",
+                               arguments: [keyID, scheme])
+            }
+        }
+    }
+
+    /// The key id the store's pseudonyms were made with, if bound.
+    public func keyID() throws(StoreError) -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'") }
+    }
+
+    // MARK: Runs
+
+    /// Records the start of a run and returns its id. Callers hold the run lock, so a run
+    /// still marked `running` belongs to a process that died: it is marked `interrupted`.
+    public func beginRun(command: String, startedAt: Instant, dryRun: Bool) throws(StoreError) -> Int64 {
+        try write { db in
+            try db.execute(sql: "UPDATE run SET status = 'interrupted' WHERE status = 'running'")
+            try db.execute(sql: "INSERT INTO run(started_at, command, status, dry_run) VALUES (?, ?, 'running', ?)",
+                           arguments: [startedAt.secondsSinceEpoch, command, dryRun])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "UPDATE run SET finished_at = ?, status = ? WHERE id = ?",
+                           arguments: [finishedAt.secondsSinceEpoch, status.rawValue, id])
+        }
+    }
+
+    /// Records a file outcome that changed nothing else (failed, skipped, unchanged).
+    public func recordFileOutcome(_ outcome: FileOutcome) throws(StoreError) {
+        try write { db in try outcome.insert(db) }
+    }
+
+    // MARK: Import
+
+    /// Whether a file of this size was imported before (for any source): if not, a file
+    /// cannot be one imported before, whatever its content.
+    public func hasImportedFile(ofBytes bytes: Int) throws(StoreError) -> Bool {
+        try read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM imported_file WHERE bytes = ? LIMIT 1", arguments: [bytes]) ?? false
+        }
+    }
+
+    /// Whether this content was imported before for this source through this mapping.
+    public func hasImported(_ key: ImportKey) throws(StoreError) -> Bool {
+        try read { db in try SQLiteFileImport.hasImported(key, in: db) }
+    }
+
+    /// Runs `body` in one transaction that holds all of one file's effects: its
+    /// events, enterprises, rejections, outcome and fetch state. If `body` throws,
+    /// or `commit` is false (a dry run), nothing of the file remains.
+    public func importFile<T>(commit: Bool, _ body: (any FileTransaction) throws -> T) throws -> T {
+        var result: T?
+        try queue.inTransaction { db in
+            let session = try SQLiteFileImport(db: db)
+            result = try body(session)
+            try session.flush()
+            if commit, session.inserted + session.updated > 0 { try Self.bumpContentVersion(db) }
+            return commit ? .commit : .rollback
+        }
+        return result!
+    }
+
+    // MARK: Reading
+
+    /// Calls `body` once per citizen with all of that citizen's stored records,
+    /// streaming in pseudonym order: memory holds one citizen at a time.
+    public func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws {
+        try queue.read { db in
+            // Stepped through SQLite's C API and decoded from the column pointers: the metrics
+            // read every stored record on every publication, so no per-row wrapper is made.
+            let statement = try db.makeStatement(sql: "SELECT \(EventColumns.select) FROM event ORDER BY identity")
+            let s = statement.sqliteStatement
+            var reader = EventColumns.Reader()
+            var current: [ProgressRecord] = []
+            while true {
+                let code = sqlite3_step(s)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+                }
+                let record = try reader.record(s)
+                if let first = current.first, first.pseudonym != record.pseudonym {
+                    try body(current)
+                    current.removeAll(keepingCapacity: true)
+                }
+                current.append(record)
+            }
+            if !current.isEmpty { try body(current) }
+        }
+    }
+
+    /// Every stored enterprise, by CVR.
+    public func enterprises() throws(StoreError) -> [EnterpriseRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT cvr, name, type, social, local, economic, start, end_date FROM enterprise ORDER BY cvr")
+                .map { row in
+                    EnterpriseRecord(cvr: row[0], name: row[1], type: EnterpriseType(rawValue: row[2]) ?? .virksomhed,
+                                     socialBottomLine: row[3], localBottomLine: row[4], economicBottomLine: row[5],
+                                     start: Day(iso: row[6] as String)!, end: (row[7] as String?).flatMap { Day(iso: $0) })
+                }
+        }
+    }
+
+    public func eventCount() throws(StoreError) -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0 }
+    }
+
+    // MARK: Plumbing
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.read(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.write(body) } catch { throw StoreError.wrap(error, path: path) }
+    }
+}

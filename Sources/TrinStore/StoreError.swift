@@ -1,0 +1,20 @@
+/// What went wrong with the store. Messages name the store file.
+public enum StoreError: Error, Sendable, CustomStringConvertible {
+    case cannotOpen(path: String, message: String)
+    case keyMismatch(path: String, storeKeyID: String, keyID: String)
+    case database(path: String, message: String)
+
+    static func wrap(_ error: any Error, path: String) -> StoreError {
+        if let e = error as? StoreError { return e }
+        return .database(path: path, message: "\(error)")
+    }
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let p, let m): "cannot open store \(p): \(m)"
+        case .keyMismatch(let p, let s, let k):
+            "store \(p) holds pseudonyms made with key \(s), but the key given is \(k): a new key starts a new pseudonym domain, so use a new store"
+        case .database(let p, let m): "store \(p): \(m)"
+        }
+    }
+}
