@@ -103,7 +103,12 @@ let package = Package(
         .testTarget(name: "TrinMappingTests", dependencies: ["TrinMapping", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinPseudonymTests", dependencies: ["TrinPseudonym", "TrinCore", .product(name: "Crypto", package: "swift-crypto")],
                     swiftSettings: strict),
-        .testTarget(name: "TrinStoreTests", dependencies: ["TrinStore", "TrinCore", .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: strict),
+        .testTarget(name: "TrinStoreTests", dependencies: ["TrinStore", "TrinCore", "TrinTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+                    swiftSettings: strict),
+        // The rules every store keeps, run against both back ends.
+        .testTarget(name: "TrinStoreContractTests", dependencies: ["TrinStore", "TrinPostgres", "TrinCore", "TrinTestSupport",
+                                                                   .product(name: "Logging", package: "swift-log")],
+                    swiftSettings: strict),
         .testTarget(name: "TrinDisclosureTests", dependencies: ["TrinDisclosure", "TrinTestSupport"], swiftSettings: searchHeavy),
         .testTarget(name: "TrinMetricsTests", dependencies: ["TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
         .testTarget(name: "TrinPublishTests", dependencies: ["TrinPublish", "TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),

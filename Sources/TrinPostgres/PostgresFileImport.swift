@@ -19,12 +19,29 @@ public final class PostgresFileImport: FileTransaction {
     private var staged = 0
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
     private var rejections = ByteBuffer()
+    /// Records added one by one, copied as one batch before anything else is written.
+    private var added: EventRows?
 
     init(store: PostgresStore) {
         self.store = store
     }
 
+    /// Records added one at a time are gathered and copied as a batch: a statement each
+    /// would cost a round trip to the server each.
+    public func add(_ record: ProgressRecord) throws {
+        if let batch = added, batch.source != record.source || batch.count >= 65_536 { try copyAdded() }
+        if added == nil { added = EventRows(source: record.source) }
+        added!.append(record)
+    }
+
+    private func copyAdded() throws {
+        guard let batch = added else { return }
+        added = nil
+        try write(batch)
+    }
+
     public func write(_ rows: EventRows) throws {
+        try copyAdded()
         guard !rows.isEmpty else { return }
         var buffer = ByteBuffer()
         buffer.reserveCapacity(rows.count * 160)
@@ -33,6 +50,7 @@ public final class PostgresFileImport: FileTransaction {
     }
 
     public func write(merging runs: [SortedRun]) throws {
+        try copyAdded()
         for run in runs {
             var buffer = ByteBuffer()
             buffer.reserveCapacity(run.count * 160)
@@ -135,6 +153,7 @@ public final class PostgresFileImport: FileTransaction {
 
     /// Merges the records staged so far, then the register rows and rejected rows gathered.
     public func flush() throws {
+        try copyAdded()
         let store = store
         if staged > 0 {
             let (i, u) = try store.storeCall {

@@ -341,8 +341,8 @@ public final class PostgresStore: Store {
         SELECT r.id, r.command, r.started_at, r.finished_at, r.status, r.dry_run,
           (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
           (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
-          (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
-          (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
+          (SELECT coalesce(sum(inserted + updated), 0)::bigint FROM run_file f WHERE f.run_id = r.id),
+          (SELECT coalesce(sum(rejected), 0)::bigint FROM run_file f WHERE f.run_id = r.id)
         FROM run r
         """
 
@@ -630,6 +630,10 @@ public final class PostgresStore: Store {
 
     /// The server's own message where there is one (`PSQLError` describes itself vaguely on purpose).
     static func message(_ error: any Error) -> String {
+        // A decoding error hides its details on purpose (a value could be personal); the column and types are not.
+        if let e = error as? PostgresDecodingError {
+            return "cannot read column \(e.columnName) (\(e.postgresType)) as \(e.targetType)"
+        }
         if let e = error as? PSQLError {
             if let m = e.serverInfo?[.message] { return m }
             if let underlying = e.underlying { return "\(underlying)" }

@@ -12,6 +12,8 @@ public protocol FileTransaction: AnyObject {
     var updated: Int { get }
     var duplicates: Int { get }
 
+    /// Writes one pseudonymised record (for a few records; an import writes batches).
+    func add(_ record: ProgressRecord) throws
     /// Writes packed records (sorted first if they are not); equal identities in file order.
     func write(_ rows: EventRows) throws
     /// Writes sorted runs merged into one identity order (an earlier run wins a tie).
@@ -43,7 +45,7 @@ public protocol FileTransaction: AnyObject {
 }
 
 extension FileTransaction {
-    /// Writes one pseudonymised record now. For a few records; an import writes batches.
+    /// Writes one record now, as a batch of one.
     public func add(_ record: ProgressRecord) throws {
         var rows = EventRows(source: record.source)
         rows.append(record)
