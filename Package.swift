@@ -121,7 +121,7 @@ let package = Package(
                                                               .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "TrinPipelineTests",
-                    dependencies: ["TrinService", "TrinImport", "TrinSample", "TrinCore", "TrinStore", "TrinMapping", "TrinPseudonym", "TrinMetrics",
+                    dependencies: ["TrinService", "TrinImport", "TrinSample", "TrinCore", "TrinStore", "TrinPostgres", "TrinMapping", "TrinPseudonym", "TrinMetrics",
                                    "TrinDisclosure", "TrinPublish", "TrinTestSupport",
                                    .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),

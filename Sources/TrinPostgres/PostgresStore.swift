@@ -102,6 +102,48 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// What `trin check-config` reports of a server store, read without changing it.
+    public struct Inspection: Sendable, Equatable {
+        /// The schema version the server's store has (0: none yet; migrated at the next run).
+        public var schemaVersion: Int
+        /// The key the tenant's pseudonyms were made with, if any were.
+        public var keyID: String?
+    }
+
+    /// Connects, reads the schema version and the tenant's key id, and disconnects: no
+    /// migration, no lock, nothing written.
+    public static func inspect(url: PostgresURL, tenant: String, environment: [String: String], home: String?,
+                               readFile: @escaping @Sendable (String) -> String?, logger: Logger) throws(PostgresStoreError) -> Inspection {
+        let thread = ConnectionThread(name: "trin-postgres-check")
+        defer { thread.stop() }
+        do {
+            return try thread.wait {
+                let connection = try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
+                do {
+                    var found = Inspection(schemaVersion: 0, keyID: nil)
+                    if try await connection.query("SELECT to_regclass('trin_schema') IS NOT NULL", logger: logger).collect().first?
+                        .decode(Bool.self) == true {
+                        found.schemaVersion = try await connection.query("SELECT coalesce(max(version), 0) FROM trin_schema", logger: logger)
+                            .collect().first?.decode(Int.self) ?? 0
+                    }
+                    if found.schemaVersion >= 2 {
+                        found.keyID = try await connection.query("SELECT value FROM meta WHERE tenant = \(tenant) AND key = 'key_id'", logger: logger)
+                            .collect().first?.decode(String.self)
+                    }
+                    try await connection.close()
+                    return found
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+            }
+        } catch let e as PostgresStoreError {
+            throw e
+        } catch {
+            throw .database(url: "\(url)", message: message(error))
+        }
+    }
+
     /// Closes the connection (and lets go of the tenant's run lock with it).
     public func close() {
         try? thread.wait { await closeConnection() }
@@ -180,6 +222,12 @@ public final class PostgresStore: Store {
         var b = ByteBuffer()
         CopyText.append(r, to: &b)
         return b.readableBytes
+    }
+
+    /// The first column of the first row of one statement as written, as an integer: for
+    /// administration and tests (never with data in it).
+    public func integer(unsafeSQL sql: String) throws(PostgresStoreError) -> Int? {
+        try call { try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect().first?.decode(Int?.self) }
     }
 
     // MARK: Key

@@ -1,4 +1,6 @@
 public import Foundation
+import TrinPostgres
+import Logging
 public import TrinCore
 import TrinFetch
 public import TrinMapping
@@ -143,7 +145,12 @@ public enum ConfigurationCheck {
         }
         if checkFiles {
             let c = configuration
-            checkWritableFolder(of: c.store, what: "store", file: path, into: &problems)
+            if StoreLocation.isURL(c.store) {
+                let work = (try? c.storeLocation()).flatMap { if case .postgres(_, _, let w) = $0 { w } else { nil } }
+                if let work { checkWritableFolder(of: work + "/x", what: "work directory", file: path, into: &problems) }
+            } else {
+                checkWritableFolder(of: c.store, what: "store", file: path, into: &problems)
+            }
             if let log = c.log { checkWritableFolder(of: log, what: "log", file: path, creatable: true, into: &problems) }
             if let p = c.prometheus { checkWritableFolder(of: p, what: "prometheus textfile", file: path, into: &problems) }
             // The output folder is created when missing, so its nearest existing ancestor must be writable.
@@ -152,6 +159,35 @@ public enum ConfigurationCheck {
         let loaded = mappingsOK
             ? LoadedConfiguration(configuration: configuration, mappings: mappings, schedules: schedules) : nil
         return Result(loaded: loaded, problems: problems)
+    }
+
+    /// Connects to a server store without changing it, and checks its schema version and that
+    /// the tenant's pseudonyms were made with `keyID` (nothing to check for a SQLite file,
+    /// whose folder `run` checks). Returns what to report when all is well.
+    public static func checkServerStore(_ c: Configuration, keyID: String?, into problems: inout [ConfigurationProblem]) -> String? {
+        guard case .postgres(let url, let tenant, _)? = try? c.storeLocation() else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        let found: PostgresStore.Inspection
+        do {
+            found = try PostgresStore.inspect(url: url, tenant: tenant, environment: environment, home: environment["HOME"],
+                                              readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }, logger: Logger(label: "trin"))
+        } catch {
+            problems.append(ConfigurationProblem(location: c.file, message: "store: \(error)"))
+            return nil
+        }
+        let known = PostgresStore.schemaVersion
+        if found.schemaVersion > known {
+            problems.append(ConfigurationProblem(location: c.file, message: "store \(url): schema version \(found.schemaVersion) is newer than this trin's \(known): update trin"))
+            return nil
+        }
+        if let stored = found.keyID, let keyID, stored != keyID {
+            problems.append(ConfigurationProblem(location: c.file, message: "store \(url): tenant \(tenant)'s pseudonyms were made with key \(stored), but keyFile holds key \(keyID)"))
+            return nil
+        }
+        let schema = found.schemaVersion == known ? "schema version \(known), current"
+            : found.schemaVersion == 0 ? "no schema yet (made at the first run)"
+            : "schema version \(found.schemaVersion) (migrated to \(known) at the next run)"
+        return "store \(url), tenant \(tenant): connected; \(schema); " + (found.keyID == nil ? "no records yet" : "key \(found.keyID!) matches")
     }
 
     static func problem(from error: any Error, file: String, prefix: String = "") -> ConfigurationProblem {

@@ -16,9 +16,14 @@ struct CheckConfigCommand: ParsableCommand {
         var problems = check.problems.filter { !$0.isWarning }.map(\.description)
         let warnings = check.problems.filter(\.isWarning).map(\.description)
         for w in warnings { FileHandleOutput.standardError("trin: \(w)\n") }
+        var storeLine: String?
         if let c = check.loaded?.configuration {
             let keyPath = options.keyFile ?? c.keyFile
-            do { _ = try PseudonymKey.load(path: keyPath) } catch { problems.append("\(path): keyFile: \(error)") }
+            var keyID: String?
+            do { keyID = try PseudonymKey.load(path: keyPath).keyID } catch { problems.append("\(path): keyFile: \(error)") }
+            var storeProblems: [ConfigurationProblem] = []
+            storeLine = ConfigurationCheck.checkServerStore(c, keyID: keyID, into: &storeProblems)
+            problems += storeProblems.map(\.description)
         }
         guard problems.isEmpty, let loaded = check.loaded else {
             throw fail("\(problems.count) problem\(problems.count == 1 ? "" : "s") in \(path):\n"
@@ -30,6 +35,7 @@ struct CheckConfigCommand: ParsableCommand {
             rows.append([s.name, s.mapping, s.schedule ?? "-",
                          s.nextRun.map(LoadedConfiguration.danishText) ?? "only when run by name (trin run --source NAME)", s.url])
         }
-        FileHandleOutput.standardOutput("\(path): ok (\(loaded.sources.count) sources)\n" + RunReport.format(rows))
+        FileHandleOutput.standardOutput("\(path): ok (\(loaded.sources.count) sources)\n" + (storeLine.map { $0 + "\n" } ?? "")
+                                        + RunReport.format(rows))
     }
 }

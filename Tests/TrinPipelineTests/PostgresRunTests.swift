@@ -1,0 +1,227 @@
+import Foundation
+import Logging
+import Testing
+import TrinCore
+import TrinPostgres
+import TrinSample
+import TrinService
+import TrinStore
+import TrinTestSupport
+
+/// The server `make test` starts (scripts/pg-test-cluster.sh).
+let postgresTestServer = ProcessInfo.processInfo.environment["TRIN_TEST_POSTGRES_URL"]
+
+/// The commands against a PostgreSQL store, as processes: the same figures as the SQLite
+/// store, tenants that never wait for each other, one run of a tenant at a time, and a
+/// killed import that leaves nothing.
+@Suite(.serialized, .enabled(if: postgresTestServer != nil, "needs the cluster make test starts (scripts/pg-test-cluster.sh)"))
+struct PostgresRunTests {
+    let server = postgresTestServer ?? ""
+
+    static func newTenant() -> String { "t\(UInt32.random(in: 0...UInt32.max))" }
+
+    func openTenant(_ tenant: String) throws -> PostgresStore {
+        try PostgresStore.open(url: try PostgresURL(server), tenant: tenant, workDirectory: NSTemporaryDirectory(), environment: [:],
+                               home: nil, readFile: { _ in nil }, logger: Logger(label: "test"))
+    }
+
+    func importFiles(_ store: [String], key: String, mapping: String, _ files: [String]) throws -> TrinBinary.Result {
+        try TrinBinary.run(["import"] + store + ["--key", key, "--mapping", "\(TrinBinary.repositoryRoot)/mappings/\(mapping).yaml"] + files)
+    }
+
+    /// Every file of a published set, by name; the JSON documents without the moment of
+    /// publication (what differs between two publications of the same data).
+    static func publishedFiles(_ output: String) throws -> [String: String] {
+        let set = try FileManager.default.destinationOfSymbolicLink(atPath: output + "/current")
+        let folder = set.hasPrefix("/") ? set : output + "/" + set
+        var files: [String: String] = [:]
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name != "manifest.json" {
+            var text = try String(contentsOfFile: folder + "/" + name, encoding: .utf8)
+            if name.hasSuffix(".json") {
+                text = text.replacingOccurrences(of: #""(publishedAt|created)" *: *"[^"]*""#, with: "", options: .regularExpression)
+            }
+            files[name] = text
+        }
+        return files
+    }
+
+    @Test func theSameExportsInAnyOrderGiveByteIdenticalMetricFilesFromSQLiteAndPostgreSQL() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-pg-figures")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let manifest = try SampleGenerator(citizens: 300, seed: 29, dirtyFraction: 0.04).write(to: dir + "/exports")
+        let stores: [(String, [String])] = [("sqlite", ["--store", dir + "/trin.sqlite"]),
+                                            ("postgres", ["--store", server, "--tenant", Self.newTenant()]),
+                                            ("postgres, files reversed", ["--store", server, "--tenant", Self.newTenant()])]
+        var published: [[String: String]] = []
+        var statuses: [[String: Int32]] = []
+        var generator = SplitMix(seed: 5)
+        for (n, (label, store)) in stores.enumerated() {
+            // One process per file, shuffled; the third store gets the files in reverse.
+            var files = manifest.files.shuffled(using: &generator)
+            if n == 2 { files.reverse() }
+            // The generator's broken documents fail in every store (exit 1); the rest are imported.
+            var status: [String: Int32] = [:]
+            for file in files {
+                status[file.name] = try importFiles(store, key: key, mapping: file.kind, [dir + "/exports/" + file.name]).status
+            }
+            statuses.append(status)
+            let output = dir + "/out-\(n)"
+            let r = try TrinBinary.run(["metrics"] + store + ["--output", output, "--as-of", "2024-11-30"])
+            #expect(r.status == 0, "\(label): \(r.output)")
+            published.append(try Self.publishedFiles(output))
+        }
+        #expect(statuses[0].values.filter { $0 == 0 }.count >= manifest.files.count - 6, "\(statuses[0])")
+        #expect(published[0]["employment.csv"].map { $0.utf8.filter { $0 == 10 }.count > 5 } == true, "\(published[0].keys.sorted())")
+        for (n, files) in published.enumerated().dropFirst() {
+            #expect(statuses[n] == statuses[0], "\(stores[n].0)")
+            #expect(files.keys.sorted() == published[0].keys.sorted())
+            for (name, text) in published[0] {
+                #expect(files[name] == text, "\(stores[n].0): \(name) differs from SQLite's")
+            }
+        }
+    }
+
+    @Test func tenantsDoNotWaitForEachOtherAndATenantRunsOneAtATime() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-pg-tenants")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let manifest = try SampleGenerator(citizens: 120, seed: 31, dirtyFraction: 0).write(to: dir + "/exports")
+        let forloeb = manifest.files.filter { $0.kind == "forloeb" }.map { dir + "/exports/" + $0.name }.sorted()
+        try #require(forloeb.count >= 2)
+        let busy = Self.newTenant(), other = Self.newTenant()
+        for tenant in [busy, other] {
+            try """
+                store: \(server)
+                tenant: \(tenant)
+                keyFile: key
+                output: out-\(tenant)
+                sources:
+                  - name: forloeb
+                    url: "file://\(forloeb[0])"
+                    mapping: \(TrinBinary.repositoryRoot)/mappings/forloeb.yaml
+                """.write(toFile: dir + "/\(tenant).yaml", atomically: true, encoding: .utf8)
+        }
+
+        // Another instance of `busy` is running (this test holds its lock, as that instance would).
+        let holder = try openTenant(busy)
+        try #require(try holder.tryLockTenant())
+        let refused = try TrinBinary.run(["run", "--config", dir + "/\(busy).yaml"])
+        #expect(refused.status == 3, "\(refused.output)")
+        #expect(refused.stderr.contains("tenant \(busy)") && !refused.stderr.contains(key), "\(refused.stderr)")
+        // Another tenant proceeds meanwhile.
+        let proceeded = try TrinBinary.run(["run", "--config", dir + "/\(other).yaml"])
+        #expect(proceeded.status == 0, "\(proceeded.output)")
+        // `trin import` and `run --wait` wait for the lock, and go on once it is let go.
+        let waiting = try TrinBinary.start(["import", "--store", server, "--tenant", busy, "--key", key, "--mapping",
+                                            "\(TrinBinary.repositoryRoot)/mappings/forloeb.yaml", forloeb[1]])
+        defer { if waiting.isRunning { kill(waiting.processIdentifier, SIGKILL) } }
+        #expect(!waiting.waitForExit(timeout: 1.5), "the import did not wait for the tenant's run")
+        #expect(try holder.eventCount() == 0)
+        try holder.unlockTenant()
+        #expect(waiting.waitForExit(timeout: 60))
+        #expect(waiting.terminationStatus == 0, "\(waiting.standardErrorText)")
+
+        // Two instances of one tenant started at once: both finish, one after the other; nothing lost or doubled.
+        let both = Self.newTenant()
+        let processes = try forloeb.prefix(2).map { file in
+            try TrinBinary.start(["import", "--store", server, "--tenant", both, "--key", key, "--mapping",
+                                  "\(TrinBinary.repositoryRoot)/mappings/forloeb.yaml", file])
+        }
+        for p in processes {
+            #expect(p.waitForExit(timeout: 120))
+            #expect(p.terminationStatus == 0, "\(p.standardErrorText)")
+        }
+        let sqlite = dir + "/one.sqlite"
+        #expect(try importFiles(["--store", sqlite], key: key, mapping: "forloeb", Array(forloeb.prefix(2))).status == 0)
+        let together = try openTenant(both)
+        #expect(try together.canonicalDump() == SQLiteStore(path: sqlite).canonicalDump())
+        #expect(try together.recentRuns(limit: 5).count == 2)
+        // The busy tenant holds the waited import's records, the other tenant its run's: no row crossed.
+        #expect(try holder.canonicalDump() != openTenant(other).canonicalDump())
+        holder.close()
+        together.close()
+    }
+
+    @Test func anImportKilledMidFileLeavesNothingAndTheNextRunImportsItWhole() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-pg-kill")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        try #require(try TrinBinary.run(["sample", "--out", dir, "--forloeb-rows", "80000"]).status == 0)
+        let file = dir + "/forloeb-bench-80000.csv"
+        let tenant = Self.newTenant()
+        let store = ["--store", server, "--tenant", tenant]
+        let observer = try openTenant(Self.newTenant())
+        let importing = try TrinBinary.start(["import"] + store + ["--key", key, "--mapping", "\(TrinBinary.repositoryRoot)/mappings/forloeb.yaml", file])
+        defer { if importing.isRunning { kill(importing.processIdentifier, SIGKILL) } }
+        // Killed once the server holds part of the file in its open transaction (rows copied into staging).
+        let copying = eventually(timeout: 60) {
+            (try? observer.serverActivity(like: "COPY%trin_staging%")) ?? false
+        }
+        #expect(copying, "the import never reached the server")
+        kill(importing.processIdentifier, SIGKILL)
+        #expect(importing.waitForExit(timeout: 10))
+
+        let after = try openTenant(tenant)
+        #expect(try after.eventCount() == 0, "a killed import left records")
+        let runs = try after.recentRuns(limit: 5)
+        #expect(runs.count == 1 && runs.allSatisfy { try! after.files(ofRun: $0.id).isEmpty })
+        #expect(try !after.hasImportedFile(ofBytes: Int(FileManager.default.attributesOfItem(atPath: file)[.size] as! UInt64)))
+        after.close()
+        // The tenant's lock went with the killed process's connection: the next import runs, and imports the file whole.
+        let again = try importFiles(store, key: key, mapping: "forloeb", [file])
+        #expect(again.status == 0, "\(again.output)")
+        let whole = try openTenant(tenant)
+        #expect(try whole.eventCount() == 80_000)
+        #expect(try whole.recentRuns(limit: 5).map(\.status) == ["succeeded", "interrupted"])
+        whole.close()
+        observer.close()
+    }
+
+    @Test func checkConfigConnectsReadsTheSchemaAndRefusesAPasswordInTheFile() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-pg-check")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let tenant = Self.newTenant()
+        func write(_ store: String, tenant: String? = tenant) throws {
+            try """
+                store: \(store)
+                \(tenant.map { "tenant: \($0)" } ?? "")
+                keyFile: key
+                output: out
+                sources: []
+                """.write(toFile: dir + "/trin.yaml", atomically: true, encoding: .utf8)
+        }
+        try write(server)
+        var r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
+        #expect(r.status == 0, "\(r.output)")
+        #expect(r.stdout.contains("tenant \(tenant): connected; schema version \(PostgresStore.schemaVersion), current; no records yet"), "\(r.stdout)")
+        // Another key's pseudonyms in the tenant: refused before a run could mix them.
+        let other = dir + "/other-key"
+        try #require(try TrinBinary.run(["keygen", other]).status == 0)
+        let store = try openTenant(tenant)
+        try store.bind(keyID: "0123456789abcdef", scheme: "test")
+        store.close()
+        r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
+        #expect(r.status == 2 && r.stderr.contains("pseudonyms were made with key 0123456789abcdef"), "\(r.output)")
+        // A server that does not answer, a missing tenant, a password written into the file.
+        var url = try PostgresURL(server)
+        url.port = 1
+        try write("\(url)")
+        r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
+        #expect(r.status == 2 && r.stderr.contains("cannot connect to the PostgreSQL store"), "\(r.output)")
+        try write(server, tenant: nil)
+        r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
+        #expect(r.status == 2 && r.stderr.contains("needs `tenant:`"), "\(r.output)")
+        try write(server.replacingOccurrences(of: "nobody@", with: "nobody:s3cret@"))
+        r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
+        #expect(r.status == 2 && r.stderr.contains("holds a password") && !r.output.contains("s3cret"), "\(r.output)")
+    }
+}
+
+extension PostgresStore {
+    /// Whether another session on the server is running a statement like `pattern` (SQL LIKE).
+    func serverActivity(like pattern: String) throws -> Bool {
+        try integer(unsafeSQL: "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '\(pattern)' AND pid <> pg_backend_pid()") ?? 0 > 0
+    }
+}
