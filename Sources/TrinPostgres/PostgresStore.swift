@@ -55,6 +55,14 @@ public final class PostgresStore: Store {
     /// `home` and `readFile` are where the password may come from (`PostgresURL.resolvedPassword`).
     public static func open(url: PostgresURL, tenant: String, workDirectory: String, environment: [String: String], home: String?,
                             readFile: @escaping @Sendable (String) -> String?, logger: Logger) throws(PostgresStoreError) -> PostgresStore {
+        try open(url: url, tenant: tenant, workDirectory: workDirectory, environment: environment, home: home, readFile: readFile,
+                 logger: logger, schemaVersion: schemaVersion)
+    }
+
+    /// `open`, migrating only up to `target` (tests of a migration from an older schema).
+    static func open(url: PostgresURL, tenant: String, workDirectory: String, environment: [String: String], home: String?,
+                     readFile: @escaping @Sendable (String) -> String?, logger: Logger,
+                     schemaVersion target: Int) throws(PostgresStoreError) -> PostgresStore {
         guard !tenant.isEmpty else { throw .badURL("a PostgreSQL store needs a tenant (the municipality's code)") }
         let thread = ConnectionThread(name: "trin-postgres")
         do {
@@ -62,7 +70,7 @@ public final class PostgresStore: Store {
                 let connection = try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
                 let store = PostgresStore(url: url, tenant: tenant, workDirectory: workDirectory, connection: connection, logger: logger,
                                           thread: thread)
-                do { try await store.migrate() } catch {
+                do { try await store.migrate(to: target) } catch {
                     await store.closeConnection()
                     throw error
                 }
@@ -169,7 +177,7 @@ public final class PostgresStore: Store {
     /// lock: instances that start at once wait for each other, and the second finds the
     /// schema current (`CREATE TABLE IF NOT EXISTS` alone is not safe against a concurrent
     /// one). PostgreSQL's DDL is transactional: a migration that fails leaves nothing.
-    func migrate() async throws(PostgresStoreError) {
+    func migrate(to target: Int) async throws(PostgresStoreError) {
         let applied: ClosedRange<Int>? = try await run {
             try await connection.withTransaction(logger: logger) { c in
                 try await c.query("SELECT pg_advisory_xact_lock(\(Migrations.lockKey))", logger: logger)
@@ -178,12 +186,12 @@ public final class PostgresStore: Store {
                 let found = try await c.query("SELECT coalesce(max(version), 0) FROM trin_schema", logger: logger)
                     .collect().first?.decode(Int.self) ?? 0
                 if found > Self.schemaVersion { throw PostgresStoreError.schemaTooNew(url: "\(url)", found: found, known: Self.schemaVersion) }
-                guard found < Self.schemaVersion else { return nil }
-                for version in found..<Self.schemaVersion {
+                guard found < target else { return nil }
+                for version in found..<target {
                     for statement in Migrations.all[version] { try await c.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
                     try await c.query("INSERT INTO trin_schema(version) VALUES (\(version + 1))", logger: logger)
                 }
-                return (found + 1)...Self.schemaVersion
+                return (found + 1)...target
             }
         }
         if let applied {

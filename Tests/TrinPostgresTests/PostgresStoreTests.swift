@@ -3,7 +3,7 @@ import Synchronization
 import Logging
 import Testing
 import TrinCore
-import TrinPostgres
+@testable import TrinPostgres
 import TrinStore
 import TrinTestSupport
 
@@ -172,5 +172,43 @@ struct PostgresStoreTests {
         } catch {
             #expect("\(error)".contains("cannot connect to the PostgreSQL store postgresql://") && "\(error)".contains(":1/"), "\(error)")
         }
+    }
+}
+
+/// A store made by an older trin is migrated at open, its records kept.
+@Suite(.enabled(if: testServer != nil, "needs the cluster make test starts (scripts/pg-test-cluster.sh)"))
+struct PostgresMigrationTests {
+    @Test func aStoreOfSchemaVersionOneIsMigratedAtOpenAndKeepsItsRecords() throws {
+        let admin = try PostgresStore.open(url: try PostgresURL(testServer!), tenant: "admin", workDirectory: "/tmp", environment: [:],
+                                           home: nil, readFile: { _ in nil }, logger: Logger(label: "test"))
+        let name = "trin_old_\(UInt32.random(in: 0...UInt32.max))"
+        try admin.execute(unsafeSQL: "CREATE DATABASE \(name)")
+        admin.close()
+        var url = try PostgresURL(testServer!)
+        url.database = name
+        // Version 1: the records table only, as the first release made it.
+        let old = try PostgresStore.open(url: url, tenant: "0101", workDirectory: "/tmp", environment: [:], home: nil, readFile: { _ in nil },
+                                         logger: Logger(label: "test"), schemaVersion: 1)
+        #expect(try old.storedSchemaVersion() == 1)
+        try old.execute(unsafeSQL: """
+            INSERT INTO event VALUES ('0101', '\\x00000000000000070000000000000000'::bytea, 19000, 'job', 'SA-1', '25-29', NULL,
+                                      'kontanthjaelp', NULL, 12.5, 1700000000, 'forloeb', 'F-1')
+            """)
+        old.close()
+
+        let store = try PostgresStore.open(url: url, tenant: "0101", workDirectory: "/tmp", environment: [:], home: nil,
+                                           readFile: { _ in nil }, logger: Logger(label: "test"))
+        #expect(try store.storedSchemaVersion() == PostgresStore.schemaVersion)
+        var records: [ProgressRecord] = []
+        try store.forEachCitizen { records += $0 }
+        #expect(records.count == 1 && records.first?.pseudonym == Pseudonym(high: 7, low: 0) && records.first?.hoursPerWeek == 12.5)
+        // Everything the later versions added works on it: a run, a file, the key.
+        try store.bind(keyID: "k1", scheme: "s")
+        let run = try store.beginRun(command: "import", startedAt: Instant(secondsSinceEpoch: 1), dryRun: false)
+        let counts = try store.importRecords([record(7, .job, "2022-02-01", recordedAt: 1_800_000_000)])
+        #expect(counts == WriteCounts(inserted: 1))
+        try store.finishRun(id: run, finishedAt: Instant(secondsSinceEpoch: 2), status: .succeeded)
+        #expect(try store.eventCount() == 2 && store.keyID() == "k1" && store.contentVersion() == 1)
+        store.close()
     }
 }
