@@ -99,6 +99,19 @@ enum Migrations {
             )
             """,
         ],
+        // 3: the published figures for BI tools, in a schema of their own (`trin_figures`) that
+        // a read-only role can be given alone: each tenant's current set, one table per CSV file
+        // of the set (made at publication, `PostgresStore.publishFigureTables`), and which set
+        // that is. Nothing in it holds a pseudonym, a record or a count the files would suppress.
+        [
+            "CREATE SCHEMA trin_figures",
+            """
+            CREATE TABLE trin_figures.publication (
+                tenant text COLLATE "C" PRIMARY KEY, set_name text NOT NULL, as_of date NOT NULL, k integer NOT NULL,
+                published_at timestamptz NOT NULL
+            )
+            """,
+        ],
     ]
 
     /// Stages in the order of their codes (declaration order), as SQL that sorts by it: a

@@ -81,8 +81,31 @@ public enum MetricsJob {
         let context = PublicationContext(unitName: unitName,
                                          dataChangedAt: try store.latestRecordedAt() ?? Instant(secondsSinceEpoch: 0),
                                          publishedAt: publishedAt)
-        return try MetricPublisher(dialect: dialect).publish(released, context: context,
-                                                             outputDirectory: URL(fileURLWithPath: outputDirectory), runID: runID)
+        let set = try MetricPublisher(dialect: dialect).publish(released, context: context,
+                                                                outputDirectory: URL(fileURLWithPath: outputDirectory), runID: runID)
+        // A server store repeats the set as tables for BI tools (after the files: the files are the publication).
+        if let tables = store as? PublishesFigureTables {
+            try tables.publishFigureTables(figureTables(released), set: set.name, asOf: policy.asOf, k: k, publishedAt: publishedAt)
+        }
+        return set
+    }
+
+    /// The set's CSV files as typed tables, numbers with a decimal point.
+    static func figureTables(_ released: ReleasedFigures) -> [PublishedTable] {
+        MetricTables.files(released, dialect: PublishedCSVDialect(delimiter: ";", decimalSeparator: ".")).map { file in
+            PublishedTable(name: String(file.name.dropLast(".csv".count)),
+                           columns: file.columns.map { column in
+                               let type: PublishedTable.ColumnType = switch column.kind {
+                               case .string: .text
+                               case .integer: .integer
+                               case .number: .number
+                               case .boolean: .boolean
+                               case .date: .date
+                               }
+                               return (column.name, type)
+                           },
+                           rows: file.rows.map { $0.map { $0.isEmpty ? nil : $0 } })
+        }
     }
 
     /// What a run's publication did.

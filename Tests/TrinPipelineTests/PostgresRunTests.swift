@@ -219,6 +219,87 @@ struct PostgresRunTests {
     }
 }
 
+/// The set-up docs/operations.md gives a fresh server, done the same way here: trin as an
+/// ordinary role owning its database, and a read-only role for BI tools that sees the
+/// published figures and nothing else.
+@Suite(.serialized, .enabled(if: postgresTestServer != nil, "needs the cluster make test starts (scripts/pg-test-cluster.sh)"))
+struct PostgresRolesTests {
+    /// Runs SQL through psql as `user` on `database` of the test server; stdout, or the error.
+    static func psql(_ sql: String, user: String? = nil, database: String? = nil) throws -> (ok: Bool, output: String) {
+        var url = try PostgresURL(postgresTestServer!)
+        if let user { url.user = user }
+        if let database { url.database = database }
+        let r = try TrinBinary.run(["psql", "postgresql://\(url.user)@\(url.host):\(url.port)/\(url.database)", "-v", "ON_ERROR_STOP=1",
+                                    "-At", "-c", sql], executable: "/usr/bin/env")
+        return (r.status == 0, r.status == 0 ? r.stdout.trimmingCharacters(in: .whitespacesAndNewlines) : r.stderr)
+    }
+
+    @Test func trinRunsAsAnOrdinaryRoleAndTheBIRoleReadsThePublishedFiguresOnly() throws {
+        let n = UInt32.random(in: 0...UInt32.max)
+        let trinRole = "trin_\(n)", biRole = "trin_bi_\(n)", database = "trin_roles_\(n)"
+        // As docs/operations.md: createuser trin; createdb --owner trin trin; the BI role.
+        for sql in ["CREATE ROLE \(trinRole) LOGIN", "CREATE DATABASE \(database) OWNER \(trinRole)",
+                    "CREATE ROLE \(biRole) LOGIN"] {
+            let r = try Self.psql(sql)
+            try #require(r.ok, "\(r.output)")
+        }
+        var url = try PostgresURL(postgresTestServer!)
+        url.user = trinRole
+        url.database = database
+        let dir = TrinBinary.temporaryDirectory("trin-pg-roles")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let manifest = try SampleGenerator(citizens: 200, seed: 37, dirtyFraction: 0).write(to: dir + "/exports")
+        let store = ["--store", "\(url)", "--tenant", "0101"]
+        for file in manifest.files {
+            _ = try TrinBinary.run(["import"] + store + ["--key", key, "--mapping", "\(TrinBinary.repositoryRoot)/mappings/\(file.kind).yaml",
+                                                         dir + "/exports/" + file.name])
+        }
+        let published = try TrinBinary.run(["metrics"] + store + ["--output", dir + "/out", "--as-of", "2024-11-30"])
+        try #require(published.status == 0, "\(published.output)")
+        for sql in ["GRANT USAGE ON SCHEMA trin_figures TO \(biRole)", "GRANT SELECT ON ALL TABLES IN SCHEMA trin_figures TO \(biRole)",
+                    "ALTER DEFAULT PRIVILEGES IN SCHEMA trin_figures GRANT SELECT ON TABLES TO \(biRole)"] {
+            let r = try Self.psql(sql, user: trinRole, database: database)
+            try #require(r.ok, "\(r.output)")
+        }
+
+        // The BI role reads each published table as the CSV file has it: the same rows, a
+        // suppressed count empty (NULL) in both.
+        let csv = try String(contentsOfFile: dir + "/out/current/employment.csv", encoding: .utf8)
+        let lines = csv.split(whereSeparator: { $0 == "\r\n" || $0 == "\n" }).dropFirst()
+        let suppressed = lines.filter { $0.split(separator: ";", omittingEmptySubsequences: false).contains("true") }.count
+        let total = lines.compactMap { line -> Int? in
+            let fields = line.split(separator: ";", omittingEmptySubsequences: false)
+            return fields.count > 6 ? Int(fields[fields.count - 2]) : nil
+        }.reduce(0, +)
+        let read = try Self.psql("""
+            SELECT count(*), count(*) FILTER (WHERE suppressed), count(*) FILTER (WHERE suppressed AND value IS NOT NULL),
+                   coalesce(sum(value), 0) FROM trin_figures.employment WHERE tenant = '0101'
+            """, user: biRole, database: database)
+        #expect(read.ok && read.output == "\(lines.count)|\(suppressed)|0|\(total)", "\(read.output)")
+        #expect(lines.count > 5 && suppressed > 0)
+        let current = try Self.psql("SELECT set_name, as_of, k FROM trin_figures.publication", user: biRole, database: database)
+        let setName = try FileManager.default.destinationOfSymbolicLink(atPath: dir + "/out/current").split(separator: "/").last.map(String.init)
+        #expect(current.output == "\(setName ?? "?")|2024-11-30|5", "\(current.output)")
+
+        // Records, pseudonyms, runs and rejected rows are not for it.
+        for table in ["event", "meta", "run", "run_file", "rejection", "known_rows", "frozen_year", "enterprise"] {
+            let denied = try Self.psql("SELECT count(*) FROM \(table)", user: biRole, database: database)
+            #expect(!denied.ok && denied.output.contains("permission denied"), "\(table): \(denied.output)")
+        }
+        // And trin, an ordinary role, keeps working on a store it owns: check-config sees it current.
+        try """
+            store: \(url)
+            tenant: "0101"
+            keyFile: key
+            output: out
+            sources: []
+            """.write(toFile: dir + "/trin.yaml", atomically: true, encoding: .utf8)
+        let check = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
+        #expect(check.status == 0 && check.stdout.contains("schema version \(PostgresStore.schemaVersion), current"), "\(check.output)")
+    }
+}
+
 extension PostgresStore {
     /// Whether another session on the server is running a statement like `pattern` (SQL LIKE).
     func serverActivity(like pattern: String) throws -> Bool {

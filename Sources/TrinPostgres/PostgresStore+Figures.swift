@@ -1,0 +1,76 @@
+import PostgresNIO
+public import TrinCore
+public import TrinStore
+
+extension PostgresStore: PublishesFigureTables {
+    /// Writes the tenant's current set into `trin_figures`, replacing the one before, in one
+    /// transaction. A table is made (and a column added) when a set first has it; columns are
+    /// the file's, in snake case (`asOf` is `as_of`), typed; an empty field is NULL. Tables are
+    /// made under an advisory lock: tenants publishing at once do not race to create one.
+    public func publishFigureTables(_ tables: [PublishedTable], set: String, asOf: Day, k: Int, publishedAt: Instant) throws(StoreError) {
+        try storeCall {
+            try await transaction {
+                try await rows("SELECT pg_advisory_xact_lock(\(Migrations.lockKey + 1))")
+                let searchPath = try await rows("SELECT current_setting('search_path')").first?.decode(String.self) ?? "public"
+                for table in tables {
+                    let name = "trin_figures.\"\(Self.snakeCase(table.name))\""
+                    try await rows(PostgresQuery(unsafeSQL: """
+                        CREATE TABLE IF NOT EXISTS \(name) (tenant text COLLATE "C" NOT NULL, set_name text NOT NULL)
+                        """))
+                    for column in table.columns {
+                        try await rows(PostgresQuery(unsafeSQL: """
+                            ALTER TABLE \(name) ADD COLUMN IF NOT EXISTS "\(Self.snakeCase(column.name))" \(Self.sqlType(column.type))
+                            """))
+                    }
+                    var delete = PostgresQuery(unsafeSQL: "DELETE FROM \(name) WHERE tenant = $1")
+                    delete.binds.append(tenant)
+                    try await rows(delete)
+                    var copy = ByteBuffer()
+                    for row in table.rows {
+                        CopyText.text(tenant, &copy)
+                        CopyText.tab(&copy)
+                        CopyText.text(set, &copy)
+                        for field in row {
+                            CopyText.tab(&copy)
+                            if let field { CopyText.text(field, &copy) } else { CopyText.absent(&copy) }
+                        }
+                        copy.writeInteger(UInt8(ascii: "\n"))
+                    }
+                    if copy.readableBytes > 0 {
+                        // The client quotes the table's name whole: the schema is found through the search path.
+                        try await rows("SET LOCAL search_path = trin_figures")
+                        try await connection.copyFrom(table: Self.snakeCase(table.name),
+                                                      columns: ["tenant", "set_name"] + table.columns.map { Self.snakeCase($0.name) },
+                                                      logger: logger) { writer in try await writer.write(copy) }
+                        try await rows("SELECT set_config('search_path', \(searchPath), true)")
+                    }
+                }
+                try await rows("""
+                    INSERT INTO trin_figures.publication(tenant, set_name, as_of, k, published_at)
+                    VALUES (\(tenant), \(set), \(asOf.description)::date, \(k), to_timestamp(\(publishedAt.secondsSinceEpoch)))
+                    ON CONFLICT (tenant) DO UPDATE SET set_name = EXCLUDED.set_name, as_of = EXCLUDED.as_of, k = EXCLUDED.k,
+                        published_at = EXCLUDED.published_at
+                    """)
+            }
+        }
+    }
+
+    /// A name of trin's own tables and columns in snake case (always quoted where used: `end` is a keyword).
+    static func snakeCase(_ name: String) -> String {
+        var out = ""
+        for c in name where c != "\"" {
+            if c.isUppercase { out += "_" + c.lowercased() } else { out.append(c == "-" ? "_" : c) }
+        }
+        return out
+    }
+
+    static func sqlType(_ type: PublishedTable.ColumnType) -> String {
+        switch type {
+        case .text: "text"
+        case .integer: "bigint"
+        case .number: "double precision"
+        case .boolean: "boolean"
+        case .date: "date"
+        }
+    }
+}
