@@ -140,15 +140,19 @@ enum Migrations {
             + "\(t).target_group, \(t).age_band, coalesce(\(t).enterprise, ''))"
     }
 
+    /// The version order, greatest first, as ORDER BY terms (after an identity's, the first row is its greatest version).
+    static func versionDescending(_ t: String) -> String {
+        "\(t).recorded_at DESC, \(t).source DESC, \(t).source_record_id DESC, coalesce(\(t).end_day, -2147483648) DESC, "
+            + "coalesce(\(t).hours, -1.0) DESC, \(t).target_group DESC, \(t).age_band DESC, coalesce(\(t).enterprise, '') DESC"
+    }
+
     /// Per identity, the file's greatest version; then stored unless the stored one is at
     /// least as great. Returns (inserted, updated). `$1` is the tenant.
     static let merge = """
         WITH greatest AS (
             SELECT DISTINCT ON (s.pseudonym, s.start_day, s.stage, s.agreement) s.*
             FROM trin_staging s
-            ORDER BY s.pseudonym, s.start_day, s.stage, s.agreement, s.recorded_at DESC, s.source DESC, s.source_record_id DESC,
-                     coalesce(s.end_day, -2147483648) DESC, coalesce(s.hours, -1.0) DESC, s.target_group DESC, s.age_band DESC,
-                     coalesce(s.enterprise, '') DESC
+            ORDER BY s.pseudonym, s.start_day, s.stage, s.agreement, \(versionDescending("s"))
         ), merged AS (
             INSERT INTO event AS e (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours,
                                     recorded_at, source, source_record_id)

@@ -16,8 +16,12 @@ import Synchronization
 /// tenant's run lock is a session advisory lock on this connection (`tryLockTenant`).
 public final class PostgresStore: Store {
     public let url: PostgresURL
-    /// Every row carries it; every statement is scoped by it.
+    /// Every row this store writes carries it; every statement is scoped by it.
     public let tenant: String
+    /// The tenants whose records and register the metrics read: this tenant alone, or for a
+    /// combined publication the tenants it combines (`openCombined`; it writes only its own
+    /// bookkeeping: frozen years, the last publication, its figure tables).
+    public let readTenants: [String]
     public let workDirectory: String
     let connection: PostgresConnection
     let logger: Logger
@@ -26,12 +30,18 @@ public final class PostgresStore: Store {
     /// The schema this trin writes; a store with a newer one is refused.
     public static let schemaVersion = Migrations.all.count
 
-    public var location: String { "\(url) (tenant \(tenant))" }
+    public var location: String {
+        readTenants == [tenant] ? "\(url) (tenant \(tenant))" : "\(url) (\(tenant) of tenants \(readTenants.joined(separator: ", ")))"
+    }
 
-    private init(url: PostgresURL, tenant: String, workDirectory: String, connection: PostgresConnection, logger: Logger,
-                 thread: ConnectionThread) {
+    /// Whether this store reads several tenants for a combined publication (and imports nothing).
+    public var isCombined: Bool { readTenants != [tenant] }
+
+    private init(url: PostgresURL, tenant: String, readTenants: [String], workDirectory: String, connection: PostgresConnection,
+                 logger: Logger, thread: ConnectionThread) {
         self.url = url
         self.tenant = tenant
+        self.readTenants = readTenants
         self.workDirectory = workDirectory
         self.connection = connection
         self.logger = logger
@@ -55,21 +65,34 @@ public final class PostgresStore: Store {
     /// `home` and `readFile` are where the password may come from (`PostgresURL.resolvedPassword`).
     public static func open(url: PostgresURL, tenant: String, workDirectory: String, environment: [String: String], home: String?,
                             readFile: @escaping @Sendable (String) -> String?, logger: Logger) throws(PostgresStoreError) -> PostgresStore {
-        try open(url: url, tenant: tenant, workDirectory: workDirectory, environment: environment, home: home, readFile: readFile,
-                 logger: logger, schemaVersion: schemaVersion)
+        try open(url: url, tenant: tenant, readTenants: [tenant], workDirectory: workDirectory, environment: environment, home: home,
+                 readFile: readFile, logger: logger, schemaVersion: schemaVersion)
+    }
+
+    /// Opens the combined view of several tenants for one publication across them, named
+    /// `name`: the metrics read every record of `tenants` (an identity found in two tenants,
+    /// which only a shared pseudonym key makes, counts once, at its greatest version) and the
+    /// register of all; its frozen years, last publication and figure tables are kept under
+    /// `combined:<name>`. It imports nothing.
+    public static func openCombined(url: PostgresURL, name: String, tenants: [String], workDirectory: String, environment: [String: String],
+                                    home: String?, readFile: @escaping @Sendable (String) -> String?,
+                                    logger: Logger) throws(PostgresStoreError) -> PostgresStore {
+        guard !name.isEmpty, !tenants.isEmpty else { throw .badURL("a combined publication needs a name and at least one tenant") }
+        return try open(url: url, tenant: "combined:" + name, readTenants: tenants.sorted(), workDirectory: workDirectory,
+                        environment: environment, home: home, readFile: readFile, logger: logger, schemaVersion: schemaVersion)
     }
 
     /// `open`, migrating only up to `target` (tests of a migration from an older schema).
-    static func open(url: PostgresURL, tenant: String, workDirectory: String, environment: [String: String], home: String?,
-                     readFile: @escaping @Sendable (String) -> String?, logger: Logger,
+    static func open(url: PostgresURL, tenant: String, readTenants: [String]? = nil, workDirectory: String, environment: [String: String],
+                     home: String?, readFile: @escaping @Sendable (String) -> String?, logger: Logger,
                      schemaVersion target: Int) throws(PostgresStoreError) -> PostgresStore {
         guard !tenant.isEmpty else { throw .badURL("a PostgreSQL store needs a tenant (the municipality's code)") }
         let thread = ConnectionThread(name: "trin-postgres")
         do {
             return try thread.wait {
                 let connection = try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
-                let store = PostgresStore(url: url, tenant: tenant, workDirectory: workDirectory, connection: connection, logger: logger,
-                                          thread: thread)
+                let store = PostgresStore(url: url, tenant: tenant, readTenants: readTenants ?? [tenant], workDirectory: workDirectory,
+                                          connection: connection, logger: logger, thread: thread)
                 do { try await store.migrate(to: target) } catch {
                     await store.closeConnection()
                     throw error
@@ -441,6 +464,7 @@ public final class PostgresStore: Store {
     }
 
     public func importFile<T>(commit: Bool, _ body: (any FileTransaction) throws -> T) throws -> T {
+        guard !isCombined else { throw StoreError.database(path: location, message: "a combined publication's store imports nothing") }
         try storeCall {
             try await rows("BEGIN")
             // The merge sorts a file's records by identity: in memory, not in temporary files.
@@ -466,11 +490,15 @@ public final class PostgresStore: Store {
 
     public func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws {
         try passThrough {
+            // Across tenants an identity may be stored twice (a shared key): its greatest version counts.
+            let stageOrder = Migrations.stageOrder("e.stage")
             let rows = try await connection.query("""
-                SELECT pseudonym, age_band, agreement, enterprise, target_group, stage, start_day, end_day, hours, recorded_at,
-                       source, source_record_id
-                FROM event WHERE tenant = \(tenant)
-                ORDER BY pseudonym, start_day, \(unescaped: Migrations.stageOrder("stage")), agreement
+                SELECT \(unescaped: isCombined ? "DISTINCT ON (e.pseudonym, e.start_day, \(stageOrder), e.agreement)" : "")
+                       e.pseudonym, e.age_band, e.agreement, e.enterprise, e.target_group, e.stage, e.start_day, e.end_day, e.hours,
+                       e.recorded_at, e.source, e.source_record_id
+                FROM event e WHERE e.tenant = ANY(\(readTenants))
+                ORDER BY e.pseudonym, e.start_day, \(unescaped: stageOrder), e.agreement
+                         \(unescaped: isCombined ? ", " + Migrations.versionDescending("e") : "")
                 """, logger: logger)
             var current: [ProgressRecord] = []
             for try await (pseudonym, age, agreement, enterprise, group, stage, start, end, hours, recorded, source, id)
@@ -496,7 +524,8 @@ public final class PostgresStore: Store {
     public func enterprises() throws(StoreError) -> [EnterpriseRecord] {
         try storeCall {
             try await rows("""
-                SELECT cvr, name, type, social, local, economic, start, end_date FROM enterprise WHERE tenant = \(tenant) ORDER BY cvr
+                SELECT DISTINCT ON (cvr) cvr, name, type, social, local, economic, start, end_date FROM enterprise
+                WHERE tenant = ANY(\(readTenants)) ORDER BY cvr, version DESC
                 """).map { r in
                 let (cvr, name, type, social, local, economic, start, end) = try r.decode((String, String, String, Bool, Bool, Bool, String, String?).self)
                 guard let startDay = Day(iso: start) else { throw StoreError.database(path: location, message: "corrupt enterprise row \(cvr)") }
@@ -507,20 +536,25 @@ public final class PostgresStore: Store {
     }
 
     public func eventCount() throws(StoreError) -> Int {
-        try storeCall { try await rows("SELECT count(*) FROM event WHERE tenant = \(tenant)").first?.decode(Int.self) ?? 0 }
+        try storeCall { try await rows("SELECT count(*) FROM event WHERE tenant = ANY(\(readTenants))").first?.decode(Int.self) ?? 0 }
     }
 
     public func latestRecordedAt() throws(StoreError) -> Instant? {
         try storeCall {
-            try await rows("SELECT max(recorded_at) FROM event WHERE tenant = \(tenant)").first?.decode(Int64?.self)
+            try await rows("SELECT max(recorded_at) FROM event WHERE tenant = ANY(\(readTenants))").first?.decode(Int64?.self)
                 .map(Instant.init(secondsSinceEpoch:))
         }
     }
 
     // MARK: Publication
 
+    /// For a combined store, the sum of its tenants' versions: it goes up whenever one does.
     public func contentVersion() throws(StoreError) -> Int {
-        try storeCall { try await meta("content_version").flatMap { Int($0) } ?? 0 }
+        try storeCall {
+            try await rows("""
+                SELECT coalesce(sum(value::bigint), 0)::bigint FROM meta WHERE tenant = ANY(\(readTenants)) AND key = 'content_version'
+                """).first?.decode(Int.self) ?? 0
+        }
     }
 
     func bumpContentVersion() async throws {

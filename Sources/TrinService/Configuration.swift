@@ -17,6 +17,9 @@ public struct Configuration: Sendable {
     /// Where a run with a server store keeps downloads and run files (`workDirectory:`); a
     /// SQLite store keeps them beside itself.
     public var workDirectory: String?
+    /// A publication across several tenants of a server store (`combined:`), made by
+    /// `trin metrics --combined`.
+    public var combined: CombinedPublication?
     public var keyFile: String
     public var output: String
     /// Smallest published count of citizens; counts 1…k−1 are suppressed.
@@ -61,7 +64,7 @@ public struct Configuration: Sendable {
     static func parse(yaml: String, file: String, environment: [String: String]) throws -> Configuration {
         let r = YAMLReader(file: file)
         let root = try r.compose(yaml)
-        let top = try r.mapping(root, allowed: ["store", "tenant", "workDirectory", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication",
+        let top = try r.mapping(root, allowed: ["store", "tenant", "workDirectory", "combined", "keyFile", "output", "k", "log", "prometheus", "metrics", "publication",
                                                 "retention", "rejectedShareLimit", "sources"])
         let base = URL(fileURLWithPath: file).deletingLastPathComponent().path
         func path(_ key: String, env: String, default value: String? = nil) throws -> String? {
@@ -154,6 +157,29 @@ public struct Configuration: Sendable {
                                   runDays: try age("runs", retention.runDays), eventDays: try age("events", retention.eventDays))
         }
         }
+        var combined: CombinedPublication?
+        try collect {
+            guard let node = top["combined"] else { return }
+            let m = try r.mapping(node, allowed: ["name", "tenants", "output", "unit"])
+            guard StoreLocation.isURL(store) else {
+                throw r.error(node, "`combined` needs a PostgreSQL store (store: postgresql://…): it reads several tenants of one server")
+            }
+            guard let name = try r.string(m, "name"), !name.isEmpty, !name.contains(where: \.isWhitespace) else {
+                throw r.error(node, "`combined` needs a `name` without spaces, e.g. region-midt")
+            }
+            guard let list = m["tenants"]?.sequence, !list.isEmpty else {
+                throw r.error(node, "`combined` needs `tenants`, a list of the municipalities' codes")
+            }
+            var tenants: [String] = []
+            for item in list {
+                guard let t = item.string, !t.isEmpty else { throw r.error(item, "a tenant is a code like \"0101\"") }
+                tenants.append(t)
+            }
+            guard let out = try path("combined.output", env: "TRIN_COMBINED_OUTPUT", default: try r.string(m, "output")) else {
+                throw r.error(node, "`combined` needs an `output` folder of its own")
+            }
+            combined = CombinedPublication(name: name, tenants: tenants, output: out, unitName: try r.string(m, "unit"))
+        }
         var shareLimit = 0.25
         try collect {
             if let n = top["rejectedShareLimit"] {
@@ -184,6 +210,7 @@ public struct Configuration: Sendable {
                                           sources: sources)
         configuration.retention = retention
         configuration.tenant = tenant
+        configuration.combined = combined
         configuration.workDirectory = try path("workDirectory", env: "TRIN_WORK_DIRECTORY")
         configuration.rejectedShareLimit = shareLimit
         return configuration
@@ -199,6 +226,17 @@ public struct Configuration: Sendable {
     static func resolve(_ path: String, base: String) -> String {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path
     }
+}
+
+/// A publication of several tenants' figures together (`combined:`): the records of all are
+/// read as one population and suppressed as one, into an output folder of its own.
+public struct CombinedPublication: Sendable, Equatable {
+    /// The publication's name: its frozen years and figure tables are kept as `combined:<name>`.
+    public var name: String
+    public var tenants: [String]
+    public var output: String
+    /// The report's heading for it; nil: the configuration's unit.
+    public var unitName: String?
 }
 
 /// One export to fetch on a schedule.

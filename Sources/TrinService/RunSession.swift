@@ -116,7 +116,7 @@ public struct RunSession: Sendable {
                 lock?.release()
                 throw .store(error)
             }
-        case .postgres:
+        case .postgres, .combined:
             let (logger, logFile) = try openLog()
             let store: any Store
             do { store = try location.open(logger: logger) } catch { throw .store(error) }
@@ -166,7 +166,7 @@ public struct RunSession: Sendable {
         let lock: (any HeldRunLock)?
         switch location {
         case .sqlite(let path): lock = try? RunLock.tryAcquire(path: RunLock.path(forStore: path))
-        case .postgres: lock = (store as? PostgresStore).flatMap { try? TenantLock.tryAcquire($0) }
+        case .postgres, .combined: lock = (store as? PostgresStore).flatMap { try? TenantLock.tryAcquire($0) }
         }
         guard let lock else { return }
         defer { lock.release() }

@@ -10,6 +10,8 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
     /// A server store: its URL, the tenant's code, and a local directory for downloads and run files.
     case postgres(PostgresURL, tenant: String, workDirectory: String)
+    /// Several tenants of a server store read together for one combined publication (`combined:`).
+    case combined(PostgresURL, name: String, tenants: [String], workDirectory: String)
 
     /// `text` as `store:` holds it: a `postgresql://` (or `postgres://`) URL, else a file path.
     public init(_ text: String, tenant: String?, workDirectory: String?) throws(PostgresStoreError) {
@@ -31,6 +33,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .sqlite(let path): path
         case .postgres(let url, let tenant, _): "\(url) (tenant \(tenant))"
+        case .combined(let url, let name, let tenants, _): "\(url) (combined:\(name) of tenants \(tenants.joined(separator: ", ")))"
         }
     }
 
@@ -48,7 +51,22 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
             } catch {
                 throw .cannotOpen(path: description, message: "\(error)")
             }
+        case .combined(let url, let name, let tenants, let workDirectory):
+            let environment = ProcessInfo.processInfo.environment
+            do {
+                return try PostgresStore.openCombined(url: url, name: name, tenants: tenants, workDirectory: workDirectory,
+                                                      environment: environment, home: environment["HOME"],
+                                                      readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }, logger: logger)
+            } catch {
+                throw .cannotOpen(path: description, message: "\(error)")
+            }
         }
+    }
+
+    /// The combined view of `publication`'s tenants in the same server store (nil for a SQLite file).
+    public func combining(_ publication: CombinedPublication) -> StoreLocation? {
+        guard case .postgres(let url, _, let work) = self else { return nil }
+        return .combined(url, name: publication.name, tenants: publication.tenants, workDirectory: work)
     }
 
     /// Whether there is a store here to read (a server store always is: its schema is made at open).

@@ -25,6 +25,8 @@ struct MetricsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Republish this closed year with the records that arrived since it was frozen (repeatable).",
                                valueName: "year")) var republish: [Int] = []
     @OptionGroup var release: AsOfOption
+    @Flag(help: "Publish the combined figures of the tenants named by the configuration's `combined:` (PostgreSQL store), suppressed as one population, to its own output folder.")
+    var combined = false
 
     func run() throws {
         let config = try options.loadConfiguration()
@@ -38,11 +40,28 @@ struct MetricsCommand: ParsableCommand {
                        TrinExit.configuration)
         }
         guard republish.isEmpty || year == nil else { throw fail("--republish publishes a set; it cannot be used with --year", TrinExit.configuration) }
-        let out = output ?? environment["TRIN_OUTPUT"] ?? config?.output
-        if year == nil, out == nil { throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration) }
-        // Under the run lock, waiting for a run in progress: a publication never interleaves
-        // with a run's, and reading the whole store never holds up a run's import.
-        let session = try openExistingSession(options, config, command: "metrics")
+        var out = output ?? environment["TRIN_OUTPUT"] ?? config?.output
+        var unit = config?.unitName ?? Configuration.defaultUnitName
+        let session: RunSession
+        if combined {
+            // Under the combined publication's own lock: its tenants' runs go on meanwhile.
+            guard let c = config, let publication = c.combined else {
+                throw fail("--combined: the configuration has no `combined:` section (name, tenants, output)", TrinExit.configuration)
+            }
+            guard let location = try existingStore(options, c).combining(publication) else {
+                throw fail("--combined needs a PostgreSQL store", TrinExit.configuration)
+            }
+            out = output ?? publication.output
+            unit = publication.unitName ?? unit
+            do { session = try RunSession.openExisting(store: location, command: "metrics --combined", wait: true) } catch {
+                throw sessionFailure(error)
+            }
+        } else {
+            if year == nil, out == nil { throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration) }
+            // Under the run lock, waiting for a run in progress: a publication never interleaves
+            // with a run's, and reading the whole store never holds up a run's import.
+            session = try openExistingSession(options, config, command: "metrics")
+        }
         defer { session.close() }
         do {
             if let year {
@@ -50,7 +69,7 @@ struct MetricsCommand: ParsableCommand {
                 return
             }
             guard let out else { return }
-            let set = try session.publishMetrics(k: threshold, policy: policy, unitName: config?.unitName ?? Configuration.defaultUnitName,
+            let set = try session.publishMetrics(k: threshold, policy: policy, unitName: unit,
                                                  outputDirectory: out, dialect: MetricsJob.dialect(config), republish: Set(republish))
             if !republish.isEmpty {
                 FileHandleOutput.standardOutput("republished \(republish.map(String.init).joined(separator: ", ")): figures that changed by 1 to \(threshold - 1) are suppressed\n")

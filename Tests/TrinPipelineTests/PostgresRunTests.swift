@@ -82,6 +82,51 @@ struct PostgresRunTests {
         }
     }
 
+    /// Two municipalities that share a key on purpose, with some exports in common: their
+    /// combined publication is the publication of one store holding every export once.
+    @Test func aCombinedPublicationIsThePublicationOfAllTenantsRecordsAsOnePopulation() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-pg-combined")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let manifest = try SampleGenerator(citizens: 260, seed: 41, dirtyFraction: 0).write(to: dir + "/exports")
+        let files = manifest.files.sorted { $0.name < $1.name }
+        let first = Self.newTenant(), second = Self.newTenant()
+        for (i, file) in files.enumerated() {
+            let path = dir + "/exports/" + file.name
+            // Every file into the SQLite store; alternate files into each tenant, every third into both.
+            var stores = [["--store", dir + "/all.sqlite"], ["--store", server, "--tenant", i % 2 == 0 ? first : second]]
+            if i % 3 == 0 { stores.append(["--store", server, "--tenant", i % 2 == 0 ? second : first]) }
+            for store in stores { _ = try importFiles(store, key: key, mapping: file.kind, [path]) }
+        }
+        try """
+            store: \(server)
+            tenant: \(first)
+            keyFile: key
+            output: out-first
+            combined:
+              name: region-\(first)
+              tenants: [\(first), \(second)]
+              output: out-combined
+            sources: []
+            """.write(toFile: dir + "/trin.yaml", atomically: true, encoding: .utf8)
+        let combined = try TrinBinary.run(["metrics", "--config", dir + "/trin.yaml", "--combined", "--as-of", "2024-11-30"])
+        #expect(combined.status == 0, "\(combined.output)")
+        let alone = try TrinBinary.run(["metrics", "--config", dir + "/trin.yaml", "--as-of", "2024-11-30"])
+        #expect(alone.status == 0, "\(alone.output)")
+        let all = try TrinBinary.run(["metrics", "--store", dir + "/all.sqlite", "--output", dir + "/out-all", "--as-of", "2024-11-30"])
+        #expect(all.status == 0, "\(all.output)")
+
+        let expected = try Self.publishedFiles(dir + "/out-all")
+        let got = try Self.publishedFiles(dir + "/out-combined")
+        #expect(got.keys.sorted() == expected.keys.sorted())
+        for (name, text) in expected { #expect(got[name] == text, "\(name) of the combined publication differs") }
+        #expect(try Self.publishedFiles(dir + "/out-first") != expected, "one tenant alone is not all")
+        // The combined figures are tables for BI tools too, under their own name.
+        let store = try openTenant(first)
+        #expect(try store.integer(unsafeSQL: "SELECT count(*) FROM trin_figures.employment WHERE tenant = 'combined:region-\(first)'") ?? 0 > 0)
+        store.close()
+    }
+
     @Test func tenantsDoNotWaitForEachOtherAndATenantRunsOneAtATime() throws {
         let dir = TrinBinary.temporaryDirectory("trin-pg-tenants")
         let key = dir + "/key"
