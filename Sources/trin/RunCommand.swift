@@ -12,7 +12,7 @@ struct RunCommand: ParsableCommand {
         abstract: "One pass over the configured sources: fetch each (conditionally) and import it.",
         discussion: """
             All sources, the ones named with --source, or with --due those whose schedule fired since their last \
-            success (a source never run is due). Takes the lock <store>.lock for the whole run: a second run exits \
+            success (a source never run is due). Takes the run lock (<store>.lock; with a PostgreSQL store, the tenant's lock on the server) for the whole run: a second run exits \
             with code 3 at once, or waits with --wait. \
             Exit codes: 0 every source imported, unchanged or skipped; 1 some sources failed (the others were \
             imported); 2 configuration, mapping or key error; 3 another run holds the lock; 4 internal error; \
