@@ -75,11 +75,14 @@ bench: deps
 	$(SWIFT) build -c release --product trin
 	./scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(BENCH_DIR)
 
-## The PostgreSQL store's merge path (docs/benchmarks.md), on a throw-away local cluster.
+## The PostgreSQL store (docs/benchmarks.md), on a throw-away local cluster: trin import fresh
+## and nightly beside the SQLite store, then the store's merge path alone.
 bench-postgres: test-deps
+	$(SWIFT) build -c release --product trin
 	$(SWIFT) build -c release --product trin-postgres-bench
 	@cluster=$$(mktemp -d /tmp/trin-pg-XXXXXX); trap './scripts/pg-test-cluster.sh stop "$$cluster"' EXIT; \
 	url=$$(./scripts/pg-test-cluster.sh start "$$cluster"); \
+	./scripts/bench-postgres.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" "$$url" $(BENCH_DIR) && \
 	"$$($(SWIFT) build -c release --show-bin-path)/trin-postgres-bench" "$$url" $(ROWS)
 
 ## Information loss of the published tables on a sample of the real size, at k = 5 and 3.

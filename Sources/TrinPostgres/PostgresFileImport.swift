@@ -8,8 +8,8 @@ public import TrinStore
 /// version of the file's and the stored one, by the version order (`Migrations.merge`).
 ///
 /// The counts differ from the SQLite store's in one case only: an identity listed several
-/// times in one file is counted once (its greatest version; the others as duplicates), where
-/// the SQLite store counts each row it writes. What is stored is the same.
+/// times within one merge's records is counted once (its greatest version; the others as
+/// duplicates), where the SQLite store counts each row it writes. What is stored is the same.
 public final class PostgresFileImport: FileTransaction {
     let store: PostgresStore
     public private(set) var inserted = 0
@@ -154,10 +154,22 @@ public final class PostgresFileImport: FileTransaction {
     /// Merges the records staged so far, then the register rows and rejected rows gathered.
     public func flush() throws {
         try copyAdded()
+        try mergeStaged()
+        try flushEnterprises()
+        try flushRejections()
+    }
+
+    /// Merges the staged records into the tenant's (`Migrations.merge`) and empties the staging table.
+    private func mergeStaged() throws {
         let store = store
         if staged > 0 {
             let (i, u) = try store.storeCall {
-                var merge = PostgresQuery(unsafeSQL: Migrations.merge)
+                // The file's records are merged once, at its end, not batch by batch: in one sorted
+                // pass the new keys go into the index in order (merged batch by batch, a million new
+                // records took 17.6 s instead of 12.4 s: each batch touched pages all over the index).
+                let bulk = staged >= store.bulkMergeFrom
+                if bulk { try await store.rows("ANALYZE trin_staging") }  // the planner must know its size
+                var merge = PostgresQuery(unsafeSQL: bulk ? Migrations.mergeInBulk : Migrations.mergeByProbing)
                 merge.binds.append(store.tenant)
                 let counts = try await store.rows(merge).first?.decode((Int, Int).self) ?? (0, 0)
                 try await store.rows("TRUNCATE trin_staging")
@@ -168,8 +180,6 @@ public final class PostgresFileImport: FileTransaction {
             duplicates += staged - i - u
             staged = 0
         }
-        try flushEnterprises()
-        try flushRejections()
     }
 
     private func flushEnterprises() throws {

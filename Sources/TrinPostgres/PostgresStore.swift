@@ -23,6 +23,8 @@ public final class PostgresStore: Store {
     /// bookkeeping: frozen years, the last publication, its figure tables).
     public let readTenants: [String]
     public let workDirectory: String
+    /// Staged records from which a file is merged in bulk (`Migrations.mergeInBulk`); lower in tests.
+    let bulkMergeFrom: Int
     let connection: PostgresConnection
     let logger: Logger
     let thread: ConnectionThread
@@ -37,9 +39,10 @@ public final class PostgresStore: Store {
     /// Whether this store reads several tenants for a combined publication (and imports nothing).
     public var isCombined: Bool { readTenants != [tenant] }
 
-    private init(url: PostgresURL, tenant: String, readTenants: [String], workDirectory: String, connection: PostgresConnection,
-                 logger: Logger, thread: ConnectionThread) {
+    private init(url: PostgresURL, tenant: String, readTenants: [String], workDirectory: String, bulkMergeFrom: Int,
+                 connection: PostgresConnection, logger: Logger, thread: ConnectionThread) {
         self.url = url
+        self.bulkMergeFrom = bulkMergeFrom
         self.tenant = tenant
         self.readTenants = readTenants
         self.workDirectory = workDirectory
@@ -85,14 +88,14 @@ public final class PostgresStore: Store {
     /// `open`, migrating only up to `target` (tests of a migration from an older schema).
     static func open(url: PostgresURL, tenant: String, readTenants: [String]? = nil, workDirectory: String, environment: [String: String],
                      home: String?, readFile: @escaping @Sendable (String) -> String?, logger: Logger,
-                     schemaVersion target: Int) throws(PostgresStoreError) -> PostgresStore {
+                     schemaVersion target: Int, bulkMergeFrom: Int = Migrations.bulkMergeFrom) throws(PostgresStoreError) -> PostgresStore {
         guard !tenant.isEmpty else { throw .badURL("a PostgreSQL store needs a tenant (the municipality's code)") }
         let thread = ConnectionThread(name: "trin-postgres")
         do {
             return try thread.wait {
                 let connection = try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
                 let store = PostgresStore(url: url, tenant: tenant, readTenants: readTenants ?? [tenant], workDirectory: workDirectory,
-                                          connection: connection, logger: logger, thread: thread)
+                                          bulkMergeFrom: bulkMergeFrom, connection: connection, logger: logger, thread: thread)
                 do { try await store.migrate(to: target) } catch {
                     await store.closeConnection()
                     throw error

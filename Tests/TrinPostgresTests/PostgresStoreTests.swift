@@ -46,9 +46,9 @@ let testServer = ProcessInfo.processInfo.environment["TRIN_TEST_POSTGRES_URL"]
 struct PostgresStoreTests {
     let logger = Logger(label: "test")
 
-    func open(tenant: String, url: PostgresURL? = nil) throws -> PostgresStore {
+    func open(tenant: String, url: PostgresURL? = nil, bulkMergeFrom: Int = Migrations.bulkMergeFrom) throws -> PostgresStore {
         try PostgresStore.open(url: try url ?? PostgresURL(testServer!), tenant: tenant, workDirectory: "/tmp", environment: [:], home: nil,
-                               readFile: { _ in nil }, logger: logger)
+                               readFile: { _ in nil }, logger: logger, schemaVersion: PostgresStore.schemaVersion, bulkMergeFrom: bulkMergeFrom)
     }
 
     /// Versions of few identities that collide on purpose: equal times, equal sources, absent
@@ -80,10 +80,11 @@ struct PostgresStoreTests {
         let expected = try sqlite.canonicalDump().split(separator: "\n").filter { !$0.hasPrefix("E|") }.joined(separator: "\n")
         #expect(try sqlite.eventCount() > 50)
 
-        // PostgreSQL, two tenants, files and rows in other orders: each gives SQLite's store.
-        let tenants = ["t-\(UUID().uuidString)", "t-\(UUID().uuidString)"]
+        // PostgreSQL, three tenants, files and rows in other orders, merged by probing (as a
+        // small file is) and in bulk (as a large one is): each gives SQLite's store.
+        let tenants = ["t-\(UUID().uuidString)", "t-\(UUID().uuidString)", "t-\(UUID().uuidString)"]
         for (n, tenant) in tenants.enumerated() {
-            let pg = try open(tenant: tenant)
+            let pg = try open(tenant: tenant, bulkMergeFrom: n == 2 ? 1 : Migrations.bulkMergeFrom)
             var order = files
             order.shuffle(using: &g)
             if n == 1 { order = order.reversed().map { $0.reversed() } }
