@@ -46,16 +46,24 @@ struct FigureSystem {
     ///   published; a cell whose count changed by 1 to k − 1 (a cell that was
     ///   not published counts as 0) is suppressed as if it were small, so that
     ///   the two publications do not show a count below k by their difference.
-    func disclose(_ suppressor: Suppressor, previous: [FrozenYear.Key: Int]? = nil)
+    ///   - parts: for a combined publication, what its parts published (`PublishedParts`):
+    ///     a cell they do not already show is suppressed as if it were small.
+    func disclose(_ suppressor: Suppressor, previous: [FrozenYear.Key: Int]? = nil, parts: PublishedParts? = nil, year: Int = 0)
         -> (cells: [FigureTableName: [FigureCell]], pattern: SuppressionPattern, frozen: [FrozenYear.Cell]) {
         // Equations name only cells of this system.
         let table = try! SuppressionTable(values: values, equations: equations, grandTotal: grandTotal)
         var changed: [Bool]?
-        if let previous {
+        if previous != nil || parts != nil {
             var flags = [Bool](repeating: false, count: values.count)
             for s in slots {
-                let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates)] ?? 0
-                if suppressor.threshold.isSmall(abs(values[s.cell] - before)) { flags[s.cell] = true }
+                if let previous {
+                    let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates)] ?? 0
+                    if suppressor.threshold.isSmall(abs(values[s.cell] - before)) { flags[s.cell] = true }
+                }
+                if let parts, parts.hides(s.table, year: year, level: s.level, coordinates: s.coordinates, value: values[s.cell],
+                                          k: suppressor.threshold.k) {
+                    flags[s.cell] = true
+                }
             }
             changed = flags
         }

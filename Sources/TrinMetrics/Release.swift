@@ -7,11 +7,14 @@ extension Metrics {
     /// table for closed years, each breakdown at the level its size allows,
     /// after primary and secondary suppression.
     ///
+    /// `parts`: for a combined publication, what its parts (the municipalities) published
+    /// themselves; a cell they do not already show is suppressed (`PublishedParts`).
+    ///
     /// `self` must have been computed with the same policy
     /// (`MetricsCalculator(policy:)`), so that it counts only what was known on the as-of date.
     public func released(policy: ReleasePolicy, threshold: DisclosureThreshold = .standard,
                          register: [EnterpriseRecord] = [], frozen: [FrozenYear] = [],
-                         republish: Set<Int> = []) -> ReleasedFigures {
+                         republish: Set<Int> = [], parts: PublishedParts? = nil) -> ReleasedFigures {
         let suppressor = Suppressor(threshold: threshold)
         var years: [ReleasedYear] = []
         var loss: [InformationLoss] = []
@@ -39,7 +42,7 @@ extension Metrics {
             var frozenCells: [FrozenYear.Cell] = []
             let before = full && republish.contains(year) ? previous?.truths() : nil
             for system in systems {
-                let (published, pattern, snapshot) = system.disclose(suppressor, previous: before)
+                let (published, pattern, snapshot) = system.disclose(suppressor, previous: before, parts: parts, year: year)
                 cells.merge(published) { $0 + $1 }
                 frozenCells += snapshot
                 costs.merge(system.loss(pattern)) { ($0.nonZero + $1.nonZero, $0.suppressed + $1.suppressed, $0.primary + $1.primary) }

@@ -12,10 +12,13 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopped = false
+    /// The thread, to refuse a `wait` from itself.
+    private var thread: Thread?
 
     init(name: String) {
         let thread = Thread { [self] in loop() }
         thread.name = name
+        self.thread = thread
         thread.start()
     }
 
@@ -53,6 +56,9 @@ final class ConnectionThread: TaskExecutor, @unchecked Sendable {
     /// Runs `body` on this thread and blocks the caller until it is done. Never called from
     /// this thread itself (it would wait for itself).
     func wait<T>(_ body: () async throws -> T) throws -> T {
+        // A store call from code run on this thread (a `forEachCitizen` body that called the
+        // store) would wait for itself for ever: a programming error, stopped here.
+        precondition(Thread.current !== thread, "a store call on the store's own connection thread")
         let box = ResultBox<T>()
         withoutActuallyEscaping(body) { body in
             let holder = BodyHolder(body: body)

@@ -1,4 +1,5 @@
 import PostgresNIO
+import Synchronization
 public import TrinCore
 public import TrinStore
 
@@ -14,10 +15,18 @@ extension PostgresStore: PublishesFigureTables {
                 let searchPath = try await rows("SELECT current_setting('search_path')").first?.decode(String.self) ?? "public"
                 for table in tables {
                     let name = "trin_figures.\"\(Self.snakeCase(table.name))\""
-                    try await rows(PostgresQuery(unsafeSQL: """
-                        CREATE TABLE IF NOT EXISTS \(name) (tenant text COLLATE "C" NOT NULL, set_name text NOT NULL)
-                        """))
-                    for column in table.columns {
+                    // Made, or given a column, only when a set first needs it: ALTER TABLE takes a lock
+                    // that would make every BI query on the table wait, even for a column already there.
+                    let existing = Set(try await rows("""
+                        SELECT column_name::text FROM information_schema.columns
+                        WHERE table_schema = 'trin_figures' AND table_name = \(Self.snakeCase(table.name))
+                        """).map { try $0.decode(String.self) })
+                    if existing.isEmpty {
+                        try await rows(PostgresQuery(unsafeSQL: """
+                            CREATE TABLE IF NOT EXISTS \(name) (tenant text COLLATE "C" NOT NULL, set_name text NOT NULL)
+                            """))
+                    }
+                    for column in table.columns where !existing.contains(Self.snakeCase(column.name)) {
                         try await rows(PostgresQuery(unsafeSQL: """
                             ALTER TABLE \(name) ADD COLUMN IF NOT EXISTS "\(Self.snakeCase(column.name))" \(Self.sqlType(column.type))
                             """))
@@ -72,5 +81,61 @@ extension PostgresStore: PublishesFigureTables {
         case .boolean: "boolean"
         case .date: "date"
         }
+    }
+}
+
+extension PostgresStore: CombinesPublications {
+    /// The coordinate columns of each figure table, in the order the files have them.
+    static let figureCoordinates: [(table: String, columns: [String])] = [
+        ("employment", ["target_group", "age_band"]), ("youth", ["outcome", "age_band"]),
+        ("value_chain", ["measure", "stage"]), ("progression", ["agreement", "enterprise", "measure", "stage"]),
+    ]
+
+    public func partsPublications() throws(StoreError) -> [String: [PublishedRow]] {
+        try storeCall {
+            let published = try await rows("SELECT tenant FROM trin_figures.publication WHERE tenant = ANY(\(readTenants))")
+                .map { try $0.decode(String.self) }
+            if let missing = readTenants.first(where: { !published.contains($0) }) {
+                throw StoreError.database(path: location, message: "tenant \(missing) has published no figures yet: a combined "
+                                          + "publication is checked against what each tenant publishes, so publish every tenant first")
+            }
+            var out: [String: [PublishedRow]] = [:]
+            for (table, columns) in Self.figureCoordinates {
+                let coordinates = columns.map { "coalesce(\"\($0)\", '')" }.joined(separator: " || chr(31) || ")
+                let result = try await rows(PostgresQuery(unsafeSQL: """
+                    SELECT tenant::text, year::bigint, level::text, \(coordinates), CASE WHEN suppressed THEN NULL ELSE value END::bigint
+                    FROM trin_figures."\(table)" WHERE tenant = ANY($1)
+                    """, binds: try Self.textArray(readTenants)))
+                for row in result {
+                    let (tenant, year, level, joined, value) = try row.decode((String, Int, String, String, Int?).self)
+                    out[tenant, default: []].append(PublishedRow(table: table, year: year, level: level,
+                                                                 coordinates: joined.split(separator: "\u{1F}", omittingEmptySubsequences: false)
+                                                                     .map(String.init),
+                                                                 value: value))
+                }
+            }
+            return out
+        }
+    }
+
+    /// One REPEATABLE READ transaction around `body`'s reads (a read-only snapshot).
+    public func readingOneState<T>(_ body: () throws -> T) throws -> T {
+        try storeCall { try await rows("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+        inTransaction.store(true, ordering: .relaxed)
+        defer { inTransaction.store(false, ordering: .relaxed) }
+        do {
+            let result = try body()
+            try storeCall { try await rows("COMMIT") }
+            return result
+        } catch {
+            _ = try? storeCall { try await rows("ROLLBACK") }
+            throw error
+        }
+    }
+
+    static func textArray(_ values: [String]) throws -> PostgresBindings {
+        var b = PostgresBindings()
+        b.append(values)
+        return b
     }
 }

@@ -25,7 +25,17 @@ public final class PostgresStore: Store {
     public let workDirectory: String
     /// Staged records from which a file is merged in bulk (`Migrations.mergeInBulk`); lower in tests.
     let bulkMergeFrom: Int
-    let connection: PostgresConnection
+    /// The connection; replaced when the server dropped it (`ensureConnected`).
+    private let current: Mutex<PostgresConnection>
+    var connection: PostgresConnection { current.withLock { $0 } }
+    /// Whether the server dropped the connection (or it was closed).
+    var connectionIsClosed: Bool { connection.isClosed }
+    /// Connects anew with the settings of the first connection.
+    private let connectAgain: @Sendable () async throws(PostgresStoreError) -> PostgresConnection
+    /// Whether the tenant's run lock is held on the connection, or a transaction is open on it:
+    /// then a dropped connection is an error, not something to reconnect through.
+    private let holdsLock = Atomic<Bool>(false)
+    let inTransaction = Atomic<Bool>(false)
     let logger: Logger
     let thread: ConnectionThread
 
@@ -40,13 +50,15 @@ public final class PostgresStore: Store {
     public var isCombined: Bool { readTenants != [tenant] }
 
     private init(url: PostgresURL, tenant: String, readTenants: [String], workDirectory: String, bulkMergeFrom: Int,
-                 connection: PostgresConnection, logger: Logger, thread: ConnectionThread) {
+                 connection: PostgresConnection, connectAgain: @escaping @Sendable () async throws(PostgresStoreError) -> PostgresConnection,
+                 logger: Logger, thread: ConnectionThread) {
         self.url = url
+        self.current = Mutex(connection)
+        self.connectAgain = connectAgain
         self.bulkMergeFrom = bulkMergeFrom
         self.tenant = tenant
         self.readTenants = readTenants
         self.workDirectory = workDirectory
-        self.connection = connection
         self.logger = logger
         self.thread = thread
     }
@@ -56,12 +68,20 @@ public final class PostgresStore: Store {
 
     // Not `close()`: the last reference may go on the connection's own thread, which must not wait for itself.
     deinit {
-        if !closed.exchange(true, ordering: .relaxed) {
+        if !closed.exchange(true, ordering: .relaxed), !connection.isClosed {
             // The connection must outlive its closing: the callback holds it until then.
             let connection = connection
             (connection.close() as EventLoopFuture<Void>).whenComplete { _ in _ = connection }
         }
         thread.stop()
+    }
+
+    /// The logger postgres-nio is given: trin's, but never below notice, since at debug and
+    /// trace levels the client logs the rows the server sends (pseudonyms).
+    static func clientLogger(_ logger: Logger) -> Logger {
+        var l = logger
+        if l.logLevel < .notice { l.logLevel = .notice }
+        return l
     }
 
     /// Connects, and applies the migrations the store lacks (`migrate`). `environment`,
@@ -93,9 +113,14 @@ public final class PostgresStore: Store {
         let thread = ConnectionThread(name: "trin-postgres")
         do {
             return try thread.wait {
-                let connection = try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
+                let logger = clientLogger(logger)
+                let connectAgain: @Sendable () async throws(PostgresStoreError) -> PostgresConnection = { () async throws(PostgresStoreError) in
+                    try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
+                }
+                let connection = try await connectAgain()
                 let store = PostgresStore(url: url, tenant: tenant, readTenants: readTenants ?? [tenant], workDirectory: workDirectory,
-                                          bulkMergeFrom: bulkMergeFrom, connection: connection, logger: logger, thread: thread)
+                                          bulkMergeFrom: bulkMergeFrom, connection: connection, connectAgain: connectAgain, logger: logger,
+                                          thread: thread)
                 do { try await store.migrate(to: target) } catch {
                     await store.closeConnection()
                     throw error
@@ -152,6 +177,7 @@ public final class PostgresStore: Store {
         defer { thread.stop() }
         do {
             return try thread.wait {
+                let logger = clientLogger(logger)
                 let connection = try await connect(url: url, environment: environment, home: home, readFile: readFile, logger: logger)
                 do {
                     var found = Inspection(schemaVersion: 0, keyID: nil)
@@ -184,7 +210,7 @@ public final class PostgresStore: Store {
     }
 
     private func closeConnection() async {
-        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        guard !closed.exchange(true, ordering: .relaxed), !connection.isClosed else { return }
         try? await connection.close()
     }
 
@@ -233,14 +259,17 @@ public final class PostgresStore: Store {
     /// never import at once; instances of different tenants never wait for each other. The
     /// server lets go when this connection ends, however it ends.
     public func tryLockTenant() throws(PostgresStoreError) -> Bool {
-        try call {
+        let locked = try call {
             try await connection.query("SELECT pg_try_advisory_lock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger)
                 .collect().first?.decode(Bool.self) ?? false
         }
+        if locked { holdsLock.store(true, ordering: .relaxed) }
+        return locked
     }
 
     /// Lets go of this tenant's run lock.
     public func unlockTenant() throws(PostgresStoreError) {
+        defer { holdsLock.store(false, ordering: .relaxed) }
         _ = try call {
             try await connection.query("SELECT pg_advisory_unlock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger).collect()
         }
@@ -468,13 +497,15 @@ public final class PostgresStore: Store {
 
     public func importFile<T>(commit: Bool, _ body: (any FileTransaction) throws -> T) throws -> T {
         guard !isCombined else { throw StoreError.database(path: location, message: "a combined publication's store imports nothing") }
-        try storeCall {
-            try await rows("BEGIN")
-            // The merge sorts a file's records by identity: in memory, not in temporary files.
-            try await rows("SET LOCAL work_mem = '256MB'")
-            try await rows(PostgresQuery(unsafeSQL: Migrations.stagingTable))
-        }
+        inTransaction.store(true, ordering: .relaxed)
+        defer { inTransaction.store(false, ordering: .relaxed) }
         do {
+            try storeCall {
+                try await rows("BEGIN")
+                // The merge sorts a file's records by identity: in memory, not in temporary files.
+                try await rows("SET LOCAL work_mem = '256MB'")
+                try await rows(PostgresQuery(unsafeSQL: Migrations.stagingTable))
+            }
             let file = PostgresFileImport(store: self)
             let result = try body(file)
             try file.flush()
@@ -688,7 +719,9 @@ public final class PostgresStore: Store {
 
     /// Runs `body` on the connection's thread and waits, as a store call: a store error as it
     /// is, any other naming the store.
+    @discardableResult
     func storeCall<T>(_ body: () async throws -> T) throws(StoreError) -> T {
+        do { try ensureConnected() } catch { throw .database(path: location, message: "\(error)") }
         do { return try thread.wait(body) } catch let e as StoreError { throw e } catch let e as PostgresStoreError {
             throw .database(path: location, message: "\(e)")
         } catch {
@@ -699,6 +732,7 @@ public final class PostgresStore: Store {
     /// Runs `body` on the connection's thread and waits: the database's errors as store errors
     /// that name the store, the body's own as they are.
     func passThrough<T>(_ body: () async throws -> T) throws -> T {
+        try ensureConnected()
         do { return try thread.wait(body) } catch let e as PSQLError {
             throw StoreError.database(path: location, message: Self.message(e))
         }
@@ -706,9 +740,31 @@ public final class PostgresStore: Store {
 
     /// Runs `body` on the connection's thread and waits; errors name the server.
     func call<T>(_ body: () async throws -> T) throws(PostgresStoreError) -> T {
+        try ensureConnected()
         do { return try thread.wait { try await self.run(body) } } catch let e as PostgresStoreError { throw e } catch {
             throw .database(url: "\(url)", message: Self.message(error))
         }
+    }
+
+    /// Connects anew when the server dropped the connection (a restart, a firewall closing an
+    /// idle connection between nights) and nothing depended on it: no transaction open, no run
+    /// lock held (a lock lost with its connection must end the run that held it, not be
+    /// silently gone). A daemon's next pass then goes on.
+    private func ensureConnected() throws(PostgresStoreError) {
+        guard connection.isClosed else { return }
+        if closed.load(ordering: .relaxed) { throw .database(url: "\(url)", message: "the store was closed") }
+        // A query sent on a closed connection is never answered: say so instead of waiting.
+        if holdsLock.load(ordering: .relaxed) || inTransaction.load(ordering: .relaxed) {
+            throw .database(url: "\(url)", message: "the connection to the server was lost, and with it "
+                            + (holdsLock.load(ordering: .relaxed) ? "the tenant's run lock" : "the open transaction"))
+        }
+        let connectAgain = connectAgain
+        let fresh: PostgresConnection
+        do { fresh = try thread.wait { try await connectAgain() } } catch let e as PostgresStoreError { throw e } catch {
+            throw .cannotConnect(url: "\(url)", message: Self.message(error))
+        }
+        current.withLock { $0 = fresh }
+        logger.notice("reconnected to the store", metadata: ["event": "store_reconnected", "store": "\(url)"])
     }
 
     /// Runs `body`, turning any error into one that names the store.

@@ -1,9 +1,9 @@
 /// Where a PostgreSQL store is, as libpq's users write it:
 /// `postgresql://user[:password]@host[:port]/database[?sslmode=…&passfile=…]`.
 ///
-/// The password may come from the URL, from a file (`passfile=`, or `PGPASSFILE`), from
-/// `PGPASSWORD`, or from `~/.pgpass` (`host:port:database:user:password`, `*` matching
-/// anything), in that order, as libpq takes it. `sslmode` is `disable`, `prefer` (the
+/// The password may come from the URL, from `PGPASSWORD`, or from a password file
+/// (`passfile=`, else `PGPASSFILE`, else `~/.pgpass`; lines `host:port:database:user:password`,
+/// `*` matching anything), in that order, as libpq takes it. `sslmode` is `disable`, `prefer` (the
 /// default), `require` (encrypted, certificate not checked) or `verify-full` (encrypted,
 /// certificate and host name checked against the system's trust store).
 public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
@@ -18,7 +18,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     public var port: Int
     public var database: String
     public var tlsMode: TLSMode
-    /// A file whose first line is the password (`passfile=`).
+    /// A password file in `.pgpass` format (`passfile=`).
     public var passwordFile: String?
 
     /// Parses `text`; the error names what is wrong, never the password.
@@ -65,7 +65,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
                 guard let mode = TLSMode(rawValue: value) else { throw .badURL("sslmode must be disable, prefer, require or verify-full") }
                 tlsMode = mode
             case "passfile": passwordFile = value
-            default: throw .badURL("unknown parameter \(name) (known: sslmode, passfile)")
+            // The name is not repeated: a password with an unescaped `?` would be split into it.
+            default: throw .badURL("an unknown parameter (known: sslmode, passfile)")
             }
         }
     }
@@ -75,19 +76,16 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         "postgresql://\(user)@\(host.contains(":") ? "[\(host)]" : host):\(port)/\(database)?sslmode=\(tlsMode.rawValue)"
     }
 
-    /// The password to send, from the first place libpq would take it; nil for none.
+    /// The password to send, taken as libpq takes it: the URL's, else `PGPASSWORD`, else the
+    /// first matching line of one password file in `.pgpass` format — `passfile=`, else
+    /// `PGPASSFILE`, else `~/.pgpass`; nil for none.
     public func resolvedPassword(environment: [String: String], home: String?, readFile: (String) -> String?) -> String? {
         if let password { return password }
-        if let file = passwordFile ?? environment["PGPASSFILE"], let text = readFile(file) {
-            // A passfile named in the URL holds the password itself; PGPASSFILE is a .pgpass file.
-            if passwordFile != nil { return text.split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) }
-            return Self.pgpassMatch(text, host: host, port: port, database: database, user: user)
-        }
         if let password = environment["PGPASSWORD"] { return password }
-        if let home, let text = readFile(home + "/.pgpass") {
-            return Self.pgpassMatch(text, host: host, port: port, database: database, user: user)
+        guard let file = passwordFile ?? environment["PGPASSFILE"] ?? home.map({ $0 + "/.pgpass" }), let text = readFile(file) else {
+            return nil
         }
-        return nil
+        return Self.pgpassMatch(text, host: host, port: port, database: database, user: user)
     }
 
     /// The password of the first `.pgpass` line matching, `*` matching anything; `\:` and

@@ -100,8 +100,8 @@ public struct Configuration: Sendable {
         try collect {
             let configured = try r.string(top, "tenant")
             tenant = environment["TRIN_TENANT"].flatMap { $0.isEmpty ? nil : $0 } ?? configured
-            if let t = tenant, t.isEmpty || t.count > 64 || t.contains(where: { $0.isWhitespace || $0.isNewline }) {
-                throw r.error(top["tenant"] ?? root, "`tenant` must be a short code without spaces, e.g. the municipality's number 0101")
+            if let t = tenant, !StoreLocation.isValidName(t) {
+                throw r.error(top["tenant"] ?? root, "`tenant`: " + StoreLocation.nameRule("tenant"))
             }
             if StoreLocation.isURL(store), tenant == nil {
                 throw r.error(top["store"] ?? root, "a PostgreSQL store needs `tenant:` (the municipality's code, e.g. 0101)")
@@ -164,15 +164,15 @@ public struct Configuration: Sendable {
             guard StoreLocation.isURL(store) else {
                 throw r.error(node, "`combined` needs a PostgreSQL store (store: postgresql://…): it reads several tenants of one server")
             }
-            guard let name = try r.string(m, "name"), !name.isEmpty, !name.contains(where: \.isWhitespace) else {
-                throw r.error(node, "`combined` needs a `name` without spaces, e.g. region-midt")
+            guard let name = try r.string(m, "name"), StoreLocation.isValidName(name) else {
+                throw r.error(node, "`combined` needs a `name`: " + StoreLocation.nameRule("name"))
             }
             guard let list = m["tenants"]?.sequence, !list.isEmpty else {
                 throw r.error(node, "`combined` needs `tenants`, a list of the municipalities' codes")
             }
             var tenants: [String] = []
             for item in list {
-                guard let t = item.string, !t.isEmpty else { throw r.error(item, "a tenant is a code like \"0101\"") }
+                guard let t = item.string, StoreLocation.isValidName(t) else { throw r.error(item, StoreLocation.nameRule("tenant")) }
                 tenants.append(t)
             }
             guard let out = try path("combined.output", env: "TRIN_COMBINED_OUTPUT", default: try r.string(m, "output")) else {

@@ -147,7 +147,7 @@ public enum ConfigurationCheck {
             let c = configuration
             if StoreLocation.isURL(c.store) {
                 let work = (try? c.storeLocation()).flatMap { if case .postgres(_, _, let w) = $0 { w } else { nil } }
-                if let work { checkWritableFolder(of: work + "/x", what: "work directory", file: path, into: &problems) }
+                if let work { checkWritableFolder(of: work + "/x", what: "work directory", file: path, creatable: true, into: &problems) }
             } else {
                 checkWritableFolder(of: c.store, what: "store", file: path, into: &problems)
             }

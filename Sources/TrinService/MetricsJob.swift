@@ -21,6 +21,14 @@ public enum MetricsJob {
     /// closed years the store keeps as first published are repeated as they were,
     /// unless `republish` names them. Reads the store only: `publish` keeps what it froze.
     public static func release(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = []) throws -> ReleasedFigures {
+        // A combined publication reads its tenants while they import: all from one state.
+        if let combining = store as? CombinesPublications, combining.isCombined {
+            return try combining.readingOneState { try releaseNow(store: store, k: k, policy: policy, republish: republish) }
+        }
+        return try releaseNow(store: store, k: k, policy: policy, republish: republish)
+    }
+
+    static func releaseNow(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int>) throws -> ReleasedFigures {
         let threshold = try DisclosureThreshold(k: k)
         var calculator = MetricsCalculator(policy: policy)
         try addCitizens(from: store, to: &calculator)
@@ -32,7 +40,21 @@ public enum MetricsJob {
             }
         }
         return calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register,
-                                                                 frozen: frozen, republish: republish)
+                                                                 frozen: frozen, republish: republish, parts: try parts(of: store))
+    }
+
+    /// For a combined publication, what each of its tenants published on its own: a combined
+    /// cell they do not already show is suppressed (`PublishedParts`). Nil for one tenant's store.
+    static func parts(of store: any Store) throws -> PublishedParts? {
+        guard let combining = store as? CombinesPublications, combining.isCombined else { return nil }
+        let tables: [String: FigureTableName] = ["employment": .employment, "youth": .youth, "value_chain": .valueChain,
+                                                 "progression": .progression]
+        return PublishedParts(parts: try combining.partsPublications().values.map { rows in
+            rows.compactMap { row in
+                guard let table = tables[row.table], let level = DetailLevel(rawValue: row.level) else { return nil }
+                return PublishedParts.Cell(table: table, year: row.year, level: level, coordinates: row.coordinates, value: row.value)
+            }
+        })
     }
 
     /// Streams every citizen's records into `calculator` on two cores: the store is read and
@@ -69,7 +91,8 @@ public enum MetricsJob {
     /// source's records), years already kept are repeated but no new year is kept.
     public static func publish(store: any Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
                                runID: String, dialect: PublishedCSVDialect = .danish,
-                               publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true) throws -> PublishedSet {
+                               publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true,
+                               figureTables: Bool = true) throws -> PublishedSet {
         let released = try release(store: store, k: k, policy: policy, republish: republish)
         // Kept before the files are written: a set that fails to publish is repeated by the next run.
         let encoder = JSONEncoder()
@@ -83,15 +106,16 @@ public enum MetricsJob {
                                          publishedAt: publishedAt)
         let set = try MetricPublisher(dialect: dialect).publish(released, context: context,
                                                                 outputDirectory: URL(fileURLWithPath: outputDirectory), runID: runID)
-        // A server store repeats the set as tables for BI tools (after the files: the files are the publication).
-        if let tables = store as? PublishesFigureTables {
-            try tables.publishFigureTables(figureTables(released), set: set.name, asOf: policy.asOf, k: k, publishedAt: publishedAt)
+        // A server store repeats the set as tables for BI tools (after the files: the files are the
+        // publication), when it is the configured output's set, not one written elsewhere by hand.
+        if figureTables, let tables = store as? PublishesFigureTables {
+            try tables.publishFigureTables(tablesForBI(released), set: set.name, asOf: policy.asOf, k: k, publishedAt: publishedAt)
         }
         return set
     }
 
     /// The set's CSV files as typed tables, numbers with a decimal point.
-    static func figureTables(_ released: ReleasedFigures) -> [PublishedTable] {
+    static func tablesForBI(_ released: ReleasedFigures) -> [PublishedTable] {
         MetricTables.files(released, dialect: PublishedCSVDialect(delimiter: ";", decimalSeparator: ".")).map { file in
             PublishedTable(name: String(file.name.dropLast(".csv".count)),
                            columns: file.columns.map { column in

@@ -257,10 +257,11 @@ public struct RunSession: Sendable {
     }
 
     /// `trin metrics`: a new set of metric files from the store, published under the lock.
+    /// `figureTables`: whether a server store's BI tables take this set (the configured output's).
     public func publishMetrics(k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
-                               dialect: PublishedCSVDialect, republish: Set<Int>) throws -> PublishedSet {
+                               dialect: PublishedCSVDialect, republish: Set<Int>, figureTables: Bool = true) throws -> PublishedSet {
         try MetricsJob.publish(store: store, k: k, policy: policy, unitName: unitName, outputDirectory: outputDirectory,
-                               runID: command, dialect: dialect, republish: republish)
+                               runID: command, dialect: dialect, republish: republish, figureTables: figureTables)
     }
 
     /// The figures as they would be published (`trin metrics --year`, `trin report`,

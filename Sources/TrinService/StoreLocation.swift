@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import Logging
 public import TrinPostgres
 public import TrinStore
@@ -23,7 +23,22 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         guard let tenant, !tenant.isEmpty else {
             throw .badURL("a PostgreSQL store needs `tenant:` (the municipality's code, e.g. 0101) in the configuration, or TRIN_TENANT")
         }
-        self = .postgres(url, tenant: tenant, workDirectory: workDirectory ?? FileManager.default.temporaryDirectory.path)
+        guard Self.isValidName(tenant) else { throw .badURL(Self.nameRule("tenant")) }
+        // A folder per tenant: each run clears its own stale downloads, never another tenant's.
+        let base = workDirectory ?? FileManager.default.temporaryDirectory.path
+        self = .postgres(url, tenant: tenant, workDirectory: base + "/tenant-" + tenant)
+    }
+
+    /// Whether `name` may name a tenant or a combined publication: 1 to 64 letters, digits,
+    /// `.`, `_` or `-` (it keys rows and locks, and names a folder; `combined:` is kept for
+    /// combined publications).
+    public static func isValidName(_ name: String) -> Bool {
+        (1...64).contains(name.count) && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || $0 == "_" || $0 == "-") }
+            && name != "." && name != ".."
+    }
+
+    static func nameRule(_ what: String) -> String {
+        "a \(what) is 1 to 64 letters, digits, `.`, `_` or `-` (e.g. the municipality's number \"0101\")"
     }
 
     /// Whether `store:` names a server rather than a file.
@@ -45,6 +60,12 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         case .postgres(let url, let tenant, let workDirectory):
             let environment = ProcessInfo.processInfo.environment
             do {
+                try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true,
+                                                        attributes: [.posixPermissions: 0o750])
+            } catch {
+                throw .cannotOpen(path: description, message: "cannot make the work directory \(workDirectory): \(error.localizedDescription)")
+            }
+            do {
                 return try PostgresStore.open(url: url, tenant: tenant, workDirectory: workDirectory, environment: environment,
                                               home: environment["HOME"], readFile: { try? String(contentsOfFile: $0, encoding: .utf8) },
                                               logger: logger)
@@ -65,8 +86,9 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// The combined view of `publication`'s tenants in the same server store (nil for a SQLite file).
     public func combining(_ publication: CombinedPublication) -> StoreLocation? {
-        guard case .postgres(let url, _, let work) = self else { return nil }
-        return .combined(url, name: publication.name, tenants: publication.tenants, workDirectory: work)
+        guard case .postgres(let url, let tenant, let work) = self else { return nil }
+        let base = work.hasSuffix("/tenant-" + tenant) ? String(work.dropLast(("/tenant-" + tenant).count)) : work
+        return .combined(url, name: publication.name, tenants: publication.tenants, workDirectory: base + "/combined-" + publication.name)
     }
 
     /// Whether there is a store here to read (a server store always is: its schema is made at open).

@@ -32,3 +32,32 @@ public protocol PublishesFigureTables: Store {
     /// in one transaction: readers see the previous set or this one, never a mix.
     func publishFigureTables(_ tables: [PublishedTable], set: String, asOf: Day, k: Int, publishedAt: Instant) throws(StoreError)
 }
+
+/// A store that reads several tenants as one population (a combined publication), and so
+/// must know what each of them published on its own (`PublishedParts` in the metrics stage).
+public protocol CombinesPublications: Store {
+    /// Whether this store combines tenants (false: one tenant's store).
+    var isCombined: Bool { get }
+    /// Per tenant combined, the rows of its current set's figure tables (`employment`,
+    /// `youth`, `value_chain`, `progression`), each with the table's name; a tenant with no
+    /// current set is an error that names it.
+    func partsPublications() throws(StoreError) -> [String: [PublishedRow]]
+    /// Runs `body`, whose reads all see one state of the store: the tenants it combines go on
+    /// importing meanwhile (a combined publication holds none of their locks).
+    func readingOneState<T>(_ body: () throws -> T) throws -> T
+}
+
+/// One published figure as a part's figure table holds it.
+public struct PublishedRow: Sendable, Equatable {
+    /// The CSV file's name without `.csv`.
+    public var table: String
+    public var year: Int
+    public var level: String
+    public var coordinates: [String]
+    /// Nil when suppressed.
+    public var value: Int?
+
+    public init(table: String, year: Int, level: String, coordinates: [String], value: Int?) {
+        self.table = table; self.year = year; self.level = level; self.coordinates = coordinates; self.value = value
+    }
+}

@@ -17,7 +17,8 @@ struct CheckConfigCommand: ParsableCommand {
         let warnings = check.problems.filter(\.isWarning).map(\.description)
         for w in warnings { FileHandleOutput.standardError("trin: \(w)\n") }
         var storeLine: String?
-        if let c = check.loaded?.configuration {
+        if var c = check.loaded?.configuration {
+            if let tenant = options.tenant ?? environment["TRIN_TENANT"] { c.tenant = tenant }
             let keyPath = options.keyFile ?? c.keyFile
             var keyID: String?
             do { keyID = try PseudonymKey.load(path: keyPath).keyID } catch { problems.append("\(path): keyFile: \(error)") }

@@ -41,6 +41,7 @@ struct MetricsCommand: ParsableCommand {
         }
         guard republish.isEmpty || year == nil else { throw fail("--republish publishes a set; it cannot be used with --year", TrinExit.configuration) }
         var out = output ?? environment["TRIN_OUTPUT"] ?? config?.output
+        var configuredOutput = config?.output
         var unit = config?.unitName ?? Configuration.defaultUnitName
         let session: RunSession
         if combined {
@@ -52,6 +53,7 @@ struct MetricsCommand: ParsableCommand {
                 throw fail("--combined needs a PostgreSQL store", TrinExit.configuration)
             }
             out = output ?? publication.output
+            configuredOutput = publication.output
             unit = publication.unitName ?? unit
             do { session = try RunSession.openExisting(store: location, command: "metrics --combined", wait: true) } catch {
                 throw sessionFailure(error)
@@ -69,8 +71,10 @@ struct MetricsCommand: ParsableCommand {
                 return
             }
             guard let out else { return }
-            let set = try session.publishMetrics(k: threshold, policy: policy, unitName: unit,
-                                                 outputDirectory: out, dialect: MetricsJob.dialect(config), republish: Set(republish))
+            // A set written elsewhere by hand (another folder) does not replace what BI tools read.
+            let set = try session.publishMetrics(k: threshold, policy: policy, unitName: unit, outputDirectory: out,
+                                                 dialect: MetricsJob.dialect(config), republish: Set(republish),
+                                                 figureTables: configuredOutput == nil || out == configuredOutput)
             if !republish.isEmpty {
                 FileHandleOutput.standardOutput("republished \(republish.map(String.init).joined(separator: ", ")): figures that changed by 1 to \(threshold - 1) are suppressed\n")
             }

@@ -25,18 +25,24 @@ let testServer = ProcessInfo.processInfo.environment["TRIN_TEST_POSTGRES_URL"]
     }
 
     @Test func thePasswordComesFromWhereLibpqTakesIt() throws {
-        let files = ["/run/secrets/pg": "from-file\n", "/home/t/.pgpass": "# comment\nother:*:*:*:no\n*:5432:trin:trin:from\\:pgpass\n",
+        let files = ["/run/secrets/pg": "127.0.0.1:5432:trin:trin:from-passfile\n",
+                     "/home/t/.pgpass": "# comment\nother:*:*:*:no\n*:5432:trin:trin:from\\:pgpass\n",
                      "/etc/pgpass": "127.0.0.1:5432:*:trin:from-pgpassfile\n"]
         let read: (String) -> String? = { files[$0] }
         let u = try PostgresURL("postgresql://trin@127.0.0.1/trin")
         #expect(u.resolvedPassword(environment: [:], home: "/home/t", readFile: read) == "from:pgpass")
-        #expect(u.resolvedPassword(environment: ["PGPASSWORD": "env"], home: "/home/t", readFile: read) == "env")
-        #expect(u.resolvedPassword(environment: ["PGPASSFILE": "/etc/pgpass", "PGPASSWORD": "env"], home: nil, readFile: read) == "from-pgpassfile")
+        // PGPASSWORD before any file; one file only: passfile=, else PGPASSFILE, else ~/.pgpass.
+        #expect(u.resolvedPassword(environment: ["PGPASSWORD": "env", "PGPASSFILE": "/etc/pgpass"], home: "/home/t", readFile: read) == "env")
+        #expect(u.resolvedPassword(environment: ["PGPASSFILE": "/etc/pgpass"], home: "/home/t", readFile: read) == "from-pgpassfile")
         let f = try PostgresURL("postgresql://trin@127.0.0.1/trin?passfile=/run/secrets/pg")
-        #expect(f.resolvedPassword(environment: ["PGPASSWORD": "env"], home: nil, readFile: read) == "from-file")
+        #expect(f.resolvedPassword(environment: ["PGPASSFILE": "/etc/pgpass"], home: "/home/t", readFile: read) == "from-passfile")
         #expect(try PostgresURL("postgresql://trin:inline@h/trin").resolvedPassword(environment: ["PGPASSWORD": "env"], home: nil, readFile: read)
             == "inline")
         #expect(try PostgresURL("postgresql://nobody@h/x").resolvedPassword(environment: [:], home: "/home/t", readFile: read) == nil)
+        // A password with an unescaped `?` is never repeated in the error.
+        do { _ = try PostgresURL("postgresql://trin:ab?cd@db/trin"); Issue.record("parsed") } catch {
+            #expect(!"\(error)".contains("cd"), "\(error)")
+        }
     }
 }
 
@@ -162,6 +168,32 @@ struct PostgresStoreTests {
         #expect(try a.tryLockTenant())
         a.close()
         c.close()
+    }
+
+    /// A server restart, or a firewall closing an idle connection between nights: the next
+    /// call connects anew, unless the connection held the run lock (then the run must end).
+    @Test func aDroppedConnectionIsMadeAgainUnlessItHeldTheRunLock() throws {
+        let store = try open(tenant: "t-\(UUID().uuidString)")
+        let admin = try open(tenant: "admin")
+        func dropStoreConnection() throws {
+            let pid = try #require(try store.integer(unsafeSQL: "SELECT pg_backend_pid()"))
+            try admin.execute(unsafeSQL: "SELECT pg_terminate_backend(\(pid))")
+            #expect(eventually { store.connectionIsClosed })
+        }
+        try dropStoreConnection()
+        #expect(try store.eventCount() == 0, "the store connects anew")
+        #expect(try store.tryLockTenant())
+        try dropStoreConnection()
+        #expect(throws: StoreError.self, "a run whose lock went with its connection goes no further") { try store.eventCount() }
+        try? store.unlockTenant()
+        #expect(try store.eventCount() == 0, "once the run let go, the next one connects anew")
+        store.close()
+        admin.close()
+    }
+
+    func eventually(_ condition: () -> Bool) -> Bool {
+        for _ in 0..<200 where !condition() { usleep(10_000) }
+        return condition()
     }
 
     @Test func aWrongPasswordOrPortIsAClearErrorThatNamesTheServer() async throws {
