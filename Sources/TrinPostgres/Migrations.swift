@@ -149,17 +149,19 @@ enum Migrations {
             + "coalesce(\(t).hours, -1.0) DESC, \(t).target_group DESC, \(t).age_band DESC, coalesce(\(t).enterprise, '') DESC"
     }
 
+    /// Per identity, the greatest version among the staged records.
+    static let greatestStaged = """
+        SELECT DISTINCT ON (s.pseudonym, s.start_day, s.stage, s.agreement) s.* FROM trin_staging s
+        ORDER BY s.pseudonym, s.start_day, s.stage, s.agreement, \(versionDescending("s"))
+        """
+
     /// Per identity, the file's greatest version; then stored unless the stored one is at
     /// least as great. Returns (inserted, updated). `$1` is the tenant.
     ///
     /// For a small merge (a nightly export's changed and new rows): one `INSERT … ON CONFLICT`,
     /// which probes the tenant's records by key, row by row. For a large one, `mergeInBulk`.
     static let mergeByProbing = """
-        WITH greatest AS (
-            SELECT DISTINCT ON (s.pseudonym, s.start_day, s.stage, s.agreement) s.*
-            FROM trin_staging s
-            ORDER BY s.pseudonym, s.start_day, s.stage, s.agreement, \(versionDescending("s"))
-        ), merged AS (
+        WITH greatest AS (\(greatestStaged)), merged AS (
             INSERT INTO event AS e (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours,
                                     recorded_at, source, source_record_id)
             SELECT $1, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours, recorded_at, source,
@@ -184,11 +186,7 @@ enum Migrations {
     /// would read the whole table where ON CONFLICT probes: 2.97 s against 1.47 s for a
     /// nightly export's 30,000 changed and new rows (docs/benchmarks.md).
     static let mergeInBulk = """
-        WITH greatest AS (
-            SELECT DISTINCT ON (s.pseudonym, s.start_day, s.stage, s.agreement) s.*
-            FROM trin_staging s
-            ORDER BY s.pseudonym, s.start_day, s.stage, s.agreement, \(versionDescending("s"))
-        ), updated AS (
+        WITH greatest AS (\(greatestStaged)), updated AS (
             UPDATE event AS e SET age_band = g.age_band, enterprise = g.enterprise, target_group = g.target_group, end_day = g.end_day,
                 hours = g.hours, recorded_at = g.recorded_at, source = g.source, source_record_id = g.source_record_id
             FROM greatest g
