@@ -18,7 +18,7 @@ public final class PostgresFileImport: FileTransaction {
     /// Records copied into the staging table since the last merge.
     private var staged = 0
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
-    private var rejections = ByteBuffer()
+    private var rejections = CopyBytes()
     /// Records added one by one, copied as one batch before anything else is written.
     private var added: EventRows?
 
@@ -43,19 +43,17 @@ public final class PostgresFileImport: FileTransaction {
     public func write(_ rows: EventRows) throws {
         try copyAdded()
         guard !rows.isEmpty else { return }
-        var buffer = ByteBuffer()
-        buffer.reserveCapacity(rows.count * 160)
-        rows.forEachPacked { CopyText.append($0, source: rows.source, to: &buffer) }
-        try copy(buffer, records: rows.count)
+        var text = CopyBytes(capacity: rows.count * 160)
+        rows.forEachPacked { CopyText.append($0, source: rows.source, to: &text) }
+        try copy(text.buffer, records: rows.count)
     }
 
     public func write(merging runs: [SortedRun]) throws {
         try copyAdded()
         for run in runs {
-            var buffer = ByteBuffer()
-            buffer.reserveCapacity(run.count * 160)
-            try run.forEachPacked { CopyText.append($0, source: run.source, to: &buffer) }
-            try copy(buffer, records: run.count)
+            var text = CopyBytes(capacity: run.count * 160)
+            try run.forEachPacked { CopyText.append($0, source: run.source, to: &text) }
+            try copy(text.buffer, records: run.count)
         }
     }
 
@@ -214,7 +212,7 @@ public final class PostgresFileImport: FileTransaction {
     private func flushRejections() throws {
         guard rejections.readableBytes > 0 else { return }
         let store = store
-        let buffer = rejections
+        let buffer = rejections.buffer
         try store.storeCall {
             try await store.connection.copyFrom(table: "rejection", columns: CopyText.rejectionColumns, logger: store.logger) { writer in
                 try await writer.write(buffer)

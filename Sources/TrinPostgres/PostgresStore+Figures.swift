@@ -34,17 +34,18 @@ extension PostgresStore: PublishesFigureTables {
                     var delete = PostgresQuery(unsafeSQL: "DELETE FROM \(name) WHERE tenant = $1")
                     delete.binds.append(tenant)
                     try await rows(delete)
-                    var copy = ByteBuffer()
+                    var text = CopyBytes()
                     for row in table.rows {
-                        CopyText.text(tenant, &copy)
-                        CopyText.tab(&copy)
-                        CopyText.text(set, &copy)
+                        CopyText.text(tenant, &text)
+                        CopyText.tab(&text)
+                        CopyText.text(set, &text)
                         for field in row {
-                            CopyText.tab(&copy)
-                            if let field { CopyText.text(field, &copy) } else { CopyText.absent(&copy) }
+                            CopyText.tab(&text)
+                            if let field { CopyText.text(field, &text) } else { CopyText.absent(&text) }
                         }
-                        copy.writeInteger(UInt8(ascii: "\n"))
+                        text.writeInteger(UInt8(ascii: "\n"))
                     }
+                    let copy = text.buffer
                     if copy.readableBytes > 0 {
                         // The client quotes the table's name whole: the schema is found through the search path.
                         try await rows("SET LOCAL search_path = trin_figures")

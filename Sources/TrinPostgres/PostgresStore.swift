@@ -282,7 +282,7 @@ public final class PostgresStore: Store {
 
     /// The bytes a record takes in the COPY text sent to the server (for the benchmark).
     public static func copyTextBytes(_ r: ProgressRecord) -> Int {
-        var b = ByteBuffer()
+        var b = CopyBytes()
         CopyText.append(r, to: &b)
         return b.readableBytes
     }
