@@ -3,8 +3,8 @@
 ///
 /// Why: each part's set is public, so a combined count minus the other parts' published counts
 /// gives the remaining part's count, suppressed or not. A combined cell is therefore published
-/// only where it tells nothing the parts do not: every part published the same cell (same year,
-/// level and coordinates), and the combined count differs from their sum by 0 or by k or more
+/// only where it tells nothing the parts do not: every part published the same cell (same year
+/// and coordinates), and the combined count differs from their sum by 0 or by k or more
 /// (it differs when a shared key counts a citizen of two parts once; by 1 to k − 1 would show
 /// how many). Every other cell is suppressed as if it were small, and secondary suppression
 /// protects it like any other (docs/metrics.md, "Combined publications").
@@ -23,35 +23,43 @@ public struct PublishedParts: Sendable {
         }
     }
 
+    /// A cell by what it counts. Not by level: a coordinate names the same population at every
+    /// level (age groups and bands, steps and stages have names of their own; a total is a
+    /// total), so a region's totals match its municipalities' whatever level each publishes at.
     struct Key: Hashable {
         var table: FigureTableName
         var year: Int
-        var level: DetailLevel
         var coordinates: [String]
     }
 
     /// Per cell that every part published with a value: the sum of those values.
     private let sums: [Key: Int]
 
-    /// `parts`: each part's published cells.
+    /// `parts`: each part's published cells, one list per part (an empty list for a part that
+    /// published nothing: then nothing of the combined set is shown).
     public init(parts: [[Cell]]) {
         var sums: [Key: Int] = [:]
-        var published: [Key: Int] = [:]
-        for part in parts {
+        var shownBy: [Key: Set<Int>] = [:]
+        for (index, part) in parts.enumerated() {
             for cell in part {
                 guard let value = cell.value else { continue }
-                let key = Key(table: cell.table, year: cell.year, level: cell.level, coordinates: cell.coordinates)
+                let key = Key(table: cell.table, year: cell.year, coordinates: cell.coordinates)
+                // A part's cell counted once, however often it appears (aliases name one cell twice).
+                guard shownBy[key, default: []].insert(index).inserted else { continue }
                 sums[key, default: 0] += value
-                published[key, default: 0] += 1
             }
         }
-        self.sums = sums.filter { published[$0.key] == parts.count }
+        self.sums = sums.filter { shownBy[$0.key]?.count == parts.count }
     }
 
     /// Whether the cell must be suppressed whatever its count: a part did not publish it, or
     /// it differs from the parts' sum by 1 to k − 1.
     func hides(_ table: FigureTableName, year: Int, level: DetailLevel, coordinates: [String], value: Int, k: Int) -> Bool {
-        guard let sum = sums[Key(table: table, year: year, level: level, coordinates: coordinates)] else { return true }
+        // The pooled agreements' row holds different agreements in each part and in the combined
+        // set (an agreement pooled in one municipality may have a row of its own in the region):
+        // its difference from the parts' pooled rows is no count of shared citizens. Never shown.
+        if table == .progression, coordinates.first == pooledAgreementsCoordinate { return true }
+        guard let sum = sums[Key(table: table, year: year, coordinates: coordinates)] else { return true }
         let difference = abs(value - sum)
         return difference > 0 && difference < k
     }

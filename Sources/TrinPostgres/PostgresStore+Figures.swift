@@ -86,6 +86,8 @@ extension PostgresStore: PublishesFigureTables {
 }
 
 extension PostgresStore: CombinesPublications {
+    public var combinedTenants: [String] { readTenants }
+
     /// The coordinate columns of each figure table, in the order the files have them.
     static let figureCoordinates: [(table: String, columns: [String])] = [
         ("employment", ["target_group", "age_band"]), ("youth", ["outcome", "age_band"]),

@@ -269,9 +269,20 @@ public final class PostgresStore: Store {
 
     /// Lets go of this tenant's run lock.
     public func unlockTenant() throws(PostgresStoreError) {
-        defer { holdsLock.store(false, ordering: .relaxed) }
-        _ = try call {
-            try await connection.query("SELECT pg_advisory_unlock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger).collect()
+        do {
+            _ = try call {
+                try await connection.query("SELECT pg_advisory_unlock(hashtextextended('trin run ' || \(tenant), 0))", logger: logger).collect()
+            }
+            holdsLock.store(false, ordering: .relaxed)
+        } catch {
+            // Not let go on a connection that is still there: drop the connection, and the server
+            // lets go with it (the next call connects anew). Never a lock left behind for ever.
+            if !connectionIsClosed {
+                let connection = connection
+                try? thread.wait { try await connection.close() }
+            }
+            holdsLock.store(false, ordering: .relaxed)
+            throw error
         }
     }
 

@@ -80,8 +80,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     /// first matching line of one password file in `.pgpass` format — `passfile=`, else
     /// `PGPASSFILE`, else `~/.pgpass`; nil for none.
     public func resolvedPassword(environment: [String: String], home: String?, readFile: (String) -> String?) -> String? {
-        if let password { return password }
-        if let password = environment["PGPASSWORD"] { return password }
+        // An empty password counts as none, as in libpq.
+        if let password, !password.isEmpty { return password }
+        if let password = environment["PGPASSWORD"], !password.isEmpty { return password }
         guard let file = passwordFile ?? environment["PGPASSFILE"] ?? home.map({ $0 + "/.pgpass" }), let text = readFile(file) else {
             return nil
         }
@@ -91,7 +92,8 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     /// The password of the first `.pgpass` line matching, `*` matching anything; `\:` and
     /// `\\` escape inside fields.
     static func pgpassMatch(_ text: String, host: String, port: Int, database: String, user: String) -> String? {
-        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+        // Any line break: a file edited on Windows ends its lines in CR LF.
+        for line in text.split(whereSeparator: \.isNewline) where !line.hasPrefix("#") {
             var fields: [String] = [], field = "", escaped = false
             for c in line {
                 if escaped { field.append(c); escaped = false } else if c == "\\" { escaped = true } else if c == ":" && fields.count < 4 {

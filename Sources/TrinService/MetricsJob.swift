@@ -49,7 +49,9 @@ public enum MetricsJob {
         guard let combining = store as? CombinesPublications, combining.isCombined else { return nil }
         let tables: [String: FigureTableName] = ["employment": .employment, "youth": .youth, "value_chain": .valueChain,
                                                  "progression": .progression]
-        return PublishedParts(parts: try combining.partsPublications().values.map { rows in
+        // One list per tenant combined, empty for a tenant whose set shows nothing.
+        let published = try combining.partsPublications()
+        return PublishedParts(parts: combining.combinedTenants.map { published[$0] ?? [] }.map { rows in
             rows.compactMap { row in
                 guard let table = tables[row.table], let level = DetailLevel(rawValue: row.level) else { return nil }
                 return PublishedParts.Cell(table: table, year: row.year, level: level, coordinates: row.coordinates, value: row.value)

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Foundation
 public import Logging
 public import TrinPostgres
@@ -59,12 +64,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
             return try SQLiteStore(path: path)
         case .postgres(let url, let tenant, let workDirectory):
             let environment = ProcessInfo.processInfo.environment
-            do {
-                try FileManager.default.createDirectory(atPath: workDirectory, withIntermediateDirectories: true,
-                                                        attributes: [.posixPermissions: 0o750])
-            } catch {
-                throw .cannotOpen(path: description, message: "cannot make the work directory \(workDirectory): \(error.localizedDescription)")
-            }
+            try Self.prepareWorkDirectory(workDirectory, for: description)
             do {
                 return try PostgresStore.open(url: url, tenant: tenant, workDirectory: workDirectory, environment: environment,
                                               home: environment["HOME"], readFile: { try? String(contentsOfFile: $0, encoding: .utf8) },
@@ -74,6 +74,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
             }
         case .combined(let url, let name, let tenants, let workDirectory):
             let environment = ProcessInfo.processInfo.environment
+            try Self.prepareWorkDirectory(workDirectory, for: description)
             do {
                 return try PostgresStore.openCombined(url: url, name: name, tenants: tenants, workDirectory: workDirectory,
                                                       environment: environment, home: environment["HOME"],
@@ -89,6 +90,26 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         guard case .postgres(let url, let tenant, let work) = self else { return nil }
         let base = work.hasSuffix("/tenant-" + tenant) ? String(work.dropLast(("/tenant-" + tenant).count)) : work
         return .combined(url, name: publication.name, tenants: publication.tenants, workDirectory: base + "/combined-" + publication.name)
+    }
+
+    /// Makes the work directory when missing, and refuses one that is not trin's own: exports
+    /// with CPR numbers are downloaded there, so a folder another user made (in /tmp, say) or
+    /// a symbolic link to one could hand them to that user.
+    static func prepareWorkDirectory(_ path: String, for store: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o750])
+        } catch {
+            throw .cannotOpen(path: store, message: "cannot make the work directory \(path): \(error.localizedDescription)")
+        }
+        var info = stat()
+        guard lstat(path, &info) == 0 else {
+            throw .cannotOpen(path: store, message: "cannot read the work directory \(path)")
+        }
+        guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid(), info.st_mode & 0o022 == 0 else {
+            throw .cannotOpen(path: store, message: "the work directory \(path) must be a folder of trin's own user that no one "
+                              + "else can write to (not a link): exports are downloaded there")
+        }
     }
 
     /// Whether there is a store here to read (a server store always is: its schema is made at open).

@@ -38,6 +38,8 @@ public protocol PublishesFigureTables: Store {
 public protocol CombinesPublications: Store {
     /// Whether this store combines tenants (false: one tenant's store).
     var isCombined: Bool { get }
+    /// The tenants it combines.
+    var combinedTenants: [String] { get }
     /// Per tenant combined, the rows of its current set's figure tables (`employment`,
     /// `youth`, `value_chain`, `progression`), each with the table's name; a tenant with no
     /// current set is an error that names it.

@@ -54,6 +54,20 @@ struct PublishedPartsTests {
         #expect(byThree.employment.cell("total", "total")?.value.isSuppressed == true)
         let byFive = try #require(released(parts: parts(hidingStarted: false, employmentSum: 17)).years.first { $0.year == 2023 })
         #expect(byFive.employment.cell("total", "total")?.value == .value(12))
+        // A part that lists a cell twice (an alias) still counts once: the other part's silence hides it.
+        let total2023 = PublishedParts.Cell(table: .employment, year: 2023, level: .fine, coordinates: ["total", "total"], value: 12)
+        let twice = try #require(released(parts: PublishedParts(parts: [[total2023, total2023], []])).years.first { $0.year == 2023 })
+        #expect(twice.employment.cell("total", "total")?.value.isSuppressed == true)
+        // The level a part published at does not matter: a total is a total.
+        var coarse = total2023
+        coarse.level = .coarse
+        let byLevel = PublishedParts(parts: [[coarse]])
+        #expect(!byLevel.hides(.employment, year: 2023, level: .fine, coordinates: ["total", "total"], value: 12, k: 5))
+        // The pooled agreements' row is never shown, whatever the parts show.
+        let pooled = PublishedParts.Cell(table: .progression, year: 2023, level: .coarse,
+                                         coordinates: [pooledAgreementsCoordinate, "", "started", "total"], value: 30)
+        #expect(PublishedParts(parts: [[pooled]]).hides(.progression, year: 2023, level: .coarse,
+                                                        coordinates: [pooledAgreementsCoordinate, "", "started", "total"], value: 30, k: 5))
         // A part that published nothing for the year: nothing of it is shown.
         let nothing = try #require(released(parts: PublishedParts(parts: [[], []])).years.first { $0.year == 2023 })
         #expect(nothing.employment.cells.allSatisfy { $0.value.isSuppressed })

@@ -290,6 +290,13 @@ struct PostgresRunTests {
         try write("\(url)")
         r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
         #expect(r.status == 2 && r.stderr.contains("cannot connect to the PostgreSQL store"), "\(r.output)")
+        // A work directory another user could write to (exports are downloaded there) is refused.
+        let open = dir + "/open"
+        try FileManager.default.createDirectory(atPath: open + "/tenant-\(tenant)", withIntermediateDirectories: true)
+        chmod(open + "/tenant-\(tenant)", 0o777)
+        let refused = try TrinBinary.run(["import", "--store", server, "--tenant", tenant, "--key", key, "--mapping",
+                                          "\(TrinBinary.repositoryRoot)/mappings/forloeb.yaml", key], environment: ["TRIN_WORK_DIRECTORY": open])
+        #expect(refused.status == 2 && refused.stderr.contains("no one else can write to"), "\(refused.output)")
         try write(server, tenant: nil)
         r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
         #expect(r.status == 2 && r.stderr.contains("needs `tenant:`"), "\(r.output)")

@@ -39,6 +39,11 @@ let testServer = ProcessInfo.processInfo.environment["TRIN_TEST_POSTGRES_URL"]
         #expect(try PostgresURL("postgresql://trin:inline@h/trin").resolvedPassword(environment: ["PGPASSWORD": "env"], home: nil, readFile: read)
             == "inline")
         #expect(try PostgresURL("postgresql://nobody@h/x").resolvedPassword(environment: [:], home: "/home/t", readFile: read) == nil)
+        // Lines ending in CR LF (a file edited on Windows); an empty password counts as none.
+        let windows: (String) -> String? = { $0 == "/home/w/.pgpass" ? "other:*:*:*:no\r\n*:*:trin:trin:crlf\r\n" : nil }
+        #expect(u.resolvedPassword(environment: ["PGPASSWORD": ""], home: "/home/w", readFile: windows) == "crlf")
+        #expect(try PostgresURL("postgresql://trin:@127.0.0.1/trin").resolvedPassword(environment: [:], home: "/home/w", readFile: windows)
+            == "crlf")
         // A password with an unescaped `?` is never repeated in the error.
         do { _ = try PostgresURL("postgresql://trin:ab?cd@db/trin"); Issue.record("parsed") } catch {
             #expect(!"\(error)".contains("cd"), "\(error)")
