@@ -7,25 +7,6 @@ import TrinStore
 /// uses, and bytea as `\\x` and hex. Written byte by byte into the buffer: no string is made
 /// per field (the client's share of an import is this loop).
 enum CopyText {
-    static func append(_ r: ProgressRecord, to b: inout CopyBytes) {
-        b.writeStaticString("\\\\x")
-        hex(r.pseudonym.high, &b)
-        hex(r.pseudonym.low, &b)
-        tab(&b); integer(Int64(r.start.daysSinceEpoch), &b)
-        tab(&b); text(r.stage.rawValue, &b)
-        tab(&b); text(r.agreement ?? "", &b)
-        tab(&b); text(r.ageBand.rawValue, &b)
-        tab(&b); if let e = r.enterprise { text(e, &b) } else { absent(&b) }
-        tab(&b); text(r.targetGroup.rawValue, &b)
-        tab(&b); if let end = r.end { integer(Int64(end.daysSinceEpoch), &b) } else { absent(&b) }
-        // Shortest text that reads back as the same double (Swift's description does that).
-        tab(&b); if let h = r.hoursPerWeek { b.writeString(h.description) } else { absent(&b) }
-        tab(&b); integer(r.recordedAt.secondsSinceEpoch, &b)
-        tab(&b); text(r.source, &b)
-        tab(&b); text(r.sourceRecordID, &b)
-        b.writeInteger(UInt8(ascii: "\n"))
-    }
-
     @inline(__always) static func tab(_ b: inout CopyBytes) { b.writeInteger(UInt8(ascii: "\t")) }
     @inline(__always) static func absent(_ b: inout CopyBytes) { b.writeStaticString("\\N") }
 

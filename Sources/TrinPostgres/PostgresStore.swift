@@ -293,8 +293,10 @@ public final class PostgresStore: Store {
 
     /// The bytes a record takes in the COPY text sent to the server (for the benchmark).
     public static func copyTextBytes(_ r: ProgressRecord) -> Int {
+        var rows = EventRows(source: r.source)
+        rows.append(r)
         var b = CopyBytes()
-        CopyText.append(r, to: &b)
+        rows.forEachPacked { CopyText.append($0, source: rows.source, to: &b) }
         return b.readableBytes
     }
 

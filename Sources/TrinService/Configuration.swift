@@ -219,9 +219,11 @@ public struct Configuration: Sendable {
     /// The store this configuration names. A server store's downloads and run files go to
     /// `workDirectory`, by default the folder that holds the output folder (trin's own).
     public func storeLocation() throws(PostgresStoreError) -> StoreLocation {
-        try StoreLocation(store, tenant: tenant,
-                          workDirectory: workDirectory ?? URL(fileURLWithPath: output).deletingLastPathComponent().path)
+        try StoreLocation(store, tenant: tenant, workDirectory: serverWorkDirectory)
     }
+
+    /// `workDirectory`, or by default the folder that holds the output folder (trin's own).
+    public var serverWorkDirectory: String { workDirectory ?? URL(fileURLWithPath: output).deletingLastPathComponent().path }
 
     static func resolve(_ path: String, base: String) -> String {
         path.hasPrefix("/") ? path : URL(fileURLWithPath: base).appendingPathComponent(path).standardized.path

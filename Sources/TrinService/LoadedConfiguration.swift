@@ -146,8 +146,9 @@ public enum ConfigurationCheck {
         if checkFiles {
             let c = configuration
             if StoreLocation.isURL(c.store) {
-                let work = (try? c.storeLocation()).flatMap { if case .postgres(_, _, let w) = $0 { w } else { nil } }
-                if let work { checkWritableFolder(of: work + "/x", what: "work directory", file: path, creatable: true, into: &problems) }
+                if let work = (try? c.storeLocation())?.workFolder {
+                    checkWritableFolder(of: work + "/x", what: "work directory", file: path, creatable: true, into: &problems)
+                }
             } else {
                 checkWritableFolder(of: c.store, what: "store", file: path, into: &problems)
             }

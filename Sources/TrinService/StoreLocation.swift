@@ -13,7 +13,8 @@ public import TrinStore
 /// postgresql://…` and `tenant:` in trin.yaml).
 public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
     case sqlite(path: String)
-    /// A server store: its URL, the tenant's code, and a local directory for downloads and run files.
+    /// A server store: its URL, the tenant's code, and the local directory under which the
+    /// tenant's downloads and run files go (in `tenant-<code>`, `workFolder`).
     case postgres(PostgresURL, tenant: String, workDirectory: String)
     /// Several tenants of a server store read together for one combined publication (`combined:`).
     case combined(PostgresURL, name: String, tenants: [String], workDirectory: String)
@@ -29,9 +30,7 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
             throw .badURL("a PostgreSQL store needs `tenant:` (the municipality's code, e.g. 0101) in the configuration, or TRIN_TENANT")
         }
         guard Self.isValidName(tenant) else { throw .badURL(Self.nameRule("tenant")) }
-        // A folder per tenant: each run clears its own stale downloads, never another tenant's.
-        let base = workDirectory ?? FileManager.default.temporaryDirectory.path
-        self = .postgres(url, tenant: tenant, workDirectory: base + "/tenant-" + tenant)
+        self = .postgres(url, tenant: tenant, workDirectory: workDirectory ?? FileManager.default.temporaryDirectory.path)
     }
 
     /// Whether `name` may name a tenant or a combined publication: 1 to 64 letters, digits,
@@ -62,21 +61,23 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .sqlite(let path):
             return try SQLiteStore(path: path)
-        case .postgres(let url, let tenant, let workDirectory):
+        case .postgres(let url, let tenant, _):
             let environment = ProcessInfo.processInfo.environment
-            try Self.prepareWorkDirectory(workDirectory, for: description)
+            let work = workFolder!
+            try Self.prepareWorkDirectory(work, for: description)
             do {
-                return try PostgresStore.open(url: url, tenant: tenant, workDirectory: workDirectory, environment: environment,
+                return try PostgresStore.open(url: url, tenant: tenant, workDirectory: work, environment: environment,
                                               home: environment["HOME"], readFile: { try? String(contentsOfFile: $0, encoding: .utf8) },
                                               logger: logger)
             } catch {
                 throw .cannotOpen(path: description, message: "\(error)")
             }
-        case .combined(let url, let name, let tenants, let workDirectory):
+        case .combined(let url, let name, let tenants, _):
             let environment = ProcessInfo.processInfo.environment
-            try Self.prepareWorkDirectory(workDirectory, for: description)
+            let work = workFolder!
+            try Self.prepareWorkDirectory(work, for: description)
             do {
-                return try PostgresStore.openCombined(url: url, name: name, tenants: tenants, workDirectory: workDirectory,
+                return try PostgresStore.openCombined(url: url, name: name, tenants: tenants, workDirectory: work,
                                                       environment: environment, home: environment["HOME"],
                                                       readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }, logger: logger)
             } catch {
@@ -87,9 +88,18 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
 
     /// The combined view of `publication`'s tenants in the same server store (nil for a SQLite file).
     public func combining(_ publication: CombinedPublication) -> StoreLocation? {
-        guard case .postgres(let url, let tenant, let work) = self else { return nil }
-        let base = work.hasSuffix("/tenant-" + tenant) ? String(work.dropLast(("/tenant-" + tenant).count)) : work
-        return .combined(url, name: publication.name, tenants: publication.tenants, workDirectory: base + "/combined-" + publication.name)
+        guard case .postgres(let url, _, let work) = self else { return nil }
+        return .combined(url, name: publication.name, tenants: publication.tenants, workDirectory: work)
+    }
+
+    /// A server store's own folder under its work directory: each run clears its own stale
+    /// downloads there, never another tenant's. Nil for a SQLite file (it works beside itself).
+    public var workFolder: String? {
+        switch self {
+        case .sqlite: nil
+        case .postgres(_, let tenant, let work): work + "/tenant-" + tenant
+        case .combined(_, let name, _, let work): work + "/combined-" + name
+        }
     }
 
     /// Makes the work directory when missing, and refuses one that is not trin's own: exports

@@ -39,8 +39,7 @@ struct StoreOptions: ParsableArguments {
     /// The store `text` names, with the tenant and work directory from the flags, the
     /// environment or the configuration.
     func location(_ text: String, _ c: Configuration?) throws -> StoreLocation {
-        let work = environment["TRIN_WORK_DIRECTORY"] ?? c?.workDirectory
-            ?? c.map { URL(fileURLWithPath: $0.output).deletingLastPathComponent().path }
+        let work = c?.serverWorkDirectory ?? environment["TRIN_WORK_DIRECTORY"]
         do {
             return try StoreLocation(text, tenant: tenant ?? environment["TRIN_TENANT"] ?? c?.tenant, workDirectory: work)
         } catch {
