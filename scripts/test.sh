@@ -7,12 +7,19 @@ cd "$(dirname "$0")/.."
 tree_state() { git status --porcelain --untracked-files=all 2>/dev/null | grep -v -E '^\?\? \.build' || true; }
 before=$(tree_state)
 $SWIFT build --build-tests
+# Every test folder of this run in one place (TMPDIR): removed when the suite passes,
+# kept for reading when it fails.
+scratch=$(mktemp -d /tmp/trin-test-XXXXXX)
 # A throw-away PostgreSQL cluster on 127.0.0.1 for the PostgreSQL store's tests.
 cluster=$(mktemp -d /tmp/trin-pg-XXXXXX)
 trap './scripts/pg-test-cluster.sh stop "$cluster"' EXIT
 TRIN_TEST_POSTGRES_URL=$(./scripts/pg-test-cluster.sh start "$cluster")
 export TRIN_TEST_POSTGRES_URL
-$SWIFT test --skip-build
+if ! TMPDIR="$scratch" $SWIFT test --skip-build; then
+  echo "make test: failed; the tests' folders are kept in $scratch" >&2
+  exit 1
+fi
+rm -rf "$scratch"
 after=$(tree_state)
 if [ "$before" != "$after" ]; then
   echo "make test: the test suite changed the working tree:" >&2

@@ -51,9 +51,32 @@ public final class SQLiteStore: Store {
                     // in WAL mode, which works as well, until an open finds it alone.
                 }
             }
-            try StoreSchema.migrator.migrate(queue)
+            try Self.migrate(queue)
         } catch {
             throw .cannotOpen(path: path, message: "\(error)")
+        }
+    }
+
+    /// Applies the migrations this store lacks. GRDB reads which are applied, then applies
+    /// each in a transaction of its own; two processes opening a new store together (cron's
+    /// `run` and a `metrics`, a daemon and an operator) can both read "none" and the second
+    /// then fails on a table the first created. A migration that fails after another
+    /// connection applied one is therefore tried again from what is applied now; a failure
+    /// with nothing applied meanwhile is a real one.
+    static func migrate(_ queue: DatabaseQueue) throws {
+        let migrator = StoreSchema.migrator
+        let applied = { (db: Database) throws -> Set<String> in
+            try db.tableExists("grdb_migrations") ? migrator.appliedIdentifiers(db) : []
+        }
+        while true {
+            let before = try queue.read(applied)
+            do {
+                try migrator.migrate(queue)
+                return
+            } catch {
+                let after = try queue.read(applied)
+                if after == before { throw error }
+            }
         }
     }
 

@@ -22,7 +22,7 @@ import TrinMapping
         // The first pass completes and is recorded.
         #expect(eventually(timeout: 20) {
             (try? w.store().recentRuns(limit: 1).first?.finishedAt) != nil
-        })
+        }, "daemon \(daemon.isRunning ? "running" : "exited: \(daemon.standardErrorText)"); log:\n\(w.logText())")
         let run = try #require(try w.store().recentRuns(limit: 1).first)
         #expect(run.command == "daemon")
         #expect(run.status == "succeeded")

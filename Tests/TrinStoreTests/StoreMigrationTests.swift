@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GRDB
 import Testing
 import TrinCore
@@ -47,5 +48,18 @@ import TrinTestSupport
         }
         #expect(try store.frozenYears(k: 5).count == 1 && store.hasKnownRows(source: "forloeb"))
         #expect(try store.files(ofRun: 1).first?.unknownCodes == outcome.unknownCodes)
+    }
+
+    /// Two trin processes started together on a new store (cron's `run` and a `metrics`, a
+    /// daemon and an operator) both create it: neither fails on a migration the other applied.
+    @Test func processesOpeningANewStoreAtOnceAllSucceed() throws {
+        for attempt in 0..<20 {
+            let path = TrinBinary.temporaryDirectory("trin-store-race") + "/trin.sqlite"
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 3) { _ in
+                do { _ = try SQLiteStore(path: path) } catch { failures.withLock { $0.append("\(error)") } }
+            }
+            #expect(failures.withLock { $0 }.isEmpty, "attempt \(attempt)")
+        }
     }
 }
