@@ -112,6 +112,7 @@ struct CopyBytes {
     }
 
     mutating func writeBytes(_ b: UnsafeBufferPointer<UInt8>) { bytes.append(contentsOf: b) }
+    mutating func writeBytes(_ b: [UInt8]) { bytes.append(contentsOf: b) }
 
     mutating func writeString(_ s: String) { bytes.append(contentsOf: s.utf8) }
 

@@ -112,7 +112,48 @@ enum Migrations {
             )
             """,
         ],
+        // 4: records partitioned by tenant, one table each (`eventPartition`). A tenant's first
+        // records are loaded into a table of their own without its index, which is built once
+        // at the end of the file and the table then attached (`PostgresFileImport`): the
+        // insert into an index is most of what a server spends on a large import.
+        [
+            "ALTER TABLE event RENAME TO event_v3",
+            "ALTER INDEX event_pkey RENAME TO event_v3_pkey",
+            """
+            CREATE TABLE event (
+                tenant text COLLATE "C" NOT NULL,
+                pseudonym bytea NOT NULL,
+                start_day integer NOT NULL,
+                stage text COLLATE "C" NOT NULL,
+                agreement text COLLATE "C" NOT NULL,
+                age_band text COLLATE "C" NOT NULL,
+                enterprise text COLLATE "C",
+                target_group text COLLATE "C" NOT NULL,
+                end_day integer,
+                hours double precision,
+                recorded_at bigint NOT NULL,
+                source text COLLATE "C" NOT NULL,
+                source_record_id text COLLATE "C" NOT NULL,
+                PRIMARY KEY (tenant, pseudonym, start_day, stage, agreement)
+            ) PARTITION BY LIST (tenant)
+            """,
+            """
+            DO $$
+            DECLARE t text;
+            BEGIN
+                FOR t IN SELECT DISTINCT tenant FROM event_v3 LOOP
+                    EXECUTE format('CREATE TABLE %I PARTITION OF event FOR VALUES IN (%L)', \(eventPartition("t")), t);
+                END LOOP;
+            END $$
+            """,
+            "INSERT INTO event SELECT * FROM event_v3",
+            "DROP TABLE event_v3",
+        ],
     ]
+
+    /// The name of a tenant's records table, as SQL of the tenant expression `tenant`: a tenant
+    /// name may be longer than an identifier and hold characters that would need quoting.
+    static func eventPartition(_ tenant: String) -> String { "'event_' || md5(\(tenant))" }
 
     /// Stages in the order of their codes (declaration order), as SQL that sorts by it: a
     /// citizen's records come out in the SQLite store's identity order.
@@ -156,14 +197,16 @@ enum Migrations {
         """
 
     /// Per identity, the file's greatest version; then stored unless the stored one is at
-    /// least as great. Returns (inserted, updated). `$1` is the tenant.
+    /// least as great. Returns (inserted, updated). `$1` is the tenant; `table`, its records
+    /// table (`eventPartition`), written directly: a partitioned table's RETURNING cannot
+    /// tell an insert from an update (`xmax`), and routing each row to it costs time.
     ///
     /// For a small merge (a nightly export's changed and new rows): one `INSERT … ON CONFLICT`,
     /// which probes the tenant's records by key, row by row. For a large one, `mergeInBulk`.
-    static let mergeByProbing = """
+    static func mergeByProbing(into table: String) -> String { """
         WITH greatest AS (\(greatestStaged)), merged AS (
-            INSERT INTO event AS e (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours,
-                                    recorded_at, source, source_record_id)
+            INSERT INTO "\(table)" AS e (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day,
+                                    hours, recorded_at, source, source_record_id)
             SELECT $1, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours, recorded_at, source,
                    source_record_id
             FROM greatest
@@ -176,6 +219,7 @@ enum Migrations {
         )
         SELECT count(*) FILTER (WHERE inserted)::bigint, count(*) FILTER (WHERE NOT inserted)::bigint FROM merged
         """
+    }
 
     /// `mergeByProbing`'s result for a large merge (a fresh export): an update of the
     /// identities found and an insert of those not found, each one set-based statement. The
@@ -185,24 +229,25 @@ enum Migrations {
     /// hold it would fail on the primary key, not store twice. For a few rows the plan's joins
     /// would read the whole table where ON CONFLICT probes: 2.97 s against 1.47 s for a
     /// nightly export's 30,000 changed and new rows (docs/benchmarks.md).
-    static let mergeInBulk = """
+    static func mergeInBulk(into table: String) -> String { """
         WITH greatest AS (\(greatestStaged)), updated AS (
-            UPDATE event AS e SET age_band = g.age_band, enterprise = g.enterprise, target_group = g.target_group, end_day = g.end_day,
+            UPDATE "\(table)" AS e SET age_band = g.age_band, enterprise = g.enterprise, target_group = g.target_group, end_day = g.end_day,
                 hours = g.hours, recorded_at = g.recorded_at, source = g.source, source_record_id = g.source_record_id
             FROM greatest g
             WHERE e.tenant = $1 AND e.pseudonym = g.pseudonym AND e.start_day = g.start_day AND e.stage = g.stage
               AND e.agreement = g.agreement AND \(version("g")) > \(version("e"))
             RETURNING 1
         ), inserted AS (
-            INSERT INTO event (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours,
-                               recorded_at, source, source_record_id)
+            INSERT INTO "\(table)" (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours,
+                                     recorded_at, source, source_record_id)
             SELECT $1, g.pseudonym, g.start_day, g.stage, g.agreement, g.age_band, g.enterprise, g.target_group, g.end_day, g.hours,
                    g.recorded_at, g.source, g.source_record_id
             FROM greatest g
-            WHERE NOT EXISTS (SELECT 1 FROM event e WHERE e.tenant = $1 AND e.pseudonym = g.pseudonym AND e.start_day = g.start_day
+            WHERE NOT EXISTS (SELECT 1 FROM "\(table)" e WHERE e.tenant = $1 AND e.pseudonym = g.pseudonym AND e.start_day = g.start_day
                                                       AND e.stage = g.stage AND e.agreement = g.agreement)
             RETURNING 1
         )
         SELECT (SELECT count(*) FROM inserted)::bigint, (SELECT count(*) FROM updated)::bigint
         """
+    }
 }

@@ -7,6 +7,14 @@ public import TrinStore
 /// merged into the tenant's records by one statement at `flush` — per identity the greatest
 /// version of the file's and the stored one, by the version order (`Migrations.merge`).
 ///
+/// A tenant's first records take a faster way (`FreshLoad`): the tenant has no records table
+/// yet, so nothing stored can conflict with them. Each identity's first record in the file is
+/// copied straight into a new table of the tenant's own, without an index; a record whose
+/// identity came before in the file goes to the staging table. At `flush` the new table is
+/// attached as the tenant's partition of `event` (which builds its primary key in one sorted
+/// pass), and the staged records are merged into it as any file's are: the greatest version
+/// wins, as in every import.
+///
 /// The counts differ from the SQLite store's in one case only: an identity listed several
 /// times within one merge's records is counted once (its greatest version; the others as
 /// duplicates), where the SQLite store counts each row it writes. What is stored is the same.
@@ -21,9 +29,46 @@ public final class PostgresFileImport: FileTransaction {
     private var rejections = CopyBytes()
     /// Records added one by one, copied as one batch before anything else is written.
     private var added: EventRows?
+    /// The tenant's records table, the partition of `event` merges write into.
+    let table: String
+    /// Set when the tenant had no records table at the start of the file.
+    private var fresh: FreshLoad?
 
-    init(store: PostgresStore) {
+    /// A tenant's first load (see the type's comment).
+    struct FreshLoad {
+        /// The tenant's records table to be (`Migrations.eventPartition`).
+        let table: String
+        /// The tenant and a tab, the first column of every line copied into `table`.
+        let prefix: [UInt8]
+        /// Hashes of the identities copied into `table`. Two identities with one hash send
+        /// the second to the staging table, which merges it as any record: never wrong.
+        var seen = Set<Int>()
+        var created = false
+        var attached = false
+
+        /// Whether `e` is the first record of its identity in this file (and so goes to `table`).
+        mutating func isFirst(_ e: PackedEvent) -> Bool {
+            var h = Hasher()
+            h.combine(e.pseudonym.high)
+            h.combine(e.pseudonym.low)
+            h.combine(e.startDay)
+            h.combine(e.stage)
+            h.combine(bytes: UnsafeRawBufferPointer(e.agreement))
+            return seen.insert(h.finalize()).inserted
+        }
+    }
+
+    /// `table`: the tenant's records table (`Migrations.eventPartition`); `exists`: whether it
+    /// does, or this file is the tenant's first load.
+    init(store: PostgresStore, table: String, exists: Bool) {
         self.store = store
+        self.table = table
+        if !exists {
+            var prefix = CopyBytes()
+            CopyText.text(store.tenant, &prefix)
+            CopyText.tab(&prefix)
+            fresh = FreshLoad(table: table, prefix: prefix.bytes)
+        }
     }
 
     /// Records added one at a time are gathered and copied as a batch: a statement each
@@ -43,28 +88,104 @@ public final class PostgresFileImport: FileTransaction {
     public func write(_ rows: EventRows) throws {
         try copyAdded()
         guard !rows.isEmpty else { return }
-        var text = CopyBytes(capacity: rows.count * 160)
-        rows.forEachPacked { CopyText.append($0, source: rows.source, to: &text) }
-        try copy(text.buffer, records: rows.count)
+        var batch = Batch(records: rows.count)
+        rows.forEachPacked { batch.append($0, source: rows.source, fresh: &fresh) }
+        try copy(batch)
     }
 
     public func write(merging runs: [SortedRun]) throws {
         try copyAdded()
         for run in runs {
-            var text = CopyBytes(capacity: run.count * 160)
-            try run.forEachPacked { CopyText.append($0, source: run.source, to: &text) }
-            try copy(text.buffer, records: run.count)
+            var batch = Batch(records: run.count)
+            try run.forEachPacked { batch.append($0, source: run.source, fresh: &fresh) }
+            try copy(batch)
         }
     }
 
-    private func copy(_ buffer: ByteBuffer, records: Int) throws {
-        let store = store
-        try store.storeCall {
-            try await store.connection.copyFrom(table: "trin_staging", columns: Migrations.stagingColumns, logger: store.logger) { writer in
-                try await writer.write(buffer)
+    /// One batch's records as COPY text: for the staging table, and for a first load's table.
+    struct Batch {
+        var staged: CopyBytes
+        var stagedCount = 0
+        var direct = CopyBytes()
+        var directCount = 0
+        let records: Int
+
+        init(records: Int) {
+            self.records = records
+            staged = CopyBytes()
+        }
+
+        mutating func append(_ e: PackedEvent, source: String, fresh: inout FreshLoad?) {
+            if fresh?.isFirst(e) == true {
+                if directCount == 0 { direct = CopyBytes(capacity: records * 170) }
+                direct.writeBytes(fresh!.prefix)
+                CopyText.append(e, source: source, to: &direct)
+                directCount += 1
+            } else {
+                if stagedCount == 0 { staged = CopyBytes(capacity: (records - directCount) * 160) }
+                CopyText.append(e, source: source, to: &staged)
+                stagedCount += 1
             }
         }
-        staged += records
+    }
+
+    private func copy(_ batch: Batch) throws {
+        let store = store
+        if batch.directCount > 0, var load = fresh {
+            if !load.created {
+                // LIKE copies the columns and their collations, not the key: it is built at the attach.
+                // The CHECK lets the attach skip reading the table to prove its rows are the tenant's.
+                var create = PostgresQuery(unsafeSQL: """
+                    SELECT format('CREATE TABLE %I (LIKE event INCLUDING DEFAULTS, CHECK (tenant = %L))', $1::text, $2::text)
+                    """)
+                create.binds.append(load.table)
+                create.binds.append(store.tenant)
+                try store.storeCall {
+                    let ddl = try await store.rows(create).first?.decode(String.self) ?? ""
+                    try await store.rows(PostgresQuery(unsafeSQL: ddl))
+                }
+                load.created = true
+                fresh = load
+            }
+            let buffer = batch.direct.buffer
+            try store.storeCall {
+                try await store.connection.copyFrom(table: load.table, columns: ["tenant"] + Migrations.stagingColumns,
+                                                    logger: store.logger) { writer in
+                    try await writer.write(buffer)
+                }
+            }
+            inserted += batch.directCount
+        }
+        if batch.stagedCount > 0 {
+            let buffer = batch.staged.buffer
+            try store.storeCall {
+                try await store.connection.copyFrom(table: "trin_staging", columns: Migrations.stagingColumns, logger: store.logger) { writer in
+                    try await writer.write(buffer)
+                }
+            }
+            staged += batch.stagedCount
+        }
+    }
+
+    /// A first load's table becomes the tenant's partition of `event`, and its primary key is
+    /// built then, in one sorted pass: a key written row by row while a million records are
+    /// copied costs the server about three times as much (docs/benchmarks.md).
+    private func attachFreshTable() throws {
+        guard var load = fresh, load.created, !load.attached else { return }
+        var attach = PostgresQuery(unsafeSQL: "SELECT format('ALTER TABLE event ATTACH PARTITION %I FOR VALUES IN (%L)', $1::text, $2::text)")
+        attach.binds.append(load.table)
+        attach.binds.append(store.tenant)
+        let store = store
+        let table = load.table
+        try store.storeCall {
+            try await store.rows("SET LOCAL maintenance_work_mem = '256MB'")
+            let ddl = try await store.rows(attach).first?.decode(String.self) ?? ""
+            try await store.rows(PostgresQuery(unsafeSQL: ddl))
+            // The merge that may follow, and the next night's, need the planner to know its size.
+            try await store.rows(PostgresQuery(unsafeSQL: "ANALYZE \"\(table)\""))
+        }
+        load.attached = true
+        fresh = load
     }
 
     public func add(_ enterprise: EnterpriseRecord) {
@@ -159,7 +280,9 @@ public final class PostgresFileImport: FileTransaction {
 
     /// Merges the staged records into the tenant's (`Migrations.merge`) and empties the staging table.
     private func mergeStaged() throws {
+        try attachFreshTable()
         let store = store
+        let table = table
         if staged > 0 {
             let (i, u) = try store.storeCall {
                 // The file's records are merged once, at its end, not batch by batch: in one sorted
@@ -167,15 +290,20 @@ public final class PostgresFileImport: FileTransaction {
                 // records took 17.6 s instead of 12.4 s: each batch touched pages all over the index).
                 let bulk = staged >= store.bulkMergeFrom
                 if bulk { try await store.rows("ANALYZE trin_staging") }  // the planner must know its size
-                var merge = PostgresQuery(unsafeSQL: bulk ? Migrations.mergeInBulk : Migrations.mergeByProbing)
+                var merge = PostgresQuery(unsafeSQL: bulk ? Migrations.mergeInBulk(into: table) : Migrations.mergeByProbing(into: table))
                 merge.binds.append(store.tenant)
                 let counts = try await store.rows(merge).first?.decode((Int, Int).self) ?? (0, 0)
                 try await store.rows("TRUNCATE trin_staging")
                 return counts
             }
             inserted += i
-            updated += u
-            duplicates += staged - i - u
+            if fresh == nil {
+                updated += u
+                duplicates += staged - i - u
+            } else {
+                // An identity updated here came first in this same file: counted once, as inserted.
+                duplicates += staged - i
+            }
             staged = 0
         }
     }

@@ -513,13 +513,20 @@ public final class PostgresStore: Store {
         inTransaction.store(true, ordering: .relaxed)
         defer { inTransaction.store(false, ordering: .relaxed) }
         do {
-            try storeCall {
+            // A tenant without a records table yet loads its first file the fast way (PostgresFileImport).
+            var partition = PostgresQuery(unsafeSQL: """
+                SELECT name, to_regclass(quote_ident(name)) IS NULL FROM (SELECT \(Migrations.eventPartition("$1::text")) AS name) AS p
+                """)
+            partition.binds.append(tenant)
+            let (table, exists) = try storeCall {
                 try await rows("BEGIN")
                 // The merge sorts a file's records by identity: in memory, not in temporary files.
                 try await rows("SET LOCAL work_mem = '256MB'")
                 try await rows(PostgresQuery(unsafeSQL: Migrations.stagingTable))
+                let (name, missing) = try await rows(partition).first?.decode((String, Bool).self) ?? ("", false)
+                return (name, !missing)
             }
-            let file = PostgresFileImport(store: self)
+            let file = PostgresFileImport(store: self, table: table, exists: exists)
             let result = try body(file)
             try file.flush()
             try storeCall {

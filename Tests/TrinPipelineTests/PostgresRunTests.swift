@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Logging
 import Testing
@@ -234,9 +235,11 @@ struct PostgresRunTests {
         let observer = try openTenant(Self.newTenant())
         let importing = try TrinBinary.start(["import"] + store + ["--key", key, "--mapping", "\(TrinBinary.repositoryRoot)/mappings/forloeb.yaml", file])
         defer { if importing.isRunning { kill(importing.processIdentifier, SIGKILL) } }
-        // Killed once the server holds part of the file in its open transaction (rows copied into staging).
+        // Killed once the server holds part of the file in its open transaction: the tenant's first
+        // load copies its rows into a records table of its own, made in that transaction.
+        let table = "event_" + Insecure.MD5.hash(data: Data(tenant.utf8)).map { String(format: "%02x", $0) }.joined()
         let copying = eventually(timeout: 60) {
-            (try? observer.serverActivity(like: "COPY%trin_staging%")) ?? false
+            (try? observer.serverActivity(like: "COPY \"\(table)\"%")) ?? false
         }
         #expect(copying, "the import never reached the server")
         kill(importing.processIdentifier, SIGKILL)
@@ -244,6 +247,7 @@ struct PostgresRunTests {
 
         let after = try openTenant(tenant)
         #expect(try after.eventCount() == 0, "a killed import left records")
+        #expect(try after.integer(unsafeSQL: "SELECT count(*) FROM pg_class WHERE relname = '\(table)'") == 0, "the table stayed")
         let runs = try after.recentRuns(limit: 5)
         #expect(runs.count == 1 && runs.allSatisfy { try! after.files(ofRun: $0.id).isEmpty })
         #expect(try !after.hasImportedFile(ofBytes: Int(FileManager.default.attributesOfItem(atPath: file)[.size] as! UInt64)))

@@ -230,7 +230,9 @@ struct PostgresMigrationTests {
         #expect(try old.storedSchemaVersion() == 1)
         try old.execute(unsafeSQL: """
             INSERT INTO event VALUES ('0101', '\\x00000000000000070000000000000000'::bytea, 19000, 'job', 'SA-1', '25-29', NULL,
-                                      'kontanthjaelp', NULL, 12.5, 1700000000, 'forloeb', 'F-1')
+                                      'kontanthjaelp', NULL, 12.5, 1700000000, 'forloeb', 'F-1'),
+                                     ('0202', '\\x00000000000000080000000000000000'::bytea, 19000, 'job', '', '25-29', NULL,
+                                      'kontanthjaelp', NULL, NULL, 1700000000, 'forloeb', 'F-2')
             """)
         old.close()
 
@@ -240,6 +242,8 @@ struct PostgresMigrationTests {
         var records: [ProgressRecord] = []
         try store.forEachCitizen { records += $0 }
         #expect(records.count == 1 && records.first?.pseudonym == Pseudonym(high: 7, low: 0) && records.first?.hoursPerWeek == 12.5)
+        // Version 4 keeps each tenant's records in a table of its own.
+        #expect(try store.integer(unsafeSQL: "SELECT count(*) FROM pg_inherits WHERE inhparent = 'event'::regclass") == 2)
         // Everything the later versions added works on it: a run, a file, the key.
         try store.bind(keyID: "k1", scheme: "s")
         let run = try store.beginRun(command: "import", startedAt: Instant(secondsSinceEpoch: 1), dryRun: false)
@@ -248,5 +252,9 @@ struct PostgresMigrationTests {
         try store.finishRun(id: run, finishedAt: Instant(secondsSinceEpoch: 2), status: .succeeded)
         #expect(try store.eventCount() == 2 && store.keyID() == "k1" && store.contentVersion() == 1)
         store.close()
+        let other = try PostgresStore.open(url: url, tenant: "0202", workDirectory: "/tmp", environment: [:], home: nil,
+                                           readFile: { _ in nil }, logger: Logger(label: "test"))
+        #expect(try other.eventCount() == 1)
+        other.close()
     }
 }
