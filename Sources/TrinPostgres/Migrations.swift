@@ -115,7 +115,10 @@ enum Migrations {
         // 4: records partitioned by tenant, one table each (`eventPartition`). A tenant's first
         // records are loaded into a table of their own without its index, which is built once
         // at the end of the file and the table then attached (`PostgresFileImport`): the
-        // insert into an index is most of what a server spends on a large import.
+        // insert into an index is most of what a server spends on a large import. The key
+        // leads with the pseudonym: within a tenant's table the tenant is the same in every
+        // row, and a key that began with it made each comparison of the index's sort compare
+        // it first (building the key of a million records: 1.9 s against 0.8 s).
         [
             "ALTER TABLE event RENAME TO event_v3",
             "ALTER INDEX event_pkey RENAME TO event_v3_pkey",
@@ -134,7 +137,7 @@ enum Migrations {
                 recorded_at bigint NOT NULL,
                 source text COLLATE "C" NOT NULL,
                 source_record_id text COLLATE "C" NOT NULL,
-                PRIMARY KEY (tenant, pseudonym, start_day, stage, agreement)
+                PRIMARY KEY (pseudonym, start_day, stage, agreement, tenant)
             ) PARTITION BY LIST (tenant)
             """,
             """
