@@ -67,7 +67,7 @@ public final class PostgresFileImport: FileTransaction {
             var prefix = CopyBytes()
             CopyText.text(store.tenant, &prefix)
             CopyText.tab(&prefix)
-            fresh = FreshLoad(table: table, prefix: prefix.bytes)
+            fresh = FreshLoad(table: table, prefix: Array(prefix.bytes))
         }
     }
 
