@@ -40,14 +40,22 @@ public final class PostgresFileImport: FileTransaction {
         let table: String
         /// The tenant and a tab, the first column of every line copied into `table`.
         let prefix: [UInt8]
+        /// `mostIdentities`, or fewer in tests.
+        let limit: Int
         /// Hashes of the identities copied into `table`. Two identities with one hash send
         /// the second to the staging table, which merges it as any record: never wrong.
         var seen = Set<Int>()
         var created = false
         var attached = false
 
+        /// The identities a first load tells apart, for memory bounded whatever the file's size
+        /// (about 16 bytes each): a file's records after that many go to the staging table,
+        /// merged at the end as any file's are.
+        static let mostIdentities = 1 << 21
+
         /// Whether `e` is the first record of its identity in this file (and so goes to `table`).
         mutating func isFirst(_ e: PackedEvent) -> Bool {
+            guard seen.count < limit else { return false }
             var h = Hasher()
             h.combine(e.pseudonym.high)
             h.combine(e.pseudonym.low)
@@ -67,7 +75,7 @@ public final class PostgresFileImport: FileTransaction {
             var prefix = CopyBytes()
             CopyText.text(store.tenant, &prefix)
             CopyText.tab(&prefix)
-            fresh = FreshLoad(table: table, prefix: Array(prefix.bytes))
+            fresh = FreshLoad(table: table, prefix: Array(prefix.bytes), limit: store.firstLoadIdentities)
         }
     }
 

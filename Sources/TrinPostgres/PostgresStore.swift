@@ -25,6 +25,8 @@ public final class PostgresStore: Store {
     public let workDirectory: String
     /// Staged records from which a file is merged in bulk (`Migrations.mergeInBulk`); lower in tests.
     let bulkMergeFrom: Int
+    /// The identities a tenant's first load tells apart (`PostgresFileImport.FreshLoad`); lower in tests.
+    let firstLoadIdentities: Int
     /// The connection; replaced when the server dropped it (`ensureConnected`).
     private let current: Mutex<PostgresConnection>
     var connection: PostgresConnection { current.withLock { $0 } }
@@ -49,13 +51,14 @@ public final class PostgresStore: Store {
     /// Whether this store reads several tenants for a combined publication (and imports nothing).
     public var isCombined: Bool { readTenants != [tenant] }
 
-    private init(url: PostgresURL, tenant: String, readTenants: [String], workDirectory: String, bulkMergeFrom: Int,
+    private init(url: PostgresURL, tenant: String, readTenants: [String], workDirectory: String, bulkMergeFrom: Int, firstLoadIdentities: Int,
                  connection: PostgresConnection, connectAgain: @escaping @Sendable () async throws(PostgresStoreError) -> PostgresConnection,
                  logger: Logger, thread: ConnectionThread) {
         self.url = url
         self.current = Mutex(connection)
         self.connectAgain = connectAgain
         self.bulkMergeFrom = bulkMergeFrom
+        self.firstLoadIdentities = firstLoadIdentities
         self.tenant = tenant
         self.readTenants = readTenants
         self.workDirectory = workDirectory
@@ -108,7 +111,8 @@ public final class PostgresStore: Store {
     /// `open`, migrating only up to `target` (tests of a migration from an older schema).
     static func open(url: PostgresURL, tenant: String, readTenants: [String]? = nil, workDirectory: String, environment: [String: String],
                      home: String?, readFile: @escaping @Sendable (String) -> String?, logger: Logger,
-                     schemaVersion target: Int, bulkMergeFrom: Int = Migrations.bulkMergeFrom) throws(PostgresStoreError) -> PostgresStore {
+                     schemaVersion target: Int, bulkMergeFrom: Int = Migrations.bulkMergeFrom,
+                     firstLoadIdentities: Int = PostgresFileImport.FreshLoad.mostIdentities) throws(PostgresStoreError) -> PostgresStore {
         guard !tenant.isEmpty else { throw .badURL("a PostgreSQL store needs a tenant (the municipality's code)") }
         let thread = ConnectionThread(name: "trin-postgres")
         do {
@@ -119,7 +123,7 @@ public final class PostgresStore: Store {
                 }
                 let connection = try await connectAgain()
                 let store = PostgresStore(url: url, tenant: tenant, readTenants: readTenants ?? [tenant], workDirectory: workDirectory,
-                                          bulkMergeFrom: bulkMergeFrom, connection: connection, connectAgain: connectAgain, logger: logger,
+                                          bulkMergeFrom: bulkMergeFrom, firstLoadIdentities: firstLoadIdentities, connection: connection, connectAgain: connectAgain, logger: logger,
                                           thread: thread)
                 do { try await store.migrate(to: target) } catch {
                     await store.closeConnection()

@@ -57,9 +57,11 @@ let testServer = ProcessInfo.processInfo.environment["TRIN_TEST_POSTGRES_URL"]
 struct PostgresStoreTests {
     let logger = Logger(label: "test")
 
-    func open(tenant: String, url: PostgresURL? = nil, bulkMergeFrom: Int = Migrations.bulkMergeFrom) throws -> PostgresStore {
+    func open(tenant: String, url: PostgresURL? = nil, bulkMergeFrom: Int = Migrations.bulkMergeFrom,
+              firstLoadIdentities: Int = PostgresFileImport.FreshLoad.mostIdentities) throws -> PostgresStore {
         try PostgresStore.open(url: try url ?? PostgresURL(testServer!), tenant: tenant, workDirectory: "/tmp", environment: [:], home: nil,
-                               readFile: { _ in nil }, logger: logger, schemaVersion: PostgresStore.schemaVersion, bulkMergeFrom: bulkMergeFrom)
+                               readFile: { _ in nil }, logger: logger, schemaVersion: PostgresStore.schemaVersion, bulkMergeFrom: bulkMergeFrom,
+                               firstLoadIdentities: firstLoadIdentities)
     }
 
     /// Versions of few identities that collide on purpose: equal times, equal sources, absent
@@ -91,11 +93,13 @@ struct PostgresStoreTests {
         let expected = try sqlite.canonicalDump().split(separator: "\n").filter { !$0.hasPrefix("E|") }.joined(separator: "\n")
         #expect(try sqlite.eventCount() > 50)
 
-        // PostgreSQL, three tenants, files and rows in other orders, merged by probing (as a
-        // small file is) and in bulk (as a large one is): each gives SQLite's store.
-        let tenants = ["t-\(UUID().uuidString)", "t-\(UUID().uuidString)", "t-\(UUID().uuidString)"]
+        // PostgreSQL, four tenants, files and rows in other orders, merged by probing (as a
+        // small file is) and in bulk (as a large one is), the first file loaded into a new table
+        // of the tenant's own (and, in the fourth, its records after the tenth identity staged
+        // and merged, as a first load's of more than `mostIdentities` are): each gives SQLite's store.
+        let tenants = (0..<4).map { _ in "t-\(UUID().uuidString)" }
         for (n, tenant) in tenants.enumerated() {
-            let pg = try open(tenant: tenant, bulkMergeFrom: n == 2 ? 1 : Migrations.bulkMergeFrom)
+            let pg = try open(tenant: tenant, bulkMergeFrom: n == 2 ? 1 : Migrations.bulkMergeFrom, firstLoadIdentities: n == 3 ? 10 : 1 << 21)
             var order = files
             order.shuffle(using: &g)
             if n == 1 { order = order.reversed().map { $0.reversed() } }
