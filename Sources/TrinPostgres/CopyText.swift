@@ -113,8 +113,8 @@ final class CopyBytes {
 
     var readableBytes: Int { count }
 
-    /// The bytes written so far (valid until the next write).
-    var bytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: start, count: count) }
+    /// The bytes written so far, copied.
+    var array: [UInt8] { Array(UnsafeBufferPointer(start: start, count: count)) }
 
     /// Room for `more` bytes.
     @inline(__always) private func reserve(_ more: Int) {
@@ -158,5 +158,5 @@ final class CopyBytes {
     func clear() { count = 0 }
 
     /// The bytes as the client sends them.
-    var buffer: ByteBuffer { ByteBuffer(bytes: bytes) }
+    var buffer: ByteBuffer { ByteBuffer(bytes: UnsafeBufferPointer(start: start, count: count)) }
 }

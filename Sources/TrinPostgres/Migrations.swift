@@ -137,7 +137,7 @@ enum Migrations {
                 recorded_at bigint NOT NULL,
                 source text COLLATE "C" NOT NULL,
                 source_record_id text COLLATE "C" NOT NULL,
-                PRIMARY KEY (pseudonym, start_day, stage, agreement, tenant)
+                PRIMARY KEY (\(eventKey))
             ) PARTITION BY LIST (tenant)
             """,
             """
@@ -154,9 +154,24 @@ enum Migrations {
         ],
     ]
 
+    /// The records' key, from version 4 on (a first load builds it on its table: `PostgresFileImport`).
+    static let eventKey = "pseudonym, start_day, stage, agreement, tenant"
+
     /// The name of a tenant's records table, as SQL of the tenant expression `tenant`: a tenant
     /// name may be longer than an identifier and hold characters that would need quoting.
-    static func eventPartition(_ tenant: String) -> String { "'event_' || md5(\(tenant))" }
+    /// SHA-256, not MD5, which a server in FIPS mode refuses.
+    static func eventPartition(_ tenant: String) -> String {
+        "'event_' || left(encode(sha256(convert_to(\(tenant), 'UTF8')), 'hex'), 32)"
+    }
+
+    /// The tenant's records table if it has one (`$1` the tenant), as SQL that names it wherever
+    /// it is (schema and name quoted), else NULL; and the name a first load gives it.
+    static let tenantTable = """
+        SELECT (SELECT format('%I.%I', n.nspname, c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE i.inhparent = 'event'::regclass AND c.relname = \(eventPartition("$1::text"))),
+               \(eventPartition("$1::text"))
+        """
 
     /// Stages in the order of their codes (declaration order), as SQL that sorts by it: a
     /// citizen's records come out in the SQLite store's identity order.
@@ -201,14 +216,14 @@ enum Migrations {
 
     /// Per identity, the file's greatest version; then stored unless the stored one is at
     /// least as great. Returns (inserted, updated). `$1` is the tenant; `table`, its records
-    /// table (`eventPartition`), written directly: a partitioned table's RETURNING cannot
+    /// table as SQL (`tenantTable`), written directly: a partitioned table's RETURNING cannot
     /// tell an insert from an update (`xmax`), and routing each row to it costs time.
     ///
     /// For a small merge (a nightly export's changed and new rows): one `INSERT … ON CONFLICT`,
     /// which probes the tenant's records by key, row by row. For a large one, `mergeInBulk`.
     static func mergeByProbing(into table: String) -> String { """
         WITH greatest AS (\(greatestStaged)), merged AS (
-            INSERT INTO "\(table)" AS e (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day,
+            INSERT INTO \(table) AS e (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day,
                                     hours, recorded_at, source, source_record_id)
             SELECT $1, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours, recorded_at, source,
                    source_record_id
@@ -234,19 +249,19 @@ enum Migrations {
     /// nightly export's 30,000 changed and new rows (docs/benchmarks.md).
     static func mergeInBulk(into table: String) -> String { """
         WITH greatest AS (\(greatestStaged)), updated AS (
-            UPDATE "\(table)" AS e SET age_band = g.age_band, enterprise = g.enterprise, target_group = g.target_group, end_day = g.end_day,
+            UPDATE \(table) AS e SET age_band = g.age_band, enterprise = g.enterprise, target_group = g.target_group, end_day = g.end_day,
                 hours = g.hours, recorded_at = g.recorded_at, source = g.source, source_record_id = g.source_record_id
             FROM greatest g
             WHERE e.tenant = $1 AND e.pseudonym = g.pseudonym AND e.start_day = g.start_day AND e.stage = g.stage
               AND e.agreement = g.agreement AND \(version("g")) > \(version("e"))
             RETURNING 1
         ), inserted AS (
-            INSERT INTO "\(table)" (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours,
+            INSERT INTO \(table) (tenant, pseudonym, start_day, stage, agreement, age_band, enterprise, target_group, end_day, hours,
                                      recorded_at, source, source_record_id)
             SELECT $1, g.pseudonym, g.start_day, g.stage, g.agreement, g.age_band, g.enterprise, g.target_group, g.end_day, g.hours,
                    g.recorded_at, g.source, g.source_record_id
             FROM greatest g
-            WHERE NOT EXISTS (SELECT 1 FROM "\(table)" e WHERE e.tenant = $1 AND e.pseudonym = g.pseudonym AND e.start_day = g.start_day
+            WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.tenant = $1 AND e.pseudonym = g.pseudonym AND e.start_day = g.start_day
                                                       AND e.stage = g.stage AND e.agreement = g.agreement)
             RETURNING 1
         )

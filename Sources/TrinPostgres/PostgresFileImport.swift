@@ -10,10 +10,10 @@ public import TrinStore
 /// A tenant's first records take a faster way (`FreshLoad`): the tenant has no records table
 /// yet, so nothing stored can conflict with them. Each identity's first record in the file is
 /// copied straight into a new table of the tenant's own, without an index; a record whose
-/// identity came before in the file goes to the staging table. At `flush` the new table is
-/// attached as the tenant's partition of `event` (which builds its primary key in one sorted
-/// pass), and the staged records are merged into it as any file's are: the greatest version
-/// wins, as in every import.
+/// identity came before in the file goes to the staging table. At `flush` the new table's key
+/// is built in one sorted pass and the staged records are merged into it as any file's are (the
+/// greatest version wins, as in every import); just before the commit the table is attached as
+/// the tenant's partition of `event` (`attachFirstLoad`), which reuses the key.
 ///
 /// The counts differ from the SQLite store's in one case only: an identity listed several
 /// times within one merge's records is counted once (its greatest version; the others as
@@ -29,7 +29,7 @@ public final class PostgresFileImport: FileTransaction {
     private var rejections = CopyBytes()
     /// Records added one by one, copied as one batch before anything else is written.
     private var added: EventRows?
-    /// The tenant's records table, the partition of `event` merges write into.
+    /// The tenant's records table as SQL, the partition of `event` merges write into.
     let table: String
     /// Set when the tenant had no records table at the start of the file.
     private var fresh: FreshLoad?
@@ -46,6 +46,7 @@ public final class PostgresFileImport: FileTransaction {
         /// the second to the staging table, which merges it as any record: never wrong.
         var seen = Set<Int>()
         var created = false
+        var keyed = false
         var attached = false
 
         /// The identities a first load tells apart, for memory bounded whatever the file's size
@@ -66,16 +67,18 @@ public final class PostgresFileImport: FileTransaction {
         }
     }
 
-    /// `table`: the tenant's records table (`Migrations.eventPartition`); `exists`: whether it
-    /// does, or this file is the tenant's first load.
-    init(store: PostgresStore, table: String, exists: Bool) {
+    /// `existingTable`: the tenant's records table as SQL (`Migrations.tenantTable`), nil when
+    /// this file is the tenant's first load, which makes `freshTable`.
+    init(store: PostgresStore, existingTable: String?, freshTable: String) {
         self.store = store
-        self.table = table
-        if !exists {
+        if let existingTable {
+            table = existingTable
+        } else {
+            table = "\"" + freshTable + "\""
             var prefix = CopyBytes()
             CopyText.text(store.tenant, &prefix)
             CopyText.tab(&prefix)
-            fresh = FreshLoad(table: table, prefix: Array(prefix.bytes), limit: store.firstLoadIdentities)
+            fresh = FreshLoad(table: freshTable, prefix: prefix.array, limit: store.firstLoadIdentities)
         }
     }
 
@@ -96,7 +99,7 @@ public final class PostgresFileImport: FileTransaction {
     public func write(_ rows: EventRows) throws {
         try copyAdded()
         guard !rows.isEmpty else { return }
-        var batch = Batch(records: rows.count)
+        var batch = Batch(records: rows.count, firstLoad: fresh != nil)
         rows.forEachPacked { batch.append($0, source: rows.source, fresh: &fresh) }
         try copy(batch)
     }
@@ -104,7 +107,7 @@ public final class PostgresFileImport: FileTransaction {
     public func write(merging runs: [SortedRun]) throws {
         try copyAdded()
         for run in runs {
-            var batch = Batch(records: run.count)
+            var batch = Batch(records: run.count, firstLoad: fresh != nil)
             try run.forEachPacked { batch.append($0, source: run.source, fresh: &fresh) }
             try copy(batch)
         }
@@ -118,19 +121,19 @@ public final class PostgresFileImport: FileTransaction {
         var directCount = 0
         let records: Int
 
-        init(records: Int) {
+        /// A first load's batch goes mostly to its table, its repeated identities (few) to staging.
+        init(records: Int, firstLoad: Bool) {
             self.records = records
-            staged = CopyBytes()
+            staged = CopyBytes(capacity: firstLoad ? 0 : records * 160)
+            if firstLoad { direct = CopyBytes(capacity: records * 170) }
         }
 
         mutating func append(_ e: PackedEvent, source: String, fresh: inout FreshLoad?) {
             if fresh?.isFirst(e) == true {
-                if directCount == 0 { direct = CopyBytes(capacity: records * 170) }
                 direct.writeBytes(fresh!.prefix)
                 CopyText.append(e, source: source, to: &direct)
                 directCount += 1
             } else {
-                if stagedCount == 0 { staged = CopyBytes(capacity: (records - directCount) * 160) }
                 CopyText.append(e, source: source, to: &staged)
                 stagedCount += 1
             }
@@ -175,20 +178,36 @@ public final class PostgresFileImport: FileTransaction {
         }
     }
 
-    /// A first load's table becomes the tenant's partition of `event`, and its primary key is
-    /// built then, in one sorted pass: a key written row by row while a million records are
-    /// copied costs the server about three times as much (docs/benchmarks.md).
-    private func attachFreshTable() throws {
+    /// A first load's table gets its key, in one sorted pass: a key written row by row while a
+    /// million records are copied costs the server about three times as much (docs/benchmarks.md).
+    /// Building it records the table's size for the planner; the server's autovacuum gathers
+    /// the rest of its statistics (an ANALYZE here took 0.4 s of a 7 s import).
+    private func keyFirstLoad() throws {
+        guard var load = fresh, load.created, !load.keyed else { return }
+        var key = PostgresQuery(unsafeSQL: "SELECT format('ALTER TABLE %I ADD PRIMARY KEY (\(Migrations.eventKey))', $1::text)")
+        key.binds.append(load.table)
+        let store = store
+        try store.storeCall {
+            try await store.rows("SET LOCAL maintenance_work_mem = '256MB'")
+            let ddl = try await store.rows(key).first?.decode(String.self) ?? ""
+            try await store.rows(PostgresQuery(unsafeSQL: ddl))
+        }
+        load.keyed = true
+        fresh = load
+    }
+
+    /// Makes a first load's table the tenant's partition of `event`, reusing its key; called
+    /// just before the commit. The attach locks `event` against another attach (another
+    /// tenant's first load waits at its own) until the commit: a moment, not the file's import.
+    func attachFirstLoad() throws {
+        try keyFirstLoad()
         guard var load = fresh, load.created, !load.attached else { return }
         var attach = PostgresQuery(unsafeSQL: "SELECT format('ALTER TABLE event ATTACH PARTITION %I FOR VALUES IN (%L)', $1::text, $2::text)")
         attach.binds.append(load.table)
         attach.binds.append(store.tenant)
         let store = store
         try store.storeCall {
-            try await store.rows("SET LOCAL maintenance_work_mem = '256MB'")
             let ddl = try await store.rows(attach).first?.decode(String.self) ?? ""
-            // Building the key records the table's size for the planner; the server's autovacuum
-            // gathers the rest of its statistics (an ANALYZE here took 0.4 s of a 7 s import).
             try await store.rows(PostgresQuery(unsafeSQL: ddl))
         }
         load.attached = true
@@ -287,7 +306,7 @@ public final class PostgresFileImport: FileTransaction {
 
     /// Merges the staged records into the tenant's (`Migrations.merge`) and empties the staging table.
     private func mergeStaged() throws {
-        try attachFreshTable()
+        try keyFirstLoad()
         let store = store
         let table = table
         if staged > 0 {

@@ -518,21 +518,19 @@ public final class PostgresStore: Store {
         defer { inTransaction.store(false, ordering: .relaxed) }
         do {
             // A tenant without a records table yet loads its first file the fast way (PostgresFileImport).
-            var partition = PostgresQuery(unsafeSQL: """
-                SELECT name, to_regclass(quote_ident(name)) IS NULL FROM (SELECT \(Migrations.eventPartition("$1::text")) AS name) AS p
-                """)
+            var partition = PostgresQuery(unsafeSQL: Migrations.tenantTable)
             partition.binds.append(tenant)
-            let (table, exists) = try storeCall {
+            let (existing, fresh) = try storeCall {
                 try await rows("BEGIN")
                 // The merge sorts a file's records by identity: in memory, not in temporary files.
                 try await rows("SET LOCAL work_mem = '256MB'")
                 try await rows(PostgresQuery(unsafeSQL: Migrations.stagingTable))
-                let (name, missing) = try await rows(partition).first?.decode((String, Bool).self) ?? ("", false)
-                return (name, !missing)
+                return try await rows(partition).first?.decode((String?, String).self) ?? (nil, "")
             }
-            let file = PostgresFileImport(store: self, table: table, exists: exists)
+            let file = PostgresFileImport(store: self, existingTable: existing, freshTable: fresh)
             let result = try body(file)
             try file.flush()
+            if commit { try file.attachFirstLoad() }
             try storeCall {
                 if commit, file.inserted + file.updated > 0 { try await bumpContentVersion() }
                 try await rows(commit ? "COMMIT" : "ROLLBACK")

@@ -179,6 +179,25 @@ struct PostgresStoreTests {
         c.close()
     }
 
+    /// Two municipalities' first imports at once: one's open transaction, its table loaded and
+    /// keyed, does not hold up the other's, which attaches its own table and commits meanwhile.
+    @Test func tenantsFirstLoadsDoNotWaitForEachOther() throws {
+        let a = try open(tenant: "t-\(UUID().uuidString)"), b = try open(tenant: "t-\(UUID().uuidString)")
+        // Waiting would be a failure here, not a hang.
+        try b.execute(unsafeSQL: "SET lock_timeout = '10s'")
+        let records = Self.records(seed: 7, count: 300)
+        var other = WriteCounts()
+        try a.importFile { file in
+            for r in records { try file.add(r) }
+            try file.flush()
+            other = try b.importRecords(records)
+        }
+        #expect(other.inserted > 0)
+        #expect(try a.canonicalDump().split(separator: "\n").sorted() == b.canonicalDump().split(separator: "\n").sorted())
+        a.close()
+        b.close()
+    }
+
     /// A server restart, or a firewall closing an idle connection between nights: the next
     /// call connects anew, unless the connection held the run lock (then the run must end).
     @Test func aDroppedConnectionIsMadeAgainUnlessItHeldTheRunLock() throws {
