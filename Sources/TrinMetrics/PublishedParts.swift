@@ -34,14 +34,18 @@ public struct PublishedParts: Sendable {
 
     /// Per cell that every part published with a value: the sum of those values.
     private let sums: [Key: Int]
+    /// The tables and years every part published at the fine level.
+    private let fineEverywhere: Set<Key>
 
     /// `parts`: each part's published cells, one list per part (an empty list for a part that
     /// published nothing: then nothing of the combined set is shown).
     public init(parts: [[Cell]]) {
         var sums: [Key: Int] = [:]
         var shownBy: [Key: Set<Int>] = [:]
+        var fineIn: [Key: Set<Int>] = [:]
         for (index, part) in parts.enumerated() {
             for cell in part {
+                if cell.level == .fine { fineIn[Key(table: cell.table, year: cell.year, coordinates: []), default: []].insert(index) }
                 guard let value = cell.value else { continue }
                 let key = Key(table: cell.table, year: cell.year, coordinates: cell.coordinates)
                 // A part's cell counted once, however often it appears (aliases name one cell twice).
@@ -50,6 +54,16 @@ public struct PublishedParts: Sendable {
             }
         }
         self.sums = sums.filter { shownBy[$0.key]?.count == parts.count }
+        fineEverywhere = Set(fineIn.filter { $0.value.count == parts.count }.keys)
+    }
+
+    /// Whether a table of a year may be published at the fine level: only if every part did.
+    /// The combined population is larger, so its tables fit the fine level sooner than its
+    /// parts'; but a fine cell that no part shows is suppressed (`hides`), and a table published
+    /// fine where the parts are coarse would show little beyond its totals (measured on three
+    /// municipalities of the real size: three quarters of the youth table suppressed).
+    func allowsFine(_ table: FigureTableName, year: Int) -> Bool {
+        fineEverywhere.contains(Key(table: table, year: year, coordinates: []))
     }
 
     /// Whether the cell must be suppressed whatever its count: a part did not publish it, or

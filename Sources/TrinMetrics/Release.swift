@@ -33,8 +33,9 @@ extension Metrics {
             }
             let agreements = progression.filter { $0.year == year }
             let systems = [
-                Self.employmentSystem(employment[i].table, full: full, k: threshold.k),
-                Self.youthSystem(youth[i].table, full: full, k: threshold.k),
+                Self.employmentSystem(employment[i].table, full: full, k: threshold.k,
+                                      fineAllowed: parts?.allowsFine(.employment, year: year) ?? true),
+                Self.youthSystem(youth[i].table, full: full, k: threshold.k, fineAllowed: parts?.allowsFine(.youth, year: year) ?? true),
                 Self.progressionSystem(agreements, full: full, k: threshold.k),
             ]
             var cells: [FigureTableName: [FigureCell]] = [:]
@@ -85,15 +86,16 @@ extension Metrics {
 
     /// Headline: the total. Closed, fine: target group × seven age bands with
     /// margins. Closed, coarse: by target group and by three age groups, two
-    /// breakdowns of one total (no cross-classification).
-    static func employmentSystem(_ t: CountTable, full: Bool, k: Int) -> FigureSystem {
+    /// breakdowns of one total (no cross-classification). `fineAllowed`: false for a combined
+    /// publication whose parts did not all publish the table fine (`PublishedParts.allowsFine`).
+    static func employmentSystem(_ t: CountTable, full: Bool, k: Int, fineAllowed: Bool = true) -> FigureSystem {
         var s = FigureSystem()
         let total = totalCoordinate
         guard full else {
             _ = s.cell(t.total, .employment, [total, total], .headline)
             return s
         }
-        if DetailLevel.fits(total: t.total, fineCells: t.rowLabels.count * t.columnLabels.count, k: k) {
+        if fineAllowed, DetailLevel.fits(total: t.total, fineCells: t.rowLabels.count * t.columnLabels.count, k: k) {
             crossTable(t, into: &s, .employment)
             return s
         }
@@ -112,14 +114,15 @@ extension Metrics {
 
     /// Headline: the total. Closed, fine: outcome × the three youth bands with
     /// margins. Closed, coarse: by outcome (all youth are in the age group under 30).
-    static func youthSystem(_ t: CountTable, full: Bool, k: Int) -> FigureSystem {
+    /// `fineAllowed` as for `employmentSystem`.
+    static func youthSystem(_ t: CountTable, full: Bool, k: Int, fineAllowed: Bool = true) -> FigureSystem {
         var s = FigureSystem()
         let total = totalCoordinate
         guard full else {
             _ = s.cell(t.total, .youth, [total, total], .headline)
             return s
         }
-        if DetailLevel.fits(total: t.total, fineCells: t.rowLabels.count * t.columnLabels.count, k: k) {
+        if fineAllowed, DetailLevel.fits(total: t.total, fineCells: t.rowLabels.count * t.columnLabels.count, k: k) {
             crossTable(t, into: &s, .youth)
             return s
         }

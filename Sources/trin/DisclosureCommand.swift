@@ -19,11 +19,14 @@ struct DisclosureCommand: ParsableCommand {
     @OptionGroup var options: StoreOptions
     @Option(name: .customLong("k"), help: "Minimum cell size to evaluate (repeatable; default 5 and 3).") var ks: [Int] = []
     @OptionGroup var release: AsOfOption
+    @Flag(help: "Evaluate the combined publication the configuration's `combined:` names (PostgreSQL store): its cells are shown only where every tenant's own set shows them.")
+    var combined = false
 
     func run() throws {
         let config = try options.loadConfiguration()
         let policy = try release.policy(config)
-        let session = try openExistingSession(options, config, command: "disclosure")
+        let session = combined ? try openCombinedSession(options, config, command: "disclosure --combined").0
+            : try openExistingSession(options, config, command: "disclosure")
         defer { session.close() }
         var out = ""
         for k in ks.isEmpty ? [5, 3] : ks {

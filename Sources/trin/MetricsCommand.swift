@@ -45,19 +45,11 @@ struct MetricsCommand: ParsableCommand {
         var unit = config?.unitName ?? Configuration.defaultUnitName
         let session: RunSession
         if combined {
-            // Under the combined publication's own lock: its tenants' runs go on meanwhile.
-            guard let c = config, let publication = c.combined else {
-                throw fail("--combined: the configuration has no `combined:` section (name, tenants, output)", TrinExit.configuration)
-            }
-            guard let location = try existingStore(options, c).combining(publication) else {
-                throw fail("--combined needs a PostgreSQL store", TrinExit.configuration)
-            }
+            let publication: CombinedPublication
+            (session, publication) = try openCombinedSession(options, config, command: "metrics --combined")
             out = output ?? publication.output
             configuredOutput = publication.output
             unit = publication.unitName ?? unit
-            do { session = try RunSession.openExisting(store: location, command: "metrics --combined", wait: true) } catch {
-                throw sessionFailure(error)
-            }
         } else {
             if year == nil, out == nil { throw fail("no output folder: give --output, TRIN_OUTPUT or --config", TrinExit.configuration) }
             // Under the run lock, waiting for a run in progress: a publication never interleaves

@@ -26,6 +26,21 @@ func openSession(store: StoreLocation, key: PseudonymKey, logPath: String?, comm
     return session
 }
 
+/// The session of the combined publication the configuration's `combined:` names (`--combined`),
+/// under that publication's own lock (waiting for another publication of it): its tenants'
+/// runs go on meanwhile.
+func openCombinedSession(_ options: StoreOptions, _ config: Configuration?, command: String) throws -> (RunSession, CombinedPublication) {
+    guard let c = config, let publication = c.combined else {
+        throw fail("--combined: the configuration has no `combined:` section (name, tenants, output)", TrinExit.configuration)
+    }
+    guard let location = try existingStore(options, c).combining(publication) else {
+        throw fail("--combined needs a PostgreSQL store", TrinExit.configuration)
+    }
+    do { return (try RunSession.openExisting(store: location, command: command, wait: true), publication) } catch {
+        throw sessionFailure(error)
+    }
+}
+
 /// A session that could not be opened, as an exit code: 3 when another run holds the lock,
 /// 2 for everything else (a lock file, store or log that cannot be opened).
 func sessionFailure(_ error: RunSessionError) -> ExitCode {

@@ -68,6 +68,15 @@ struct PublishedPartsTests {
                                          coordinates: [pooledAgreementsCoordinate, "", "started", "total"], value: 30)
         #expect(PublishedParts(parts: [[pooled]]).hides(.progression, year: 2023, level: .coarse,
                                                         coordinates: [pooledAgreementsCoordinate, "", "started", "total"], value: 30, k: 5))
+        // A table is published fine only where every part published it fine: the region's
+        // larger population fits the fine level sooner, but its fine cells no part shows.
+        let fineTotal = PublishedParts.Cell(table: .youth, year: 2023, level: .fine, coordinates: ["total", "total"], value: 40)
+        var coarseTotal = fineTotal
+        coarseTotal.level = .coarse
+        #expect(PublishedParts(parts: [[fineTotal], [fineTotal]]).allowsFine(.youth, year: 2023))
+        #expect(!PublishedParts(parts: [[fineTotal], [coarseTotal]]).allowsFine(.youth, year: 2023))
+        #expect(!PublishedParts(parts: [[fineTotal], [fineTotal]]).allowsFine(.youth, year: 2024))
+        #expect(!PublishedParts(parts: [[fineTotal], [fineTotal]]).allowsFine(.employment, year: 2023))
         // A part that published nothing for the year: nothing of it is shown.
         let nothing = try #require(released(parts: PublishedParts(parts: [[], []])).years.first { $0.year == 2023 })
         #expect(nothing.employment.cells.allSatisfy { $0.value.isSuppressed })

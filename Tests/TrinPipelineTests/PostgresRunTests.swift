@@ -157,6 +157,11 @@ struct PostgresRunTests {
         }
         #expect(published > 10, "the combined set shows next to nothing: \(published) cells")
         #expect(shown.values.contains { $0 == nil }, "a tenant's suppressed cells must stay hidden in the combined set")
+        // What the combined publication costs, per table, as `trin disclosure --combined` tells it.
+        let cost = try TrinBinary.run(["disclosure", "--config", dir + "/\(first).yaml", "--combined", "--as-of", "2024-11-30", "--k", "5"])
+        #expect(cost.status == 0, "\(cost.output)")
+        let suppressed = shown.values.filter { $0 == nil }.count
+        #expect(cost.stdout.contains("all tables") && suppressed > 0)
         // The combined figures are tables for BI tools too, under their own name.
         let store = try openTenant(first)
         #expect(try store.integer(unsafeSQL: "SELECT count(*) FROM trin_figures.employment WHERE tenant = 'combined:region-\(first)'") ?? 0 > 0)
