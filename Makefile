@@ -76,12 +76,13 @@ bench: deps
 	./scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(BENCH_DIR)
 
 ## The PostgreSQL store (docs/benchmarks.md), on a throw-away local cluster: trin import fresh
-## and nightly beside the SQLite store, then the store's merge path alone.
+## and nightly beside the SQLite store, then the store's merge path alone. In the clear, as
+## the recorded runs were (the cluster offers TLS for the tests of sslmode).
 bench-postgres: test-deps
 	$(SWIFT) build -c release --product trin
 	$(SWIFT) build -c release --product trin-postgres-bench
 	@cluster=$$(mktemp -d /tmp/trin-pg-XXXXXX); trap './scripts/pg-test-cluster.sh stop "$$cluster"' EXIT; \
-	url=$$(./scripts/pg-test-cluster.sh start "$$cluster"); \
+	url=$$(./scripts/pg-test-cluster.sh start "$$cluster")?sslmode=disable; \
 	./scripts/bench-postgres.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" "$$url" $(BENCH_DIR) && \
 	"$$($(SWIFT) build -c release --show-bin-path)/trin-postgres-bench" "$$url" $(ROWS)
 

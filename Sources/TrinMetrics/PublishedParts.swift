@@ -34,18 +34,24 @@ public struct PublishedParts: Sendable {
 
     /// Per cell that every part published with a value: the sum of those values.
     private let sums: [Key: Int]
+    /// A table of one year.
+    struct TableYear: Hashable {
+        var table: FigureTableName
+        var year: Int
+    }
+
     /// The tables and years every part published at the fine level.
-    private let fineEverywhere: Set<Key>
+    private let fineEverywhere: Set<TableYear>
 
     /// `parts`: each part's published cells, one list per part (an empty list for a part that
     /// published nothing: then nothing of the combined set is shown).
     public init(parts: [[Cell]]) {
         var sums: [Key: Int] = [:]
         var shownBy: [Key: Set<Int>] = [:]
-        var fineIn: [Key: Set<Int>] = [:]
+        var fineIn: [TableYear: Set<Int>] = [:]
         for (index, part) in parts.enumerated() {
             for cell in part {
-                if cell.level == .fine { fineIn[Key(table: cell.table, year: cell.year, coordinates: []), default: []].insert(index) }
+                if cell.level == .fine { fineIn[TableYear(table: cell.table, year: cell.year), default: []].insert(index) }
                 guard let value = cell.value else { continue }
                 let key = Key(table: cell.table, year: cell.year, coordinates: cell.coordinates)
                 // A part's cell counted once, however often it appears (aliases name one cell twice).
@@ -63,7 +69,7 @@ public struct PublishedParts: Sendable {
     /// fine where the parts are coarse would show little beyond its totals (measured on three
     /// municipalities of the real size: three quarters of the youth table suppressed).
     func allowsFine(_ table: FigureTableName, year: Int) -> Bool {
-        fineEverywhere.contains(Key(table: table, year: year, coordinates: []))
+        fineEverywhere.contains(TableYear(table: table, year: year))
     }
 
     /// Whether the cell must be suppressed whatever its count: a part did not publish it, or

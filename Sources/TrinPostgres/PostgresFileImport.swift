@@ -146,15 +146,7 @@ public final class PostgresFileImport: FileTransaction {
             if !load.created {
                 // LIKE copies the columns and their collations, not the key: it is built at the attach.
                 // The CHECK lets the attach skip reading the table to prove its rows are the tenant's.
-                var create = PostgresQuery(unsafeSQL: """
-                    SELECT format('CREATE TABLE %I (LIKE event INCLUDING DEFAULTS, CHECK (tenant = %L))', $1::text, $2::text)
-                    """)
-                create.binds.append(load.table)
-                create.binds.append(store.tenant)
-                try store.storeCall {
-                    let ddl = try await store.rows(create).first?.decode(String.self) ?? ""
-                    try await store.rows(PostgresQuery(unsafeSQL: ddl))
-                }
+                try firstLoadDDL("CREATE TABLE %I (LIKE event INCLUDING DEFAULTS, CHECK (tenant = %L))")
                 load.created = true
                 fresh = load
             }
@@ -184,14 +176,7 @@ public final class PostgresFileImport: FileTransaction {
     /// the rest of its statistics (an ANALYZE here took 0.4 s of a 7 s import).
     private func keyFirstLoad() throws {
         guard var load = fresh, load.created, !load.keyed else { return }
-        var key = PostgresQuery(unsafeSQL: "SELECT format('ALTER TABLE %I ADD PRIMARY KEY (\(Migrations.eventKey))', $1::text)")
-        key.binds.append(load.table)
-        let store = store
-        try store.storeCall {
-            try await store.rows("SET LOCAL maintenance_work_mem = '256MB'")
-            let ddl = try await store.rows(key).first?.decode(String.self) ?? ""
-            try await store.rows(PostgresQuery(unsafeSQL: ddl))
-        }
+        try firstLoadDDL("ALTER TABLE %I ADD PRIMARY KEY (\(Migrations.eventKey))")
         load.keyed = true
         fresh = load
     }
@@ -202,16 +187,24 @@ public final class PostgresFileImport: FileTransaction {
     func attachFirstLoad() throws {
         try keyFirstLoad()
         guard var load = fresh, load.created, !load.attached else { return }
-        var attach = PostgresQuery(unsafeSQL: "SELECT format('ALTER TABLE event ATTACH PARTITION %I FOR VALUES IN (%L)', $1::text, $2::text)")
-        attach.binds.append(load.table)
-        attach.binds.append(store.tenant)
-        let store = store
-        try store.storeCall {
-            let ddl = try await store.rows(attach).first?.decode(String.self) ?? ""
-            try await store.rows(PostgresQuery(unsafeSQL: ddl))
-        }
+        try firstLoadDDL("ALTER TABLE event ATTACH PARTITION %I FOR VALUES IN (%L)")
         load.attached = true
         fresh = load
+    }
+
+    /// Runs a statement on a first load's table, written by the server from `template`
+    /// (`format`: `%I` the table's name, `%L` the tenant), so that both are quoted as SQL
+    /// quotes them, not by hand.
+    private func firstLoadDDL(_ template: String) throws {
+        guard let table = fresh?.table else { return }
+        var query = PostgresQuery(unsafeSQL: "SELECT format('\(template)', $1::text, $2::text)")
+        query.binds.append(table)
+        query.binds.append(store.tenant)
+        let store = store
+        try store.storeCall {
+            let ddl = try await store.rows(query).first?.decode(String.self) ?? ""
+            try await store.rows(PostgresQuery(unsafeSQL: ddl))
+        }
     }
 
     public func add(_ enterprise: EnterpriseRecord) {

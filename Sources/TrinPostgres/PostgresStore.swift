@@ -522,8 +522,10 @@ public final class PostgresStore: Store {
             partition.binds.append(tenant)
             let (existing, fresh) = try storeCall {
                 try await rows("BEGIN")
-                // The merge sorts a file's records by identity: in memory, not in temporary files.
+                // The merge sorts a file's records by identity, and a first load builds its table's
+                // key: both in memory, not in temporary files.
                 try await rows("SET LOCAL work_mem = '256MB'")
+                try await rows("SET LOCAL maintenance_work_mem = '256MB'")
                 try await rows(PostgresQuery(unsafeSQL: Migrations.stagingTable))
                 return try await rows(partition).first?.decode((String?, String).self) ?? (nil, "")
             }

@@ -21,6 +21,13 @@ struct PostgresRunTests {
 
     static func newTenant() -> String { "t\(UInt32.random(in: 0...UInt32.max))" }
 
+    /// A fresh folder holding a new pseudonym key (`key`), made as an operator makes one.
+    static func folderWithKey(_ label: String) throws -> (dir: String, key: String) {
+        let dir = TrinBinary.temporaryDirectory(label)
+        try #require(try TrinBinary.run(["keygen", dir + "/key"]).status == 0)
+        return (dir, dir + "/key")
+    }
+
     func openTenant(_ tenant: String) throws -> PostgresStore {
         try PostgresStore.open(url: try PostgresURL(server), tenant: tenant, workDirectory: NSTemporaryDirectory(), environment: [:],
                                home: nil, readFile: { _ in nil }, logger: Logger(label: "test"))
@@ -47,9 +54,7 @@ struct PostgresRunTests {
     }
 
     @Test func theSameExportsInAnyOrderGiveByteIdenticalMetricFilesFromSQLiteAndPostgreSQL() throws {
-        let dir = TrinBinary.temporaryDirectory("trin-pg-figures")
-        let key = dir + "/key"
-        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let (dir, key) = try Self.folderWithKey("trin-pg-figures")
         let manifest = try SampleGenerator(citizens: 300, seed: 29, dirtyFraction: 0.04).write(to: dir + "/exports")
         let stores: [(String, [String])] = [("sqlite", ["--store", dir + "/trin.sqlite"]),
                                             ("postgres", ["--store", server, "--tenant", Self.newTenant()]),
@@ -102,9 +107,7 @@ struct PostgresRunTests {
     /// already show (so no municipality's suppressed count can be worked out by subtracting),
     /// and what it shows is right: the count of one store holding every export once.
     @Test func aCombinedPublicationShowsOnlyWhatTheTenantsOwnSetsAlreadyShowAndShowsItRight() throws {
-        let dir = TrinBinary.temporaryDirectory("trin-pg-combined")
-        let key = dir + "/key"
-        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let (dir, key) = try Self.folderWithKey("trin-pg-combined")
         let manifest = try SampleGenerator(citizens: 900, seed: 41, dirtyFraction: 0).write(to: dir + "/exports")
         let files = manifest.files.sorted { $0.name < $1.name }
         let first = Self.newTenant(), second = Self.newTenant()
@@ -169,9 +172,7 @@ struct PostgresRunTests {
     }
 
     @Test func tenantsDoNotWaitForEachOtherAndATenantRunsOneAtATime() throws {
-        let dir = TrinBinary.temporaryDirectory("trin-pg-tenants")
-        let key = dir + "/key"
-        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let (dir, key) = try Self.folderWithKey("trin-pg-tenants")
         let manifest = try SampleGenerator(citizens: 120, seed: 31, dirtyFraction: 0).write(to: dir + "/exports")
         let forloeb = manifest.files.filter { $0.kind == "forloeb" }.map { dir + "/exports/" + $0.name }.sorted()
         try #require(forloeb.count >= 2)
@@ -230,9 +231,7 @@ struct PostgresRunTests {
     }
 
     @Test func anImportKilledMidFileLeavesNothingAndTheNextRunImportsItWhole() throws {
-        let dir = TrinBinary.temporaryDirectory("trin-pg-kill")
-        let key = dir + "/key"
-        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let (dir, key) = try Self.folderWithKey("trin-pg-kill")
         try #require(try TrinBinary.run(["sample", "--out", dir, "--forloeb-rows", "80000"]).status == 0)
         let file = dir + "/forloeb-bench-80000.csv"
         let tenant = Self.newTenant()
@@ -268,9 +267,7 @@ struct PostgresRunTests {
     }
 
     @Test func checkConfigConnectsReadsTheSchemaAndRefusesAPasswordInTheFile() throws {
-        let dir = TrinBinary.temporaryDirectory("trin-pg-check")
-        let key = dir + "/key"
-        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let (dir, key) = try Self.folderWithKey("trin-pg-check")
         let tenant = Self.newTenant()
         func write(_ store: String, tenant: String? = tenant) throws {
             try """
@@ -342,9 +339,7 @@ struct PostgresRolesTests {
         var url = try PostgresURL(postgresTestServer!)
         url.user = trinRole
         url.database = database
-        let dir = TrinBinary.temporaryDirectory("trin-pg-roles")
-        let key = dir + "/key"
-        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        let (dir, key) = try PostgresRunTests.folderWithKey("trin-pg-roles")
         let manifest = try SampleGenerator(citizens: 200, seed: 37, dirtyFraction: 0).write(to: dir + "/exports")
         let store = ["--store", "\(url)", "--tenant", "0101"]
         for file in manifest.files {

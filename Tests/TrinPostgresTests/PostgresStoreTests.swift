@@ -219,6 +219,23 @@ struct PostgresStoreTests {
         admin.close()
     }
 
+    /// `sslmode` as libpq's users know it, against the test cluster, which offers TLS with a
+    /// self-signed certificate: `disable` talks in the clear, `prefer` and `require` encrypt,
+    /// `verify-full` refuses a server whose certificate no trusted authority signed.
+    @Test func sslModesEncryptOrRefuseAsLibpqDoes() throws {
+        func encrypted(_ mode: PostgresURL.TLSMode) throws -> Bool {
+            var url = try PostgresURL(testServer!)
+            url.tlsMode = mode
+            let store = try open(tenant: "tls", url: url)
+            defer { store.close() }
+            return try store.integer(unsafeSQL: "SELECT ssl::int FROM pg_stat_ssl WHERE pid = pg_backend_pid()") == 1
+        }
+        #expect(try !encrypted(.disable))
+        #expect(try encrypted(.prefer))
+        #expect(try encrypted(.require))
+        #expect(throws: PostgresStoreError.self, "a certificate no trusted authority signed was accepted") { try encrypted(.verifyFull) }
+    }
+
     func eventually(_ condition: () -> Bool) -> Bool {
         for _ in 0..<200 where !condition() { usleep(10_000) }
         return condition()
