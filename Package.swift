@@ -35,6 +35,7 @@ let package = Package(
         // C libraries, each wrapped once.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         .target(name: "CCurlShims", dependencies: ["CCurl"]),
+        .target(name: "CSQLiteShims", linkerSettings: [.linkedLibrary("sqlite3")]),
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
         // Domain: the canonical record and the rules every stage shares.
@@ -46,7 +47,7 @@ let package = Package(
         // Pseudonymisation.
         .target(name: "TrinPseudonym", dependencies: ["TrinCore", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: strict),
         // Store and deduplication.
-        .target(name: "TrinStore", dependencies: ["TrinCore", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: hotPath),
+        .target(name: "TrinStore", dependencies: ["TrinCore", "CSQLiteShims", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")], swiftSettings: hotPath),
         // The shared store in PostgreSQL (first part): connection, schema migrations, merge by version order.
         .target(name: "TrinPostgres", dependencies: ["TrinCore", "TrinStore", .product(name: "PostgresNIO", package: "postgres-nio"),
                                                      .product(name: "NIOSSL", package: "swift-nio-ssl"),

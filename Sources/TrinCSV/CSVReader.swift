@@ -86,6 +86,13 @@ public final class CSVReader {
     private var transcodeBuffer: UnsafeMutablePointer<UInt8>
     private var transcodeCapacity: Int
     private var transcodeInUse = false
+    /// UTF-8 output of the current row's Windows-1252 fields lent by `lendUTF8Field`:
+    /// valid until the next `next()`, so it never moves while a row is read.
+    private var rowText: UnsafeMutablePointer<UInt8>
+    private var rowTextCapacity = 4096
+    private var rowTextUsed = 0
+    /// Whether the current row's bytes are all valid in the encoding in force.
+    private var rowIsValid = true
     private(set) var rowStart = 0
     private(set) var rowContentEnd = 0
     private(set) var rowIsASCII = true
@@ -121,6 +128,7 @@ public final class CSVReader {
         scratch = .allocate(capacity: scratchCapacity)
         transcodeCapacity = 4096
         transcodeBuffer = .allocate(capacity: transcodeCapacity)
+        rowText = .allocate(capacity: rowTextCapacity)
         try readHeader()
     }
 
@@ -129,6 +137,7 @@ public final class CSVReader {
         spans.deallocate()
         scratch.deallocate()
         transcodeBuffer.deallocate()
+        rowText.deallocate()
     }
 
     /// The next data row, or nil at the end of the file. Blank lines are
@@ -136,11 +145,13 @@ public final class CSVReader {
     /// when the file cannot be read.
     public func next() throws(CSVError) -> CSVRow? {
         generation &+= 1
+        rowTextUsed = 0
         guard let kind = try readRecord() else { return nil }
         let rowLine = currentRowLine
         var problem: CSVRowProblem?
         if kind != .complete { spanCount = 0 }
-        if !rowIsASCII && !rowBytesAreValid() {
+        rowIsValid = rowIsASCII || rowBytesAreValid()
+        if !rowIsValid {
             problem = .badEncoding(field: firstInvalidField())
         } else if kind == .unclosed {
             problem = .unclosedQuote
@@ -500,6 +511,40 @@ public final class CSVReader {
             defer { transcodeInUse = false }
             return try body(UnsafeBufferPointer(start: transcodeBuffer, count: n))
         }
+    }
+
+    /// Field `i` as UTF-8, or nil when it is not valid in the encoding in force; valid until
+    /// the next `next()`. In place when it needs no conversion (ASCII, UTF-8), else
+    /// transcoded into memory of the row's own: a consumer can keep the pointer for the
+    /// whole row without copying it.
+    func lendUTF8Field(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
+        let bytes = fieldBytes(i)
+        if rowIsASCII { return bytes }
+        switch encoding {
+        case .utf8:
+            // The row's bytes were checked whole; a field is a slice of them (or a copy
+            // without doubled quotes), so it is valid when the row is.
+            return rowIsValid || Encoding.isValid(bytes, .utf8) ? bytes : nil
+        case .windows1252:
+            if Encoding.isASCII(bytes) { return bytes }
+            // Room for the whole row before anything of it is lent: nothing lent moves.
+            if rowTextUsed == 0 { reserveRowText() }
+            precondition(rowTextUsed + bytes.count * 3 <= rowTextCapacity, "row text reserved for the whole row")
+            guard let n = Encoding.transcodeCP1252(bytes, into: rowText + rowTextUsed) else { return nil }
+            let out = UnsafeBufferPointer(start: UnsafePointer(rowText + rowTextUsed), count: n)
+            rowTextUsed += n
+            return out
+        }
+    }
+
+    /// Makes room for every field of the current row transcoded (three bytes a byte at most,
+    /// of the row's bytes and its unquoted copies), before the row's first transcoding.
+    private func reserveRowText() {
+        let needed = 3 * (rowContentEnd - rowStart + scratchCount)
+        guard needed > rowTextCapacity else { return }
+        rowText.deallocate()
+        rowTextCapacity = max(needed, rowTextCapacity * 2)
+        rowText = .allocate(capacity: rowTextCapacity)
     }
 
     func decodedString(_ i: Int) -> String? {

@@ -51,6 +51,14 @@ public struct CSVRow {
         return try reader.withUTF8Field(i, body)
     }
 
+    /// Field `i` as UTF-8 without a closure: valid until the next `CSVReader.next()`, for a
+    /// consumer that reads several fields of the row at once. In place when the field needs
+    /// no conversion; nil when it holds a byte invalid in the encoding.
+    public func lendUTF8(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
+        _ = field(i)
+        return reader.lendUTF8Field(i)
+    }
+
     /// Field `i` as UTF-8 bytes (a copy), or nil when invalid in the encoding.
     public func utf8(_ i: Int) -> [UInt8]? { withUTF8(i) { Array($0) } }
 

@@ -86,9 +86,14 @@ public enum PersonalDataMask {
 
     /// Where the bytes hold valid CPR numbers (no allocation when there are none).
     public static func validCPRRanges(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+        // Fast path: no run of whole digit groups holds ten digits.
+        guard mayHoldValidCPR(b) else { return [] }
+        return searchValidCPRRanges(b)
+    }
+
+    /// The search behind `validCPRRanges`, without its pre-check.
+    static func searchValidCPRRanges(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var found: [Range<Int>] = []
-        // Fast path: no run of digits and separators holds ten digits.
-        guard mayHoldValidCPR(b) else { return found }
         var i = b.startIndex
         while i < b.endIndex {
             guard isDigit(b[i]), i == b.startIndex || !isDigit(b[i - 1]) else { i += 1; continue }
@@ -132,21 +137,31 @@ public enum PersonalDataMask {
         return false
     }
 
-    /// Cheap pre-check for `validCPRRanges`: some run holds ten digits, counting across the
-    /// characters a CPR number may be split by there (a hyphen, whitespace; any non-ASCII
-    /// byte, which may belong to Unicode whitespace). Anything else ends a run, so an id like
-    /// `P-000001/afklaring/2023-03-09` is passed over in one scan without allocating.
+    /// Cheap pre-check for `validCPRRanges`: some run of whole digit groups holds exactly ten
+    /// digits, the groups joined by what may split a CPR number there (a hyphen, whitespace;
+    /// any non-ASCII byte, which may belong to Unicode whitespace; several such bytes count
+    /// as one joiner, so the check lets through more than the search, never less). Anything
+    /// else ends a run. One scan, no allocation: ids like `F-2024-0000001` (4 + 7 digits) and
+    /// `P-000001/afklaring/2023-03-09` are passed over without a search.
     static func mayHoldValidCPR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        var digits = 0
+        // Bit s of `sums`: some run of whole groups ending with the last one holds s digits
+        // (s ≤ 10; a longer run can only grow, so it is dropped).
+        var sums: UInt32 = 0
+        var group = 0
         for b in bytes {
             if isDigit(b) {
-                digits += 1
-                if digits >= 10 { return true }
-            } else if !(b == UInt8(ascii: "-") || (0x09...0x0D).contains(b) || (0x1C...0x20).contains(b) || b >= 0x80) {
-                digits = 0
+                group += 1
+                continue
             }
+            if group > 0 {
+                sums = group > 10 ? 0 : ((sums << group) | (1 << group)) & 0x7FF
+                if sums & (1 << 10) != 0 { return true }
+                group = 0
+            }
+            if !(b == UInt8(ascii: "-") || (0x09...0x0D).contains(b) || (0x1C...0x20).contains(b) || b >= 0x80) { sums = 0 }
         }
-        return false
+        guard group > 0, group <= 10 else { return false }
+        return ((sums << group) | (1 << group)) & (1 << 10) != 0
     }
 
     private static func maskDigits(_ bytes: inout [UInt8], _ positions: [Int]) {

@@ -12,7 +12,8 @@ final class CSVFileDecoder: FileDecoder {
     let cprColumn: Int?
     let delimiter: String
     let values: FieldValues
-    let columns: Int
+    /// The columns the mapping reads: no other is converted or looked at.
+    let columnsRead: [Int]
     /// Rows of the source's last export (when read the same way), and the ones gathered for the next.
     private let digester: RowDigester?
     private var known: KnownRows?
@@ -34,7 +35,7 @@ final class CSVFileDecoder: FileDecoder {
         let cprField = mapping.fields["cpr"]?.from.first
         cprColumn = cprField.flatMap { header.firstIndex(of: $0) }
         delimiter = String(UnicodeScalar(layout.delimiter))
-        columns = header.count
+        columnsRead = decoder.slotsRead
         values = FieldValues(slots: header.count)
         self.digester = digester
         if let digester {
@@ -67,8 +68,9 @@ final class CSVFileDecoder: FileDecoder {
                 }
             }
             values.reset()
-            for i in 0..<min(row.fieldCount, columns) {
-                _ = row.withUTF8(i) { values.set(i, $0) }
+            // Lent, not copied: the row's fields stay put until the next row is read.
+            for i in columnsRead where i < row.fieldCount {
+                if let field = row.lendUTF8(i) { values.lend(i, field) }
             }
             let outcome = decoder.decodeInPlace(values)
             if digester != nil, case .event = outcome { known!.keep(digest) }

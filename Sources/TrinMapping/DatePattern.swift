@@ -45,6 +45,7 @@ public enum DatePattern: Sendable, Equatable {
     /// Wall-clock fields read from text, and an offset when the text gives one.
     struct Parsed {
         var day: Day
+        var year: Int
         var hour = 0, minute = 0, second = 0
         var hasTime = false
         var offsetSeconds: Int?
@@ -72,7 +73,7 @@ public enum DatePattern: Sendable, Equatable {
         if let offset = p.offsetSeconds {
             return Instant(day: p.day, hour: p.hour, minute: p.minute, second: p.second, offsetSeconds: offset)
         }
-        return DanishTime.instant(day: p.day, hour: p.hour, minute: p.minute, second: p.second)
+        return DanishTime.instant(day: p.day, year: p.year, hour: p.hour, minute: p.minute, second: p.second)
     }
 
     /// `width` ASCII digits at `i`, or nil.
@@ -91,26 +92,27 @@ public enum DatePattern: Sendable, Equatable {
     private static func parseFixed(_ tokens: [Token], _ s: Bytes) -> Parsed? {
         var i = 0
         var y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0
+        var hasTime = false
         for t in tokens {
             switch t {
             case .year: guard let v = number(s, i, 4) else { return nil }; y = v; i += 4
             case .month: guard let v = number(s, i, 2) else { return nil }; mo = v; i += 2
             case .day: guard let v = number(s, i, 2) else { return nil }; d = v; i += 2
-            case .hour: guard let v = number(s, i, 2), v < 24 else { return nil }; h = v; i += 2
+            case .hour: guard let v = number(s, i, 2), v < 24 else { return nil }; h = v; i += 2; hasTime = true
             case .minute: guard let v = number(s, i, 2), v < 60 else { return nil }; mi = v; i += 2
             case .second: guard let v = number(s, i, 2), v < 60 else { return nil }; se = v; i += 2
             case .literal(let b): guard i < s.count, s[i] == b else { return nil }; i += 1
             }
         }
         guard i == s.count, let day = Day(year: y, month: mo, day: d) else { return nil }
-        return Parsed(day: day, hour: h, minute: mi, second: se, hasTime: tokens.contains(.hour))
+        return Parsed(day: day, year: y, hour: h, minute: mi, second: se, hasTime: hasTime)
     }
 
     /// `yyyy-MM-dd`, optionally `THH:mm:ss`, optional fraction, optional `Z` or `±hh:mm`.
     private static func parseISO(_ s: Bytes) -> Parsed? {
         guard let y = number(s, 0, 4), s.count >= 10, s[4] == 45, let mo = number(s, 5, 2), s[7] == 45,
               let d = number(s, 8, 2), let day = Day(year: y, month: mo, day: d) else { return nil }
-        var p = Parsed(day: day)
+        var p = Parsed(day: day, year: y)
         if s.count == 10 { return p }
         guard s[10] == UInt8(ascii: "T") || s[10] == UInt8(ascii: " "),
               let h = number(s, 11, 2), h < 24, s.count > 13, s[13] == 58, let mi = number(s, 14, 2), mi < 60,

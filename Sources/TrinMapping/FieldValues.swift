@@ -4,31 +4,27 @@ import Glibc
 import TrinCore
 
 /// The values of one source record, by slot (a CSV row's columns, or the XML
-/// paths a mapping reads), as UTF-8 bytes in one reusable buffer.
+/// paths a mapping reads), as UTF-8 bytes.
 ///
 /// A concrete type rather than a protocol so that decoding is not generic at run
 /// time: the decoder runs once per row, and generic dispatch there costs more than
-/// copying a row's bytes once.
+/// a pointer per slot.
 ///
-/// It owns its memory, so it can lend a value as a plain buffer without a closure per
-/// read: valid until the next `reset` or `load`, or the next `set` (which may move the
-/// copied values; a reader sets every slot of a record before decoding it).
+/// A slot is a pointer and a length. A reader lends bytes that stay where they are until
+/// the next record (`lend`, `load`: nothing is copied), or has a value copied (`set`) into
+/// memory of the record's own that never moves while the record is read; so every value
+/// handed out stays valid until the next `reset` or `load`.
 public final class FieldValues {
-    private var storage: UnsafeMutablePointer<UInt8>
-    private var capacity: Int
-    private var used = 0
     private let slotCount: Int
-    private let starts: UnsafeMutablePointer<Int>
+    private let bases: UnsafeMutablePointer<UnsafePointer<UInt8>?>
     private let lengths: UnsafeMutablePointer<Int>
     /// Advanced whenever the values are replaced: views of lent values check it (debug builds).
     public let generation = LendingGeneration()
 
     public init(slots: Int) {
         slotCount = slots
-        capacity = 1024
-        storage = .allocate(capacity: capacity)
-        starts = .allocate(capacity: max(slots, 1))
-        starts.initialize(repeating: 0, count: max(slots, 1))
+        bases = .allocate(capacity: max(slots, 1))
+        bases.initialize(repeating: nil, count: max(slots, 1))
         lengths = .allocate(capacity: max(slots, 1))
         lengths.initialize(repeating: -1, count: max(slots, 1))
     }
@@ -36,17 +32,14 @@ public final class FieldValues {
     deinit {
         for block in retired { block.deallocate() }
         scratch.deallocate()
-        storage.deallocate()
-        starts.deallocate()
+        bases.deallocate()
         lengths.deallocate()
     }
 
     /// Marks every slot absent, keeping capacity.
     public func reset() {
         generation.advance()
-        used = 0
         clearScratch()
-        external = nil
         lengths.update(repeating: -1, count: slotCount)
     }
 
@@ -55,23 +48,25 @@ public final class FieldValues {
     /// which must stay valid until the next `reset` or `load`.
     public func load(base: UnsafePointer<UInt8>, starts: UnsafePointer<Int32>, lengths: UnsafePointer<Int32>) {
         generation.advance()
-        used = 0
         clearScratch()
-        external = base
         for slot in 0..<slotCount {
-            self.starts[slot] = Int(starts[slot])
+            bases[slot] = base + Int(starts[slot])
             self.lengths[slot] = Int(lengths[slot])
         }
     }
 
-    private var external: UnsafePointer<UInt8>?
+    /// Sets a slot's value to bytes that live elsewhere and stay valid, unchanged, until the
+    /// next `reset` or `load` (a CSV field in the reader's buffer): no copy.
+    @inline(__always)
+    public func lend(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
+        precondition(slot >= 0 && slot < slotCount, "slot out of range")
+        bases[slot] = bytes.baseAddress
+        lengths[slot] = bytes.count
+    }
 
     /// Sets a slot's value (copied).
     public func set(_ slot: Int, _ bytes: UnsafeBufferPointer<UInt8>) {
-        precondition(slot >= 0 && slot < slotCount && external == nil, "set after reset, not after load")
-        generation.advance()  // the copy may move the values lent so far
-        starts[slot] = append(bytes)
-        lengths[slot] = bytes.count
+        lend(slot, stash(bytes))
     }
 
     /// A slot's bytes without leading and trailing white space (`Whitespace`); nil when absent
@@ -83,7 +78,7 @@ public final class FieldValues {
     @inline(__always)
     func value(_ slot: Int) -> UnsafeBufferPointer<UInt8>? {
         guard slot >= 0, slot < slotCount, lengths[slot] >= 0 else { return nil }
-        return Whitespace.trimmed(UnsafeBufferPointer(start: (external ?? UnsafePointer(storage)) + starts[slot], count: lengths[slot]))
+        return Whitespace.trimmed(UnsafeBufferPointer(start: bases[slot], count: lengths[slot]))
     }
 
 
@@ -108,8 +103,8 @@ public final class FieldValues {
         return UnsafeBufferPointer(start: out, count: count)
     }
 
-    /// A copy of `bytes` in scratch memory, valid until the next `reset` or `load` (a text
-    /// the decoder changed, such as a masked id).
+    /// A copy of `bytes` in scratch memory, valid until the next `reset` or `load` (a value
+    /// read from a buffer that is reused, a text the decoder changed such as a masked id).
     func stash(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
         let out = reserveScratch(bytes.count)
         if let base = bytes.baseAddress, bytes.count > 0 { out.update(from: base, count: bytes.count) }
@@ -140,29 +135,6 @@ public final class FieldValues {
             for block in retired { block.deallocate() }
             retired.removeAll()
         }
-    }
-
-    /// Copies bytes to the end of the buffer.
-    private func append(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let at = used
-        Self.append(bytes, to: &storage, used: &used, capacity: &capacity)
-        return at
-    }
-
-    /// Appends to a manually managed buffer, growing it (which moves it) when full.
-    private static func append(_ bytes: UnsafeBufferPointer<UInt8>, to buffer: inout UnsafeMutablePointer<UInt8>,
-                               used: inout Int, capacity: inout Int) {
-        if used + bytes.count > capacity {
-            var grown = capacity * 2
-            while used + bytes.count > grown { grown *= 2 }
-            let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
-            moved.update(from: buffer, count: used)
-            buffer.deallocate()
-            buffer = moved
-            capacity = grown
-        }
-        if let base = bytes.baseAddress, bytes.count > 0 { (buffer + used).update(from: base, count: bytes.count) }
-        used += bytes.count
     }
 }
 

@@ -34,6 +34,8 @@ public struct RecordDecoder: Sendable {
         var cvr, name, type, social, local, economic: Int
     }
     private let resolved: FieldTable
+    /// The slots some rule reads, in ascending order: a reader need fill no other.
+    public let slotsRead: [Int]
 
     /// Resolves the mapping's locations to slots. `slot` returns nil for a location
     /// the file does not have; that refuses the file if the field is required.
@@ -72,6 +74,7 @@ public struct RecordDecoder: Sendable {
                    cvr: try r("cvr"), name: try r("name"), type: try r("type"), social: try r("socialBottomLine"),
                    local: try r("localBottomLine"), economic: try r("economicBottomLine"))
         self.resolved = FieldTable(resolved)
+        slotsRead = Set(resolved.flatMap(\.slots)).sorted()
     }
 
     /// Field `i`'s text — from its slots, or from its fallback when empty — and the rule that

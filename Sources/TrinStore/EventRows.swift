@@ -85,6 +85,25 @@ public struct EventRows: Sendable {
         return tailA.lexicographicallyPrecedes(tailB) ? -1 : 1
     }
 
+    /// Adds a packed row whose texts are in `payload` (a run file's record), copying them.
+    mutating func append(copying row: Row, _ payload: UnsafeBufferPointer<UInt8>) {
+        order = nil
+        let offset = Int32(bytes.count)
+        bytes.append(contentsOf: payload)
+        var row = row
+        row.identityStart += offset
+        row.enterpriseStart += offset
+        row.sourceRecordIDStart += offset
+        rows.append(row)
+    }
+
+    /// Empties the rows, keeping their memory.
+    mutating func removeAll() {
+        order = nil
+        rows.removeAll(keepingCapacity: true)
+        bytes.removeAll(keepingCapacity: true)
+    }
+
     /// Packs a record. Its `source` must be this batch's.
     public mutating func append(_ r: ProgressRecord) {
         precondition(r.source == source, "one EventRows per source")

@@ -1,3 +1,4 @@
+import CSQLiteShims
 import GRDB
 import GRDBSQLite
 public import TrinCore
@@ -32,8 +33,15 @@ public final class SQLiteStore: Store {
     /// large file's import (a 1 GB export takes about 10 s here).
     static let busyTimeout: Double = 300
 
+    /// SQLite's process-wide settings, made once before the first connection: connections
+    /// without a mutex per call (GRDB serialises each one) and no memory statistics, which
+    /// cost a global mutex per allocation (3 % of an import's store thread) and are never
+    /// read. When SQLite is already in use, its defaults stay, which work as well.
+    static let processConfigured: Bool = trin_sqlite_configure_process() == SQLITE_OK
+
     /// Opens (creating and migrating as needed) the store at `path`.
     public init(path: String) throws(StoreError) {
+        _ = Self.processConfigured
         self.path = path
         var config = Configuration()
         // A reader waits while a file's transaction writes (see `journalMode`).

@@ -18,6 +18,35 @@ struct CSVCodePageTests {
         }
     }
 
+    @Test func windows1252ValidationAgreesWithFoundationAtEveryPosition() {
+        // The check reads eight bytes at a time: every high byte at every position of a row
+        // longer than two words, among Danish letters (high bytes themselves).
+        for b in UInt8(0x80)...UInt8(0xFF) {
+            for position in 0..<21 {
+                var bytes = [UInt8](repeating: 0xE6, count: 21)  // æ
+                bytes[position] = b
+                let ours = bytes.withUnsafeBufferPointer { Encoding.isValid($0, .windows1252) }
+                let theirs = String(data: Data(bytes), encoding: .windowsCP1252) != nil
+                #expect(ours == theirs, "byte \(String(b, radix: 16)) at \(position)")
+            }
+        }
+    }
+
+    @Test func lentFieldsOfARowStayValidTogether() throws {
+        // Windows-1252 fields are transcoded into the row's own memory; every field lent
+        // from a row must still read right after the others, also when a long row makes
+        // that memory grow.
+        let long = [UInt8](repeating: 0xF8, count: 9000)  // ø, longer than the initial room
+        let file = try TempCSV([UInt8]("a;b;c;d\r\n".utf8) + [0xE6, 0x3B] + long + [0x3B, 0x61, 0x3B, 0xE5, 0x0D, 0x0A]
+                               + [0xC6, 0x3B, 0xD8, 0x3B, 0x62, 0x3B, 0xC5, 0x0D, 0x0A])
+        let reader = try CSVReader(path: file.path, dialect: .forloeb)
+        for expected in [["æ", String(repeating: "ø", count: 9000), "a", "å"], ["Æ", "Ø", "b", "Å"]] {
+            let row = try #require(try reader.next())
+            let lent = (0..<4).map { row.lendUTF8($0) }
+            #expect(lent.map { $0.map { String(decoding: $0, as: UTF8.self) } } == expected)
+        }
+    }
+
     @Test func utf8ValidationAgreesWithFoundation() {
         // Deterministic pseudo-random short byte strings, biased towards the
         // lead and continuation bytes where the edge cases live.

@@ -20,6 +20,22 @@ import Testing
         #expect(DanishTime.instant(day: day("2023-10-29"), hour: 3, minute: 0, second: 0).description == "2023-10-29T02:00:00Z")
     }
 
+    @Test func summerTimeTableAgreesWithTheRule() {
+        // The bounds come from a table for the years exports hold; the year a reader passes
+        // in gives the same instant as the one worked out from the day.
+        for year in 1890...2210 {
+            #expect(DanishTime.summerTimeBounds(year: year) == DanishTime.computedBounds(year: year))
+            let first = Day(year: year, month: 1, day: 1)!.daysSinceEpoch
+            for day in stride(from: first, to: first + 366, by: 3) {
+                let d = Day(daysSinceEpoch: day)
+                for hour in [0, 2, 23] {
+                    #expect(DanishTime.instant(day: d, year: d.year, hour: hour, minute: 30, second: 0)
+                            == DanishTime.instant(day: d, hour: hour, minute: 30, second: 0))
+                }
+            }
+        }
+    }
+
     @Test func utcEndDateBecomesTheNextDanishDay() {
         let i = Instant(day: day("2023-03-30"), hour: 22, minute: 0, second: 0, offsetSeconds: 0)
         #expect(DanishTime.day(at: i) == day("2023-03-31"))
