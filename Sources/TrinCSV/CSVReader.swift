@@ -297,6 +297,7 @@ public final class CSVReader {
     private func scanRecord(at rowStart: Int) -> ScanOutcome {
         let p = buf, e = end, atEOF = eof
         let d = dialect.delimiter, q = dialect.quote, lf = Self.lf, cr = Self.cr
+        let delimiterWord = UInt64(d) &* 0x0101_0101_0101_0101
         spanCount = 0
         scratchCount = 0
         var hi: UInt8 = 0
@@ -359,8 +360,26 @@ public final class CSVReader {
                 if p[i - 1] == cr { contentEnd -= 1 }  // CR after literal bytes past the closing quote
                 return .complete(contentEnd: contentEnd, next: i + 1, newlines: newlines + 1)
             } else {
-                // Unquoted field: runs to the next delimiter or LF.
+                // Unquoted field: runs to the next delimiter or LF. Eight bytes at a time while
+                // they last (most fields of an export are a word or two long).
                 let fs = i
+                var highBits: UInt64 = 0
+                while i + 8 <= e {
+                    let word = UInt64(littleEndian: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self))
+                    let found = Self.zeroBytes(word ^ delimiterWord) | Self.zeroBytes(word ^ Self.lfWord)
+                    if found == 0 {
+                        highBits |= word
+                        i += 8
+                        continue
+                    }
+                    // The lowest flagged byte is the first delimiter or LF (a flag above a real
+                    // match may be false, one below never is).
+                    let before = found.trailingZeroBitCount / 8
+                    highBits |= before == 0 ? 0 : word & (UInt64.max >> (64 - 8 * before))
+                    i += before
+                    break
+                }
+                if highBits & 0x8080_8080_8080_8080 != 0 { hi |= 0x80 }
                 while i < e {
                     let b = p[i]
                     hi |= b
@@ -381,6 +400,15 @@ public final class CSVReader {
                 return .complete(contentEnd: fe, next: i + 1, newlines: newlines + 1)
             }
         }
+    }
+
+    private static let lfWord = UInt64(lf) &* 0x0101_0101_0101_0101
+
+    /// The high bit of each zero byte of `x` set (and possibly of bytes above the lowest zero
+    /// byte, through the borrow): the lowest set bit marks the first zero byte exactly.
+    @inline(__always)
+    static func zeroBytes(_ x: UInt64) -> UInt64 {
+        (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
     }
 
     @inline(__always)

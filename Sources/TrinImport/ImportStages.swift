@@ -11,16 +11,16 @@ import TrinStore
 //
 // 1. parse (XML only): libxml2 on its own thread, inside `XMLFileDecoder`;
 // 2. decode (`DecodeStage`): rows through the mapping, the keyed hash, packing for the
-//    store (`EventRows`, an API TrinStore owns) and sorting; a CPR number goes in, a
-//    CPR-free `ImportBatch` comes out;
-// 3. store (`StoreStage`): each batch into the file's transaction, in file order, on the
-//    calling thread.
+//    store (`EventRows`, an API TrinStore owns), and sorting when a batch goes to a run file;
+//    a CPR number goes in, a CPR-free `ImportBatch` comes out;
+// 3. store (`StoreStage`): each batch sorted and written into the file's transaction, in
+//    file order, on the calling thread.
 
 /// What the decode stage hands to the store stage, in file order: pseudonymised records
 /// packed for the store, register rows, and rejected rows (already masked, so no personal
 /// id crosses between the stages).
 struct ImportBatch: Sendable {
-    /// Records sorted for the store, in memory or in a run file; or none.
+    /// Records for the store, in memory (sorted by the store's thread) or sorted in a run file; or none.
     var events: EventRows?
     var run: SortedRun?
     var enterprises: [EnterpriseRecord] = []
@@ -71,10 +71,16 @@ struct DecodeStage: Sendable {
         // one remembered pseudonym saves most keyed hashes there.
         var lastCPR: CPRNumber?
         var lastPseudonym = Pseudonym(high: 0, low: 0)
-        /// Sorts the records gathered so far and puts them into the batch, in memory or in a run file.
+        /// Puts the records gathered so far into the batch: in memory, where the store's thread
+        /// sorts them (it has the time to spare: decoding is the longer stage), or sorted into a
+        /// run file.
         func attachEvents() throws {
-            events.sort()
-            if spill.isOn { batch.run = try SortedRun(events, directory: spill.directory) } else { batch.events = events }
+            if spill.isOn {
+                events.sort()
+                batch.run = try SortedRun(events, directory: spill.directory)
+            } else {
+                batch.events = events
+            }
         }
         /// Hands the batch over, stamped with how far the file has been read.
         func send() throws {

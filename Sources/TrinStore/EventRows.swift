@@ -51,8 +51,9 @@ public struct EventRows: Sendable {
 
     /// Puts the rows in identity order (the order the store writes them in) without moving
     /// them. Equal identities keep their file order, so the counts of inserted, updated and
-    /// unchanged rows do not depend on how a sort breaks ties. Done by the decoding stage,
-    /// so that the store's thread only writes.
+    /// unchanged rows do not depend on how a sort breaks ties. Done by whichever of an
+    /// import's two threads has time to spare: the store's for a batch in memory, the
+    /// decoding stage's for one written to a run file.
     public mutating func sort() {
         struct Entry {
             var key0: UInt64, key1: UInt64, key2: UInt64

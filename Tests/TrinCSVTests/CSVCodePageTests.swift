@@ -32,6 +32,30 @@ struct CSVCodePageTests {
         }
     }
 
+    @Test func wordAtATimeScanFindsEveryDelimiterAndHighByte() throws {
+        // Unquoted fields are scanned eight bytes at a time: a delimiter, a line end or a
+        // byte of the upper half at every position of a long field must be seen.
+        for position in 0..<21 {
+            var split = Array("abcdefghijklmnopqrstu".utf8)
+            split[position] = UInt8(ascii: ";")
+            var undefined = Array("abcdefghijklmnopqrstu".utf8)
+            undefined[position] = 0x81  // undefined in Windows-1252
+            var letter = Array("abcdefghijklmnopqrstu".utf8)
+            letter[position] = 0xF8  // ø
+            let bytes = Array("a;b\n".utf8) + split + [0x0A] + undefined + Array(";x\n".utf8) + letter + Array(";y".utf8)
+            // A small buffer also ends rows inside a word.
+            for bufferSize in [16, 23, 1 << 20] {
+            let (_, rows) = try readAll(try TempCSV(bytes), .forloeb, bufferSize: bufferSize)
+            let text = "abcdefghijklmnopqrstu"
+            let cut = text.index(text.startIndex, offsetBy: position)
+            #expect(rows.count == 3)
+            #expect(rows[0].fields == [String(text[..<cut]), String(text[text.index(after: cut)...])], "delimiter at \(position)")
+            #expect(rows[1].problem == .badEncoding(field: 0), "undefined byte at \(position)")
+            #expect(rows[2].fields == [String(text[..<cut]) + "ø" + String(text[text.index(after: cut)...]), "y"], "letter at \(position)")
+            }
+        }
+    }
+
     @Test func lentFieldsOfARowStayValidTogether() throws {
         // Windows-1252 fields are transcoded into the row's own memory; every field lent
         // from a row must still read right after the others, also when a long row makes
