@@ -74,6 +74,9 @@ public final class CSVReader {
         var start: Int
         var end: Int
         var inScratch: Bool
+        /// Known to hold ASCII only (an unquoted field, seen by the scan); false when not
+        /// known, and then checked when asked for.
+        var isASCII = false
     }
     private(set) var spans: UnsafeMutablePointer<FieldSpan>
     private var spanCapacity = 32
@@ -379,22 +382,23 @@ public final class CSVReader {
                     i += before
                     break
                 }
-                if highBits & 0x8080_8080_8080_8080 != 0 { hi |= 0x80 }
+                var fieldHigh: UInt8 = highBits & 0x8080_8080_8080_8080 != 0 ? 0x80 : 0
                 while i < e {
                     let b = p[i]
-                    hi |= b
+                    fieldHigh |= b
                     if b == d || b == lf { break }
                     i += 1
                 }
+                hi |= fieldHigh
                 if i < e && p[i] == d {
-                    appendSpan(FieldSpan(start: fs, end: i, inScratch: false))
+                    appendSpan(FieldSpan(start: fs, end: i, inScratch: false, isASCII: fieldHigh < 0x80))
                     i += 1
                     continue
                 }
                 if i == e && !atEOF { return .needMore }
                 var fe = i
                 if fe > fs && p[fe - 1] == cr { fe -= 1 }
-                appendSpan(FieldSpan(start: fs, end: fe, inScratch: false))
+                appendSpan(FieldSpan(start: fs, end: fe, inScratch: false, isASCII: fieldHigh < 0x80))
                 rowIsASCII = hi < 0x80
                 if i == e { return .complete(contentEnd: fe, next: e, newlines: newlines) }
                 return .complete(contentEnd: fe, next: i + 1, newlines: newlines + 1)
@@ -546,8 +550,9 @@ public final class CSVReader {
     /// transcoded into memory of the row's own: a consumer can keep the pointer for the
     /// whole row without copying it.
     func lendUTF8Field(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
-        let bytes = fieldBytes(i)
-        if rowIsASCII { return bytes }
+        let span = spans[i]
+        let bytes = UnsafeBufferPointer(start: (span.inScratch ? scratch : buf) + span.start, count: span.end - span.start)
+        if rowIsASCII || span.isASCII { return bytes }
         switch encoding {
         case .utf8:
             // The row's bytes were checked whole; a field is a slice of them (or a copy

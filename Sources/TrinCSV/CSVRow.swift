@@ -55,7 +55,8 @@ public struct CSVRow {
     /// consumer that reads several fields of the row at once. In place when the field needs
     /// no conversion; nil when it holds a byte invalid in the encoding.
     public func lendUTF8(_ i: Int) -> UnsafeBufferPointer<UInt8>? {
-        _ = field(i)
+        checkValid()
+        precondition(i >= 0 && i < reader.spanCount, "field index \(i) out of range")
         return reader.lendUTF8Field(i)
     }
 
