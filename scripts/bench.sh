@@ -2,7 +2,8 @@
 # make bench: end-to-end trin on generated exports, one table: fresh CSV imports of both
 # record shapes, the nightly superset export onto the store that holds its predecessor,
 # the metrics over that store, and XML of both record shapes beside `xmllint --stream`.
-# Prints seconds, rows/s, MB/s and the peak resident memory of each command.
+# Prints seconds, CPU seconds, rows/s, MB/s and the peak resident memory of each command.
+# BENCH_BASELINE=/path/to/another/trin also times that build on the five-rows export.
 # A benchmark, not a test: the machine is noisy, compare ratios within one run. Each timed
 # command starts after a sync, so the kernel's write-back of the previous one is not counted.
 set -euo pipefail
@@ -15,7 +16,7 @@ MAP="$ROOT/mappings"
 mkdir -p "$DIR"
 [ -f "$DIR/key" ] || "$TRIN" keygen "$DIR/key" >/dev/null
 
-peak_and_time() {  # runs a command, prints "seconds peak_kb"
+peak_and_time() {  # runs a command, prints "seconds peak_kb cpu_seconds"
   python3 - "$@" <<'PY'
 import os, resource, subprocess, sys, time
 os.sync()  # start from a quiet disk: the previous run's write-back must not be timed here
@@ -24,20 +25,22 @@ p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PI
 dt = time.monotonic() - t
 if p.returncode not in (0, 1):
     sys.stderr.write(p.stderr.decode(errors="replace")); sys.exit(p.returncode)
-print(f"{dt:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}")
+r = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{dt:.3f} {r.ru_maxrss} {r.ru_utime + r.ru_stime:.3f}")
 PY
 }
 
-# row LABEL RECORDS BYTES SECONDS PEAK_KB [NOTE]
+# row LABEL RECORDS BYTES SECONDS PEAK_KB CPU_SECONDS [NOTE]
+# CPU seconds (user and system, all threads) are steadier than wall time on a shared machine.
 row() {
   python3 - "$@" <<'PY'
 import sys
-label, records, size, secs, peak = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5])
-note = sys.argv[6] if len(sys.argv) > 6 else ""
+label, records, size, secs, peak, cpu = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), float(sys.argv[6])
+note = sys.argv[7] if len(sys.argv) > 7 else ""
 rate = f"{records / secs:12,.0f}" if records else f"{'':>12s}"
 mbs = f"{size / secs / 1e6:9.1f}" if size else f"{'':>9s}"
 recs = f"{records:10d}" if records else f"{'':>10s}"
-print(f"{label:44s} {recs} {secs:9.2f} {rate} {mbs} {peak / 1024:9.1f}  {note}")
+print(f"{label:44s} {recs} {secs:9.2f} {cpu:7.2f} {rate} {mbs} {peak / 1024:9.1f}  {note}")
 PY
 }
 
@@ -46,7 +49,7 @@ fresh_store() { rm -f "$DIR/bench.sqlite" "$DIR/bench.sqlite-wal" "$DIR/bench.sq
 rows_read() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select rows_read from run_file order by id desc limit 1').fetchone()[0])" "$DIR/bench.sqlite"; }
 import_file() { "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$1" "$2"; }
 
-printf '%-44s %10s %9s %12s %9s %9s  %s\n' "input" "records" "seconds" "records/s" "MB/s" "peak MB" "note"
+printf '%-44s %10s %9s %7s %12s %9s %9s  %s\n' "input" "records" "seconds" "CPU s" "records/s" "MB/s" "peak MB" "note"
 for rows in $SIZES; do
   one="$DIR/forloeb-bench-$rows.csv"
   five="$DIR/forloeb-bench-$rows-5pc.csv"
@@ -56,29 +59,37 @@ for rows in $SIZES; do
   [ -f "$next" ] || python3 "$ROOT/scripts/nightly-export.py" "$five" "$next" 2>/dev/null
 
   fresh_store
-  read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$one")
-  row "forloeb CSV $rows rows, 1 row/citizen, fresh" "$rows" "$(stat -c %s "$one")" "$secs" "$peak"
+  read -r secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$one")
+  row "forloeb CSV $rows rows, 1 row/citizen, fresh" "$rows" "$(stat -c %s "$one")" "$secs" "$peak" "$cpu"
 
   fresh_store
-  read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")
-  row "forloeb CSV $rows rows, 5 rows/citizen, fresh" "$rows" "$(stat -c %s "$five")" "$secs" "$peak"
+  read -r secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")
+  row "forloeb CSV $rows rows, 5 rows/citizen, fresh" "$rows" "$(stat -c %s "$five")" "$secs" "$peak" "$cpu"
+  if [ -n "${BENCH_BASELINE:-}" ]; then
+    # Another build of trin (an older commit) on the same file in the same run: the machine's
+    # speed drifts from day to day, a ratio within one run does not.
+    fresh_store
+    read -r bsecs bpeak bcpu < <(peak_and_time "$BENCH_BASELINE" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")
+    ratio=$(python3 -c "import sys; print(f'this build takes {float(sys.argv[1]) / float(sys.argv[2]):.2f} of its time')" "$secs" "$bsecs")
+    row "  same file, BENCH_BASELINE build" "$rows" "$(stat -c %s "$five")" "$bsecs" "$bpeak" "$bcpu" "$ratio"
+  fi
 
   # The next night's export (the same rows, 2 % changed, 1 % new) into an empty store, then onto
   # the store holding the night before: the ratio is what the nightly run costs.
   fresh_store
-  read -r fresh_secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$next")
+  read -r fresh_secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$next")
   next_rows=$(rows_read)
-  row "  next night's export, fresh" "$next_rows" "$(stat -c %s "$next")" "$fresh_secs" "$peak"
+  row "  next night's export, fresh" "$next_rows" "$(stat -c %s "$next")" "$fresh_secs" "$peak" "$cpu"
   fresh_store
   import_file "$MAP/forloeb.yaml" "$five" >/dev/null
-  read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$next")
+  read -r secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$next")
   ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f} of fresh')" "$secs" "$fresh_secs")
-  row "  next night's export onto the night before" "$next_rows" "$(stat -c %s "$next")" "$secs" "$peak" "$ratio"
+  row "  next night's export onto the night before" "$next_rows" "$(stat -c %s "$next")" "$secs" "$peak" "$cpu" "$ratio"
 
   events=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select count(*) from event').fetchone()[0])" "$DIR/bench.sqlite")
   rm -rf "$DIR/metrics-out"
-  read -r secs peak < <(peak_and_time "$TRIN" metrics --store "$DIR/bench.sqlite" --key "$DIR/key" --output "$DIR/metrics-out" --as-of 2026-11-30)
-  row "  trin metrics over that store" "$events" 0 "$secs" "$peak" "records in the store"
+  read -r secs peak cpu < <(peak_and_time "$TRIN" metrics --store "$DIR/bench.sqlite" --key "$DIR/key" --output "$DIR/metrics-out" --as-of 2026-11-30)
+  row "  trin metrics over that store" "$events" 0 "$secs" "$peak" "$cpu" "records in the store"
 done
 
 if [ -f "$MAP/haendelser.yaml" ]; then
@@ -87,18 +98,18 @@ if [ -f "$MAP/haendelser.yaml" ]; then
       if [ -z "$shape" ]; then f="$DIR/haendelser-bench-$bytes.xml"; label="1-6 events/course"; else f="$DIR/haendelser-bench-$bytes-${shape}epc.xml"; label="4-5 events/course"; fi
       [ -f "$f" ] || "$TRIN" sample --haendelser-bytes "$bytes" ${shape:+--events-per-course "$shape"} --seed 42 --out "$DIR" >/dev/null
       fresh_store
-      read -r secs peak < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/haendelser.yaml" "$f")
+      read -r secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/haendelser.yaml" "$f")
       records=$(rows_read)
       size=$(stat -c %s "$f")
       per=$((size / (records > 0 ? records : 1)))
       if command -v xmllint >/dev/null; then
-        read -r lsecs lpeak < <(peak_and_time xmllint --stream --noout "$f")
+        read -r lsecs lpeak lcpu < <(peak_and_time xmllint --stream --noout "$f")
         share=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]) * 100:.0f} % of xmllint')" "$lsecs" "$secs")
       else
         share=""
       fi
-      row "haendelser XML $((bytes / 1000000)) MB, $label" "$records" "$size" "$secs" "$peak" "$per B/event; $share"
-      [ -n "$share" ] && row "  xmllint --stream --noout, same file" 0 "$size" "$lsecs" "$lpeak"
+      row "haendelser XML $((bytes / 1000000)) MB, $label" "$records" "$size" "$secs" "$peak" "$cpu" "$per B/event; $share"
+      [ -n "$share" ] && row "  xmllint --stream --noout, same file" 0 "$size" "$lsecs" "$lpeak" "$lcpu"
     done
   done
 fi
