@@ -149,6 +149,7 @@ public final class CSVReader {
     public func next() throws(CSVError) -> CSVRow? {
         generation &+= 1
         rowTextUsed = 0
+        peekedNext = 0
         guard let kind = try readRecord() else { return nil }
         let rowLine = currentRowLine
         var problem: CSVRowProblem?
@@ -168,6 +169,36 @@ public final class CSVReader {
         }
         return CSVRow(reader: self, generation: generation, line: rowLine, problem: problem)
     }
+
+    /// The next row's bytes as they stand in the file (without the line end) and its line,
+    /// found without splitting it into fields, when it is a plain one-line row: no quote byte,
+    /// its line end already in the buffer, not blank, not over the limit. Nil otherwise; then
+    /// `next()` reads it as usual. Nothing moves on: `skipPeeked()` passes the row over, or
+    /// `next()` reads the same row in full. For a reader that recognises rows by their bytes
+    /// (a nightly export's known rows) and needs no fields of most of them.
+    public func peekPlainRow() -> (bytes: UnsafeRawBufferPointer, line: Int)? {
+        guard start < end, !skippingToLineEnd else { return nil }
+        let b = buf[start]
+        guard b != Self.lf, b != Self.cr, b != dialect.quote else { return nil }
+        guard let hit = memchr(buf + start, Int32(Self.lf), end - start) else { return nil }
+        let lfAt = buf.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+        guard lfAt - start <= maxRowBytes, memchr(buf + start, Int32(dialect.quote), lfAt - start) == nil else { return nil }
+        peekedNext = lfAt + 1
+        let contentEnd = buf[lfAt - 1] == Self.cr ? lfAt - 1 : lfAt
+        return (UnsafeRawBufferPointer(start: buf + start, count: contentEnd - start), line)
+    }
+
+    /// Passes over the row `peekPlainRow()` returned.
+    public func skipPeeked() {
+        precondition(peekedNext > start, "skipPeeked after peekPlainRow only")
+        generation &+= 1
+        start = peekedNext
+        line += 1
+        peekedNext = 0
+    }
+
+    /// Where the row after the peeked one starts (0: none peeked).
+    private var peekedNext = 0
 
     // MARK: - Header and BOM
 
