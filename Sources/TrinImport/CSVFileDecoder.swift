@@ -60,7 +60,7 @@ final class CSVFileDecoder: FileDecoder {
             // to a record under this very context (header, encoding, mapping, version), so
             // the same bytes need no field, encoding or rule checked again.
             var peekedDigest: UInt64?
-            if let digester, let peeked = reader.peekPlainRow() {
+            if let digester, known!.count > 0, let peeked = reader.peekPlainRow() {
                 let digest = digester.digest(peeked.bytes)
                 if known!.containsAndKeep(digest) {
                     reader.skipPeeked()

@@ -5,7 +5,7 @@ import TrinCore
 /// Parsing works on bytes, with no Foundation formatter: exact, strict (every
 /// digit where the pattern says, a real date, a real time of day) and fast.
 public enum DatePattern: Sendable, Equatable {
-    case fixed([Token])
+    case fixed(FixedLayout)
     /// `yyyy-MM-dd`, or `yyyy-MM-ddTHH:mm:ss[.fff][Z|±hh:mm]`.
     case iso8601
 
@@ -31,14 +31,60 @@ public enum DatePattern: Sendable, Equatable {
             rest = rest.dropFirst()
         }
         guard tokens.contains(.year), tokens.contains(.month), tokens.contains(.day) else { return nil }
-        self = .fixed(tokens)
+        self = .fixed(FixedLayout(tokens))
+    }
+
+    /// A fixed-width pattern with where each part sits worked out once: every value read
+    /// (two or three per row) checks the length, the separators and the digits at known
+    /// offsets instead of walking the pattern.
+    public struct FixedLayout: Sendable, Equatable {
+        public let tokens: [Token]
+        let length: Int
+        // Offsets of year, month, day, hour, minute, second; -1 when the pattern has none.
+        let year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+        /// The separators, by offset.
+        let literals: [(offset: Int, byte: UInt8)]
+        /// Where a part repeats (`yyyy … yyyy`), its earlier places, which must hold digits
+        /// below the part's limit too; the last one gives the value.
+        let repeated: [(offset: Int, width: Int, limit: Int)]
+
+        init(_ tokens: [Token]) {
+            self.tokens = tokens
+            var offset = 0
+            var at: [String: Int] = [:]
+            var literals: [(Int, UInt8)] = []
+            var repeated: [(Int, Int, Int)] = []
+            func place(_ unit: String, _ width: Int, limit: Int = .max) {
+                if let earlier = at[unit] { repeated.append((earlier, width, limit)) }
+                at[unit] = offset
+                offset += width
+            }
+            for t in tokens {
+                switch t {
+                case .year: place("y", 4)
+                case .month: place("M", 2)
+                case .day: place("d", 2)
+                case .hour: place("H", 2, limit: 24)
+                case .minute: place("m", 2, limit: 60)
+                case .second: place("s", 2, limit: 60)
+                case .literal(let b): literals.append((offset, b)); offset += 1
+                }
+            }
+            self.repeated = repeated
+            length = offset
+            year = at["y"] ?? -1; month = at["M"] ?? -1; day = at["d"] ?? -1
+            hour = at["H"] ?? -1; minute = at["m"] ?? -1; second = at["s"] ?? -1
+            self.literals = literals
+        }
+
+        public static func == (a: FixedLayout, b: FixedLayout) -> Bool { a.tokens == b.tokens }
     }
 
     /// Whether the pattern carries a time of day.
     public var hasTime: Bool {
         switch self {
         case .iso8601: true
-        case .fixed(let t): t.contains(.hour)
+        case .fixed(let layout): layout.hour >= 0
         }
     }
 
@@ -55,7 +101,7 @@ public enum DatePattern: Sendable, Equatable {
 
     func parse(_ s: Bytes) -> Parsed? {
         switch self {
-        case .fixed(let tokens): Self.parseFixed(tokens, s)
+        case .fixed(let layout): Self.parseFixed(layout, s)
         case .iso8601: Self.parseISO(s)
         }
     }
@@ -89,23 +135,16 @@ public enum DatePattern: Sendable, Equatable {
         return v
     }
 
-    private static func parseFixed(_ tokens: [Token], _ s: Bytes) -> Parsed? {
-        var i = 0
-        var y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0
-        var hasTime = false
-        for t in tokens {
-            switch t {
-            case .year: guard let v = number(s, i, 4) else { return nil }; y = v; i += 4
-            case .month: guard let v = number(s, i, 2) else { return nil }; mo = v; i += 2
-            case .day: guard let v = number(s, i, 2) else { return nil }; d = v; i += 2
-            case .hour: guard let v = number(s, i, 2), v < 24 else { return nil }; h = v; i += 2; hasTime = true
-            case .minute: guard let v = number(s, i, 2), v < 60 else { return nil }; mi = v; i += 2
-            case .second: guard let v = number(s, i, 2), v < 60 else { return nil }; se = v; i += 2
-            case .literal(let b): guard i < s.count, s[i] == b else { return nil }; i += 1
-            }
-        }
-        guard i == s.count, let day = Day(year: y, month: mo, day: d) else { return nil }
-        return Parsed(day: day, year: y, hour: h, minute: mi, second: se, hasTime: hasTime)
+    private static func parseFixed(_ layout: FixedLayout, _ s: Bytes) -> Parsed? {
+        guard s.count == layout.length else { return nil }
+        for literal in layout.literals where s[literal.offset] != literal.byte { return nil }
+        for place in layout.repeated where (number(s, place.offset, place.width) ?? .max) >= place.limit { return nil }
+        // A part the pattern lacks reads as 0 (a date without a time of day).
+        @inline(__always) func part(_ offset: Int, _ width: Int) -> Int? { offset < 0 ? 0 : number(s, offset, width) }
+        guard let y = part(layout.year, 4), let mo = part(layout.month, 2), let d = part(layout.day, 2),
+              let h = part(layout.hour, 2), h < 24, let mi = part(layout.minute, 2), mi < 60,
+              let se = part(layout.second, 2), se < 60, let day = Day(year: y, month: mo, day: d) else { return nil }
+        return Parsed(day: day, year: y, hour: h, minute: mi, second: se, hasTime: layout.hour >= 0)
     }
 
     /// `yyyy-MM-dd`, optionally `THH:mm:ss`, optional fraction, optional `Z` or `±hh:mm`.
