@@ -94,6 +94,8 @@ public final class CSVReader {
     private var rowText: UnsafeMutablePointer<UInt8>
     private var rowTextCapacity = 4096
     private var rowTextUsed = 0
+    /// Blocks of `rowText` still lent out in the current row, freed at the next row.
+    private var retiredRowText: [UnsafeMutablePointer<UInt8>] = []
     /// Whether the current row's bytes are all valid in the encoding in force.
     private var rowIsValid = true
     private(set) var rowStart = 0
@@ -141,6 +143,7 @@ public final class CSVReader {
         scratch.deallocate()
         transcodeBuffer.deallocate()
         rowText.deallocate()
+        for block in retiredRowText { block.deallocate() }
     }
 
     /// The next data row, or nil at the end of the file. Blank lines are
@@ -149,6 +152,10 @@ public final class CSVReader {
     public func next() throws(CSVError) -> CSVRow? {
         generation &+= 1
         rowTextUsed = 0
+        if !retiredRowText.isEmpty {
+            for block in retiredRowText { block.deallocate() }
+            retiredRowText.removeAll()
+        }
         peekedNext = 0
         guard let kind = try readRecord() else { return nil }
         let rowLine = currentRowLine
@@ -593,7 +600,13 @@ public final class CSVReader {
             if Encoding.isASCII(bytes) { return bytes }
             // Room for the whole row before anything of it is lent: nothing lent moves.
             if rowTextUsed == 0 { reserveRowText() }
-            precondition(rowTextUsed + bytes.count * 3 <= rowTextCapacity, "row text reserved for the whole row")
+            if rowTextUsed + bytes.count * 3 > rowTextCapacity {
+                // A field lent twice in a row: the full block stays until the next row.
+                retiredRowText.append(rowText)
+                rowTextCapacity = max(bytes.count * 3, rowTextCapacity)
+                rowText = .allocate(capacity: rowTextCapacity)
+                rowTextUsed = 0
+            }
             guard let n = Encoding.transcodeCP1252(bytes, into: rowText + rowTextUsed) else { return nil }
             let out = UnsafeBufferPointer(start: UnsafePointer(rowText + rowTextUsed), count: n)
             rowTextUsed += n

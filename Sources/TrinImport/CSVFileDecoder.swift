@@ -42,8 +42,11 @@ final class CSVFileDecoder: FileDecoder {
             // Everything that decides what a row's bytes become: the same bytes under another
             // header, encoding, mapping or version of trin are another record.
             let headerDigest = digester.digest(Array(header.joined(separator: "\u{1F}").utf8))
+            // A trailing empty header field is dropped from the names but decides how many
+            // fields a row must have: it belongs to the context as much as the names do.
             let context = "v1 trin \(TrinVersion.current) source \(source) mapping \(mapping.fingerprint) "
                 + "encoding \(reader.encoding) header \(String(headerDigest, radix: 16))"
+                + (reader.dropsTrailingEmptyField ? " trailing-delimiter" : "")
             known = stored?.context == context ? stored : KnownRows(context: context)
             known!.spillDirectory = spillDirectory
         }

@@ -66,8 +66,9 @@ struct CSVCodePageTests {
         let reader = try CSVReader(path: file.path, dialect: .forloeb)
         for expected in [["æ", String(repeating: "ø", count: 9000), "a", "å"], ["Æ", "Ø", "b", "Å"]] {
             let row = try #require(try reader.next())
-            let lent = (0..<4).map { row.lendUTF8($0) }
-            #expect(lent.map { $0.map { String(decoding: $0, as: UTF8.self) } } == expected)
+            // Every field lent twice: the second loan needs room the row's reservation did not count.
+            let lent = (0..<4).map { row.lendUTF8($0) } + (0..<4).map { row.lendUTF8($0) }
+            #expect(lent.map { $0.map { String(decoding: $0, as: UTF8.self) } } == expected + expected)
         }
     }
 

@@ -70,6 +70,26 @@ import TrinTestSupport
         #expect(f.knownRows > fastOutcomes[0].rowsRead / 2 && f.knownRows <= f.duplicates, "\(f.knownRows) of \(f.rowsRead)")
     }
 
+    @Test func aHeaderThatLosesItsTrailingDelimiterMakesEveryRowUnknown() throws {
+        // Last night's rows ended in a delimiter, and so did the header (one empty field
+        // dropped from each). Tonight the header has none: the same rows now have a field too
+        // many and must be rejected as read, not passed over as known.
+        let dir = TrinBinary.temporaryDirectory("trin-known-rows-header")
+        let (day1, _) = try exports(in: dir)
+        let lines = try Data(contentsOf: URL(fileURLWithPath: day1)).split(separator: 0x0A).map { Array($0) }
+        func withoutCR(_ line: [UInt8]) -> [UInt8] { line.last == 0x0D ? Array(line.dropLast()) : line }
+        let rows = lines.dropFirst().map { withoutCR($0) + [UInt8(ascii: ";")] }
+        let header = withoutCR(lines[0])
+        try Data(([header + [UInt8(ascii: ";")]] + rows).joined(separator: [0x0A]) + [0x0A]).write(to: URL(fileURLWithPath: dir + "/night1.csv"))
+        try Data(([header] + rows + [rows[0]]).joined(separator: [0x0A]) + [0x0A]).write(to: URL(fileURLWithPath: dir + "/night2.csv"))
+        let (_, skipped) = try importBoth([dir + "/night1.csv", dir + "/night2.csv"], skipping: true, store: dir + "/fast.sqlite")
+        let (_, read) = try importBoth([dir + "/night1.csv", dir + "/night2.csv"], skipping: false, store: dir + "/full.sqlite")
+        #expect(skipped[0].status == .imported && skipped[0].inserted > 0, "\(skipped[0].message ?? "")")
+        #expect(skipped[1].knownRows == 0)
+        #expect(skipped[1].rejectedByReason == read[1].rejectedByReason)
+        #expect(skipped[1].rejected == skipped[1].rowsRead && skipped[1].rowsRead > 100)
+    }
+
     @Test func aSetIsUsedOnlyForTheSameSourceAndIsDroppedWhenRecordsAreDeleted() throws {
         let dir = TrinBinary.temporaryDirectory("trin-known-rows-context")
         let (day1, day2) = try exports(in: dir)
