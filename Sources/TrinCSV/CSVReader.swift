@@ -85,10 +85,6 @@ public final class CSVReader {
     private(set) var scratch: UnsafeMutablePointer<UInt8>
     private var scratchCapacity: Int
     private var scratchCount = 0
-    /// UTF-8 output of Windows-1252 fields for `withUTF8`.
-    private var transcodeBuffer: UnsafeMutablePointer<UInt8>
-    private var transcodeCapacity: Int
-    private var transcodeInUse = false
     /// UTF-8 output of the current row's Windows-1252 fields lent by `lendUTF8Field`:
     /// valid until the next `next()`, so it never moves while a row is read.
     private var rowText: UnsafeMutablePointer<UInt8>
@@ -131,8 +127,6 @@ public final class CSVReader {
         spans = .allocate(capacity: spanCapacity)
         scratchCapacity = 4096
         scratch = .allocate(capacity: scratchCapacity)
-        transcodeCapacity = 4096
-        transcodeBuffer = .allocate(capacity: transcodeCapacity)
         rowText = .allocate(capacity: rowTextCapacity)
         try readHeader()
     }
@@ -141,7 +135,6 @@ public final class CSVReader {
         buf.deallocate()
         spans.deallocate()
         scratch.deallocate()
-        transcodeBuffer.deallocate()
         rowText.deallocate()
         for block in retiredRowText { block.deallocate() }
     }
@@ -553,34 +546,10 @@ public final class CSVReader {
     }
 
     /// Calls `body` with field `i` as UTF-8, or returns nil when it is not
-    /// valid in the encoding in force.
+    /// valid in the encoding in force (see `lendUTF8Field`).
     func withUTF8Field<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R? {
-        let bytes = fieldBytes(i)
-        if rowIsASCII || Encoding.isASCII(bytes) { return try body(bytes) }
-        switch encoding {
-        case .utf8:
-            guard Encoding.isValid(bytes, .utf8) else { return nil }
-            return try body(bytes)
-        case .windows1252:
-            let needed = bytes.count * 3
-            if transcodeInUse {
-                // A nested call (withUTF8 inside withUTF8): the shared buffer is
-                // still lent out, so use a fresh one.
-                let temp = UnsafeMutablePointer<UInt8>.allocate(capacity: needed)
-                defer { temp.deallocate() }
-                guard let n = Encoding.transcodeCP1252(bytes, into: temp) else { return nil }
-                return try body(UnsafeBufferPointer(start: temp, count: n))
-            }
-            if needed > transcodeCapacity {
-                transcodeBuffer.deallocate()
-                transcodeCapacity = max(needed, transcodeCapacity * 2)
-                transcodeBuffer = .allocate(capacity: transcodeCapacity)
-            }
-            guard let n = Encoding.transcodeCP1252(bytes, into: transcodeBuffer) else { return nil }
-            transcodeInUse = true
-            defer { transcodeInUse = false }
-            return try body(UnsafeBufferPointer(start: transcodeBuffer, count: n))
-        }
+        guard let bytes = lendUTF8Field(i) else { return nil }
+        return try body(bytes)
     }
 
     /// Field `i` as UTF-8, or nil when it is not valid in the encoding in force; valid until

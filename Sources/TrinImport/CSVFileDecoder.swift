@@ -57,13 +57,15 @@ final class CSVFileDecoder: FileDecoder {
     var bytesRead: Int { reader.bytesRead }
 
     func decode(_ body: (DecodedItem, () -> String?, () -> String) throws -> Void) throws {
+        // Peeking pays only when the source's last export left rows to recognise.
+        let peeks = (known?.count ?? 0) > 0
         while true {
             // A nightly export is mostly rows the store holds: a plain row is recognised by
             // its bytes before it is split into fields. Its digest matched a row that decoded
             // to a record under this very context (header, encoding, mapping, version), so
             // the same bytes need no field, encoding or rule checked again.
             var peekedDigest: UInt64?
-            if let digester, known!.count > 0, let peeked = reader.peekPlainRow() {
+            if peeks, let digester, let peeked = reader.peekPlainRow() {
                 let digest = digester.digest(peeked.bytes)
                 if known!.containsAndKeep(digest) {
                     reader.skipPeeked()
