@@ -11,36 +11,40 @@ struct CourseOutcome: Equatable {
 
     /// `records` is non-empty and all of one citizen and one agreement. One pass, no copies:
     /// the metrics make one per course on every publication.
-    init(records: [ProgressRecord]) { self.init(records: records, indices: records.indices) }
+    init(records: [ProgressRecord]) {
+        self = records.withUnsafeBufferPointer { CourseOutcome(records: $0, indices: $0.indices) }
+    }
 
-    /// The course of `records[i]` for each `i` in `indices` (non-empty), read in place.
-    init<Indices: Collection<Int>>(records: [ProgressRecord], indices: Indices) {
-        var start = records[indices.first!].start
-        var last = records[indices.first!]
+    /// The course of `records[i]` for each `i` in `indices` (non-empty), read in place: the
+    /// records chosen are kept as indices, so no record (and none of its texts) is copied.
+    init<Indices: Collection<Int>>(records: UnsafeBufferPointer<ProgressRecord>, indices: Indices) {
+        let i0 = indices.first!
+        var start = records[i0].start
+        var last = i0
         // Highest rank; job and uddannelse tie at 6: later start, then the name that sorts last.
-        var top: ProgressRecord?
+        var top: (index: Int, rank: Int)?
         // First ranked record: earliest start, same start the lowest rank.
-        var first: ProgressRecord?
+        var first: (index: Int, rank: Int)?
         for i in indices {
-            let r = records[i]
-            if r.start < start { start = r.start }
-            if CourseOutcome.isLast(r, before: last) { last = r }
-            guard let rank = r.stage.rank else { continue }
+            let r = records[i].start, stage = records[i].stage
+            if r < start { start = r }
+            if CourseOutcome.isLast(records[i], before: records[last]) { last = i }
+            guard let rank = stage.rank else { continue }
             if let t = top {
-                if (t.stage.rank!, t.start, t.stage.nameOrder) < (rank, r.start, r.stage.nameOrder) { top = r }
+                if (t.rank, records[t.index].start, records[t.index].stage.nameOrder) < (rank, r, stage.nameOrder) { top = (i, rank) }
             } else {
-                top = r
+                top = (i, rank)
             }
             if let f = first {
-                if (r.start, rank) < (f.start, f.stage.rank!) { first = r }
+                if (r, rank) < (records[f.index].start, f.rank) { first = (i, rank) }
             } else {
-                first = r
+                first = (i, rank)
             }
         }
         year = start.year
-        highest = top.map { HighestStage($0.stage) } ?? .none
-        end = last.end != nil || last.stage == .ophoert ? EndStage(last.stage) : .running
-        if let top, let first { movedUp = top.stage.rank! > first.stage.rank! } else { movedUp = false }
+        highest = top.map { HighestStage(records[$0.index].stage) } ?? .none
+        end = records[last].end != nil || records[last].stage == .ophoert ? EndStage(records[last].stage) : .running
+        if let top, let first { movedUp = top.rank > first.rank } else { movedUp = false }
     }
 
     /// Whether `a` is preferred over `b` as the course's last record: the later

@@ -25,7 +25,9 @@ public struct MetricsCalculator: Sendable {
 
     /// Adds all records of one citizen.
     public mutating func add(citizen all: [ProgressRecord]) {
-        let records = policy.map { p in all.compactMap { p.visible($0) } } ?? all
+        // Most records stand as they were stored on the as-of date: the list is copied only
+        // when the policy hides or changes one of them.
+        let records = policy.map { p in all.contains(where: p.changes) ? all.compactMap { p.visible($0) } : all } ?? all
         guard let first = records.first else { return }
         if records.contains(where: { $0.pseudonym != first.pseudonym }) {
             for group in Dictionary(grouping: records, by: \.pseudonym).sorted(by: { $0.key < $1.key }) {
@@ -34,14 +36,19 @@ public struct MetricsCalculator: Sendable {
             return
         }
         citizensAdded += 1
-        for r in records {
-            let y = r.start.year
-            firstYear = min(firstYear ?? y, y)
-            lastYear = max(lastYear ?? y, y)
+        records.withUnsafeBufferPointer { records in
+            // The earliest and latest start: a later day never falls in an earlier year.
+            var earliest = records[0].start, latest = records[0].start
+            for i in records.indices {
+                if records[i].start < earliest { earliest = records[i].start }
+                if records[i].start > latest { latest = records[i].start }
+            }
+            firstYear = min(firstYear ?? earliest.year, earliest.year)
+            lastYear = max(lastYear ?? latest.year, latest.year)
+            addFirstEmployment(records)
+            addCourses(records)
+            addYouth(records)
         }
-        addFirstEmployment(records)
-        addCourses(records)
-        addYouth(records)
     }
 
     /// The figures for every year from the earliest to the latest record start.
@@ -79,27 +86,33 @@ public struct MetricsCalculator: Sendable {
 
     /// The employment record with the smallest (start, agreement or "", stage name);
     /// the remaining keys only make undeduplicated input deterministic.
-    private mutating func addFirstEmployment(_ records: [ProgressRecord]) {
-        let first = records.filter(\.stage.isEmployment).min { a, b in
-            if a.start != b.start { return a.start < b.start }
-            let aa = a.agreement ?? "", ba = b.agreement ?? ""
-            if aa != ba { return Self.utf8Less(aa, ba) }
-            if a.stage != b.stage { return a.stage.nameOrder < b.stage.nameOrder }
-            return (a.targetGroup.rawValue, a.ageBand.order) < (b.targetGroup.rawValue, b.ageBand.order)
+    private mutating func addFirstEmployment(_ records: UnsafeBufferPointer<ProgressRecord>) {
+        var first: Int?
+        for i in records.indices where records[i].stage.isEmployment {
+            if let f = first, !Self.isEarlierEmployment(records[i], than: records[f]) { continue }
+            first = i
         }
         guard let first else { return }
-        let y = first.start.year
+        let y = records[first].start.year
         employment[y, default: EmploymentYear.emptyTable()].add(
-            row: TargetGroup.allCases.firstIndex(of: first.targetGroup)!, column: first.ageBand.order)
+            row: TargetGroup.allCases.firstIndex(of: records[first].targetGroup)!, column: records[first].ageBand.order)
+    }
+
+    private static func isEarlierEmployment(_ a: ProgressRecord, than b: ProgressRecord) -> Bool {
+        if a.start != b.start { return a.start < b.start }
+        let aa = a.agreement ?? "", ba = b.agreement ?? ""
+        if aa != ba { return Self.utf8Less(aa, ba) }
+        if a.stage != b.stage { return a.stage.nameOrder < b.stage.nameOrder }
+        return (a.targetGroup.rawValue, a.ageBand.order) < (b.targetGroup.rawValue, b.ageBand.order)
     }
 
     /// One course per agreement the citizen has records under (empty id = none). A citizen
     /// has few agreements (most one): they are grouped by comparison, not hashed per record.
-    private mutating func addCourses(_ records: [ProgressRecord]) {
+    private mutating func addCourses(_ records: UnsafeBufferPointer<ProgressRecord>) {
         // Each course as the indices of its records: records are read in place, never copied.
         var courses: [(agreement: String, records: [Int], cvrs: [(cvr: String, records: Int)])] = []
-        for (index, r) in records.enumerated() {
-            guard let a = r.agreement, !a.isEmpty else { continue }
+        for index in records.indices {
+            guard let a = records[index].agreement, !a.isEmpty else { continue }
             let i: Int
             if let found = courses.firstIndex(where: { $0.agreement == a }) {
                 i = found
@@ -108,7 +121,7 @@ public struct MetricsCalculator: Sendable {
                 courses.append((a, [index], []))
                 i = courses.count - 1
             }
-            if let cvr = r.enterprise, !cvr.isEmpty {
+            if let cvr = records[index].enterprise, !cvr.isEmpty {
                 if let j = courses[i].cvrs.firstIndex(where: { $0.cvr == cvr }) { courses[i].cvrs[j].records += 1 } else { courses[i].cvrs.append((cvr, 1)) }
             }
         }
@@ -122,23 +135,27 @@ public struct MetricsCalculator: Sendable {
 
     /// Once per year: education if any youth outcome record that year is
     /// education, else employment; the band at the earliest record of that outcome.
-    private mutating func addYouth(_ records: [ProgressRecord]) {
-        // year → outcome → (start, band) of the earliest record.
-        var earliest: [Int: [YouthOutcome: (Day, Int)]] = [:]
-        for r in records where r.ageBand.isYouth {
+    private mutating func addYouth(_ records: UnsafeBufferPointer<ProgressRecord>) {
+        // (year, outcome) → (start, band) of the earliest record. Most citizens have no youth
+        // outcome and the rest one or two, so a short list searched in place, not a dictionary.
+        var earliest: [(year: Int, outcome: YouthOutcome, start: Day, band: Int)] = []
+        for i in records.indices where records[i].ageBand.isYouth {
             let outcome: YouthOutcome
-            switch r.stage {
+            switch records[i].stage {
             case .uddannelse: outcome = .uddannelse
             case .loentimer, .job: outcome = .employment
             default: continue
             }
-            let candidate = (r.start, r.ageBand.order)
-            if let current = earliest[r.start.year]?[outcome], !(candidate < current) { continue }
-            earliest[r.start.year, default: [:]][outcome] = candidate
+            let start = records[i].start, band = records[i].ageBand.order, year = start.year
+            if let j = earliest.firstIndex(where: { $0.year == year && $0.outcome == outcome }) {
+                if (start, band) < (earliest[j].start, earliest[j].band) { (earliest[j].start, earliest[j].band) = (start, band) }
+            } else {
+                earliest.append((year, outcome, start, band))
+            }
         }
-        for (year, outcomes) in earliest {
-            let outcome: YouthOutcome = outcomes[.uddannelse] != nil ? .uddannelse : .employment
-            let band = outcomes[outcome]!.1
+        for (year, outcome, _, band) in earliest {
+            // Education wins the year; employment counts only in a year without it.
+            if outcome == .employment, earliest.contains(where: { $0.year == year && $0.outcome == .uddannelse }) { continue }
             youth[year, default: YouthYear.emptyTable()].add(
                 row: YouthOutcome.allCases.firstIndex(of: outcome)!, column: band)
         }

@@ -38,6 +38,11 @@ public struct ReleasePolicy: Sendable, Hashable {
         return r
     }
 
+    /// Whether `visible` hides `record` or changes it.
+    public func changes(_ record: ProgressRecord) -> Bool {
+        record.start > asOf || record.end.map { $0 > asOf } ?? false
+    }
+
     /// The register entry as it stood on the as-of date.
     public func visible(_ enterprise: EnterpriseRecord) -> EnterpriseRecord? {
         guard enterprise.start <= asOf else { return nil }

@@ -27,7 +27,7 @@ enum EventColumns {
                                       low: UInt64(bigEndian: identity.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
             let agreementBytes = UnsafeRawBufferPointer(start: identity + EventKey.agreementOffset,
                                                         count: identityLength - EventKey.agreementOffset)
-            if !agreementBytes.elementsEqual(agreement.bytes) {
+            if !Self.same(agreementBytes, agreement.bytes) {
                 agreement = (Array(agreementBytes), agreementBytes.isEmpty ? nil : String(decoding: agreementBytes, as: UTF8.self))
             }
             let enterpriseText: String?
@@ -35,13 +35,13 @@ enum EventColumns {
                 enterpriseText = nil
             } else {
                 let bytes = Self.text(s, 2)
-                if !bytes.elementsEqual(enterprise.bytes) || enterprise.text == nil {
+                if !Self.same(bytes, enterprise.bytes) || enterprise.text == nil {
                     enterprise = (Array(bytes), String(decoding: bytes, as: UTF8.self))
                 }
                 enterpriseText = enterprise.text
             }
             let sourceBytes = Self.text(s, 8)
-            if !sourceBytes.elementsEqual(source.bytes) { source = (Array(sourceBytes), String(decoding: sourceBytes, as: UTF8.self)) }
+            if !Self.same(sourceBytes, source.bytes) { source = (Array(sourceBytes), String(decoding: sourceBytes, as: UTF8.self)) }
             return ProgressRecord(
                 pseudonym: pseudonym, ageBand: StoreCode.ageBands[ageCode], agreement: agreement.text, enterprise: enterpriseText,
                 targetGroup: StoreCode.targetGroups[groupCode], stage: Stage.allCases[stageCode],
@@ -50,6 +50,14 @@ enum EventColumns {
                 hoursPerWeek: sqlite3_column_type(s, 6) == SQLITE_NULL ? nil : sqlite3_column_double(s, 6),
                 recordedAt: Instant(secondsSinceEpoch: sqlite3_column_int64(s, 7)), source: source.text,
                 sourceRecordID: String(decoding: Self.text(s, 9), as: UTF8.self))
+        }
+
+        /// Whether a column's bytes are those kept: one `memcmp`, where the generic
+        /// `elementsEqual` stepped byte by byte through two iterators on every row.
+        private static func same(_ bytes: UnsafeRawBufferPointer, _ kept: [UInt8]) -> Bool {
+            guard bytes.count == kept.count else { return false }
+            guard let base = bytes.baseAddress else { return true }
+            return kept.withUnsafeBytes { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
         }
 
         /// A text column's UTF-8 bytes, valid until the next step.
