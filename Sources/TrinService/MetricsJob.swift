@@ -60,24 +60,20 @@ public enum MetricsJob {
     }
 
     /// Streams every citizen's records into `calculator` on two cores: the store is read and
-    /// its rows turned into records on a thread of its own, a few hundred citizens at a time,
-    /// while this thread computes. Memory holds a few batches, whatever the store's size.
+    /// its rows turned into records on threads of their own (`readers`, each over a range of
+    /// pseudonyms), a few hundred citizens at a time, while this thread computes. Memory holds
+    /// a few batches, whatever the store's size.
     static func addCitizens(from store: Store, to calculator: inout MetricsCalculator) throws {
         try HandOffQueue<[[ProgressRecord]]>.run(capacity: 8, name: "trin-metrics-read") { queue in
-            var batch: [[ProgressRecord]] = []
-            try store.forEachCitizen { records in
-                batch.append(records)
-                if batch.count == citizensPerBatch {
-                    try queue.send(batch)
-                    batch = []
-                }
-            }
-            if !batch.isEmpty { try queue.send(batch) }
+            try store.forEachCitizenBatch(readers: readers, citizensPerBatch: citizensPerBatch) { batch in try queue.send(batch) }
         } consume: { batch, _ in
             for citizen in batch { calculator.add(citizen: citizen) }
         }
     }
 
+    /// Two readers: reading a stored record costs more than counting it, so two readers
+    /// and the calculator keep two cores busy (docs/benchmarks.md).
+    static let readers = 2
     static let citizensPerBatch = 512
 
     /// The release policy: a configured as-of date, or the end of the last

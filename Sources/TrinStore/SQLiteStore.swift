@@ -1,4 +1,5 @@
 import CSQLiteShims
+import Foundation
 import GRDB
 import GRDBSQLite
 public import TrinCore
@@ -167,28 +168,126 @@ public final class SQLiteStore: Store {
     /// Calls `body` once per citizen with all of that citizen's stored records,
     /// streaming in pseudonym order: memory holds one citizen at a time.
     public func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws {
-        try queue.read { db in
-            // Stepped through SQLite's C API and decoded from the column pointers: the metrics
-            // read every stored record on every publication, so no per-row wrapper is made.
-            let statement = try db.makeStatement(sql: "SELECT \(EventColumns.select) FROM event ORDER BY identity")
-            let s = statement.sqliteStatement
-            var reader = EventColumns.Reader()
-            var current: [ProgressRecord] = []
-            while true {
-                let code = sqlite3_step(s)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        try queue.read { db in try Self.readCitizens(db, from: nil, to: nil, body) }
+    }
+
+    /// Reads the citizens on `readers` connections at once, each on a thread of its own over
+    /// one range of pseudonyms (keyed hashes, so the ranges hold about as many citizens each),
+    /// when they can all read one state of the store (`ReaderAgreement`); on this connection
+    /// alone when they cannot.
+    public func forEachCitizenBatch(readers: Int, citizensPerBatch: Int,
+                                    _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws {
+        try forEachCitizenBatch(readers: readers, citizensPerBatch: citizensPerBatch, beforeArriving: { _, _ in }, body)
+    }
+
+    /// `beforeArriving(reader, db)` runs in each reader's transaction before it reads the
+    /// store's version: tests change the store there.
+    func forEachCitizenBatch(readers: Int, citizensPerBatch: Int, beforeArriving: @escaping @Sendable (Int, Database) throws -> Void,
+                             _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws {
+        guard readers > 1 else { return try forEachCitizenBatchOnOneReader(citizensPerBatch: citizensPerBatch, body) }
+        // Range i holds the pseudonyms whose first byte is at least bounds[i] and below bounds[i + 1].
+        let bounds: [UInt8?] = (0...readers).map { i in i == 0 || i == readers ? nil : UInt8(i * 256 / readers) }
+        let agreement = ReaderAgreement(readers: readers)
+        let path = self.path
+        for reader in 1..<readers {
+            let thread = Thread {
+                defer { agreement.end() }
+                var arrived = false
+                do {
+                    let connection = try DatabaseQueue(path: path, configuration: Self.secondReaderConfiguration)
+                    try connection.read { db in
+                        try beforeArriving(reader, db)
+                        let version = try Self.contentVersion(db)
+                        arrived = true
+                        guard agreement.arrive(reader, version: version) else { return }
+                        try Self.readCitizenBatches(db, from: bounds[reader], to: bounds[reader + 1], citizensPerBatch: citizensPerBatch,
+                                                    agreement: agreement, body)
+                    }
+                } catch {
+                    // Before it arrived, a reader that cannot start leaves its range to the first.
+                    if arrived { agreement.fail(error) } else { _ = agreement.arrive(reader, version: nil) }
                 }
-                let record = try reader.record(s)
-                if let first = current.first, first.pseudonym != record.pseudonym {
-                    try body(current)
-                    current.removeAll(keepingCapacity: true)
-                }
-                current.append(record)
             }
-            if !current.isEmpty { try body(current) }
+            thread.name = "trin-store-read"
+            thread.stackSize = 8 << 20
+            thread.start()
         }
+        var arrived = false
+        defer { if !arrived { _ = agreement.arrive(0, version: nil) }; agreement.waitForOthers() }
+        do {
+            try queue.read { db in
+                try beforeArriving(0, db)
+                let version = try Self.contentVersion(db)
+                arrived = true
+                let shared = agreement.arrive(0, version: version)
+                try Self.readCitizenBatches(db, from: nil, to: shared ? bounds[1] : nil, citizensPerBatch: citizensPerBatch,
+                                            agreement: agreement, body)
+            }
+        } catch {
+            agreement.fail(error)
+            throw error
+        }
+        agreement.waitForOthers()
+        if let failure = agreement.firstFailure { throw failure }
+    }
+
+    /// A connection that only reads, for a second reader of `forEachCitizenBatch`: it never
+    /// waits for a lock, so that a writer about to commit makes it give its range to the first
+    /// reader instead of both waiting on each other; a small page cache, as it reads each page once.
+    static let secondReaderConfiguration: Configuration = {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .immediateError
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -4096") }
+        return config
+    }()
+
+    /// `readCitizens` a batch of citizens at a time; stops at the next batch once another
+    /// reader has failed.
+    static func readCitizenBatches(_ db: Database, from lower: UInt8?, to upper: UInt8?, citizensPerBatch: Int,
+                                   agreement: ReaderAgreement, _ body: ([[ProgressRecord]]) throws -> Void) throws {
+        var batch: [[ProgressRecord]] = []
+        batch.reserveCapacity(citizensPerBatch)
+        try readCitizens(db, from: lower, to: upper) { records in
+            batch.append(records)
+            if batch.count == citizensPerBatch {
+                if let failure = agreement.firstFailure { throw failure }
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+        if !batch.isEmpty { try body(batch) }
+    }
+
+    /// Calls `body` once per citizen whose pseudonym's first byte is at least `lower` and
+    /// below `upper` (nil: no bound), in pseudonym order.
+    static func readCitizens(_ db: Database, from lower: UInt8?, to upper: UInt8?,
+                             _ body: ([ProgressRecord]) throws -> Void) throws {
+        // Stepped through SQLite's C API and decoded from the column pointers: the metrics
+        // read every stored record on every publication, so no per-row wrapper is made.
+        var conditions: [String] = [], arguments: [Data] = []
+        if let lower { conditions.append("identity >= ?"); arguments.append(Data([lower])) }
+        if let upper { conditions.append("identity < ?"); arguments.append(Data([upper])) }
+        let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+        let statement = try db.makeStatement(sql: "SELECT \(EventColumns.select) FROM event\(filter) ORDER BY identity")
+        try statement.setArguments(StatementArguments(arguments))
+        let s = statement.sqliteStatement
+        var reader = EventColumns.Reader()
+        var current: [ProgressRecord] = []
+        while true {
+            let code = sqlite3_step(s)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+            }
+            let record = try reader.record(s)
+            if let first = current.first, first.pseudonym != record.pseudonym {
+                try body(current)
+                current.removeAll(keepingCapacity: true)
+            }
+            current.append(record)
+        }
+        if !current.isEmpty { try body(current) }
     }
 
     /// Every stored enterprise, by CVR.

@@ -70,6 +70,13 @@ public protocol Store: AnyObject, Sendable {
     /// Calls `body` once per citizen with all of that citizen's stored records, in pseudonym
     /// order, each citizen's records in identity order: memory holds one citizen at a time.
     func forEachCitizen(_ body: ([ProgressRecord]) throws -> Void) throws
+    /// Hands every citizen's records to `body` as `forEachCitizen` does, up to
+    /// `citizensPerBatch` citizens a call, read by up to `readers` threads at once, each over
+    /// a range of pseudonyms of its own; whatever the number of readers, all read one state
+    /// of the store. `body` may be called from several threads at once; each batch is in
+    /// pseudonym order, but batches come in no order. Memory holds a batch per reader.
+    func forEachCitizenBatch(readers: Int, citizensPerBatch: Int,
+                             _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws
     /// Every stored enterprise, by CVR.
     func enterprises() throws(StoreError) -> [EnterpriseRecord]
     func eventCount() throws(StoreError) -> Int
@@ -124,6 +131,24 @@ extension Store {
 
     public func rejectionExamples(ofRun id: Int64) throws(StoreError) -> [RejectionExample] {
         try rejectionExamples(ofRun: id, perReason: 3)
+    }
+
+    /// `forEachCitizenBatch` for a store that reads on one connection: on the calling thread.
+    public func forEachCitizenBatch(readers: Int, citizensPerBatch: Int,
+                                    _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws {
+        try forEachCitizenBatchOnOneReader(citizensPerBatch: citizensPerBatch, body)
+    }
+
+    func forEachCitizenBatchOnOneReader(citizensPerBatch: Int, _ body: ([[ProgressRecord]]) throws -> Void) throws {
+        var batch: [[ProgressRecord]] = []
+        try forEachCitizen { records in
+            batch.append(records)
+            if batch.count == citizensPerBatch {
+                try body(batch)
+                batch = []
+            }
+        }
+        if !batch.isEmpty { try body(batch) }
     }
 
     public func freeze(_ rows: [FrozenYearRow]) throws(StoreError) {

@@ -1,0 +1,67 @@
+import Foundation
+
+/// How the connections of one concurrent read of the store agree that they read one
+/// state of it, and stop together.
+///
+/// Each reader opens its read transaction and reports the store's content version, which
+/// every committed change to records raises. Only when all readers arrived with one version
+/// does each read its own range of pseudonyms; otherwise (a writer committed between two
+/// reader's starts, or a reader could not start at once because a writer is about to commit)
+/// the first reader reads every range itself, in its one transaction, and the others read
+/// nothing. Once the ranges are shared, the first failure stops every reader at its next batch.
+final class ReaderAgreement: @unchecked Sendable {
+    // @unchecked: every stored property is guarded by `condition`.
+    private let condition = NSCondition()
+    private let readers: Int
+    private var versions: [Int?]
+    private var arrived = 0
+    private var ended = 0
+    private var failure: (any Error)?
+
+    init(readers: Int) {
+        self.readers = readers
+        versions = Array(repeating: nil, count: readers)
+    }
+
+    /// Reader `reader` holds its transaction, in which the store is at `version` (nil: it
+    /// could not start one). Waits for every reader; true when all read one version, so that
+    /// each reads its own range.
+    func arrive(_ reader: Int, version: Int?) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        versions[reader] = version
+        arrived += 1
+        condition.broadcast()
+        while arrived < readers { condition.wait() }
+        return Set(versions).count == 1 && versions[0] != nil
+    }
+
+    /// A reader failed after the ranges were shared: every other one stops.
+    func fail(_ error: any Error) {
+        condition.lock()
+        defer { condition.unlock() }
+        if failure == nil { failure = error }
+    }
+
+    /// The first failure of any reader, if one failed.
+    var firstFailure: (any Error)? {
+        condition.lock()
+        defer { condition.unlock() }
+        return failure
+    }
+
+    /// A reader's thread is done.
+    func end() {
+        condition.lock()
+        defer { condition.unlock() }
+        ended += 1
+        condition.broadcast()
+    }
+
+    /// Waits until the threads of the `readers - 1` other readers are done.
+    func waitForOthers() {
+        condition.lock()
+        defer { condition.unlock() }
+        while ended < readers - 1 { condition.wait() }
+    }
+}
