@@ -21,6 +21,12 @@ public enum MetricsJob {
     /// closed years the store keeps as first published are repeated as they were,
     /// unless `republish` names them. Reads the store only: `publish` keeps what it froze.
     public static func release(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = []) throws -> ReleasedFigures {
+        try releaseRead(store: store, k: k, policy: policy, republish: republish).figures
+    }
+
+    /// `release`, and the latest `recordedAt` of the records it read (nil: none), from the same read.
+    static func releaseRead(store: any Store, k: Int, policy: ReleasePolicy,
+                            republish: Set<Int>) throws -> (figures: ReleasedFigures, latestRecordedAt: Instant?) {
         // A combined publication reads its tenants while they import: all from one state.
         if let combining = store as? CombinesPublications, combining.isCombined {
             return try combining.readingOneState { try releaseNow(store: store, k: k, policy: policy, republish: republish) }
@@ -28,10 +34,11 @@ public enum MetricsJob {
         return try releaseNow(store: store, k: k, policy: policy, republish: republish)
     }
 
-    static func releaseNow(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int>) throws -> ReleasedFigures {
+    static func releaseNow(store: any Store, k: Int, policy: ReleasePolicy,
+                           republish: Set<Int>) throws -> (figures: ReleasedFigures, latestRecordedAt: Instant?) {
         let threshold = try DisclosureThreshold(k: k)
         var calculator = MetricsCalculator(policy: policy)
-        try addCitizens(from: store, to: &calculator)
+        let latest = try addCitizens(from: store, to: &calculator)
         let register = try store.enterprises().compactMap { policy.visible($0) }
         let decoder = JSONDecoder()
         let frozen = try store.frozenYears(k: k).map { row in
@@ -39,8 +46,9 @@ public enum MetricsJob {
                 throw MetricsJobError.unreadableFrozenYear(year: row.year, k: row.k, message: "\(error)")
             }
         }
-        return calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register,
-                                                                 frozen: frozen, republish: republish, parts: try parts(of: store))
+        let figures = calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register,
+                                                                        frozen: frozen, republish: republish, parts: try parts(of: store))
+        return (figures, latest)
     }
 
     /// For a combined publication, what each of its tenants published on its own: a combined
@@ -62,13 +70,23 @@ public enum MetricsJob {
     /// Streams every citizen's records into `calculator` on two cores: the store is read and
     /// its rows turned into records on threads of their own (`readers`, each over a range of
     /// pseudonyms), a few hundred citizens at a time, while this thread computes. Memory holds
-    /// a few batches, whatever the store's size.
-    static func addCitizens(from store: Store, to calculator: inout MetricsCalculator) throws {
+    /// a few batches, whatever the store's size. Returns the latest `recordedAt` of all the
+    /// records read (before the release policy): when the data last changed at the source,
+    /// read from the same state as the figures, without a scan of its own.
+    @discardableResult
+    static func addCitizens(from store: Store, to calculator: inout MetricsCalculator) throws -> Instant? {
+        var latest: Instant?
         try HandOffQueue<[[ProgressRecord]]>.run(capacity: 8, name: "trin-metrics-read") { queue in
-            try store.forEachCitizenBatch(readers: readers, citizensPerBatch: citizensPerBatch) { batch in try queue.send(batch) }
+            try store.forEachCitizenBatch(readers: readers, citizensPerBatch: citizensPerBatch, fields: .figures) { batch in
+                try queue.send(batch)
+            }
         } consume: { batch, _ in
-            for citizen in batch { calculator.add(citizen: citizen) }
+            for citizen in batch {
+                for record in citizen where latest.map({ record.recordedAt > $0 }) ?? true { latest = record.recordedAt }
+                calculator.add(citizen: citizen)
+            }
         }
+        return latest
     }
 
     /// Two readers: reading a stored record costs more than counting it, so two readers
@@ -91,7 +109,7 @@ public enum MetricsJob {
                                runID: String, dialect: PublishedCSVDialect = .danish,
                                publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true,
                                figureTables: Bool = true) throws -> PublishedSet {
-        let released = try release(store: store, k: k, policy: policy, republish: republish)
+        let (released, latestRecordedAt) = try releaseRead(store: store, k: k, policy: policy, republish: republish)
         // Kept before the files are written: a set that fails to publish is repeated by the next run.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -100,7 +118,7 @@ public enum MetricsJob {
                                 figures: String(decoding: try encoder.encode(year), as: UTF8.self))
         }, replacing: republish)
         let context = PublicationContext(unitName: unitName,
-                                         dataChangedAt: try store.latestRecordedAt() ?? Instant(secondsSinceEpoch: 0),
+                                         dataChangedAt: latestRecordedAt ?? Instant(secondsSinceEpoch: 0),
                                          publishedAt: publishedAt)
         let set = try MetricPublisher(dialect: dialect).publish(released, context: context,
                                                                 outputDirectory: URL(fileURLWithPath: outputDirectory), runID: runID)

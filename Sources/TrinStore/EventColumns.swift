@@ -13,7 +13,8 @@ enum EventColumns {
         private var enterprise: (bytes: [UInt8], text: String?) = ([], nil)
         private var source: (bytes: [UInt8], text: String) = ([], "")
 
-        mutating func record(_ s: OpaquePointer) throws -> ProgressRecord {
+        /// The record of the row `s` stands on, selected with `select` (`.all`) or `selectFigures`.
+        mutating func record(_ s: OpaquePointer, fields: RecordFields = .all) throws -> ProgressRecord {
             let identityLength = Int(sqlite3_column_bytes(s, 0))
             guard identityLength >= EventKey.agreementOffset, let identity = sqlite3_column_blob(s, 0) else {
                 throw StoreError.database(path: "", message: "corrupt event row")
@@ -40,13 +41,19 @@ enum EventColumns {
                 }
                 enterpriseText = enterprise.text
             }
+            let start = Day(daysSinceEpoch: sqlite3_column_int(s, 4))
+            let end = sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : Day(daysSinceEpoch: sqlite3_column_int(s, 5))
+            guard fields == .all else {
+                return ProgressRecord(
+                    pseudonym: pseudonym, ageBand: StoreCode.ageBands[ageCode], agreement: agreement.text, enterprise: enterpriseText,
+                    targetGroup: StoreCode.targetGroups[groupCode], stage: Stage.allCases[stageCode], start: start, end: end,
+                    hoursPerWeek: nil, recordedAt: Instant(secondsSinceEpoch: sqlite3_column_int64(s, 6)), source: "", sourceRecordID: "")
+            }
             let sourceBytes = Self.text(s, 8)
             if !Self.same(sourceBytes, source.bytes) { source = (Array(sourceBytes), String(decoding: sourceBytes, as: UTF8.self)) }
             return ProgressRecord(
                 pseudonym: pseudonym, ageBand: StoreCode.ageBands[ageCode], agreement: agreement.text, enterprise: enterpriseText,
-                targetGroup: StoreCode.targetGroups[groupCode], stage: Stage.allCases[stageCode],
-                start: Day(daysSinceEpoch: sqlite3_column_int(s, 4)),
-                end: sqlite3_column_type(s, 5) == SQLITE_NULL ? nil : Day(daysSinceEpoch: sqlite3_column_int(s, 5)),
+                targetGroup: StoreCode.targetGroups[groupCode], stage: Stage.allCases[stageCode], start: start, end: end,
                 hoursPerWeek: sqlite3_column_type(s, 6) == SQLITE_NULL ? nil : sqlite3_column_double(s, 6),
                 recordedAt: Instant(secondsSinceEpoch: sqlite3_column_int64(s, 7)), source: source.text,
                 sourceRecordID: String(decoding: Self.text(s, 9), as: UTF8.self))
@@ -68,6 +75,8 @@ enum EventColumns {
     }
 
     static let select = "identity, age_band, enterprise, target_group, start_day, end_day, hours, recorded_at, source, source_record_id"
+    /// What `RecordFields.figures` reads: the first six of `select`, then `recorded_at`.
+    static let selectFigures = "identity, age_band, enterprise, target_group, start_day, end_day, recorded_at"
 
     static func record(_ row: Row) throws -> ProgressRecord {
         let identity: Data = row[0]

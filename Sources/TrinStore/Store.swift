@@ -75,7 +75,8 @@ public protocol Store: AnyObject, Sendable {
     /// a range of pseudonyms of its own; whatever the number of readers, all read one state
     /// of the store. `body` may be called from several threads at once; each batch is in
     /// pseudonym order, but batches come in no order. Memory holds a batch per reader.
-    func forEachCitizenBatch(readers: Int, citizensPerBatch: Int,
+    /// `fields` says which fields the caller reads; a store may leave the others out.
+    func forEachCitizenBatch(readers: Int, citizensPerBatch: Int, fields: RecordFields,
                              _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws
     /// Every stored enterprise, by CVR.
     func enterprises() throws(StoreError) -> [EnterpriseRecord]
@@ -133,8 +134,9 @@ extension Store {
         try rejectionExamples(ofRun: id, perReason: 3)
     }
 
-    /// `forEachCitizenBatch` for a store that reads on one connection: on the calling thread.
-    public func forEachCitizenBatch(readers: Int, citizensPerBatch: Int,
+    /// `forEachCitizenBatch` for a store that reads on one connection: on the calling thread,
+    /// every field.
+    public func forEachCitizenBatch(readers: Int, citizensPerBatch: Int, fields: RecordFields,
                                     _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws {
         try forEachCitizenBatchOnOneReader(citizensPerBatch: citizensPerBatch, body)
     }

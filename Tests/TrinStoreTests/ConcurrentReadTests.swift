@@ -52,7 +52,7 @@ import TrinTestSupport
         #expect(expected.contains { $0[0].pseudonym.high >> 63 == 0 } && expected.contains { $0[0].pseudonym.high >> 63 == 1 })
 
         let collected = Collected()
-        try store.forEachCitizenBatch(readers: 2, citizensPerBatch: 7) { collected.add($0) }
+        try store.forEachCitizenBatch(readers: 2, citizensPerBatch: 7, fields: .all) { collected.add($0) }
         let handedOver = collected.sorted
         #expect(handedOver.count == expected.count)
         #expect(handedOver == expected, "the citizens two readers handed over differ from one reader's")
@@ -66,7 +66,7 @@ import TrinTestSupport
         let expected = try Self.oneReader(store)
         for readers in [1, 4] {
             let collected = Collected()
-            try store.forEachCitizenBatch(readers: readers, citizensPerBatch: 16) { collected.add($0) }
+            try store.forEachCitizenBatch(readers: readers, citizensPerBatch: 16, fields: .all) { collected.add($0) }
             let handedOver = collected.sorted
             #expect(handedOver.count == expected.count, "\(readers) readers")
             #expect(handedOver == expected, "\(readers) readers handed over other citizens than one reader")
@@ -85,7 +85,7 @@ import TrinTestSupport
         let firstHasSnapshot = DispatchSemaphore(value: 0)
         let path = store.path
         let collected = Collected()
-        try store.forEachCitizenBatch(readers: 2, citizensPerBatch: 5, beforeArriving: { reader, db in
+        try store.forEachCitizenBatch(readers: 2, citizensPerBatch: 5, fields: .all, beforeArriving: { reader, db in
             if reader == 0 {
                 _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM meta")
                 firstHasSnapshot.signal()
@@ -104,6 +104,33 @@ import TrinTestSupport
         #expect(handedOver == before, "the readers mixed two states of the store")
         #expect(collected.readingThreads == 1)
         #expect(try Self.oneReader(store).count < before.count)
+    }
+
+    /// The figures' reading leaves out only the fields no figure reads.
+    @Test func theFiguresFieldsAreThoseStored() throws {
+        let store = try tempStore()
+        var records = Self.citizens(200, seed: 14)
+        for i in records.indices { records[i].recordedAt = Instant(secondsSinceEpoch: 1_700_000_000 + Int64(i)) }
+        for i in records.indices where i % 3 == 0 {
+            records[i].end = records[i].start.adding(days: 30)
+            records[i].hoursPerWeek = 12.5
+            records[i].enterprise = nil
+            records[i].agreement = nil
+        }
+        try store.importRecords(records)
+        let expected = try Self.oneReader(store).map { citizen in
+            citizen.map { r in
+                var r = r
+                (r.hoursPerWeek, r.source, r.sourceRecordID) = (nil, "", "")
+                return r
+            }
+        }
+        #expect(expected.joined().contains { $0.end != nil && $0.enterprise == nil && $0.agreement == nil })
+        let collected = Collected()
+        try store.forEachCitizenBatch(readers: 2, citizensPerBatch: 9, fields: .figures) { collected.add($0) }
+        let handedOver = collected.sorted
+        #expect(handedOver.count == expected.count)
+        #expect(handedOver == expected, "the figures' fields differ from the stored ones")
     }
 
     @Test func readersAgreeOnlyOnOneVersionAllHave() {
