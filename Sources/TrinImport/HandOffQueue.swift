@@ -1,7 +1,9 @@
 import Foundation
 
-/// A bounded, blocking queue from one producing thread to one consuming thread: the joint
+/// A bounded, blocking queue from a producing stage to one consuming thread: the joint
 /// between two stages of an import (read → decode → store) so that each runs on its own core.
+/// `send` may be called from several threads (the metrics' store readers); `finish` once,
+/// when all of them are done.
 ///
 /// Bounded, so memory stays bounded whatever the file's size: a producer that gets ahead
 /// waits. Either side can end the hand-over: the producer by finishing (with or without an

@@ -26,17 +26,17 @@ struct CourseOutcome: Equatable {
         // First ranked record: earliest start, same start the lowest rank.
         var first: (index: Int, rank: Int)?
         for i in indices {
-            let r = records[i].start, stage = records[i].stage
-            if r < start { start = r }
+            let day = records[i].start, stage = records[i].stage
+            if day < start { start = day }
             if CourseOutcome.isLast(records[i], before: records[last]) { last = i }
             guard let rank = stage.rank else { continue }
             if let t = top {
-                if (t.rank, records[t.index].start, records[t.index].stage.nameOrder) < (rank, r, stage.nameOrder) { top = (i, rank) }
+                if (t.rank, records[t.index].start, records[t.index].stage.nameOrder) < (rank, day, stage.nameOrder) { top = (i, rank) }
             } else {
                 top = (i, rank)
             }
             if let f = first {
-                if (r, rank) < (records[f.index].start, f.rank) { first = (i, rank) }
+                if (day, rank) < (records[f.index].start, f.rank) { first = (i, rank) }
             } else {
                 first = (i, rank)
             }

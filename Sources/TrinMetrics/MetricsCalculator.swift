@@ -36,18 +36,18 @@ public struct MetricsCalculator: Sendable {
             return
         }
         citizensAdded += 1
-        records.withUnsafeBufferPointer { records in
+        records.withUnsafeBufferPointer { buffer in
             // The earliest and latest start: a later day never falls in an earlier year.
-            var earliest = records[0].start, latest = records[0].start
-            for i in records.indices {
-                if records[i].start < earliest { earliest = records[i].start }
-                if records[i].start > latest { latest = records[i].start }
+            var earliest = buffer[0].start, latest = buffer[0].start
+            for i in buffer.indices {
+                if buffer[i].start < earliest { earliest = buffer[i].start }
+                if buffer[i].start > latest { latest = buffer[i].start }
             }
             firstYear = min(firstYear ?? earliest.year, earliest.year)
             lastYear = max(lastYear ?? latest.year, latest.year)
-            addFirstEmployment(records)
-            addCourses(records)
-            addYouth(records)
+            addFirstEmployment(buffer)
+            addCourses(buffer)
+            addYouth(buffer)
         }
     }
 

@@ -63,7 +63,8 @@ enum EventColumns {
         /// `elementsEqual` stepped byte by byte through two iterators on every row.
         private static func same(_ bytes: UnsafeRawBufferPointer, _ kept: [UInt8]) -> Bool {
             guard bytes.count == kept.count else { return false }
-            guard let base = bytes.baseAddress else { return true }
+            // Empty buffers may have no address at all.
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return true }
             return kept.withUnsafeBytes { memcmp(base, $0.baseAddress!, bytes.count) == 0 }
         }
 

@@ -4,11 +4,13 @@ import Foundation
 /// state of it, and stop together.
 ///
 /// Each reader opens its read transaction and reports the store's content version, which
-/// every committed change to records raises. Only when all readers arrived with one version
-/// does each read its own range of pseudonyms; otherwise (a writer committed between two
-/// reader's starts, or a reader could not start at once because a writer is about to commit)
-/// the first reader reads every range itself, in its one transaction, and the others read
-/// nothing. Once the ranges are shared, the first failure stops every reader at its next batch.
+/// every committed change to records raises (an import that changed records and a purge
+/// that deleted some raise it in their own transactions; a new way of writing records must
+/// too). Only when all readers arrived with one version does each read its own range of
+/// pseudonyms; otherwise (a writer committed between two readers' starts, or a reader could
+/// not start at once because a writer is about to commit) the first reader reads every range
+/// itself, in its one transaction, and the others read nothing. The first failure of a
+/// reader stops every reader at its next batch.
 final class ReaderAgreement: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private let condition = NSCondition()
@@ -36,7 +38,8 @@ final class ReaderAgreement: @unchecked Sendable {
         return Set(versions).count == 1 && versions[0] != nil
     }
 
-    /// A reader failed after the ranges were shared: every other one stops.
+    /// A reader failed (the first before or after arriving, the others only while reading
+    /// their ranges): every reader still reading stops.
     func fail(_ error: any Error) {
         condition.lock()
         defer { condition.unlock() }
@@ -58,10 +61,10 @@ final class ReaderAgreement: @unchecked Sendable {
         condition.broadcast()
     }
 
-    /// Waits until the threads of the `readers - 1` other readers are done.
-    func waitForOthers() {
+    /// Waits until the threads of `count` readers started are done.
+    func waitForEnded(_ count: Int) {
         condition.lock()
         defer { condition.unlock() }
-        while ended < readers - 1 { condition.wait() }
+        while ended < count { condition.wait() }
     }
 }

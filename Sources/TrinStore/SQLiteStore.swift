@@ -190,10 +190,11 @@ public final class SQLiteStore: Store {
         let bounds: [UInt8?] = (0...readers).map { i in i == 0 || i == readers ? nil : UInt8(i * 256 / readers) }
         let agreement = ReaderAgreement(readers: readers)
         let path = self.path
-        for reader in 1..<readers {
+        /// Reader `reader` (from 1) on a connection and a thread of its own.
+        func startReader(_ reader: Int) {
             let thread = Thread {
                 defer { agreement.end() }
-                var arrived = false
+                var arrived = false, sharing = false
                 do {
                     let connection = try DatabaseQueue(path: path, configuration: Self.secondReaderConfiguration)
                     try connection.read { db in
@@ -201,40 +202,49 @@ public final class SQLiteStore: Store {
                         let version = try Self.contentVersion(db)
                         arrived = true
                         guard agreement.arrive(reader, version: version) else { return }
+                        sharing = true
                         try Self.readCitizenBatches(db, from: bounds[reader], to: bounds[reader + 1], fields: fields,
                                                     citizensPerBatch: citizensPerBatch, agreement: agreement, body)
                     }
                 } catch {
-                    // Before it arrived, a reader that cannot start leaves its range to the first.
-                    if arrived { agreement.fail(error) } else { _ = agreement.arrive(reader, version: nil) }
+                    // A reader that never started its range leaves it to the first: only a
+                    // failure while reading one fails the whole read.
+                    if sharing { agreement.fail(error) } else if !arrived { _ = agreement.arrive(reader, version: nil) }
                 }
             }
             thread.name = "trin-store-read"
             thread.stackSize = 8 << 20
             thread.start()
         }
-        var arrived = false
-        defer { if !arrived { _ = agreement.arrive(0, version: nil) }; agreement.waitForOthers() }
-        do {
+        var started = 0
+        let read = Result<Void, any Error> {
             try queue.read { db in
                 try beforeArriving(0, db)
                 let version = try Self.contentVersion(db)
-                arrived = true
+                // The others begin only now that this reader holds its read lock (in WAL mode,
+                // its snapshot): this one then never waits for a lock while one of them holds
+                // one. A writer about to commit makes them fail at once and leave their ranges
+                // here; had one of them locked first, this one would wait for the writer, the
+                // writer for it, and it for this one.
+                for reader in 1..<readers {
+                    startReader(reader)
+                    started += 1
+                }
                 let shared = agreement.arrive(0, version: version)
                 try Self.readCitizenBatches(db, from: nil, to: shared ? bounds[1] : nil, fields: fields,
                                             citizensPerBatch: citizensPerBatch, agreement: agreement, body)
             }
-        } catch {
-            agreement.fail(error)
-            throw error
         }
-        agreement.waitForOthers()
+        // The others stop at their next batch; none is still reading when this returns.
+        if case .failure(let error) = read { agreement.fail(error) }
+        agreement.waitForEnded(started)
+        try read.get()
         if let failure = agreement.firstFailure { throw failure }
     }
 
-    /// A connection that only reads, for a second reader of `forEachCitizenBatch`: it never
-    /// waits for a lock, so that a writer about to commit makes it give its range to the first
-    /// reader instead of both waiting on each other; a small page cache, as it reads each page once.
+    /// A connection that only reads, for the other readers of `forEachCitizenBatch`: it never
+    /// waits for a lock (a writer about to commit makes it give its range to the first reader),
+    /// and has a small page cache, as it reads each page once.
     static let secondReaderConfiguration: Configuration = {
         var config = Configuration()
         config.readonly = true

@@ -74,7 +74,8 @@ public protocol Store: AnyObject, Sendable {
     /// `citizensPerBatch` citizens a call, read by up to `readers` threads at once, each over
     /// a range of pseudonyms of its own; whatever the number of readers, all read one state
     /// of the store. `body` may be called from several threads at once; each batch is in
-    /// pseudonym order, but batches come in no order. Memory holds a batch per reader.
+    /// pseudonym order, but batches come in no order. Memory holds a batch per reader, besides
+    /// what `body` keeps.
     /// `fields` says which fields the caller reads; a store may leave the others out.
     func forEachCitizenBatch(readers: Int, citizensPerBatch: Int, fields: RecordFields,
                              _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws

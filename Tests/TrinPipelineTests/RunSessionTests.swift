@@ -4,6 +4,7 @@ import Logging
 import Testing
 import TrinCore
 import TrinMapping
+import TrinMetrics
 import TrinService
 import TrinPseudonym
 import TrinStore
@@ -103,5 +104,24 @@ import TrinTestSupport
         let publishing = try RunSession.openExisting(store: .sqlite(path: w.storePath), command: "metrics", wait: false)
         defer { publishing.close() }
         #expect(throws: RunSessionError.self) { _ = try publishing.pass(loaded, sources: loaded.sources, dryRun: false) }
+    }
+}
+
+/// What a metric set says about its data: when it last changed at the source.
+@Suite struct DataChangedAtTests {
+    /// The latest record time of every stored record, read with the figures: here on a
+    /// citizen in the second half of the pseudonyms (the second reader's), in a record that
+    /// starts after the as-of date (no figure counts it; the data still changed then).
+    @Test func theSetSaysWhenAnyStoredRecordLastChanged() throws {
+        let dir = NSTemporaryDirectory() + "trin-changed-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: dir + "/trin.sqlite")
+        var records = (0..<60).map { i in record(UInt64(i) << 58, .praktik, "2024-03-01", recordedAt: 1_700_000_000 + Int64(i)) }
+        records.append(record(0xF0 << 56, .job, "2026-12-15", recordedAt: 1_800_000_000))
+        try store.importRecords(records)
+        _ = try MetricsJob.publish(store: store, k: 5, policy: ReleasePolicy(asOf: try #require(Day(iso: "2026-11-30"))), unitName: "Test",
+                                   outputDirectory: dir + "/out", runID: "r1")
+        let manifest = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/current/manifest.json")))
+        #expect((manifest as? [String: Any])?["dataChangedAt"] as? String == Instant(secondsSinceEpoch: 1_800_000_000).description)
     }
 }
