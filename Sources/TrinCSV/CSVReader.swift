@@ -171,34 +171,72 @@ public final class CSVReader {
     }
 
     /// The next row's bytes as they stand in the file (without the line end) and its line,
-    /// found without splitting it into fields, when it is a plain one-line row: no quote byte,
-    /// its line end already in the buffer, not blank, not over the limit. Nil otherwise; then
-    /// `next()` reads it as usual. Nothing moves on: `skipPeeked()` passes the row over, or
-    /// `next()` reads the same row in full. For a reader that recognises rows by their bytes
-    /// (a nightly export's known rows) and needs no fields of most of them.
-    public func peekPlainRow() -> (bytes: UnsafeRawBufferPointer, line: Int)? {
+    /// found without splitting it into fields: the same bytes and line `next()` would read,
+    /// when the row is a plain one (no quote byte) or quoted the usual way (each quoted field
+    /// opens at a field's start and closes before a delimiter or line end, its quotes inside
+    /// doubled), its line end is already in the buffer, and it is neither blank nor over the
+    /// limit. Nil otherwise; then `next()` reads it as usual. Nothing moves on: `skipPeeked()`
+    /// passes the row over, or `next()` reads the same row in full. For a reader that
+    /// recognises rows by their bytes (a nightly export's known rows) and needs no fields of
+    /// most of them: two `memchr`s for a plain row, a few more for a quoted one.
+    public func peekRow() -> (bytes: UnsafeRawBufferPointer, line: Int)? {
         guard start < end, !skippingToLineEnd else { return nil }
         let b = buf[start]
-        guard b != Self.lf, b != Self.cr, b != dialect.quote else { return nil }
-        guard let hit = memchr(buf + start, Int32(Self.lf), end - start) else { return nil }
-        let lfAt = buf.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-        guard lfAt - start <= maxRowBytes, memchr(buf + start, Int32(dialect.quote), lfAt - start) == nil else { return nil }
+        guard b != Self.lf, b != Self.cr else { return nil }
+        let lf = Int32(Self.lf), quote = dialect.quote, delimiter = dialect.delimiter
+        var from = start
+        var quoted = false
+        var lfAt: Int
+        while true {
+            guard let hit = memchr(buf + from, lf, end - from) else { return nil }
+            lfAt = buf.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            guard let open = memchr(buf + from, Int32(quote), lfAt - from) else { break }
+            // A quoted field: it must open where a field starts and close before a delimiter
+            // or the line end; anything else is left to `next()`.
+            let opens = buf.distance(to: open.assumingMemoryBound(to: UInt8.self))
+            guard opens == start || buf[opens - 1] == delimiter else { return nil }
+            quoted = true
+            var closes = opens + 1
+            while true {
+                guard let q = memchr(buf + closes, Int32(quote), end - closes) else { return nil }
+                closes = buf.distance(to: q.assumingMemoryBound(to: UInt8.self))
+                guard closes + 1 < end else { return nil }
+                if buf[closes + 1] != quote { break }
+                closes += 2
+            }
+            let after = buf[closes + 1]
+            guard after == delimiter || after == Self.lf || (after == Self.cr && closes + 2 < end && buf[closes + 2] == Self.lf)
+            else { return nil }
+            from = closes + 1
+        }
+        guard lfAt - start <= maxRowBytes else { return nil }
+        // Line ends inside quoted fields: the row spans that many more lines.
+        var inner = 0
+        if quoted {
+            var at = start
+            while let hit = memchr(buf + at, lf, lfAt - at) {
+                inner += 1
+                at = buf.distance(to: hit.assumingMemoryBound(to: UInt8.self)) + 1
+            }
+        }
         peekedNext = lfAt + 1
+        peekedLines = 1 + inner
         let contentEnd = buf[lfAt - 1] == Self.cr ? lfAt - 1 : lfAt
         return (UnsafeRawBufferPointer(start: buf + start, count: contentEnd - start), line)
     }
 
-    /// Passes over the row `peekPlainRow()` returned.
+    /// Passes over the row `peekRow()` returned.
     public func skipPeeked() {
-        precondition(peekedNext > start, "skipPeeked after peekPlainRow only")
+        precondition(peekedNext > start, "skipPeeked after peekRow only")
         generation &+= 1
         start = peekedNext
-        line += 1
+        line += peekedLines
         peekedNext = 0
     }
 
-    /// Where the row after the peeked one starts (0: none peeked).
+    /// Where the row after the peeked one starts (0: none peeked), and the lines it spans.
     private var peekedNext = 0
+    private var peekedLines = 1
 
     // MARK: - Header and BOM
 

@@ -60,19 +60,19 @@ final class CSVFileDecoder: FileDecoder {
         // Peeking pays only when the source's last export left rows to recognise.
         let peeks = (known?.count ?? 0) > 0
         while true {
-            // A nightly export is mostly rows the store holds: a plain row is recognised by
-            // its bytes before it is split into fields. Its digest matched a row that decoded
+            // A nightly export is mostly rows the store holds: a row is recognised by its
+            // bytes before it is split into fields. Its digest matched a row that decoded
             // to a record under this very context (header, encoding, mapping, version), so
             // the same bytes need no field, encoding or rule checked again.
-            var peekedDigest: UInt64?
-            if peeks, let digester, let peeked = reader.peekPlainRow() {
-                let digest = digester.digest(peeked.bytes)
+            var peeked: (digest: UInt64, bytes: Int)?
+            if peeks, let digester, let row = reader.peekRow() {
+                let digest = digester.digest(row.bytes)
                 if known!.containsAndKeep(digest) {
                     reader.skipPeeked()
-                    try body(.known(line: peeked.line), { nil }, { "" })
+                    try body(.known(line: row.line), { nil }, { "" })
                     continue
                 }
-                peekedDigest = digest
+                peeked = (digest, row.bytes.count)
             }
             guard let row = try reader.next() else { break }
             if let problem = row.problem {
@@ -81,8 +81,10 @@ final class CSVFileDecoder: FileDecoder {
             }
             var digest: UInt64 = 0
             if let digester {
-                if let peekedDigest {
-                    digest = peekedDigest
+                // The row read is the one peeked (`peekRow` finds the same bytes `next` reads;
+                // the length is checked all the same, as the digest is kept for the next export).
+                if let peeked, row.withRawBytes({ $0.count }) == peeked.bytes {
+                    digest = peeked.digest
                 } else {
                     digest = row.withRawBytes { digester.digest($0) }
                     if known!.containsAndKeep(digest) {
