@@ -180,6 +180,7 @@ public final class CSVReader {
     /// recognises rows by their bytes (a nightly export's known rows) and needs no fields of
     /// most of them: two `memchr`s for a plain row, a few more for a quoted one.
     public func peekRow() -> (bytes: UnsafeRawBufferPointer, line: Int)? {
+        peekedNext = 0
         guard start < end, !skippingToLineEnd else { return nil }
         let b = buf[start]
         guard b != Self.lf, b != Self.cr else { return nil }
@@ -422,7 +423,12 @@ public final class CSVReader {
                 appendSpan(span)
                 if i == e {
                     rowIsASCII = hi < 0x80
-                    return .complete(contentEnd: e, next: e, newlines: newlines)
+                    // A CR that ends the file after literal bytes past the closing quote was
+                    // left out of the field: it is no part of the row either, as for an
+                    // unquoted last field (else this row and one with a CR more inside the
+                    // file would have the same bytes and different fields).
+                    let contentEnd = e - 1 > ce && p[e - 1] == cr ? e - 1 : e
+                    return .complete(contentEnd: contentEnd, next: e, newlines: newlines)
                 }
                 if p[i] == d { i += 1; continue }
                 rowIsASCII = hi < 0x80

@@ -64,7 +64,7 @@ final class CSVFileDecoder: FileDecoder {
             // bytes before it is split into fields. Its digest matched a row that decoded
             // to a record under this very context (header, encoding, mapping, version), so
             // the same bytes need no field, encoding or rule checked again.
-            var peeked: (digest: UInt64, bytes: Int)?
+            var peeked: (digest: UInt64, bytes: UnsafeRawBufferPointer)?
             if peeks, let digester, let row = reader.peekRow() {
                 let digest = digester.digest(row.bytes)
                 if known!.containsAndKeep(digest) {
@@ -72,7 +72,7 @@ final class CSVFileDecoder: FileDecoder {
                     try body(.known(line: row.line), { nil }, { "" })
                     continue
                 }
-                peeked = (digest, row.bytes.count)
+                peeked = (digest, row.bytes)
             }
             guard let row = try reader.next() else { break }
             if let problem = row.problem {
@@ -82,8 +82,9 @@ final class CSVFileDecoder: FileDecoder {
             var digest: UInt64 = 0
             if let digester {
                 // The row read is the one peeked (`peekRow` finds the same bytes `next` reads;
-                // the length is checked all the same, as the digest is kept for the next export).
-                if let peeked, row.withRawBytes({ $0.count }) == peeked.bytes {
+                // checked all the same, by place and length, as the digest is kept for the
+                // next export: the row was whole in the buffer, so `next` did not move it).
+                if let peeked, row.withRawBytes({ $0.baseAddress == peeked.bytes.baseAddress && $0.count == peeked.bytes.count }) {
                     digest = peeked.digest
                 } else {
                     digest = row.withRawBytes { digester.digest($0) }
