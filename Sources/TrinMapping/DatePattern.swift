@@ -30,32 +30,41 @@ public enum DatePattern: Sendable, Equatable {
             tokens.append(.literal(b))
             rest = rest.dropFirst()
         }
-        guard tokens.contains(.year), tokens.contains(.month), tokens.contains(.day) else { return nil }
-        self = .fixed(FixedLayout(tokens))
+        guard tokens.contains(.year), tokens.contains(.month), tokens.contains(.day), let layout = FixedLayout(tokens) else { return nil }
+        self = .fixed(layout)
     }
 
     /// A fixed-width pattern with where each part sits worked out once: every value read
     /// (two or three per row) checks the length, the separators and the digits at known
     /// offsets instead of walking the pattern.
+    ///
+    /// Held inline, in no array: reading a value switches over the pattern, which copies the
+    /// layout, and a layout of arrays cost three retains and releases per value (5 % of a CSV
+    /// import's decoding thread). Hence the limits: a pattern of at most `maximumLength`
+    /// characters, `maximumSeparators` of them separators, a part repeated at most
+    /// `maximumRepeats` times in all (a real one has a handful of each).
     public struct FixedLayout: Sendable, Equatable {
-        public let tokens: [Token]
+        static let maximumLength = 64, maximumSeparators = 16, maximumRepeats = 8
+
         let length: Int
         // Offsets of year, month, day, hour, minute, second; -1 when the pattern has none.
         let year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
-        /// The separators, by offset.
-        let literals: [(offset: Int, byte: UInt8)]
+        /// The separators: byte `separatorBytes[k]` at offset `separatorOffsets[k]`, k < `separatorCount`.
+        let separatorCount: Int
+        let separatorOffsets: SIMD16<UInt8>, separatorBytes: SIMD16<UInt8>
         /// Where a part repeats (`yyyy … yyyy`), its earlier places, which must hold digits
-        /// below the part's limit too; the last one gives the value.
-        let repeated: [(offset: Int, width: Int, limit: Int)]
+        /// below the part's limit too (0: none); the last place gives the value.
+        let repeatCount: Int
+        let repeatOffsets: SIMD8<UInt8>, repeatWidths: SIMD8<UInt8>, repeatLimits: SIMD8<UInt8>
 
-        init(_ tokens: [Token]) {
-            self.tokens = tokens
+        /// Nil for a pattern over the limits.
+        init?(_ tokens: [Token]) {
             var offset = 0
             var at: [String: Int] = [:]
-            var literals: [(Int, UInt8)] = []
-            var repeated: [(Int, Int, Int)] = []
-            func place(_ unit: String, _ width: Int, limit: Int = .max) {
-                if let earlier = at[unit] { repeated.append((earlier, width, limit)) }
+            var separators: [(offset: Int, byte: UInt8)] = []
+            var repeats: [(offset: Int, width: Int, limit: Int)] = []
+            func place(_ unit: String, _ width: Int, limit: Int = 0) {
+                if let earlier = at[unit] { repeats.append((earlier, width, limit)) }
                 at[unit] = offset
                 offset += width
             }
@@ -67,17 +76,23 @@ public enum DatePattern: Sendable, Equatable {
                 case .hour: place("H", 2, limit: 24)
                 case .minute: place("m", 2, limit: 60)
                 case .second: place("s", 2, limit: 60)
-                case .literal(let b): literals.append((offset, b)); offset += 1
+                case .literal(let b): separators.append((offset, b)); offset += 1
                 }
             }
-            self.repeated = repeated
+            guard offset <= Self.maximumLength, separators.count <= Self.maximumSeparators, repeats.count <= Self.maximumRepeats
+            else { return nil }
             length = offset
             year = at["y"] ?? -1; month = at["M"] ?? -1; day = at["d"] ?? -1
             hour = at["H"] ?? -1; minute = at["m"] ?? -1; second = at["s"] ?? -1
-            self.literals = literals
+            separatorCount = separators.count
+            var offsets = SIMD16<UInt8>(), bytes = SIMD16<UInt8>()
+            for (k, separator) in separators.enumerated() { (offsets[k], bytes[k]) = (UInt8(separator.offset), separator.byte) }
+            (separatorOffsets, separatorBytes) = (offsets, bytes)
+            repeatCount = repeats.count
+            var places = SIMD8<UInt8>(), widths = SIMD8<UInt8>(), limits = SIMD8<UInt8>()
+            for (k, r) in repeats.enumerated() { (places[k], widths[k], limits[k]) = (UInt8(r.offset), UInt8(r.width), UInt8(r.limit)) }
+            (repeatOffsets, repeatWidths, repeatLimits) = (places, widths, limits)
         }
-
-        public static func == (a: FixedLayout, b: FixedLayout) -> Bool { a.tokens == b.tokens }
     }
 
     /// Whether the pattern carries a time of day.
@@ -137,8 +152,11 @@ public enum DatePattern: Sendable, Equatable {
 
     private static func parseFixed(_ layout: FixedLayout, _ s: Bytes) -> Parsed? {
         guard s.count == layout.length else { return nil }
-        for literal in layout.literals where s[literal.offset] != literal.byte { return nil }
-        for place in layout.repeated where (number(s, place.offset, place.width) ?? .max) >= place.limit { return nil }
+        for k in 0..<layout.separatorCount where s[Int(layout.separatorOffsets[k])] != layout.separatorBytes[k] { return nil }
+        for k in 0..<layout.repeatCount {
+            let limit = layout.repeatLimits[k] == 0 ? Int.max : Int(layout.repeatLimits[k])
+            if (number(s, Int(layout.repeatOffsets[k]), Int(layout.repeatWidths[k])) ?? .max) >= limit { return nil }
+        }
         // A part the pattern lacks reads as 0 (a date without a time of day).
         @inline(__always) func part(_ offset: Int, _ width: Int) -> Int? { offset < 0 ? 0 : number(s, offset, width) }
         guard let y = part(layout.year, 4), let mo = part(layout.month, 2), let d = part(layout.day, 2),

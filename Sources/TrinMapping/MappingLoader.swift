@@ -178,7 +178,7 @@ public enum MappingLoader {
         case "date", "timestamp":
             let text = try m.flatMap { mm throws(MappingError) in try r.string(mm, "format") } ?? "iso8601"
             guard let pattern = DatePattern(text) else {
-                throw r.error(m?["format"] ?? node, "unknown \(given) format `\(text)` (use letters dd MM yyyy HH mm ss, or iso8601)")
+                throw r.error(m?["format"] ?? node, "unknown \(given) format `\(text)` (use letters dd MM yyyy HH mm ss, or iso8601; at most 64 characters, 16 of them separators)")
             }
             if given == "timestamp", !pattern.hasTime { throw r.error(m?["format"] ?? node, "a timestamp format needs HH, mm and ss") }
             return given == "date" ? .date(pattern) : .timestamp(pattern)

@@ -71,4 +71,14 @@ import TrinCore
         }
         #expect(valid > 2000)
     }
+
+    /// A layout is held inline, within limits no real pattern comes near; one over them is
+    /// refused as a mapping error, not read wrongly.
+    @Test func patternsOverTheLimitsAreRefused() {
+        #expect(DatePattern(String(repeating: "-", count: 16) + "yyyyMMdd") != nil)
+        #expect(DatePattern(String(repeating: "-", count: 17) + "yyyyMMdd") == nil)
+        #expect(DatePattern("yyyyMMdd" + String(repeating: "yyyy", count: 8)) != nil)
+        #expect(DatePattern("yyyyMMdd" + String(repeating: "yyyy", count: 9)) == nil)
+        #expect(DatePattern("yyyyMMdd" + String(repeating: "HH", count: 28)) == nil)
+    }
 }
