@@ -597,13 +597,6 @@ public final class PostgresStore: Store {
         try storeCall { try await rows("SELECT count(*) FROM event WHERE tenant = ANY(\(readTenants))").first?.decode(Int.self) ?? 0 }
     }
 
-    public func latestRecordedAt() throws(StoreError) -> Instant? {
-        try storeCall {
-            try await rows("SELECT max(recorded_at) FROM event WHERE tenant = ANY(\(readTenants))").first?.decode(Int64?.self)
-                .map(Instant.init(secondsSinceEpoch:))
-        }
-    }
-
     // MARK: Publication
 
     /// For a combined store, the sum of its tenants' versions: it goes up whenever one does.

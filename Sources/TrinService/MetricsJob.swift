@@ -72,7 +72,9 @@ public enum MetricsJob {
     /// pseudonyms), a few hundred citizens at a time, while this thread computes. Memory holds
     /// a few batches, whatever the store's size. Returns the latest `recordedAt` of all the
     /// records read (before the release policy): when the data last changed at the source,
-    /// read from the same state as the figures, without a scan of its own.
+    /// which the set states instead of the time of the run, so that the same data give the
+    /// same files whatever the import order. Read from the same state as the figures,
+    /// without a scan of its own.
     @discardableResult
     static func addCitizens(from store: Store, to calculator: inout MetricsCalculator) throws -> Instant? {
         var latest: Instant?

@@ -143,17 +143,6 @@ extension SQLiteStore {
     }
 }
 
-extension SQLiteStore {
-    /// The latest `recordedAt` of any stored event: when the data last changed at the
-    /// source. Metric files carry it as their `generatedAt`, so that the same data give
-    /// byte-identical files, whatever the import order.
-    public func latestRecordedAt() throws(StoreError) -> Instant? {
-        try read { db in
-            try Int64.fetchOne(db, sql: "SELECT max(recorded_at) FROM event").map(Instant.init(secondsSinceEpoch:))
-        }
-    }
-}
-
 /// Totals over the run history the store keeps, for monitoring counters.
 public struct MonitoringTotals: Sendable, Equatable {
     public struct Source: Sendable, Equatable {

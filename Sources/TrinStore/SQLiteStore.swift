@@ -257,17 +257,10 @@ public final class SQLiteStore: Store {
     /// reader has failed.
     static func readCitizenBatches(_ db: Database, from lower: UInt8?, to upper: UInt8?, fields: RecordFields, citizensPerBatch: Int,
                                    agreement: ReaderAgreement, _ body: ([[ProgressRecord]]) throws -> Void) throws {
-        var batch: [[ProgressRecord]] = []
-        batch.reserveCapacity(citizensPerBatch)
-        try readCitizens(db, from: lower, to: upper, fields: fields) { records in
-            batch.append(records)
-            if batch.count == citizensPerBatch {
-                if let failure = agreement.firstFailure { throw failure }
-                try body(batch)
-                batch.removeAll(keepingCapacity: true)
-            }
+        try batchingCitizens(citizensPerBatch, { try readCitizens(db, from: lower, to: upper, fields: fields, $0) }) { batch in
+            if let failure = agreement.firstFailure { throw failure }
+            try body(batch)
         }
-        if !batch.isEmpty { try body(batch) }
     }
 
     /// Calls `body` once per citizen whose pseudonym's first byte is at least `lower` and

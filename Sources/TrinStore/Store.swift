@@ -82,8 +82,6 @@ public protocol Store: AnyObject, Sendable {
     /// Every stored enterprise, by CVR.
     func enterprises() throws(StoreError) -> [EnterpriseRecord]
     func eventCount() throws(StoreError) -> Int
-    /// The latest `recordedAt` of any stored record: when the data last changed at the source.
-    func latestRecordedAt() throws(StoreError) -> Instant?
 
     // MARK: Publication
 
@@ -139,19 +137,7 @@ extension Store {
     /// every field.
     public func forEachCitizenBatch(readers: Int, citizensPerBatch: Int, fields: RecordFields,
                                     _ body: @escaping @Sendable ([[ProgressRecord]]) throws -> Void) throws {
-        try forEachCitizenBatchOnOneReader(citizensPerBatch: citizensPerBatch, body)
-    }
-
-    func forEachCitizenBatchOnOneReader(citizensPerBatch: Int, _ body: ([[ProgressRecord]]) throws -> Void) throws {
-        var batch: [[ProgressRecord]] = []
-        try forEachCitizen { records in
-            batch.append(records)
-            if batch.count == citizensPerBatch {
-                try body(batch)
-                batch = []
-            }
-        }
-        if !batch.isEmpty { try body(batch) }
+        try batchingCitizens(citizensPerBatch, { try forEachCitizen($0) }, body)
     }
 
     public func freeze(_ rows: [FrozenYearRow]) throws(StoreError) {
@@ -209,4 +195,23 @@ extension Store {
             return WriteCounts(inserted: file.inserted, updated: file.updated, duplicates: file.duplicates)
         }
     }
+}
+
+/// Hands the citizens `forEach` reads to `body` `size` at a time (the last batch may be
+/// smaller): what every `forEachCitizenBatch` does with the citizens of one reader.
+func batchingCitizens(_ size: Int, _ forEach: (([ProgressRecord]) throws -> Void) throws -> Void,
+                      _ body: ([[ProgressRecord]]) throws -> Void) throws {
+    var batch: [[ProgressRecord]] = []
+    batch.reserveCapacity(size)
+    // `body` is called only while this runs; Swift cannot see that through `forEach`.
+    try withoutActuallyEscaping(body) { body in
+        try forEach { records in
+            batch.append(records)
+            if batch.count == size {
+                try body(batch)
+                batch.removeAll(keepingCapacity: true)
+            }
+        }
+    }
+    if !batch.isEmpty { try body(batch) }
 }
