@@ -32,7 +32,8 @@ public final class SQLiteFileImport: FileTransaction {
 
     init(db: Database) throws {
         self.db = db
-        let columns = "identity, age_band, enterprise, target_group, start_day, end_day, hours, recorded_at, source, source_record_id"
+        // The stored columns in table order, as the metrics read them back; `bind` follows it.
+        let columns = EventColumns.select
         insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
         let rows = (0..<Self.chunkRows).map { r in
             "(" + (1...Int(Self.columnsPerRow)).map { "?\(r * Int(Self.columnsPerRow) + $0)" }.joined(separator: ",") + ")"
