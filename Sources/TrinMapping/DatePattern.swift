@@ -46,16 +46,26 @@ public enum DatePattern: Sendable, Equatable {
     public struct FixedLayout: Sendable, Equatable {
         static let maximumLength = 64, maximumSeparators = 16, maximumRepeats = 8
 
-        let length: Int
-        // Offsets of year, month, day, hour, minute, second; -1 when the pattern has none.
-        let year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int
+        // Counts and offsets in single bytes (all are below `maximumLength`): the whole layout
+        // then fits in 64 bytes, which a copy moves inline instead of calling `memcpy`.
+        private let counts: SIMD4<Int8>
+        /// Offsets of year, month, day, hour, minute, second; -1 when the pattern has none.
+        private let parts: SIMD8<Int8>
         /// The separators: byte `separatorBytes[k]` at offset `separatorOffsets[k]`, k < `separatorCount`.
-        let separatorCount: Int
         let separatorOffsets: SIMD16<UInt8>, separatorBytes: SIMD16<UInt8>
         /// Where a part repeats (`yyyy … yyyy`), its earlier places, which must hold digits
         /// below the part's limit too (0: none); the last place gives the value.
-        let repeatCount: Int
         let repeatOffsets: SIMD8<UInt8>, repeatWidths: SIMD8<UInt8>, repeatLimits: SIMD8<UInt8>
+
+        var length: Int { Int(counts[0]) }
+        var separatorCount: Int { Int(counts[1]) }
+        var repeatCount: Int { Int(counts[2]) }
+        var year: Int { Int(parts[0]) }
+        var month: Int { Int(parts[1]) }
+        var day: Int { Int(parts[2]) }
+        var hour: Int { Int(parts[3]) }
+        var minute: Int { Int(parts[4]) }
+        var second: Int { Int(parts[5]) }
 
         /// Nil for a pattern over the limits.
         init?(_ tokens: [Token]) {
@@ -81,14 +91,13 @@ public enum DatePattern: Sendable, Equatable {
             }
             guard offset <= Self.maximumLength, separators.count <= Self.maximumSeparators, repeats.count <= Self.maximumRepeats
             else { return nil }
-            length = offset
-            year = at["y"] ?? -1; month = at["M"] ?? -1; day = at["d"] ?? -1
-            hour = at["H"] ?? -1; minute = at["m"] ?? -1; second = at["s"] ?? -1
-            separatorCount = separators.count
+            var parts = SIMD8<Int8>(repeating: -1)
+            for (k, unit) in ["y", "M", "d", "H", "m", "s"].enumerated() { parts[k] = Int8(at[unit] ?? -1) }
+            self.parts = parts
+            counts = SIMD4(Int8(offset), Int8(separators.count), Int8(repeats.count), 0)
             var offsets = SIMD16<UInt8>(), bytes = SIMD16<UInt8>()
             for (k, separator) in separators.enumerated() { (offsets[k], bytes[k]) = (UInt8(separator.offset), separator.byte) }
             (separatorOffsets, separatorBytes) = (offsets, bytes)
-            repeatCount = repeats.count
             var places = SIMD8<UInt8>(), widths = SIMD8<UInt8>(), limits = SIMD8<UInt8>()
             for (k, r) in repeats.enumerated() { (places[k], widths[k], limits[k]) = (UInt8(r.offset), UInt8(r.width), UInt8(r.limit)) }
             (repeatOffsets, repeatWidths, repeatLimits) = (places, widths, limits)
