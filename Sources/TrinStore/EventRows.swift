@@ -55,22 +55,80 @@ public struct EventRows: Sendable {
     /// import's two threads has time to spare: the store's for a batch in memory, the
     /// decoding stage's for one written to a run file.
     public mutating func sort() {
-        struct Entry {
-            var key0: UInt64, key1: UInt64, key2: UInt64
-            var row: Int32
-        }
         order = bytes.withUnsafeBufferPointer { bytes in
-            rows.withUnsafeBufferPointer { rows in
-                var entries = rows.indices.map { i in Entry(key0: rows[i].key0, key1: rows[i].key1, key2: rows[i].key2, row: Int32(i)) }
-                entries.sort { a, b in
-                    // The keys are copied next to each other, so most comparisons stay in them.
-                    if a.key0 != b.key0 { return a.key0 < b.key0 }
-                    let order = Self.compare(rows[Int(a.row)], bytes, rows[Int(b.row)], bytes)
-                    return order != 0 ? order < 0 : a.row < b.row
+            rows.withUnsafeBufferPointer { rows in Self.identityOrder(rows, bytes) }
+        }
+    }
+
+    /// Row indices in identity order, equal identities in row order.
+    ///
+    /// A pseudonym is a keyed hash, so the leading bits of `key0` spread evenly: the rows are
+    /// dealt into buckets by those bits (one counting pass and one stable scatter, as many
+    /// buckets as rows up to 65,536), and each bucket, a citizen's few rows or a few
+    /// citizens, is put in order by comparison. A bucket of more than `bucketSortedByMerge`
+    /// rows (one citizen with hundreds of rows in a batch) goes through the library's sort.
+    /// It takes 15 % of the instructions of the comparison sort it replaced (callgrind, a
+    /// 200,000-row import; docs/benchmarks.md).
+    static func identityOrder(_ rows: UnsafeBufferPointer<Row>, _ bytes: UnsafeBufferPointer<UInt8>) -> [Int32] {
+        let n = rows.count
+        guard n > 1, let base = rows.baseAddress else { return n == 1 ? [0] : [] }
+        let bits = min(16, max(1, Int.bitWidth - (n - 1).leadingZeroBitCount))
+        let shift = UInt64(64 - bits)
+        var starts = [Int32](repeating: 0, count: (1 << bits) + 1)
+        var order = [Int32](repeating: 0, count: n)
+        starts.withUnsafeMutableBufferPointer { starts in
+            for i in 0..<n { starts[Int(base[i].key0 >> shift) + 1] += 1 }
+            for b in 1..<starts.count { starts[b] += starts[b - 1] }
+            order.withUnsafeMutableBufferPointer { order in
+                var next = Array(starts.dropLast())
+                next.withUnsafeMutableBufferPointer { next in
+                    for i in 0..<n {
+                        let b = Int(base[i].key0 >> shift)
+                        order[Int(next[b])] = Int32(i)
+                        next[b] += 1
+                    }
                 }
-                return entries.map(\.row)
+                for b in 0..<(starts.count - 1) {
+                    let lower = Int(starts[b]), upper = Int(starts[b + 1])
+                    guard upper - lower > 1 else { continue }
+                    var bucket = UnsafeMutableBufferPointer(rebasing: order[lower..<upper])
+                    if bucket.count <= bucketSortedByMerge {
+                        insertionSort(bucket, base, bytes)
+                    } else {
+                        bucket.sort { precedes(base + Int($0), $0, base + Int($1), $1, bytes) }
+                    }
+                }
             }
         }
+        return order
+    }
+
+    /// Largest bucket `identityOrder` sorts by insertion (it is quadratic in the bucket).
+    static let bucketSortedByMerge = 32
+
+    /// Sorts row indices in place by identity, then index (so the sort is stable).
+    private static func insertionSort(_ order: UnsafeMutableBufferPointer<Int32>, _ base: UnsafePointer<Row>,
+                                      _ bytes: UnsafeBufferPointer<UInt8>) {
+        for i in 1..<order.count {
+            let row = order[i]
+            var j = i
+            while j > 0, precedes(base + Int(row), row, base + Int(order[j - 1]), order[j - 1], bytes) {
+                order[j] = order[j - 1]
+                j -= 1
+            }
+            order[j] = row
+        }
+    }
+
+    /// Whether row `ia` (at `a`) comes before row `ib` (at `b`): identity order, then index.
+    @inline(__always)
+    private static func precedes(_ a: UnsafePointer<Row>, _ ia: Int32, _ b: UnsafePointer<Row>, _ ib: Int32,
+                                 _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        if a.pointee.key0 != b.pointee.key0 { return a.pointee.key0 < b.pointee.key0 }
+        if a.pointee.key1 != b.pointee.key1 { return a.pointee.key1 < b.pointee.key1 }
+        if a.pointee.key2 != b.pointee.key2 { return a.pointee.key2 < b.pointee.key2 }
+        let order = compare(a.pointee, bytes, b.pointee, bytes)
+        return order != 0 ? order < 0 : ia < ib
     }
 
     /// The identity order of two rows (negative, zero, positive), each read from its own
