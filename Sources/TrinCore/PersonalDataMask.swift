@@ -144,12 +144,13 @@ public enum PersonalDataMask {
     /// else ends a run. One scan, no allocation: ids like `F-2024-0000001` (4 + 7 digits) and
     /// `P-000001/afklaring/2023-03-09` are passed over without a search.
     static func mayHoldValidCPR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 10 else { return false }
         // Bit s of `sums`: some run of whole groups ending with the last one holds s digits
         // (s ≤ 10; a longer run can only grow, so it is dropped).
         var sums: UInt32 = 0
-        var group = 0
+        var group: UInt32 = 0
         for b in bytes {
-            if isDigit(b) {
+            if b &- 48 < 10 {
                 group += 1
                 continue
             }
@@ -158,11 +159,15 @@ public enum PersonalDataMask {
                 if sums & (1 << 10) != 0 { return true }
                 group = 0
             }
-            if !(b == UInt8(ascii: "-") || (0x09...0x0D).contains(b) || (0x1C...0x20).contains(b) || b >= 0x80) { sums = 0 }
+            if b < 0x80 && (b >= 64 || groupJoiners >> UInt64(b) & 1 == 0) { sums = 0 }
         }
         guard group > 0, group <= 10 else { return false }
         return ((sums << group) | (1 << group)) & (1 << 10) != 0
     }
+
+    /// The ASCII bytes that may join digit groups in `mayHoldValidCPR`, as bits: a hyphen and
+    /// white space (0x09–0x0D, 0x1C–0x20). Every non-ASCII byte may too.
+    private static let groupJoiners: UInt64 = (1 << 0x2D) | (0x1F << 0x09) | (0x1F << 0x1C)
 
     private static func maskDigits(_ bytes: inout [UInt8], _ positions: [Int]) {
         for p in positions { bytes[p] = UInt8(ascii: "X") }

@@ -31,6 +31,10 @@ struct RecordScanner {
     private let attributeField: [Int]
     private let fieldStart: [Int]
     private let fieldsByLevel: [Int]
+    /// Per field: read within the record element itself (its level is the record's), so an
+    /// attribute value goes straight into `batch`, where the record will point, instead of
+    /// through `current`: it belongs to one record only, and is copied once.
+    private let direct: [Bool]
     private let fieldCount: Int
     private let batchTarget: Int
 
@@ -117,6 +121,7 @@ struct RecordScanner {
         for (index, field) in spec.fields.enumerated() { byLevel[field.level].append(index) }
         (fieldStart, fieldsByLevel) = flatten(byLevel)
         fieldCount = spec.fields.count
+        direct = spec.fields.map { $0.level == spec.recordLevel }
         self.batchTarget = batchTarget
         positions = [Int32](repeating: 0, count: spec.recordLevel + 2)
         recordsStart = [Int](repeating: 0, count: spec.recordLevel + 1)
@@ -282,10 +287,22 @@ struct RecordScanner {
             for slot in range where attributeLocal[slot] == local && attributeURI[slot] == attributes[5 * index + 2] {
                 let field = attributeField[slot]
                 guard !present[field], let value = attributes[5 * index + 3], let end = attributes[5 * index + 4] else { continue }
+                let text = UnsafeBufferPointer(start: value, count: end - value)
                 present[field] = true
+                if direct[field] {
+                    if batch.bytes.count + text.count > Self.maximumGroupBytes {
+                        groupTooLarge = true
+                        return
+                    }
+                    let start = batch.bytes.count
+                    Self.appendAttributeValue(text, to: &batch.bytes)
+                    storedAt[field] = Int32(start)
+                    valueLength[field] = batch.bytes.count - start
+                    continue
+                }
                 storedAt[field] = -1
                 valueStart[field] = current.count
-                Self.appendAttributeValue(UnsafeBufferPointer(start: value, count: end - value), to: &current)
+                Self.appendAttributeValue(text, to: &current)
                 valueLength[field] = current.count - valueStart[field]
             }
         }
@@ -312,6 +329,12 @@ struct RecordScanner {
         var kept: [UInt8] = []
         kept.reserveCapacity(4096)
         for field in 0..<fieldCount where present[field] {
+            // Compaction runs as a path element opens, so no record is open: a record's own
+            // values are spent (an attribute's may sit in `batch` and never was here).
+            if direct[field] {
+                present[field] = false
+                continue
+            }
             let start = valueStart[field]
             valueStart[field] = kept.count
             kept.append(contentsOf: current[start..<(start + valueLength[field])])

@@ -188,6 +188,11 @@ public final class XMLRecordReader {
                 message: "elements are nested more than \(RecordScanner.maximumDepth) levels deep (an export nests a handful)"))
             return
         }
+        // A record's attributes go into its batch as the element opens.
+        if state.pointee.scanner.groupTooLarge {
+            stopGroupTooLarge(state)
+            return
+        }
         if !rootMatches {
             let found = XMLName(namespaceURI: uri.map { String(cString: $0) }, localName: local.map { String(cString: $0) } ?? "")
             let expected = state.pointee.scanner.root
@@ -200,11 +205,13 @@ public final class XMLRecordReader {
     private static let onEndElement: endElementNsSAX2Func = { user, _, _, _ in
         guard let state = user?.assumingMemoryBound(to: ParseState.self), state.pointee.problem == nil else { return }
         state.pointee.scanner.endElement()
-        if state.pointee.scanner.groupTooLarge {
-            state.pointee.stop(XMLDocumentError(
-                kind: .groupTooLarge, file: "", line: state.pointee.line, column: 0,
-                message: "one record group holds more than \(RecordScanner.maximumGroupBytes >> 20) MiB of values"))
-        }
+        if state.pointee.scanner.groupTooLarge { stopGroupTooLarge(state) }
+    }
+
+    private static func stopGroupTooLarge(_ state: UnsafeMutablePointer<ParseState>) {
+        state.pointee.stop(XMLDocumentError(
+            kind: .groupTooLarge, file: "", line: state.pointee.line, column: 0,
+            message: "one record group holds more than \(RecordScanner.maximumGroupBytes >> 20) MiB of values"))
     }
 
     private static let onCharacters: charactersSAXFunc = { user, text, length in

@@ -137,6 +137,38 @@ struct XMLRecordReaderTests {
         #expect(records[1].values == [nil, "", nil, nil, nil, nil, nil, "text  tail"])
     }
 
+    @Test("values stay right across the compaction of kept values and across batches")
+    func valuesAcrossCompactionAndBatches() throws {
+        // Each Forloeb keeps its id, CPR and agreement among the current values until the
+        // buffer passes 64 KiB and is compacted as a path element opens; a record's own
+        // attributes go straight into its batch. 3,000 groups of three records cross both
+        // the compaction and several batch hand-overs.
+        var xml = "<?xml version=\"1.0\"?><Forloebsudtraek xmlns=\"\(forloebNS)\" dannet=\"d\">"
+        for g in 0..<3_000 {
+            xml += "<Forloeb id=\"P-\(g)\"><Borger><CPR>\(1_000_000_000 + g)</CPR></Borger><Aftale id=\"SA-\(g % 7)\"/>"
+            xml += "<Haendelser blok=\"b\(g)\">"
+            for r in 0..<3 {
+                xml += "<Haendelse type=\"t\(r)\" start=\"s\(g)-\(r)\"" + (r == 1 ? "" : " slut=\"e\(g)\"") + ">"
+                    + (r == 2 ? "<Note>n\(g)</Note>" : "") + "</Haendelse>"
+            }
+            xml += "</Haendelser></Forloeb>"
+        }
+        xml += "</Forloebsudtraek>"
+        let records = try readAll(try temporaryXML(xml), Self.spec())
+        #expect(records.count == 9_000)
+        var wrong = 0
+        for (i, record) in records.enumerated() {
+            let (g, r) = i.quotientAndRemainder(dividingBy: 3)
+            let expected: [String?] = ["t\(r)", "s\(g)-\(r)", r == 1 ? nil : "e\(g)", "P-\(g)", "\(1_000_000_000 + g)", "SA-\(g % 7)",
+                                       nil, nil, "d", r == 2 ? "n\(g)" : nil, "b\(g)"]
+            if record.values != expected {
+                wrong += 1
+                if wrong <= 3 { Issue.record("record \(i): \(record.values) != \(expected)") }
+            }
+        }
+        #expect(wrong == 0)
+    }
+
     @Test("the first of several matching elements wins")
     func firstMatchWins() throws {
         let spec = try XMLRecordSpec(namespaces: [:], root: "root", recordPath: "root/g/item", fields: ["v", "../h", "../@a"])
