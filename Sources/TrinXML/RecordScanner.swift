@@ -42,25 +42,25 @@ struct RecordScanner {
     private var depth = 0
     /// Number of record-path levels open (the open path elements are at depths 0..<matched).
     private var matched = 0
-    private var positions: [Int32]
+    private let positions: UnsafeMutablePointer<Int32>
     /// Per level: the index in `batch` of the first record opened under the level's element.
-    private var recordsStart: [Int]
+    private let recordsStart: UnsafeMutablePointer<Int>
     // Current value of each field, for the open context elements.
-    private var present: [Bool]
+    private let present: UnsafeMutablePointer<Bool>
     /// Current values, all in one buffer: field f's is `current[valueStart[f] ..< valueStart[f] + valueLength[f]]`.
     /// A new value is appended (never written over another), and the buffer is compacted
     /// when a context element opens and it has grown: no allocation per value.
-    private var current: [UInt8] = []
-    private var valueStart: [Int]
-    private var valueLength: [Int]
+    private var current = PlainBuffer<UInt8>(capacity: 4096)
+    private let valueStart: UnsafeMutablePointer<Int>
+    private let valueLength: UnsafeMutablePointer<Int>
     /// Where the current value already sits in `batch` (-1: not copied yet): records of one
     /// group share their ancestor's value instead of copying it per record.
-    private var storedAt: [Int32]
+    private let storedAt: UnsafeMutablePointer<Int32>
     /// Trie nodes active for the open elements: those of the element at depth d are
     /// `active[activeStart[d] ..< activeEnd[d]]`.
-    private var active: [Int] = []
-    private var activeStart: [Int] = []
-    private var activeEnd: [Int] = []
+    private let active = PlainBuffer<Int>()
+    private let activeStart = PlainBuffer<Int>()
+    private let activeEnd = PlainBuffer<Int>()
     private var captures: [Capture] = []
     private var captureCount = 0
     private var recordLine = 0
@@ -84,6 +84,40 @@ struct RecordScanner {
     /// Set when elements nest deeper than `maximumDepth`.
     private(set) var tooDeep = false
     private(set) var sawRoot = false
+
+    /// The fixed-size tables behind `present`, `valueStart`, `valueLength`, `storedAt` (one
+    /// slot per field) and `positions`, `recordsStart` (per path level), in memory of their
+    /// own: read and written through pointers, with no uniqueness or bounds check per value
+    /// (the indices come from the compiled spec), and freed with the scanner.
+    private final class Tables {
+        let present: UnsafeMutablePointer<Bool>
+        let valueStart: UnsafeMutablePointer<Int>, valueLength: UnsafeMutablePointer<Int>
+        let storedAt: UnsafeMutablePointer<Int32>
+        let positions: UnsafeMutablePointer<Int32>, recordsStart: UnsafeMutablePointer<Int>
+
+        init(fieldCount: Int, levels: Int) {
+            present = .allocate(capacity: fieldCount)
+            present.initialize(repeating: false, count: fieldCount)
+            valueStart = .allocate(capacity: fieldCount)
+            valueStart.initialize(repeating: 0, count: fieldCount)
+            valueLength = .allocate(capacity: fieldCount)
+            valueLength.initialize(repeating: 0, count: fieldCount)
+            storedAt = .allocate(capacity: fieldCount)
+            storedAt.initialize(repeating: -1, count: fieldCount)
+            positions = .allocate(capacity: levels)
+            positions.initialize(repeating: 0, count: levels)
+            recordsStart = .allocate(capacity: levels)
+            recordsStart.initialize(repeating: 0, count: levels)
+        }
+
+        deinit {
+            for pointer in [UnsafeMutableRawPointer(present), UnsafeMutableRawPointer(valueStart), UnsafeMutableRawPointer(valueLength),
+                            UnsafeMutableRawPointer(storedAt), UnsafeMutableRawPointer(positions), UnsafeMutableRawPointer(recordsStart)] {
+                pointer.deallocate()
+            }
+        }
+    }
+    private let tables: Tables
 
     private struct Capture {
         var field = 0
@@ -123,13 +157,9 @@ struct RecordScanner {
         fieldCount = spec.fields.count
         direct = spec.fields.map { $0.level == spec.recordLevel }
         self.batchTarget = batchTarget
-        positions = [Int32](repeating: 0, count: spec.recordLevel + 2)
-        recordsStart = [Int](repeating: 0, count: spec.recordLevel + 1)
-        present = [Bool](repeating: false, count: fieldCount)
-        valueStart = [Int](repeating: 0, count: fieldCount)
-        valueLength = [Int](repeating: 0, count: fieldCount)
-        current.reserveCapacity(4096)
-        storedAt = [Int32](repeating: -1, count: fieldCount)
+        tables = Tables(fieldCount: fieldCount, levels: spec.recordLevel + 2)
+        (present, valueStart, valueLength, storedAt) = (tables.present, tables.valueStart, tables.valueLength, tables.storedAt)
+        (positions, recordsStart) = (tables.positions, tables.recordsStart)
         batch = XMLRecordBatch(fieldCount: fieldCount, steps: spec.recordPath)
     }
 
@@ -163,7 +193,7 @@ struct RecordScanner {
         if depth > 0 {
             let parentStart = activeStart[depth - 1]
             let parentEnd = activeEnd[depth - 1]
-            if active.count > parentEnd { active.removeSubrange(parentEnd...) }
+            if active.count > parentEnd { active.truncate(to: parentEnd) }
             start = parentEnd
             for index in parentStart..<parentEnd {
                 let node = active[index]
@@ -173,7 +203,7 @@ struct RecordScanner {
                 }
             }
         } else {
-            active.removeAll(keepingCapacity: true)
+            active.removeAll()
             start = 0
         }
 
@@ -241,13 +271,11 @@ struct RecordScanner {
     }
 
     private mutating func appendRecord() {
-        for field in 0..<fieldCount {
-            let (start, length) = storedValue(field)
-            batch.starts.append(start)
-            batch.lengths.append(length)
-        }
+        let starts = batch.starts.appendSlots(fieldCount), lengths = batch.lengths.appendSlots(fieldCount)
+        for field in 0..<fieldCount { (starts[field], lengths[field]) = storedValue(field) }
         batch.lines.append(recordLine)
-        for level in 0...recordLevel { batch.positions.append(positions[level]) }
+        let places = batch.positions.appendSlots(recordLevel + 1)
+        for level in 0...recordLevel { places[level] = positions[level] }
     }
 
     /// The field's current value in `batch`, copied there once.
@@ -259,22 +287,16 @@ struct RecordScanner {
                 return (0, -1)
             }
             let (start, length) = (valueStart[field], valueLength[field])
-            storedAt[field] = current.withUnsafeBufferPointer { batch.store(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
+            storedAt[field] = batch.store(UnsafeBufferPointer(start: current.base + start, count: length))
         }
         return (storedAt[field], Int32(valueLength[field]))
     }
 
     private mutating func handOver() {
         ready.append(batch)
-        let capacity = (batch.bytes.count, batch.lines.count)
-        batch = XMLRecordBatch(fieldCount: fieldCount, steps: steps)
-        batch.bytes.reserveCapacity(capacity.0)
-        batch.starts.reserveCapacity(capacity.1 * fieldCount)
-        batch.lengths.reserveCapacity(capacity.1 * fieldCount)
-        batch.lines.reserveCapacity(capacity.1)
-        batch.positions.reserveCapacity(capacity.1 * (recordLevel + 1))
+        batch = XMLRecordBatch(fieldCount: fieldCount, steps: steps, records: batch.count, bytes: batch.bytes.count)
         for field in 0..<fieldCount { storedAt[field] = -1 }
-        for level in recordsStart.indices { recordsStart[level] = 0 }
+        for level in 0..<(recordLevel + 1) { recordsStart[level] = 0 }
     }
 
     // MARK: Values
@@ -295,14 +317,14 @@ struct RecordScanner {
                         return
                     }
                     let start = batch.bytes.count
-                    Self.appendAttributeValue(text, to: &batch.bytes)
+                    Self.appendAttributeValue(text, to: batch.bytes)
                     storedAt[field] = Int32(start)
                     valueLength[field] = batch.bytes.count - start
                     continue
                 }
                 storedAt[field] = -1
                 valueStart[field] = current.count
-                Self.appendAttributeValue(text, to: &current)
+                Self.appendAttributeValue(text, to: current)
                 valueLength[field] = current.count - valueStart[field]
             }
         }
@@ -311,9 +333,9 @@ struct RecordScanner {
     /// Without entity substitution libxml2 leaves every `&` in an attribute value (written
     /// `&amp;` or `&#38;`) as the text `&#38;`, for a tree builder to decode later; every other
     /// reference is already decoded. A literal `&` cannot occur, so each `&` starts `&#38;`.
-    static func appendAttributeValue(_ value: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+    static func appendAttributeValue(_ value: UnsafeBufferPointer<UInt8>, to out: PlainBuffer<UInt8>) {
         guard let base = value.baseAddress, memchr(base, Int32(UInt8(ascii: "&")), value.count) != nil else {
-            out.append(contentsOf: value)
+            out.append(value)
             return
         }
         var index = 0
@@ -326,8 +348,7 @@ struct RecordScanner {
 
     /// Keeps only the values still present, at the front of the buffer.
     private mutating func compactValues() {
-        var kept: [UInt8] = []
-        kept.reserveCapacity(4096)
+        let kept = PlainBuffer<UInt8>(capacity: 4096)
         for field in 0..<fieldCount where present[field] {
             // Compaction runs as a path element opens, so no record is open: a record's own
             // values are spent (an attribute's may sit in `batch` and never was here).
@@ -337,7 +358,7 @@ struct RecordScanner {
             }
             let start = valueStart[field]
             valueStart[field] = kept.count
-            kept.append(contentsOf: current[start..<(start + valueLength[field])])
+            kept.append(UnsafeBufferPointer(start: current.base + start, count: valueLength[field]))
         }
         current = kept
     }
@@ -375,6 +396,6 @@ struct RecordScanner {
         storedAt[field] = -1
         valueStart[field] = current.count
         valueLength[field] = upper - lower
-        current.append(contentsOf: bytes[lower..<upper])
+        bytes.withUnsafeBufferPointer { current.append(UnsafeBufferPointer(rebasing: $0[lower..<upper])) }
     }
 }

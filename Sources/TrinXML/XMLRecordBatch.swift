@@ -7,17 +7,24 @@ public struct XMLRecordBatch: Sendable {
     /// Number of field paths: values per record.
     public let fieldCount: Int
     let steps: [XMLName]
-    var bytes: [UInt8] = []
+    // Written by the scanner until it hands the batch over, then only read (`PlainBuffer`).
+    let bytes: PlainBuffer<UInt8>
     /// Per record and field: where the value starts in `bytes`, and its length (-1: absent).
-    var starts: [Int32] = []
-    var lengths: [Int32] = []
-    var lines: [Int] = []
+    let starts: PlainBuffer<Int32>
+    let lengths: PlainBuffer<Int32>
+    let lines: PlainBuffer<Int>
     /// Per record: the 1-based position of each record-path element, root first.
-    var positions: [Int32] = []
+    let positions: PlainBuffer<Int32>
 
-    init(fieldCount: Int, steps: [XMLName]) {
+    /// A batch with room for `records` records and `bytes` bytes of values.
+    init(fieldCount: Int, steps: [XMLName], records: Int = 16, bytes: Int = 1024) {
         self.fieldCount = fieldCount
         self.steps = steps
+        self.bytes = PlainBuffer(capacity: bytes)
+        starts = PlainBuffer(capacity: records * fieldCount)
+        lengths = PlainBuffer(capacity: records * fieldCount)
+        lines = PlainBuffer(capacity: records)
+        positions = PlainBuffer(capacity: records * steps.count)
     }
 
     /// Number of records.
@@ -33,22 +40,13 @@ public struct XMLRecordBatch: Sendable {
         let slot = index * fieldCount + field
         let length = Int(lengths[slot])
         guard length >= 0 else { return body(nil) }
-        let start = Int(starts[slot])
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[start..<(start + length)])) }
+        return body(UnsafeBufferPointer(start: bytes.base + Int(starts[slot]), count: length))
     }
 
     /// Lends the whole batch in place: the value buffer, and per record `fieldCount` starts
     /// and lengths (-1: absent) into it, record `i`'s at offset `i * fieldCount`.
     public func withStorage<R>(_ body: (UnsafePointer<UInt8>, UnsafePointer<Int32>, UnsafePointer<Int32>) throws -> R) rethrows -> R {
-        try bytes.withUnsafeBufferPointer { b in
-            try starts.withUnsafeBufferPointer { s in
-                try lengths.withUnsafeBufferPointer { l in
-                    // An empty buffer may have no address; nothing reads through it then.
-                    try body(b.baseAddress ?? UnsafePointer(bitPattern: 1)!, s.baseAddress ?? UnsafePointer(bitPattern: 4)!,
-                             l.baseAddress ?? UnsafePointer(bitPattern: 4)!)
-                }
-            }
-        }
+        try body(bytes.base, starts.base, lengths.base)
     }
 
     /// Where record `index` sits, for rejection messages:
@@ -71,9 +69,7 @@ public struct XMLRecordBatch: Sendable {
     // MARK: Building (the scanner)
 
     /// Appends bytes to the buffer and returns where they start.
-    mutating func store(_ value: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let start = Int32(bytes.count)
-        bytes.append(contentsOf: value)
-        return start
+    func store(_ value: UnsafeBufferPointer<UInt8>) -> Int32 {
+        Int32(bytes.append(value))
     }
 }
