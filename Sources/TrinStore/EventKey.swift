@@ -20,11 +20,24 @@ enum EventKey {
     /// then the agreement's bytes (none when absent).
     static func appendIdentity(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
                                to out: inout [UInt8]) {
-        appendUInt64(&out, pseudonym.high)
-        appendUInt64(&out, pseudonym.low)
-        appendDay(&out, start)
-        out.append(stage.code)
-        if let agreement { out.append(contentsOf: agreement) }
+        withUnsafeTemporaryAllocation(byteCount: agreementOffset + (agreement?.count ?? 0), alignment: 1) { scratch in
+            let count = writeIdentity(pseudonym: pseudonym, start: start, stage: stage, agreement: agreement, to: scratch.baseAddress!)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
+        }
+    }
+
+    /// Writes an identity (as `appendIdentity`) at `out`, which has room for
+    /// `agreementOffset` bytes plus the agreement's; returns the bytes written.
+    @inline(__always)
+    static func writeIdentity(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
+                              to out: UnsafeMutableRawPointer) -> Int {
+        out.storeBytes(of: pseudonym.high.bigEndian, toByteOffset: 0, as: UInt64.self)
+        out.storeBytes(of: pseudonym.low.bigEndian, toByteOffset: 8, as: UInt64.self)
+        out.storeBytes(of: dayBits(start).bigEndian, toByteOffset: 16, as: UInt32.self)
+        out.storeBytes(of: stage.code, toByteOffset: stageOffset, as: UInt8.self)
+        guard let agreement, let source = agreement.baseAddress else { return agreementOffset }
+        (out + agreementOffset).copyMemory(from: source, byteCount: agreement.count)
+        return agreementOffset + agreement.count
     }
 
     static func appendString(_ out: inout [UInt8], _ s: String) {
