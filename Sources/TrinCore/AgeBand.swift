@@ -24,6 +24,20 @@ public enum AgeBand: String, CaseIterable, Sendable, Codable {
     /// Under 30: the strategy's "young people".
     public var isYouth: Bool { self == .under18 || self == .from18to24 || self == .from25to29 }
 
+    /// The band of the age at `date` of someone born on `birth`; the same as
+    /// `AgeBand(age: age(birth:at:))`, without the calendar most of the time: after D days,
+    /// the whole years lie between D / 366 and D / 365 (each year has 365 or 366 days),
+    /// two values at most one apart below 366 years. When both fall in one band, that is
+    /// the band; only near a band's edge are the dates taken apart.
+    public static func band(birth: Day, at date: Day) -> AgeBand {
+        let days = Int(date.daysSinceEpoch) - Int(birth.daysSinceEpoch)
+        if days >= 0 {
+            let band = AgeBand(age: days / 366)
+            if band == AgeBand(age: days / 365) { return band }
+        }
+        return AgeBand(age: age(birth: birth, at: date))
+    }
+
     /// Whole years from `birth` to `date`. A 29 February birthday counts from
     /// 1 March in years without one.
     public static func age(birth: Day, at date: Day) -> Int {

@@ -183,7 +183,7 @@ public struct RecordDecoder: Sendable {
         // birth_after_event
         if cpr.birthDate > start { return .rejected(.birthAfterEvent, field: label(f.cpr)) }
         guard let id = freeText(f.sourceRecordID, v) else { return .rejected(.missingValue, field: label(f.sourceRecordID)) }
-        let age = AgeBand(age: AgeBand.age(birth: cpr.birthDate, at: start))
+        let age = AgeBand.band(birth: cpr.birthDate, at: start)
         return .event(SourceEventView(cpr: cpr, ageBand: age, agreement: freeText(f.agreement, v), enterprise: enterprise,
                                       targetGroup: tg, stage: stage, start: start, end: end, hoursPerWeek: hours,
                                       recordedAt: recordedAt, sourceRecordID: id, lender: v.generation))

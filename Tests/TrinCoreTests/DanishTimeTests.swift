@@ -51,6 +51,31 @@ import Testing
         #expect(AgeBand(age: 29) == .from25to29 && AgeBand(age: 30) == .from30to39)
     }
 
+    @Test("the band read from the day count is the band of the whole years, at every band's edge")
+    func bandFromDaysIsTheBandOfTheAge() {
+        var checked = 0, nearEdges = 0
+        // Births over a century, leap days among them; dates around each birthday that
+        // moves someone into another band (±3 days), and some in between.
+        for birthDays in stride(from: -25_000, to: 15_000, by: 37) + [day("2000-02-29").daysSinceEpoch, day("1996-02-29").daysSinceEpoch].map(Int.init) {
+            let birth = Day(daysSinceEpoch: Int32(birthDays))
+            let c = birth.components
+            for edge in [18, 25, 30, 40, 50, 60] {
+                let birthday = Day(year: c.year + edge, month: c.month, day: c.day) ?? Day(year: c.year + edge, month: 3, day: 1)!
+                for offset in -3...3 {
+                    let date = birthday.adding(days: offset)
+                    #expect(AgeBand.band(birth: birth, at: date) == AgeBand(age: AgeBand.age(birth: birth, at: date)), "\(birth) \(date)")
+                    nearEdges += 1
+                }
+            }
+            for years in stride(from: 0, to: 95, by: 7) {
+                let date = birth.adding(days: years * 365 + birthDays % 300)
+                #expect(AgeBand.band(birth: birth, at: date) == AgeBand(age: AgeBand.age(birth: birth, at: date)), "\(birth) \(date)")
+                checked += 1
+            }
+        }
+        #expect(checked > 10_000 && nearEdges > 30_000)
+    }
+
     @Test func daysRoundTrip() {
         for d in stride(from: -600_000, to: 2_900_000, by: 997) {
             let day = Day(daysSinceEpoch: Int32(d))
