@@ -44,6 +44,18 @@ print(f"{label:44s} {recs} {secs:9.2f} {cpu:7.2f} {rate} {mbs} {peak / 1024:9.1f
 PY
 }
 
+REPEAT=${BENCH_REPEAT:-3}
+# median "seconds peak_kb cpu_seconds" of runs given as arguments (each "s kb cpu"), by wall
+# time, then the fastest and slowest wall time: "s kb cpu min max".
+median_of() {
+  python3 - "$@" <<'PY'
+import sys
+runs = sorted((tuple(map(float, a.split())) for a in sys.argv[1:]), key=lambda r: r[0])
+m = runs[len(runs) // 2]
+print(f"{m[0]:.3f} {m[1]:.0f} {m[2]:.3f} {runs[0][0]:.2f} {runs[-1][0]:.2f}")
+PY
+}
+
 fresh_store() { rm -f "$DIR/bench.sqlite" "$DIR/bench.sqlite-wal" "$DIR/bench.sqlite-shm"; }
 # Rows the last import read (a quoted field may hold a line break: lines are not rows).
 rows_read() { python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select rows_read from run_file order by id desc limit 1').fetchone()[0])" "$DIR/bench.sqlite"; }
@@ -62,9 +74,14 @@ for rows in $SIZES; do
   read -r secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$one")
   row "forloeb CSV $rows rows, 1 row/citizen, fresh" "$rows" "$(stat -c %s "$one")" "$secs" "$peak" "$cpu"
 
-  fresh_store
-  read -r secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")
-  row "forloeb CSV $rows rows, 5 rows/citizen, fresh" "$rows" "$(stat -c %s "$five")" "$secs" "$peak" "$cpu"
+  # The target row: the median of $REPEAT runs, the machine's speed drifts from run to run.
+  runs=()
+  for _ in $(seq "$REPEAT"); do
+    fresh_store
+    runs+=("$(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")")
+  done
+  read -r secs peak cpu lo hi < <(median_of "${runs[@]}")
+  row "forloeb CSV $rows rows, 5 rows/citizen, fresh" "$rows" "$(stat -c %s "$five")" "$secs" "$peak" "$cpu" "median of $REPEAT, $lo-$hi s"
   if [ -n "${BENCH_BASELINE:-}" ]; then
     # Another build of trin (an older commit) on the same file in the same run: the machine's
     # speed drifts from day to day, a ratio within one run does not.
@@ -97,19 +114,27 @@ if [ -f "$MAP/haendelser.yaml" ]; then
     for shape in "" "4-5"; do
       if [ -z "$shape" ]; then f="$DIR/haendelser-bench-$bytes.xml"; label="1-6 events/course"; else f="$DIR/haendelser-bench-$bytes-${shape}epc.xml"; label="4-5 events/course"; fi
       [ -f "$f" ] || "$TRIN" sample --haendelser-bytes "$bytes" ${shape:+--events-per-course "$shape"} --seed 42 --out "$DIR" >/dev/null
-      fresh_store
-      read -r secs peak cpu < <(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/haendelser.yaml" "$f")
+      # xmllint and trin alternately, $REPEAT times: xmllint's own time moves by half from run
+      # to run on this machine, so the share is the median of the pairs' shares.
+      runs=(); lints=(); shares=()
+      for _ in $(seq "$REPEAT"); do
+        if command -v xmllint >/dev/null; then lints+=("$(peak_and_time xmllint --stream --noout "$f")"); fi
+        fresh_store
+        runs+=("$(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/haendelser.yaml" "$f")")
+        [ ${#lints[@]} -gt 0 ] && shares+=("$(python3 -c "import sys; print(float(sys.argv[1].split()[0]) / float(sys.argv[2].split()[0]) * 100)" "${lints[-1]}" "${runs[-1]}")")
+      done
+      read -r secs peak cpu lo hi < <(median_of "${runs[@]}")
       records=$(rows_read)
       size=$(stat -c %s "$f")
       per=$((size / (records > 0 ? records : 1)))
-      if command -v xmllint >/dev/null; then
-        read -r lsecs lpeak lcpu < <(peak_and_time xmllint --stream --noout "$f")
-        share=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]) * 100:.0f} % of xmllint')" "$lsecs" "$secs")
+      if [ ${#lints[@]} -gt 0 ]; then
+        read -r lsecs lpeak lcpu llo lhi < <(median_of "${lints[@]}")
+        share=$(python3 -c "import statistics, sys; s = sorted(map(float, sys.argv[1:])); print(f'{statistics.median(s):.0f} % of xmllint ({s[0]:.0f}-{s[-1]:.0f})')" "${shares[@]}")
       else
         share=""
       fi
-      row "haendelser XML $((bytes / 1000000)) MB, $label" "$records" "$size" "$secs" "$peak" "$cpu" "$per B/event; $share"
-      [ -n "$share" ] && row "  xmllint --stream --noout, same file" 0 "$size" "$lsecs" "$lpeak" "$lcpu"
+      row "haendelser XML $((bytes / 1000000)) MB, $label" "$records" "$size" "$secs" "$peak" "$cpu" "$per B/event; $share; median of $REPEAT"
+      [ -n "$share" ] && row "  xmllint --stream --noout, same file" 0 "$size" "$lsecs" "$lpeak" "$lcpu" "median, $llo-$lhi s"
     done
   done
 fi
