@@ -161,7 +161,15 @@ public enum DatePattern: Sendable, Equatable {
 
     private static func parseFixed(_ layout: FixedLayout, _ s: Bytes) -> Parsed? {
         guard s.count == layout.length else { return nil }
-        for k in 0..<layout.separatorCount where s[Int(layout.separatorOffsets[k])] != layout.separatorBytes[k] { return nil }
+        // The separators' offsets and bytes walked as two 64-bit words each, shifted a byte at
+        // a time: a SIMD lane picked by a variable index goes through memory.
+        var (offsetsLow, offsetsHigh) = unsafeBitCast(layout.separatorOffsets, to: (UInt64, UInt64).self)
+        var (bytesLow, bytesHigh) = unsafeBitCast(layout.separatorBytes, to: (UInt64, UInt64).self)
+        for _ in 0..<layout.separatorCount {
+            guard s[Int(offsetsLow & 0xFF)] == UInt8(truncatingIfNeeded: bytesLow) else { return nil }
+            (offsetsLow, offsetsHigh) = ((offsetsLow >> 8) | (offsetsHigh << 56), offsetsHigh >> 8)
+            (bytesLow, bytesHigh) = ((bytesLow >> 8) | (bytesHigh << 56), bytesHigh >> 8)
+        }
         for k in 0..<layout.repeatCount {
             let limit = layout.repeatLimits[k] == 0 ? Int.max : Int(layout.repeatLimits[k])
             if (number(s, Int(layout.repeatOffsets[k]), Int(layout.repeatWidths[k])) ?? .max) >= limit { return nil }
