@@ -45,13 +45,14 @@ PY
 }
 
 REPEAT=${BENCH_REPEAT:-3}
+[[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || { echo "BENCH_REPEAT must be a whole number from 1 (an odd one gives a true median)" >&2; exit 2; }
 # median "seconds peak_kb cpu_seconds" of runs given as arguments (each "s kb cpu"), by wall
 # time, then the fastest and slowest wall time: "s kb cpu min max".
 median_of() {
   python3 - "$@" <<'PY'
 import sys
 runs = sorted((tuple(map(float, a.split())) for a in sys.argv[1:]), key=lambda r: r[0])
-m = runs[len(runs) // 2]
+m = runs[(len(runs) - 1) // 2]  # the lower middle when the count is even
 print(f"{m[0]:.3f} {m[1]:.0f} {m[2]:.3f} {runs[0][0]:.2f} {runs[-1][0]:.2f}")
 PY
 }
@@ -75,20 +76,23 @@ for rows in $SIZES; do
   row "forloeb CSV $rows rows, 1 row/citizen, fresh" "$rows" "$(stat -c %s "$one")" "$secs" "$peak" "$cpu"
 
   # The target row: the median of $REPEAT runs, the machine's speed drifts from run to run.
-  runs=()
+  # BENCH_BASELINE, another build of trin (an older commit), runs alternately with this one
+  # on the same file, as often: a ratio within one run holds where the day's speed does not.
+  runs=(); baseline=()
   for _ in $(seq "$REPEAT"); do
     fresh_store
     runs+=("$(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")")
+    if [ -n "${BENCH_BASELINE:-}" ]; then
+      fresh_store
+      baseline+=("$(peak_and_time "$BENCH_BASELINE" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")")
+    fi
   done
   read -r secs peak cpu lo hi < <(median_of "${runs[@]}")
   row "forloeb CSV $rows rows, 5 rows/citizen, fresh" "$rows" "$(stat -c %s "$five")" "$secs" "$peak" "$cpu" "median of $REPEAT, $lo-$hi s"
   if [ -n "${BENCH_BASELINE:-}" ]; then
-    # Another build of trin (an older commit) on the same file in the same run: the machine's
-    # speed drifts from day to day, a ratio within one run does not.
-    fresh_store
-    read -r bsecs bpeak bcpu < <(peak_and_time "$BENCH_BASELINE" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$five")
+    read -r bsecs bpeak bcpu blo bhi < <(median_of "${baseline[@]}")
     ratio=$(python3 -c "import sys; print(f'this build takes {float(sys.argv[1]) / float(sys.argv[2]):.2f} of its time')" "$secs" "$bsecs")
-    row "  same file, BENCH_BASELINE build" "$rows" "$(stat -c %s "$five")" "$bsecs" "$bpeak" "$bcpu" "$ratio"
+    row "  same file, BENCH_BASELINE build" "$rows" "$(stat -c %s "$five")" "$bsecs" "$bpeak" "$bcpu" "$ratio; median, $blo-$bhi s"
   fi
 
   # The next night's export (the same rows, 2 % changed, 1 % new) into an empty store, then onto
@@ -121,7 +125,9 @@ if [ -f "$MAP/haendelser.yaml" ]; then
         if command -v xmllint >/dev/null; then lints+=("$(peak_and_time xmllint --stream --noout "$f")"); fi
         fresh_store
         runs+=("$(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/haendelser.yaml" "$f")")
-        [ ${#lints[@]} -gt 0 ] && shares+=("$(python3 -c "import sys; print(float(sys.argv[1].split()[0]) / float(sys.argv[2].split()[0]) * 100)" "${lints[-1]}" "${runs[-1]}")")
+        if [ ${#lints[@]} -gt 0 ]; then
+          shares+=("$(python3 -c "import sys; print(float(sys.argv[1].split()[0]) / float(sys.argv[2].split()[0]) * 100)" "${lints[${#lints[@]}-1]}" "${runs[${#runs[@]}-1]}")")
+        fi
       done
       read -r secs peak cpu lo hi < <(median_of "${runs[@]}")
       records=$(rows_read)
@@ -129,12 +135,12 @@ if [ -f "$MAP/haendelser.yaml" ]; then
       per=$((size / (records > 0 ? records : 1)))
       if [ ${#lints[@]} -gt 0 ]; then
         read -r lsecs lpeak lcpu llo lhi < <(median_of "${lints[@]}")
-        share=$(python3 -c "import statistics, sys; s = sorted(map(float, sys.argv[1:])); print(f'{statistics.median(s):.0f} % of xmllint ({s[0]:.0f}-{s[-1]:.0f})')" "${shares[@]}")
+        share=$(python3 -c "import sys; s = sorted(map(float, sys.argv[1:])); print(f'{s[(len(s) - 1) // 2]:.0f} % of xmllint ({s[0]:.0f}-{s[-1]:.0f})')" "${shares[@]}")
       else
         share=""
       fi
       row "haendelser XML $((bytes / 1000000)) MB, $label" "$records" "$size" "$secs" "$peak" "$cpu" "$per B/event; $share; median of $REPEAT"
-      [ -n "$share" ] && row "  xmllint --stream --noout, same file" 0 "$size" "$lsecs" "$lpeak" "$lcpu" "median, $llo-$lhi s"
+      if [ -n "$share" ]; then row "  xmllint --stream --noout, same file" 0 "$size" "$lsecs" "$lpeak" "$lcpu" "median, $llo-$lhi s"; fi
     done
   done
 fi

@@ -47,7 +47,7 @@ public enum DatePattern: Sendable, Equatable {
         static let maximumLength = 64, maximumSeparators = 16, maximumRepeats = 8
 
         // Counts and offsets in single bytes (all are below `maximumLength`): the whole layout
-        // then fits in 64 bytes, which a copy moves inline instead of calling `memcpy`.
+        // then takes 72 bytes (with SIMD alignment), which a copy moves inline instead of calling `memcpy`.
         private let counts: SIMD4<Int8>
         /// Offsets of year, month, day, hour, minute, second; -1 when the pattern has none.
         private let parts: SIMD8<Int8>

@@ -2,7 +2,9 @@
 /// buffer: no string and no allocation per record.
 ///
 /// A batch holds whole record groups only (see `XMLRecordSpec`), so every value in it is
-/// final. It is a value type and `Sendable`: a reader thread can hand it to a decoder thread.
+/// final. It is `Sendable`: a reader thread hands it to a decoder thread. Its buffers are
+/// shared by its copies (`PlainBuffer`, no copy on write): only the scanner writes them, in
+/// this module, until it hands the batch over; from then on they are only read.
 public struct XMLRecordBatch: Sendable {
     /// Number of field paths: values per record.
     public let fieldCount: Int

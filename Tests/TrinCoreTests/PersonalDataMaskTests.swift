@@ -31,6 +31,16 @@ import Testing
         #expect(passedOver > 1000)  // the pre-check does spare the search
     }
 
+    @Test func onlyAHyphenWhiteSpaceOrANonASCIIByteJoinsDigitGroups() {
+        // 010190 and 1234 joined by each byte: the pre-check passes them on as one number
+        // exactly when the byte may join groups.
+        for byte in 0...255 {
+            let text = Array("010190".utf8) + [UInt8(byte)] + Array("1234".utf8)
+            let joiner = byte == 0x2D || (0x09...0x0D).contains(byte) || (0x1C...0x20).contains(byte) || byte >= 0x80
+            #expect(text.withUnsafeBufferPointer(PersonalDataMask.mayHoldValidCPR) == joiner, "byte \(byte)")
+        }
+    }
+
     @Test func idsOfTheExportsArePassedOverWithoutASearch() {
         for id in ["F-2024-0000001", "SA-2022-047", "P-000001/afklaring/2023-03-09", "12345678"] {
             #expect(!Array(id.utf8).withUnsafeBufferPointer(PersonalDataMask.mayHoldValidCPR), "\(id)")

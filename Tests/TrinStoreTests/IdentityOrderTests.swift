@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrinCore
 @testable import TrinStore
@@ -87,6 +88,33 @@ import TrinCore
             }
         }
         #expect(tiesSeen > 1_000)
+    }
+
+    /// The packed identity is the store's primary key: its bytes must never change.
+    @Test func identityBytesArePinned() {
+        var rows = EventRows(source: "forloeb")
+        rows.append(ProgressRecord(pseudonym: Pseudonym(high: 0x0102_0304_0506_0708, low: 0x1112_1314_1516_1718), ageBand: .from25to29,
+                                   agreement: "SA-1", enterprise: "12345674", targetGroup: .kontanthjaelp, stage: .job,
+                                   start: Day(iso: "2022-01-08")!, end: nil, hoursPerWeek: nil,
+                                   recordedAt: Instant(secondsSinceEpoch: 0), source: "forloeb", sourceRecordID: "F-1"))
+        let row = rows.rows[0]
+        let hex = { (start: Int32, count: Int32) in
+            rows.bytes[Int(start)..<Int(start + count)].map { String(format: "%02x", $0) }.joined()
+        }
+        // Pseudonym high and low big-endian, start day 19,000 with the sign bit flipped, the
+        // stage code, the agreement; then the CVR and the record id, in one buffer.
+        #expect(hex(row.identityStart, row.identityLength)
+                == "0102030405060708" + "1112131415161718" + "80004a38" + String(format: "%02x", Stage.job.code) + "53412d31")
+        #expect(hex(row.enterpriseStart, row.enterpriseLength) == "3132333435363734")
+        #expect(hex(row.sourceRecordIDStart, row.sourceRecordIDLength) == "462d31")
+        var noAgreement = EventRows(source: "forloeb")
+        noAgreement.append(ProgressRecord(pseudonym: Pseudonym(high: 1, low: 2), ageBand: .from25to29, agreement: nil, enterprise: nil,
+                                          targetGroup: .kontanthjaelp, stage: .job, start: Day(iso: "2022-01-08")!, end: nil,
+                                          hoursPerWeek: nil, recordedAt: Instant(secondsSinceEpoch: 0), source: "forloeb",
+                                          sourceRecordID: "F-2"))
+        #expect(noAgreement.rows[0].identityLength == 21)
+        #expect(noAgreement.rows[0].enterpriseLength == -1)
+        #expect(noAgreement.rows[0].sourceRecordIDStart == 21)
     }
 
     @Test func anEmptyBatchHasAnEmptyOrder() {
