@@ -16,18 +16,9 @@ enum EventKey {
     /// The days since the epoch that `dayBits` encoded.
     static func daysSinceEpoch(dayBits: UInt32) -> Int32 { Int32(bitPattern: dayBits ^ 0x8000_0000) }
 
-    /// Appends an identity to `out`: 16 bytes of pseudonym, 4 of start day, the stage code,
-    /// then the agreement's bytes (none when absent).
-    static func appendIdentity(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
-                               to out: inout [UInt8]) {
-        withUnsafeTemporaryAllocation(byteCount: agreementOffset + (agreement?.count ?? 0), alignment: 1) { scratch in
-            let count = writeIdentity(pseudonym: pseudonym, start: start, stage: stage, agreement: agreement, to: scratch.baseAddress!)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<count]))
-        }
-    }
-
-    /// Writes an identity (as `appendIdentity`) at `out`, which has room for
-    /// `agreementOffset` bytes plus the agreement's; returns the bytes written.
+    /// Writes an identity at `out`, which has room for `agreementOffset` bytes plus the
+    /// agreement's: 16 bytes of pseudonym, 4 of start day, the stage code, then the
+    /// agreement's bytes (none when absent). Returns the bytes written.
     @inline(__always)
     static func writeIdentity(pseudonym: Pseudonym, start: Day, stage: Stage, agreement: UnsafeBufferPointer<UInt8>?,
                               to out: UnsafeMutableRawPointer) -> Int {

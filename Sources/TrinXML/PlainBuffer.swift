@@ -66,12 +66,6 @@ final class PlainBuffer<Element: BitwiseCopyable>: @unchecked Sendable {
         return slots
     }
 
-    /// Lends the values from `start` on, in place.
-    func withValues<R>(from start: Int = 0, _ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
-        precondition(start >= 0 && start <= count, "start out of range")
-        return try body(UnsafeBufferPointer(start: base + start, count: count - start))
-    }
-
     /// Forgets the values, keeping the memory.
     func removeAll() { count = 0 }
 

@@ -85,39 +85,11 @@ struct RecordScanner {
     private(set) var tooDeep = false
     private(set) var sawRoot = false
 
-    /// The fixed-size tables behind `present`, `valueStart`, `valueLength`, `storedAt` (one
-    /// slot per field) and `positions`, `recordsStart` (per path level), in memory of their
-    /// own: read and written through pointers, with no uniqueness or bounds check per value
-    /// (the indices come from the compiled spec), and freed with the scanner.
-    private final class Tables {
-        let present: UnsafeMutablePointer<Bool>
-        let valueStart: UnsafeMutablePointer<Int>, valueLength: UnsafeMutablePointer<Int>
-        let storedAt: UnsafeMutablePointer<Int32>
-        let positions: UnsafeMutablePointer<Int32>, recordsStart: UnsafeMutablePointer<Int>
-
-        init(fieldCount: Int, levels: Int) {
-            present = .allocate(capacity: fieldCount)
-            present.initialize(repeating: false, count: fieldCount)
-            valueStart = .allocate(capacity: fieldCount)
-            valueStart.initialize(repeating: 0, count: fieldCount)
-            valueLength = .allocate(capacity: fieldCount)
-            valueLength.initialize(repeating: 0, count: fieldCount)
-            storedAt = .allocate(capacity: fieldCount)
-            storedAt.initialize(repeating: -1, count: fieldCount)
-            positions = .allocate(capacity: levels)
-            positions.initialize(repeating: 0, count: levels)
-            recordsStart = .allocate(capacity: levels)
-            recordsStart.initialize(repeating: 0, count: levels)
-        }
-
-        deinit {
-            for pointer in [UnsafeMutableRawPointer(present), UnsafeMutableRawPointer(valueStart), UnsafeMutableRawPointer(valueLength),
-                            UnsafeMutableRawPointer(storedAt), UnsafeMutableRawPointer(positions), UnsafeMutableRawPointer(recordsStart)] {
-                pointer.deallocate()
-            }
-        }
-    }
-    private let tables: Tables
+    /// The fixed-size buffers behind `present`, `valueStart`, `valueLength`, `storedAt` (one
+    /// slot per field) and `positions`, `recordsStart` (per path level). They never grow, so
+    /// the scanner reads and writes them through their first element's address, with no
+    /// uniqueness or bounds check per value (the indices come from the compiled spec).
+    private let tables: [AnyObject]
 
     private struct Capture {
         var field = 0
@@ -157,9 +129,13 @@ struct RecordScanner {
         fieldCount = spec.fields.count
         direct = spec.fields.map { $0.level == spec.recordLevel }
         self.batchTarget = batchTarget
-        tables = Tables(fieldCount: fieldCount, levels: spec.recordLevel + 2)
-        (present, valueStart, valueLength, storedAt) = (tables.present, tables.valueStart, tables.valueLength, tables.storedAt)
-        (positions, recordsStart) = (tables.positions, tables.recordsStart)
+        let levels = spec.recordLevel + 2
+        let presentTable = PlainBuffer(repeating: false, count: fieldCount), storedAtTable = PlainBuffer<Int32>(repeating: -1, count: fieldCount)
+        let startTable = PlainBuffer(repeating: 0, count: fieldCount), lengthTable = PlainBuffer(repeating: 0, count: fieldCount)
+        let positionTable = PlainBuffer<Int32>(repeating: 0, count: levels), recordsStartTable = PlainBuffer(repeating: 0, count: levels)
+        tables = [presentTable, storedAtTable, startTable, lengthTable, positionTable, recordsStartTable]
+        (present, storedAt, valueStart, valueLength) = (presentTable.base, storedAtTable.base, startTable.base, lengthTable.base)
+        (positions, recordsStart) = (positionTable.base, recordsStartTable.base)
         batch = XMLRecordBatch(fieldCount: fieldCount, steps: spec.recordPath)
     }
 

@@ -14,11 +14,12 @@ import TrinTestSupport
         // Version 1 as the first release made it, with one record and one run.
         let old = try DatabaseQueue(path: path)
         try StoreSchema.migrator.migrate(old, upTo: "v1")
-        var identity: [UInt8] = []
         let agreement = Array("SA-1".utf8)
-        agreement.withUnsafeBufferPointer {
-            EventKey.appendIdentity(pseudonym: Pseudonym(high: 7, low: 0), start: Day(iso: "2022-01-08")!, stage: .job, agreement: $0,
-                                    to: &identity)
+        let identity = agreement.withUnsafeBufferPointer { agreement in
+            [UInt8](unsafeUninitializedCapacity: EventKey.agreementOffset + agreement.count) { buffer, count in
+                count = EventKey.writeIdentity(pseudonym: Pseudonym(high: 7, low: 0), start: Day(iso: "2022-01-08")!, stage: .job,
+                                               agreement: agreement, to: UnsafeMutableRawPointer(buffer.baseAddress!))
+            }
         }
         try old.write { db in
             try db.execute(sql: """
