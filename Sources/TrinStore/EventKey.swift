@@ -36,10 +36,6 @@ enum EventKey {
         out.append(0)
     }
 
-    static func appendUInt64(_ out: inout [UInt8], _ v: UInt64) {
-        withUnsafeBytes(of: v.bigEndian) { out.append(contentsOf: $0) }
-    }
-
     static func appendDay(_ out: inout [UInt8], _ d: Day) {
         withUnsafeBytes(of: dayBits(d).bigEndian) { out.append(contentsOf: $0) }
     }
