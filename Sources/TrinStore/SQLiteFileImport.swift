@@ -9,8 +9,24 @@ public import TrinCore
 /// touch each B-tree page once, which is what makes upserts on random pseudonyms fast.
 /// Statements are prepared once per file and stepped through SQLite's C API, binding
 /// straight from the packed rows.
+///
+/// Records go into `event_recent` (`RecentEvents`) and `event` is only read, as long as this
+/// file's records stay within the table's limit. Once the file is written, a quarter of the
+/// table is folded into `event` when it holds more than half its limit, all of it when the
+/// file took it past its limit. A file with more records than the limit (a first import, a
+/// large new export) folds the table when it gets there and writes the rest into `event`.
 public final class SQLiteFileImport: FileTransaction {
     let db: Database
+    private let recentLimit: RecentEvents.Limit
+    /// Whether records go into `event_recent` now; a file starts there and may move to `event`.
+    private var writesRecent = true
+    /// Rows in `event_recent` (exact) and in `event` (the hint of `RecentEvents.mainRows`).
+    private var recentRows: Int
+    private var mainRows: Int
+    private var mainRowsChanged = false
+    /// Records this file offered to `event_recent`, and whether it must be folded at the end.
+    private var offeredToRecent = 0
+    private var foldsAtEnd = false
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
 
     /// Counts so far: new identities, identities whose stored version was replaced by
@@ -21,6 +37,10 @@ public final class SQLiteFileImport: FileTransaction {
 
     private let insertEvent: OpaquePointer
     private let updateEvent: OpaquePointer
+    /// Whether a record is greater than the identity's row in `event`: no row when there is none.
+    private let compareEvent: OpaquePointer
+    private let insertRecent: OpaquePointer
+    private let updateRecent: OpaquePointer
     /// `chunkRows` rows in one statement: one step, one cursor and one statement start for
     /// them all instead of one each (the store's CPU on a fresh 1 M-row import fell from
     /// 2.4 to 1.7 s when it came in, docs/benchmarks.md).
@@ -30,8 +50,11 @@ public final class SQLiteFileImport: FileTransaction {
     var writesInChunks = true
     private static let columnsPerRow: Int32 = 10
 
-    init(db: Database) throws {
+    init(db: Database, recentLimit: RecentEvents.Limit = .store) throws {
         self.db = db
+        self.recentLimit = recentLimit
+        recentRows = try RecentEvents.count(db)
+        mainRows = try RecentEvents.mainRows(db)
         // The stored columns in table order, as the metrics read them back; `bind` follows it.
         let columns = EventColumns.select
         insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
@@ -47,20 +70,43 @@ public final class SQLiteFileImport: FileTransaction {
         // target group and age band are codes numbered in name order (`StoreCode`).
         // The comparison reads the stored row's own columns at every import, so nothing
         // derived from the order is stored, and a store needs no migration when it changes.
-        updateEvent = try Self.prepare(db, """
-            UPDATE event SET age_band=?2, enterprise=?3, target_group=?4, end_day=?6, hours=?7, recorded_at=?8,
-                source=?9, source_record_id=?10
-            WHERE identity=?1
-              AND (?8, ?9, ?10, coalesce(?6, -2147483648), coalesce(?7, -1.0), ?4, ?2, coalesce(?3, ''))
-                > (recorded_at, source, source_record_id, coalesce(end_day, -2147483648), coalesce(hours, -1.0),
-                   target_group, age_band, coalesce(enterprise, ''))
-            """)
+        updateEvent = try Self.prepare(db, Self.update("event"))
+        compareEvent = try Self.prepare(db, "SELECT \(Self.greater) FROM event WHERE identity=?1")
+        insertRecent = try Self.prepare(db, "INSERT OR IGNORE INTO event_recent(\(columns), in_event) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
+        updateRecent = try Self.prepare(db, Self.update("event_recent"))
+    }
+
+    /// The version order of docs/definitions.md as an SQL row value: recorded_at, source,
+    /// source_record_id, then the remaining fields in the rule book's order — end day,
+    /// hours, target group, age band, enterprise. An absent value sorts below every present
+    /// one (no end day is Int32.min, no hours are negative, no enterprise is empty text);
+    /// texts compare with BINARY collation, i.e. by UTF-8 bytes (code point order), and
+    /// target group and age band are codes numbered in name order (`StoreCode`).
+    /// The comparison reads the stored row's own columns at every import, so nothing
+    /// derived from the order is stored, and a store needs no migration when it changes.
+    /// True when the bound record (`?1` … `?10`) is greater than the stored row.
+    static let greater = """
+        (?8, ?9, ?10, coalesce(?6, -2147483648), coalesce(?7, -1.0), ?4, ?2, coalesce(?3, ''))
+            > (recorded_at, source, source_record_id, coalesce(end_day, -2147483648), coalesce(hours, -1.0),
+               target_group, age_band, coalesce(enterprise, ''))
+        """
+
+    /// Replaces the identity's row in `table` with the bound record when that is greater.
+    static func update(_ table: String) -> String {
+        """
+        UPDATE \(table) SET age_band=?2, enterprise=?3, target_group=?4, end_day=?6, hours=?7, recorded_at=?8,
+            source=?9, source_record_id=?10
+        WHERE identity=?1 AND \(greater)
+        """
     }
 
     deinit {
         sqlite3_finalize(insertEvent)
         sqlite3_finalize(updateEvent)
         sqlite3_finalize(insertChunk)
+        sqlite3_finalize(compareEvent)
+        sqlite3_finalize(insertRecent)
+        sqlite3_finalize(updateRecent)
     }
 
     /// Writes packed records now, in identity order (see `EventRows.sort()`, which the
@@ -183,11 +229,47 @@ public final class SQLiteFileImport: FileTransaction {
     /// Writes the register rows gathered; counts are final after this.
     public func flush() throws {
         try flushEnterprises()
+        if foldsAtEnd && !recentLimit.allows(recent: recentRows, main: mainRows) {
+            try fold()
+        } else if writesRecent && offeredToRecent > 0 && recentLimit.foldsPart(recent: recentRows, main: mainRows) {
+            try fold(part: try RecentEvents.takeNextPart(db))
+        }
+        foldsAtEnd = false
+        offeredToRecent = 0
+        if mainRowsChanged {
+            try RecentEvents.setMainRows(mainRows, db)
+            mainRowsChanged = false
+        }
+    }
+
+    /// Before `rows` more records are written: they go into `event_recent` while they fit its
+    /// limit, or while this file's records alone do (then it is folded at the end); otherwise
+    /// `event_recent` is folded now and the rest of the file goes into `event`.
+    private func chooseTable(adding rows: Int) throws {
+        guard writesRecent else { return }
+        offeredToRecent += rows
+        if recentLimit.allows(recent: recentRows + rows, main: mainRows) { return }
+        if recentLimit.allows(recent: offeredToRecent, main: mainRows) {
+            foldsAtEnd = true
+            return
+        }
+        try fold()
+        foldsAtEnd = false
+        writesRecent = false
+    }
+
+    private func fold(part: Int? = nil) throws {
+        guard recentRows > 0 else { return }
+        let (moved, new) = try RecentEvents.fold(db, part: part)
+        mainRows += new
+        mainRowsChanged = true
+        recentRows -= moved
     }
 
     /// Merges sorted runs (in file order: an earlier run wins a tie) and writes them in one
     /// pass over the tree; the same rules and counts as writing them one by one.
     public func write(merging runs: [SortedRun]) throws {
+        try chooseTable(adding: runs.reduce(0) { $0 + $1.count })
         var cursors = runs.map(RunCursor.init)
         defer {
             clearBindings()
@@ -231,13 +313,47 @@ public final class SQLiteFileImport: FileTransaction {
         bind(insertEvent, row, bytes)
         if try step(insertEvent) {
             inserted += 1
+            mainRows += 1
+            mainRowsChanged = true
             return
         }
         bind(updateEvent, row, bytes)
         if try step(updateEvent) { updated += 1 } else { duplicates += 1 }
     }
 
+    /// Writes a record into `event_recent` when it is greater than the identity's row in
+    /// `event` (or there is none), by the same rules and counts as `writeRow`: a record that
+    /// supersedes a row of `event` counts as an update, one `event` lacks as new (unless
+    /// `event_recent` has the identity already).
+    @inline(__always)
+    private func writeRecentRow(_ row: EventRows.Row, _ bytes: UnsafeBufferPointer<UInt8>) throws {
+        bind(compareEvent, row, bytes)
+        let code = sqlite3_step(compareEvent)
+        let inEvent = code == SQLITE_ROW
+        let greater = inEvent && sqlite3_column_int(compareEvent, 0) != 0
+        sqlite3_reset(compareEvent)
+        guard code == SQLITE_ROW || code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+        }
+        // Not greater than the row of `event`, so not greater than a row of `event_recent`,
+        // which supersedes that one.
+        if inEvent && !greater {
+            duplicates += 1
+            return
+        }
+        bind(insertRecent, row, bytes)
+        sqlite3_bind_int(insertRecent, 11, inEvent ? 1 : 0)
+        if try step(insertRecent) {
+            recentRows += 1
+            if inEvent { updated += 1 } else { inserted += 1 }
+            return
+        }
+        bind(updateRecent, row, bytes)
+        if try step(updateRecent) { updated += 1 } else { duplicates += 1 }
+    }
+
     private func write(sorted rows: EventRows) throws {
+        try chooseTable(adding: rows.count)
         defer { clearBindings() }
         bindSource(rows.source)
         try writeOrdered(rows)
@@ -251,6 +367,10 @@ public final class SQLiteFileImport: FileTransaction {
             try rows.rows.withUnsafeBufferPointer { packed in
                 try rows.order!.withUnsafeBufferPointer { order in
                     var i = 0
+                    if writesRecent {
+                        for index in order { try writeRecentRow(packed[Int(index)], bytes) }
+                        i = order.count
+                    }
                     while i < order.count {
                         if writesInChunks && i + chunk <= order.count && Self.distinct(order[i..<(i + chunk)], packed, bytes) {
                             try writeChunk(order[i..<(i + chunk)], packed, bytes)
@@ -291,6 +411,8 @@ public final class SQLiteFileImport: FileTransaction {
         }
         let new = Int(sqlite3_changes(db.sqliteConnection))
         inserted += new
+        mainRows += new
+        mainRowsChanged = true
         guard new < run.count else { return }
         var changed = 0
         for index in run {
@@ -333,7 +455,7 @@ public final class SQLiteFileImport: FileTransaction {
     /// Binds the source, which stays bound for the rows that follow. A statement takes
     /// bindings only once reset (a bind after its last step fails), so reset first.
     private func bindSource(_ source: String) {
-        for s in [insertEvent, updateEvent] {
+        for s in [insertEvent, updateEvent, compareEvent, insertRecent, updateRecent] {
             sqlite3_reset(s)
             bindText(s, 9, source)
         }
@@ -346,6 +468,9 @@ public final class SQLiteFileImport: FileTransaction {
         sqlite3_clear_bindings(insertEvent)
         sqlite3_clear_bindings(updateEvent)
         sqlite3_clear_bindings(insertChunk)
+        sqlite3_clear_bindings(compareEvent)
+        sqlite3_clear_bindings(insertRecent)
+        sqlite3_clear_bindings(updateRecent)
     }
 
     /// Binds a packed row to parameters `first + 1 …`. The pointers are SQLITE_STATIC:

@@ -18,6 +18,8 @@ public final class SQLiteStore: Store {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
     let queue: DatabaseQueue
+    /// How large `event_recent` may grow before an import folds it into `event`.
+    let recentLimit: RecentEvents.Limit
 
     /// SQLite's rollback journal, not its write-ahead log. An import is one large
     /// transaction that rewrites most pages of the event tree several times; a rollback
@@ -41,9 +43,15 @@ public final class SQLiteStore: Store {
     static let processConfigured: Bool = trin_sqlite_configure_process() == SQLITE_OK
 
     /// Opens (creating and migrating as needed) the store at `path`.
-    public init(path: String) throws(StoreError) {
+    public convenience init(path: String) throws(StoreError) {
+        try self.init(path: path, recentLimit: .store)
+    }
+
+    /// Tests choose where records go with `recentLimit`.
+    init(path: String, recentLimit: RecentEvents.Limit) throws(StoreError) {
         _ = Self.processConfigured
         self.path = path
+        self.recentLimit = recentLimit
         var config = Configuration()
         // A reader waits while a file's transaction writes (see `journalMode`).
         config.busyMode = .timeout(Self.busyTimeout)
@@ -159,7 +167,7 @@ public final class SQLiteStore: Store {
     public func importFile<T>(commit: Bool, _ body: (any FileTransaction) throws -> T) throws -> T {
         var result: T?
         try queue.inTransaction { db in
-            let session = try SQLiteFileImport(db: db)
+            let session = try SQLiteFileImport(db: db, recentLimit: recentLimit)
             result = try body(session)
             try session.flush()
             if commit, session.inserted + session.updated > 0 { try Self.bumpContentVersion(db) }
@@ -279,25 +287,50 @@ public final class SQLiteStore: Store {
         if let lower { conditions.append("identity >= ?"); arguments.append(Data([lower])) }
         if let upper { conditions.append("identity < ?"); arguments.append(Data([upper])) }
         let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
-        let statement = try db.makeStatement(sql: "SELECT \(fields == .all ? EventColumns.select : EventColumns.selectFigures) FROM event\(filter) ORDER BY identity")
-        try statement.setArguments(StatementArguments(arguments))
-        let s = statement.sqliteStatement
-        var reader = EventColumns.Reader()
-        var current: [ProgressRecord] = []
-        while true {
+        // `event` and `event_recent` are read side by side in identity order; where both hold
+        // an identity, the row of `event_recent` supersedes the other (`RecentEvents`).
+        let columns = fields == .all ? EventColumns.select : EventColumns.selectFigures
+        let mainStatement = try db.makeStatement(sql: "SELECT \(columns) FROM event\(filter) ORDER BY identity")
+        let recentStatement = try db.makeStatement(sql: "SELECT \(columns) FROM event_recent\(filter) ORDER BY identity")
+        try mainStatement.setArguments(StatementArguments(arguments))
+        try recentStatement.setArguments(StatementArguments(arguments))
+        let main = mainStatement.sqliteStatement, recent = recentStatement.sqliteStatement
+        func step(_ s: OpaquePointer) throws -> Bool {
             let code = sqlite3_step(s)
-            if code == SQLITE_DONE { break }
+            if code == SQLITE_DONE { return false }
             guard code == SQLITE_ROW else {
                 throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
             }
-            let record = try reader.record(s, fields: fields)
+            return true
+        }
+        var reader = EventColumns.Reader()
+        var current: [ProgressRecord] = []
+        var inMain = try step(main), inRecent = try step(recent)
+        while inMain || inRecent {
+            let order = inMain && inRecent ? Self.compareIdentities(main, recent) : (inMain ? -1 : 1)
+            let record = try reader.record(order < 0 ? main : recent, fields: fields)
             if let first = current.first, first.pseudonym != record.pseudonym {
                 try body(current)
                 current.removeAll(keepingCapacity: true)
             }
             current.append(record)
+            if order <= 0 { inMain = try step(main) }
+            if order >= 0 { inRecent = try step(recent) }
         }
         if !current.isEmpty { try body(current) }
+    }
+
+    /// The order of the identities (column 0) two statements stand on, as SQLite orders
+    /// blobs: bytes compared first, then the shorter first.
+    static func compareIdentities(_ a: OpaquePointer, _ b: OpaquePointer) -> Int {
+        let aCount = Int(sqlite3_column_bytes(a, 0)), bCount = Int(sqlite3_column_bytes(b, 0))
+        let aBytes = sqlite3_column_blob(a, 0), bBytes = sqlite3_column_blob(b, 0)
+        let common = min(aCount, bCount)
+        if common > 0, let aBytes, let bBytes {
+            let c = memcmp(aBytes, bBytes, common)
+            if c != 0 { return Int(c) }
+        }
+        return aCount < bCount ? -1 : (aCount > bCount ? 1 : 0)
     }
 
     /// Every stored enterprise, by CVR.
@@ -313,7 +346,9 @@ public final class SQLiteStore: Store {
     }
 
     public func eventCount() throws(StoreError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0 }
+        try read { db in
+            try Int.fetchOne(db, sql: "SELECT (SELECT count(*) FROM event) + (SELECT count(*) FROM event_recent WHERE in_event = 0)") ?? 0
+        }
     }
 
     // MARK: Plumbing

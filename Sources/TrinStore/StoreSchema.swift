@@ -30,15 +30,7 @@ enum StoreSchema {
                     source_record_id TEXT NOT NULL
                 ) WITHOUT ROWID;
 
-                CREATE VIEW event_view AS
-                SELECT lower(hex(substr(identity, 1, 16))) AS pseudonym,
-                       \(StoreCode.caseSQL("age_band", StoreCode.ageBands)) AS age_band,
-                       nullif(CAST(substr(identity, \(EventKey.agreementOffset + 1)) AS TEXT), '') AS agreement, enterprise,
-                       \(StoreCode.caseSQL("target_group", StoreCode.targetGroups)) AS target_group,
-                       \(StoreCode.stageCaseSQL) AS stage,
-                       date(start_day * 86400, 'unixepoch') AS start, date(end_day * 86400, 'unixepoch') AS "end",
-                       hours, datetime(recorded_at, 'unixepoch') || 'Z' AS recorded_at, source, source_record_id
-                FROM event;
+                \(eventView(from: "event"));
 
                 CREATE TABLE enterprise (
                     cvr TEXT PRIMARY KEY,
@@ -149,6 +141,43 @@ enum StoreSchema {
                 );
                 """)
         }
+        m.registerMigration("v5") { db in
+            // Changed and new records of the nights since the last fold (RecentEvents): same
+            // columns as `event`, and whether the identity was in `event` when the row came.
+            try db.execute(sql: """
+                CREATE TABLE event_recent (
+                    identity BLOB PRIMARY KEY,
+                    age_band INTEGER NOT NULL,
+                    enterprise TEXT,
+                    target_group INTEGER NOT NULL,
+                    start_day INTEGER NOT NULL,
+                    end_day INTEGER,
+                    hours REAL,
+                    recorded_at INTEGER NOT NULL,
+                    source TEXT NOT NULL,
+                    source_record_id TEXT NOT NULL,
+                    in_event INTEGER NOT NULL
+                ) WITHOUT ROWID;
+                DROP VIEW event_view;
+                \(eventView(from: "(" + RecentEvents.union(EventColumns.select) + ")"));
+                """)
+            try RecentEvents.setMainRows(try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0, db)
+        }
         return m
+    }
+
+    /// Every stored record with each column readable, read from `table` (the events' columns).
+    static func eventView(from table: String) -> String {
+        """
+        CREATE VIEW event_view AS
+        SELECT lower(hex(substr(identity, 1, 16))) AS pseudonym,
+               \(StoreCode.caseSQL("age_band", StoreCode.ageBands)) AS age_band,
+               nullif(CAST(substr(identity, \(EventKey.agreementOffset + 1)) AS TEXT), '') AS agreement, enterprise,
+               \(StoreCode.caseSQL("target_group", StoreCode.targetGroups)) AS target_group,
+               \(StoreCode.stageCaseSQL) AS stage,
+               date(start_day * 86400, 'unixepoch') AS start, date(end_day * 86400, 'unixepoch') AS "end",
+               hours, datetime(recorded_at, 'unixepoch') || 'Z' AS recorded_at, source, source_record_id
+        FROM \(table)
+        """
     }
 }

@@ -31,8 +31,9 @@ import TrinCore
 
     /// Imports the files into a new store, each as one sorted batch or as three merged runs;
     /// returns every file's counts and the store's rows.
-    static func importAll(_ files: [[ProgressRecord]], chunked: Bool, throughRuns: Bool) throws -> (counts: [String], rows: [String]) {
-        let store = try tempStore()
+    static func importAll(_ files: [[ProgressRecord]], chunked: Bool, throughRuns: Bool,
+                          recentLimit: RecentEvents.Limit = .none) throws -> (counts: [String], rows: [String]) {
+        let store = try tempStore(recentLimit: recentLimit)
         var counts: [String] = []
         for records in files {
             let line = try store.importFile { file -> String in
@@ -58,13 +59,18 @@ import TrinCore
             }
             counts.append(line)
         }
-        let rows = try store.queue.read { db in
+        return (counts, try storedRows(store))
+    }
+
+    /// Every stored record (of `event`, or `event_recent` where it supersedes), one line each.
+    static func storedRows(_ store: SQLiteStore) throws -> [String] {
+        try store.queue.read { db in
             try String.fetchAll(db, sql: """
                 SELECT hex(identity) || ' ' || age_band || ' ' || ifnull(enterprise, '-') || ' ' || ifnull(end_day, '-') || ' '
-                    || ifnull(hours, '-') || ' ' || recorded_at || ' ' || source_record_id FROM event ORDER BY identity
+                    || ifnull(hours, '-') || ' ' || recorded_at || ' ' || source || ' ' || source_record_id
+                FROM (\(RecentEvents.union(EventColumns.select))) ORDER BY identity
                 """)
         }
-        return (counts, rows)
     }
 
     @Test("chunks give the same store and counts as one row at a time", arguments: [false, true])

@@ -5,10 +5,10 @@ import TrinCore
 @testable import TrinStore
 import TrinTestSupport
 
-func tempStore() throws -> SQLiteStore {
+func tempStore(recentLimit: RecentEvents.Limit = .store) throws -> SQLiteStore {
     let dir = NSTemporaryDirectory() + "trin-store-\(UUID().uuidString)"
     try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-    return try SQLiteStore(path: dir + "/trin.sqlite")
+    return try SQLiteStore(path: dir + "/trin.sqlite", recentLimit: recentLimit)
 }
 
 

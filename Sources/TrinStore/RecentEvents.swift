@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+
+/// The `event_recent` table: records changed or added since they were last folded into
+/// `event`, so that a night's few changes do not rewrite the large tree they fall among.
+///
+/// A nightly export brings back almost every stored record unchanged (those are skipped as
+/// known rows) and a few per cent changed or new. Their pseudonyms are spread over the
+/// whole key range, so written into `event` they land on nearly every one of its pages,
+/// and the transaction rewrites and journals the whole tree. Written into this small table
+/// instead, they touch few pages; `event` is only read (to compare versions).
+///
+/// The stored record of an identity is its row in `event_recent` if there is one, else its
+/// row in `event`. A row enters `event_recent` only when it is greater (by the version order)
+/// than the identity's row in `event`, and `event` is written only while `event_recent` is
+/// empty, so a row here always supersedes the one it shadows. Readers merge the two tables
+/// (`SQLiteStore.readCitizens`, `event_view`).
+///
+/// Each import that writes into the table folds a quarter of the key space into `event`
+/// once the table holds more than half its `Limit` share of `event`: a night then rewrites
+/// the pages of a quarter of the tree instead of all of them, and no night pays for folding
+/// everything. The whole table is folded when an import would take it past its limit, and
+/// before a purge.
+enum RecentEvents {
+    /// How large `event_recent` may grow against `event` before it is folded.
+    enum Limit: Sendable, Equatable {
+        /// Every record is written into `event` (the table stays empty).
+        case none
+        /// At most `event`'s rows divided by this many.
+        case shareOf(Int)
+        /// Never folded by an import (tests: every later file goes through the table).
+        case unlimited
+
+        /// The store's limit: a quarter of `event`. Folding a range costs about one pass over
+        /// that range of `event` whatever the table holds there (with 64 KiB pages a night's
+        /// changes touch every page); a larger table costs the nights that write into it, and
+        /// the readers that merge it. With nights that change 3 % of the records, folding a
+        /// quarter of the key space a night keeps the table at 9–12 % of `event`, below the
+        /// limit with room for larger nights.
+        static let store = Limit.shareOf(4)
+
+        /// Whether `recent` rows may be in the table while `event` holds `main`.
+        func allows(recent: Int, main: Int) -> Bool {
+            switch self {
+            case .none: recent == 0
+            case .shareOf(let divisor): recent <= main / divisor
+            case .unlimited: true
+            }
+        }
+
+        /// Whether a file that wrote into the table, leaving `recent` rows, should fold a
+        /// quarter of it: past half the limit. A quarter each night spreads the cost of
+        /// folding evenly over the nights.
+        func foldsPart(recent: Int, main: Int) -> Bool {
+            switch self {
+            case .none, .unlimited: false
+            case .shareOf(let divisor): recent > main / divisor / 2
+            }
+        }
+    }
+
+    /// `event`'s row count, kept in `meta` to decide when to fold without counting a large
+    /// tree. Only a hint: a wrong value changes when the table is folded, never what is stored.
+    static let mainRowsKey = "event_main_rows"
+
+    static func mainRows(_ db: Database) throws -> Int {
+        if let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mainRowsKey]),
+           let rows = Int(text) {
+            return rows
+        }
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
+    }
+
+    static func setMainRows(_ rows: Int, _ db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [mainRowsKey, String(max(0, rows))])
+    }
+
+    static func count(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent") ?? 0
+    }
+
+    /// The key space is folded a quarter at a time: the quarters of the pseudonym's first
+    /// byte (a keyed hash, so each holds about a quarter of the rows).
+    static let parts = 4
+    static let nextPartKey = "event_recent_next_part"
+
+    /// Moves the rows of `event_recent` in quarter `part` of the key space (all rows when nil)
+    /// into `event`, replacing the rows they supersede. Returns how many rows moved and how
+    /// many identities were new to `event` (for the row-count hint). SQLite reads the table
+    /// in identity order, so each page of `event` in the range is written once; the pages
+    /// outside it are not touched.
+    @discardableResult
+    static func fold(_ db: Database, part: Int? = nil) throws -> (moved: Int, new: Int) {
+        var filter = "", arguments: StatementArguments = []
+        if let part {
+            let lower = part * 256 / parts, upper = (part + 1) * 256 / parts
+            filter = " AND identity >= ?"
+            arguments += [Data([UInt8(lower)])]
+            if upper < 256 {
+                filter += " AND identity < ?"
+                arguments += [Data([UInt8(upper)])]
+            }
+        }
+        guard let counts = try Row.fetchOne(db, sql: "SELECT count(*), total(in_event = 0) FROM event_recent WHERE true\(filter)",
+                                            arguments: arguments),
+              let moved = counts[0] as Int?, moved > 0 else { return (0, 0) }
+        let new = Int(counts[1] as Double)
+        let assignments = EventColumns.select.split(separator: ",").dropFirst()
+            .map { $0.drop { $0 == " " } }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        try db.execute(sql: """
+            INSERT INTO event(\(EventColumns.select)) SELECT \(EventColumns.select) FROM event_recent WHERE true\(filter)
+            ON CONFLICT(identity) DO UPDATE SET \(assignments)
+            """, arguments: arguments)
+        try db.execute(sql: "DELETE FROM event_recent WHERE true\(filter)", arguments: arguments)
+        return (moved, new)
+    }
+
+    /// The quarter to fold next, and moves the rotation on.
+    static func takeNextPart(_ db: Database) throws -> Int {
+        let part = (try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [nextPartKey])
+            .flatMap { Int($0) } ?? 0) % parts
+        try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [nextPartKey, String((part + 1) % parts)])
+        return part
+    }
+
+    /// Both tables as one: the stored record of each identity, in the columns of `select`.
+    static func union(_ select: String) -> String {
+        """
+        SELECT \(select) FROM event_recent
+        UNION ALL
+        SELECT \(select) FROM event WHERE identity NOT IN (SELECT identity FROM event_recent)
+        """
+    }
+}
