@@ -34,11 +34,7 @@ extension SQLiteStore {
                 counts.runs = db.changesCount
             }
             if let day = eventsEndedBefore {
-                // Folded first: a stored record is then one row of `event`, deleted or kept as a whole.
-                let mainRows = try RecentEvents.mainRows(db) + RecentEvents.fold(db).new
-                try db.execute(sql: "DELETE FROM event WHERE coalesce(end_day, start_day) < ?", arguments: [Int(day.daysSinceEpoch)])
-                counts.events = db.changesCount
-                try RecentEvents.setMainRows(mainRows - counts.events, db)
+                counts.events = try RecentEvents.purge(endedBefore: Int(day.daysSinceEpoch), db)
                 // A deleted record must come back if an export still has it: no row is known any more.
                 if counts.events > 0 {
                     try db.execute(sql: "DELETE FROM known_rows")

@@ -34,9 +34,9 @@ enum RecentEvents {
         /// The store's limit: a quarter of `event`. Folding a range costs about one pass over
         /// that range of `event` whatever the table holds there (with 64 KiB pages a night's
         /// changes touch every page); a larger table costs the nights that write into it, and
-        /// the readers that merge it. With nights that change 3 % of the records, folding a
-        /// quarter of the key space a night keeps the table at 9–12 % of `event`, below the
-        /// limit with room for larger nights.
+        /// the readers that merge it. With nights that change 3 % of the records, the table
+        /// then stays between about 9 and 16 % of `event`, below the limit with room for
+        /// larger nights.
         static let store = Limit.shareOf(4)
 
         /// Whether `recent` rows may be in the table while `event` holds `main`.
@@ -107,9 +107,14 @@ enum RecentEvents {
         let new = Int(counts[1] as Double)
         let assignments = EventColumns.select.split(separator: ",").dropFirst()
             .map { $0.drop { $0 == " " } }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
+        // Read in identity order, so that each page of `event` is written once. The update is
+        // conditional although a row here always supersedes its row in `event`: should an older
+        // trin still running have written `event` beside this table, the greater version stays.
         try db.execute(sql: """
-            INSERT INTO event(\(EventColumns.select)) SELECT \(EventColumns.select) FROM event_recent WHERE true\(filter)
+            INSERT INTO event(\(EventColumns.select))
+            SELECT \(EventColumns.select) FROM event_recent WHERE true\(filter) ORDER BY identity
             ON CONFLICT(identity) DO UPDATE SET \(assignments)
+            WHERE \(SQLiteFileImport.greater(new: "excluded.", stored: "event."))
             """, arguments: arguments)
         try db.execute(sql: "DELETE FROM event_recent WHERE true\(filter)", arguments: arguments)
         return (moved, new)
@@ -121,6 +126,31 @@ enum RecentEvents {
             .flatMap { Int($0) } ?? 0) % parts
         try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [nextPartKey, String((part + 1) % parts)])
         return part
+    }
+
+    /// Deletes the stored records whose end day (their start day when they have none) is
+    /// before `day`, without folding: a record is deleted or kept whole, by its row in
+    /// `event_recent` where there is one. Returns how many records were deleted.
+    ///
+    /// A row of `event` that a deleted row of `event_recent` shadowed goes with it. A row of
+    /// `event` old enough to go but shadowed by a row of `event_recent` that stays goes too
+    /// (it is an earlier version, and nothing reads it); that row then no longer has one in
+    /// `event` (`in_event` = 0), and folding it later adds an identity to `event`.
+    static func purge(endedBefore day: Int, _ db: Database) throws -> Int {
+        let old = "coalesce(end_day, start_day) < ?"
+        let mainBefore = try mainRows(db)
+        try db.execute(sql: "DELETE FROM event WHERE identity IN (SELECT identity FROM event_recent WHERE in_event = 1 AND \(old))",
+                       arguments: [day])
+        let shadowedGone = db.changesCount
+        try db.execute(sql: "DELETE FROM event_recent WHERE \(old)", arguments: [day])
+        let recentGone = db.changesCount
+        try db.execute(sql: "UPDATE event_recent SET in_event = 0 WHERE in_event = 1 AND identity IN (SELECT identity FROM event WHERE \(old))",
+                       arguments: [day])
+        let unshadowed = db.changesCount
+        try db.execute(sql: "DELETE FROM event WHERE \(old)", arguments: [day])
+        let mainGone = db.changesCount
+        try setMainRows(mainBefore - shadowedGone - mainGone, db)
+        return recentGone + mainGone - unshadowed
     }
 
     /// Both tables as one: the stored record of each identity, in the columns of `select`.

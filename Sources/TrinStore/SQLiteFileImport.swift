@@ -87,9 +87,21 @@ public final class SQLiteFileImport: FileTransaction {
     /// True when the bound record (`?1` … `?10`) is greater than the stored row.
     static let greater = """
         (?8, ?9, ?10, coalesce(?6, -2147483648), coalesce(?7, -1.0), ?4, ?2, coalesce(?3, ''))
-            > (recorded_at, source, source_record_id, coalesce(end_day, -2147483648), coalesce(hours, -1.0),
-               target_group, age_band, coalesce(enterprise, ''))
+            > \(versionColumns(""))
         """
+
+    /// The version of a row whose columns are prefixed `prefix` (`excluded.`, a table name),
+    /// as an SQL row value in the order of `greater`.
+    static func versionColumns(_ prefix: String) -> String {
+        let p = prefix
+        return "(\(p)recorded_at, \(p)source, \(p)source_record_id, coalesce(\(p)end_day, -2147483648), "
+            + "coalesce(\(p)hours, -1.0), \(p)target_group, \(p)age_band, coalesce(\(p)enterprise, ''))"
+    }
+
+    /// True when the row prefixed `new` is greater than the row prefixed `stored`.
+    static func greater(new: String, stored: String) -> String {
+        "\(versionColumns(new)) > \(versionColumns(stored))"
+    }
 
     /// Replaces the identity's row in `table` with the bound record when that is greater.
     static func update(_ table: String) -> String {

@@ -19,7 +19,7 @@ import TrinCore
         return (0..<count).map { _ in
             (0..<rowsPerFile).map { _ in
                 let start = Day(daysSinceEpoch: 19_000 + Int32(next(3)))
-                return ProgressRecord(pseudonym: Pseudonym(high: UInt64(next(40)), low: 7), ageBand: .from25to29,
+                return ProgressRecord(pseudonym: Pseudonym(high: UInt64(next(40)) &* 0x9E37_79B9_7F4A_7C15, low: 7), ageBand: .from25to29,
                                       agreement: next(2) == 0 ? nil : "SA-\(next(2))", enterprise: next(3) == 0 ? nil : "1234567\(next(3))",
                                       targetGroup: .kontanthjaelp, stage: next(2) == 0 ? .praktik : .loentimer, start: start,
                                       end: next(2) == 0 ? nil : start.adding(days: next(90)), hoursPerWeek: next(2) == 0 ? nil : Double(next(30)),

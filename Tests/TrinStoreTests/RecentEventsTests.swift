@@ -10,7 +10,7 @@ import TrinCore
 /// stored records, the counts of every file, what the readers read and what a purge deletes
 /// are checked against a store that writes everything into `event`.
 @Suite struct RecentEventsTests {
-    typealias Outcome = (counts: [String], rows: [String], citizens: [String], eventCount: Int)
+    typealias Outcome = (counts: [String], rows: [String], citizens: [String], figures: [String], eventCount: Int)
 
     /// Imports the files into a new store with `limit`, each as one batch or as three runs.
     static func importAll(_ files: [[ProgressRecord]], limit: RecentEvents.Limit, throughRuns: Bool = false,
@@ -36,6 +36,7 @@ import TrinCore
                 }
                 return "new=\(session.inserted) updated=\(session.updated) same=\(session.duplicates)"
             })
+            try checkInvariant(store)
             try inspect(store, n)
         }
         return (store, try outcome(store, counts))
@@ -43,11 +44,27 @@ import TrinCore
 
     static func outcome(_ store: SQLiteStore, _ counts: [String]) throws -> Outcome {
         // Two readers: each merges its own range of both tables.
-        let citizens = Mutex<[String]>([])
-        try store.forEachCitizenBatch(readers: 2, citizensPerBatch: 3, fields: .all) { batch in
-            citizens.withLock { $0 += batch.map { "\($0)" } }
+        func read(_ fields: RecordFields) throws -> [String] {
+            let citizens = Mutex<[String]>([])
+            try store.forEachCitizenBatch(readers: 2, citizensPerBatch: 3, fields: fields) { batch in
+                citizens.withLock { $0 += batch.map { "\($0)" } }
+            }
+            return citizens.withLock { $0 }.sorted()
         }
-        return (counts, try ChunkedWriteTests.storedRows(store), citizens.withLock { $0 }.sorted(), try store.eventCount())
+        return (counts, try ChunkedWriteTests.storedRows(store), try read(.all), try read(.figures), try store.eventCount())
+    }
+
+    /// What makes the two tables one store: a row of `event_recent` has a row in `event` exactly
+    /// when `in_event` says so, and is greater than it; the row-count hint is exact.
+    static func checkInvariant(_ store: SQLiteStore, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (missing, extra, notGreater, hint, rows) = try store.queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent r WHERE in_event = 1 AND NOT EXISTS (SELECT 1 FROM event e WHERE e.identity = r.identity)")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent r WHERE in_event = 0 AND EXISTS (SELECT 1 FROM event e WHERE e.identity = r.identity)")!,
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent r JOIN event e USING (identity) WHERE NOT (\(SQLiteFileImport.greater(new: "r.", stored: "e.")))")!,
+             try RecentEvents.mainRows(db), try Int.fetchOne(db, sql: "SELECT count(*) FROM event")!)
+        }
+        #expect(missing == 0 && extra == 0 && notGreater == 0, "in_event wrong: \(missing) + \(extra), not greater: \(notGreater)", sourceLocation: sourceLocation)
+        #expect(hint == rows, sourceLocation: sourceLocation)
     }
 
     static func rowCounts(_ store: SQLiteStore) throws -> (event: Int, recent: Int, hint: Int) {
@@ -62,7 +79,7 @@ import TrinCore
             let files = ChunkedWriteTests.files(seed: seed, count: 8, rowsPerFile: 200)
             let (_, plain) = try Self.importAll(files, limit: .none, throughRuns: throughRuns)
             var usedRecent = false
-            for limit in [RecentEvents.Limit.store, .shareOf(2), .unlimited] {
+            for limit in [RecentEvents.Limit.store, .shareOf(2), .shareOf(1), .unlimited] {
                 let (store, other) = try Self.importAll(files, limit: limit, throughRuns: throughRuns) { store, _ in
                     if try Self.rowCounts(store).recent > 0 { usedRecent = true }
                 }
@@ -72,8 +89,9 @@ import TrinCore
                 let differing = other.citizens.indices.first { $0 < plain.citizens.count && other.citizens[$0] != plain.citizens[$0] }
                 #expect(other.citizens.count == plain.citizens.count && differing == nil,
                         "\(limit): citizen \(differing.map { plain.citizens[$0] } ?? "-") read differently")
+                #expect(other.figures == plain.figures, "\(limit)")
                 #expect(other.eventCount == plain.eventCount, "\(limit)")
-                #expect(try Self.rowCounts(store).hint == (try store.queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM event")! }))
+                _ = store
             }
             #expect(usedRecent)
             // The files mix new identities, greater versions and smaller ones.
@@ -167,34 +185,103 @@ import TrinCore
         _ = store
     }
 
-    @Test("a purge folds first and deletes what a one-table store deletes")
-    func purgeAfterRecent() throws {
+    @Test("a purge deletes what a one-table store deletes, without folding", arguments: [RecentEvents.Limit.shareOf(1), .unlimited])
+    func purgeAfterRecent(limit: RecentEvents.Limit) throws {
         let files = ChunkedWriteTests.files(seed: 21, count: 6, rowsPerFile: 200)
-        let (plainStore, _) = try Self.importAll(files, limit: .none)
-        let (store, _) = try Self.importAll(files, limit: .unlimited)
-        #expect(try Self.rowCounts(store).recent > 0)
-        let cutoff = Day(daysSinceEpoch: 19_040)
-        let plainCounts = try plainStore.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: cutoff)
-        let counts = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: cutoff)
-        #expect(counts == plainCounts)
-        #expect(counts.events > 0)
-        #expect(try Self.rowCounts(store).recent == 0)
-        #expect(try Self.rowCounts(store).hint == (try Self.rowCounts(store).event))
-        #expect(try ChunkedWriteTests.storedRows(store) == (try ChunkedWriteTests.storedRows(plainStore)))
+        for cutoff in [19_020, 19_040, 19_060].map(Day.init(daysSinceEpoch:)) {
+            let (plainStore, _) = try Self.importAll(files, limit: .none)
+            let (store, _) = try Self.importAll(files, limit: limit)
+            let recentBefore = try Self.rowCounts(store).recent
+            #expect(recentBefore > 0)
+            let plainCounts = try plainStore.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: cutoff)
+            let counts = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: cutoff)
+            #expect(counts == plainCounts)
+            #expect(counts.events > 0)
+            #expect(try Self.rowCounts(store).recent > 0, "a purge does not fold")
+            try Self.checkInvariant(store)
+            #expect(try ChunkedWriteTests.storedRows(store) == (try ChunkedWriteTests.storedRows(plainStore)))
+            #expect(try store.eventCount() == (try plainStore.eventCount()))
+            // What stays imports on by the same rules.
+            let more = ChunkedWriteTests.files(seed: 22, count: 2, rowsPerFile: 200)
+            for records in more {
+                for s in [store, plainStore] {
+                    try s.importFile { file in
+                        var rows = EventRows(source: "forloeb")
+                        for r in records { rows.append(r) }
+                        try file.write(rows)
+                    }
+                }
+                try Self.checkInvariant(store)
+            }
+            #expect(try ChunkedWriteTests.storedRows(store) == (try ChunkedWriteTests.storedRows(plainStore)))
+        }
     }
 
-    @Test("a dry run leaves event_recent as it was")
-    func dryRunLeavesNothing() throws {
-        let files = ChunkedWriteTests.files(seed: 31, count: 3, rowsPerFile: 200)
-        let (store, _) = try Self.importAll(Array(files.prefix(2)), limit: .unlimited)
-        let before = try ChunkedWriteTests.storedRows(store)
-        let counts = try Self.rowCounts(store)
+    /// A file written in three batches, as the importer writes a large one: the first fits
+    /// the table, the second takes it past its limit (a fold once the file is written), the
+    /// third is more than the limit by itself (fold now, the rest into `event`).
+    @Test("a file that moves from event_recent to event halfway gives the one-table counts and rows")
+    func switchWithinAFile() throws {
+        let files = ChunkedWriteTests.files(seed: 41, count: 6, rowsPerFile: 240)
+        func run(_ limit: RecentEvents.Limit) throws -> (counts: [String], rows: [String], parts: [String]) {
+            let store = try tempStore(recentLimit: limit)
+            var counts: [String] = [], parts: [String] = []
+            for (n, records) in files.enumerated() {
+                // The first file alone; later files in batches of 40, 60 and the rest.
+                let cuts = n == 0 ? [records.count] : [40, 100, records.count]
+                counts.append(try store.importFile { file -> String in
+                    let session = try #require(file as? SQLiteFileImport)
+                    var start = 0
+                    for cut in cuts {
+                        var rows = EventRows(source: "forloeb")
+                        for r in records[start..<cut] { rows.append(r) }
+                        try session.write(rows)
+                        start = cut
+                    }
+                    // The importer flushes more than once; a quarter is folded once.
+                    try session.flush()
+                    try session.flush()
+                    return "new=\(session.inserted) updated=\(session.updated) same=\(session.duplicates)"
+                })
+                try Self.checkInvariant(store)
+                parts.append(try store.queue.read { db in
+                    "\(try RecentEvents.count(db)) \(try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [RecentEvents.nextPartKey]) ?? "-")"
+                })
+            }
+            return (counts, try ChunkedWriteTests.storedRows(store), parts)
+        }
+        let plain = try run(.none)
+        for limit in [RecentEvents.Limit.store, .shareOf(1), .shareOf(2)] {
+            let other = try run(limit)
+            #expect(other.counts == plain.counts, "\(limit)")
+            #expect(other.rows == plain.rows, "\(limit)")
+        }
+        // With the whole of `event` as the limit, the table is used and quarters are folded one a file.
+        let whole = try run(.shareOf(1))
+        #expect(whole.parts.contains { !$0.hasPrefix("0 ") }, "\(whole.parts)")
+        let rotations = whole.parts.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
+        #expect(zip(rotations, rotations.dropFirst()).allSatisfy { ($0 + 1) % 4 == $1 || $0 == $1 }, "\(whole.parts)")
+    }
+
+    @Test("a dry run leaves both tables and the fold's state as they were", arguments: [RecentEvents.Limit.unlimited, .shareOf(1), .store])
+    func dryRunLeavesNothing(limit: RecentEvents.Limit) throws {
+        let files = ChunkedWriteTests.files(seed: 31, count: 5, rowsPerFile: 200)
+        let (store, _) = try Self.importAll(Array(files.prefix(4)), limit: limit)
+        func state() throws -> [String] {
+            let stored = try ChunkedWriteTests.storedRows(store)
+            return try store.queue.read { db in
+                let main = try String.fetchAll(db, sql: "SELECT hex(identity) || recorded_at FROM event ORDER BY identity")
+                let recent = try String.fetchAll(db, sql: "SELECT hex(identity) || recorded_at FROM event_recent ORDER BY identity")
+                let meta = try String.fetchAll(db, sql: "SELECT key || value FROM meta ORDER BY key")
+                return stored + main + recent + meta
+            }
+        }
+        let before = try state()
         try store.importFile(commit: false) { file in
             var rows = EventRows(source: "forloeb")
-            for r in files[2] { rows.append(r) }
+            for r in files[4] { rows.append(r) }
             try file.write(rows)
         }
-        #expect(try ChunkedWriteTests.storedRows(store) == before)
-        #expect(try Self.rowCounts(store) == counts)
+        #expect(try state() == before)
     }
 }
