@@ -21,11 +21,12 @@ public final class SQLiteStore: Store {
     /// How large `event_recent` may grow before an import folds it into `event`.
     let recentLimit: RecentEvents.Limit
 
-    /// SQLite's rollback journal, not its write-ahead log. An import is one large
-    /// transaction that rewrites most pages of the event tree several times; a rollback
-    /// journal writes each page into the database once (and its old content, if any, to the
-    /// journal), where the WAL writes every page twice, once into the log and once more at the
-    /// checkpoint that must follow the commit: 9 % of a 200 MB import and 15 % of a 1 GB one
+    /// SQLite's rollback journal, not its write-ahead log. A first or large import is one
+    /// transaction that rewrites most pages of the event tree (a nightly one, a quarter of
+    /// them: `RecentEvents`); a rollback journal writes each page into the database once (and
+    /// its old content, if any, to the journal), where the WAL writes every page twice, once
+    /// into the log and once more at the checkpoint that must follow the commit: 9 % of a
+    /// 200 MB import and 15 % of a 1 GB one
     /// (docs/benchmarks.md). The price: a command that reads the store while a large file's
     /// transaction is being written waits for that file (`busyTimeout`) instead of reading
     /// the state before it. A store left in WAL mode by an older trin is converted when it
