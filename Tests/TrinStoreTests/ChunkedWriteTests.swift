@@ -36,30 +36,33 @@ import TrinCore
         let store = try tempStore(recentLimit: recentLimit)
         var counts: [String] = []
         for records in files {
-            let line = try store.importFile { file -> String in
-                let session = try #require(file as? SQLiteFileImport)
-                session.writesInChunks = chunked
-                if throughRuns {
-                    let thirds = stride(from: 0, to: records.count, by: records.count / 3 + 1).map { i in
-                        Array(records[i..<min(i + records.count / 3 + 1, records.count)])
-                    }
-                    let runs = try thirds.map { part in
-                        var rows = EventRows(source: "forloeb")
-                        for r in part { rows.append(r) }
-                        rows.sort()
-                        return try SortedRun(rows, directory: store.workDirectory)
-                    }
-                    try session.write(merging: runs)
-                } else {
-                    var rows = EventRows(source: "forloeb")
-                    for r in records { rows.append(r) }
-                    try session.write(rows)
-                }
-                return "new=\(session.inserted) updated=\(session.updated) same=\(session.duplicates)"
-            }
-            counts.append(line)
+            counts.append(try importFile(records, into: store, throughRuns: throughRuns) { $0.writesInChunks = chunked })
         }
         return (counts, try storedRows(store))
+    }
+
+    /// Imports one file as one sorted batch or as three merged runs; returns its counts.
+    static func importFile(_ records: [ProgressRecord], into store: SQLiteStore, throughRuns: Bool,
+                           prepare: (SQLiteFileImport) -> Void = { _ in }) throws -> String {
+        try store.importFile { file -> String in
+            let session = try #require(file as? SQLiteFileImport)
+            prepare(session)
+            if throughRuns {
+                let size = records.count / 3 + 1
+                let runs = try stride(from: 0, to: records.count, by: size).map { i in
+                    var rows = EventRows(source: "forloeb")
+                    for r in records[i..<min(i + size, records.count)] { rows.append(r) }
+                    rows.sort()
+                    return try SortedRun(rows, directory: store.workDirectory)
+                }
+                try session.write(merging: runs)
+            } else {
+                var rows = EventRows(source: "forloeb")
+                for r in records { rows.append(r) }
+                try session.write(rows)
+            }
+            return "new=\(session.inserted) updated=\(session.updated) same=\(session.duplicates)"
+        }
     }
 
     /// Every stored record (of `event`, or `event_recent` where it supersedes), one line each.

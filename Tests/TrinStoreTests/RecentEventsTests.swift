@@ -18,24 +18,7 @@ import TrinCore
         let store = try tempStore(recentLimit: limit)
         var counts: [String] = []
         for (n, records) in files.enumerated() {
-            counts.append(try store.importFile { file -> String in
-                let session = try #require(file as? SQLiteFileImport)
-                if throughRuns {
-                    let size = records.count / 3 + 1
-                    let runs = try stride(from: 0, to: records.count, by: size).map { i in
-                        var rows = EventRows(source: "forloeb")
-                        for r in records[i..<min(i + size, records.count)] { rows.append(r) }
-                        rows.sort()
-                        return try SortedRun(rows, directory: store.workDirectory)
-                    }
-                    try session.write(merging: runs)
-                } else {
-                    var rows = EventRows(source: "forloeb")
-                    for r in records { rows.append(r) }
-                    try session.write(rows)
-                }
-                return "new=\(session.inserted) updated=\(session.updated) same=\(session.duplicates)"
-            })
+            counts.append(try ChunkedWriteTests.importFile(records, into: store, throughRuns: throughRuns))
             try checkInvariant(store)
             try inspect(store, n)
         }
