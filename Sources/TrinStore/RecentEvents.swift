@@ -19,13 +19,13 @@ import GRDB
 /// Each import that writes into the table folds a quarter of the key space into `event`
 /// once the table holds more than half its `Limit` share of `event`: a night then rewrites
 /// the pages of a quarter of the tree instead of all of them, and no night pays for folding
-/// everything. The whole table is folded when an import would take it past its limit. A
+/// everything. The whole table is folded when an import takes it past its limit. A
 /// purge deletes from both tables without folding (`purge(endedBefore:_:)`).
 enum RecentEvents {
     /// How large `event_recent` may grow against `event` before it is folded.
     enum Limit: Sendable, Equatable {
         /// Every record is written into `event` (the table stays empty).
-        case none
+        case off
         /// At most `event`'s rows divided by this many.
         case shareOf(Int)
         /// Never folded by an import (tests: every later file goes through the table).
@@ -42,7 +42,7 @@ enum RecentEvents {
         /// Whether `recent` rows may be in the table while `event` holds `main`.
         func allows(recent: Int, main: Int) -> Bool {
             switch self {
-            case .none: recent == 0
+            case .off: recent == 0
             case .shareOf(let divisor): recent <= main / divisor
             case .unlimited: true
             }
@@ -53,7 +53,7 @@ enum RecentEvents {
         /// folding evenly over the nights.
         func foldsPart(recent: Int, main: Int) -> Bool {
             switch self {
-            case .none, .unlimited: false
+            case .off, .unlimited: false
             case .shareOf(let divisor): recent > main / divisor / 2
             }
         }
@@ -63,6 +63,7 @@ enum RecentEvents {
     /// tree. Only a hint: a wrong value changes when the table is folded, never what is stored.
     static let mainRowsKey = "event_main_rows"
 
+    /// The hint, or `event`'s count where a store has none.
     static func mainRows(_ db: Database) throws -> Int {
         if let text = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [mainRowsKey]),
            let rows = Int(text) {
@@ -71,10 +72,12 @@ enum RecentEvents {
         return try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0
     }
 
+    /// Keeps the hint, in the transaction that changed `event`.
     static func setMainRows(_ rows: Int, _ db: Database) throws {
         try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [mainRowsKey, String(max(0, rows))])
     }
 
+    /// Rows in `event_recent` (a small table: counted, not kept).
     static func count(_ db: Database) throws -> Int {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent") ?? 0
     }

@@ -342,14 +342,14 @@ public final class SQLiteFileImport: FileTransaction {
         bind(compareEvent, row, bytes)
         let code = sqlite3_step(compareEvent)
         let inEvent = code == SQLITE_ROW
-        let greater = inEvent && sqlite3_column_int(compareEvent, 0) != 0
+        let isGreater = inEvent && sqlite3_column_int(compareEvent, 0) != 0
         sqlite3_reset(compareEvent)
         guard code == SQLITE_ROW || code == SQLITE_DONE else {
             throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         // Not greater than the row of `event`, so not greater than a row of `event_recent`,
         // which supersedes that one.
-        if inEvent && !greater {
+        if inEvent && !isGreater {
             duplicates += 1
             return
         }

@@ -32,7 +32,7 @@ import TrinCore
     /// Imports the files into a new store, each as one sorted batch or as three merged runs;
     /// returns every file's counts and the store's rows.
     static func importAll(_ files: [[ProgressRecord]], chunked: Bool, throughRuns: Bool,
-                          recentLimit: RecentEvents.Limit = .none) throws -> (counts: [String], rows: [String]) {
+                          recentLimit: RecentEvents.Limit = .off) throws -> (counts: [String], rows: [String]) {
         let store = try tempStore(recentLimit: recentLimit)
         var counts: [String] = []
         for records in files {

@@ -60,7 +60,7 @@ import TrinCore
     func sameAsOneTable(throughRuns: Bool) throws {
         for seed in [UInt64(4), 5, 6] {
             let files = ChunkedWriteTests.files(seed: seed, count: 8, rowsPerFile: 200)
-            let (_, plain) = try Self.importAll(files, limit: .none, throughRuns: throughRuns)
+            let (_, plain) = try Self.importAll(files, limit: .off, throughRuns: throughRuns)
             var usedRecent = false
             for limit in [RecentEvents.Limit.store, .shareOf(2), .shareOf(1), .unlimited] {
                 let (store, other) = try Self.importAll(files, limit: limit, throughRuns: throughRuns) { store, _ in
@@ -155,10 +155,10 @@ import TrinCore
         #expect(outcome.counts == ["new=800 updated=0 same=0"] + Array(repeating: "new=10 updated=40 same=10", count: 4)
                 + ["new=0 updated=150 same=0"])
         #expect(outcome.eventCount == 840)
-        let (_, plain) = try Self.importAll([first] + nights, limit: .none)
+        let (_, plain) = try Self.importAll([first] + nights, limit: .off)
         #expect(outcome.rows == plain.rows && outcome.citizens == plain.citizens)
         // event_view shows the stored records, each once, also while event_recent holds some.
-        let (plainStore, _) = try Self.importAll([first] + nights.prefix(3), limit: .none)
+        let (plainStore, _) = try Self.importAll([first] + nights.prefix(3), limit: .off)
         let (partial, _) = try Self.importAll([first] + nights.prefix(3), limit: .store)
         #expect(try Self.rowCounts(partial).recent > 0)
         let view = "SELECT * FROM event_view ORDER BY pseudonym, start, stage, agreement"
@@ -172,7 +172,7 @@ import TrinCore
     func purgeAfterRecent(limit: RecentEvents.Limit) throws {
         let files = ChunkedWriteTests.files(seed: 21, count: 6, rowsPerFile: 200)
         for cutoff in [19_020, 19_040, 19_060].map(Day.init(daysSinceEpoch:)) {
-            let (plainStore, _) = try Self.importAll(files, limit: .none)
+            let (plainStore, _) = try Self.importAll(files, limit: .off)
             let (store, _) = try Self.importAll(files, limit: limit)
             let recentBefore = try Self.rowCounts(store).recent
             #expect(recentBefore > 0)
@@ -198,6 +198,45 @@ import TrinCore
             }
             #expect(try ChunkedWriteTests.storedRows(store) == (try ChunkedWriteTests.storedRows(plainStore)))
         }
+    }
+
+    /// An identity whose row in `event` is old enough to go, under a row of `event_recent`
+    /// that stays: the record stays (it is the later version), the earlier version goes, and
+    /// the identity no longer has a row in `event`.
+    @Test("a purge takes an old earlier version from under a later one that stays")
+    func purgeUnderAStayingRow() throws {
+        let start = Day(iso: "2020-01-01")!
+        func record(_ citizen: UInt64, end: Int, recorded: Int64) -> ProgressRecord {
+            ProgressRecord(pseudonym: Pseudonym(high: citizen &* 0x9E37_79B9_7F4A_7C15, low: 3), ageBand: .from30to39, agreement: nil,
+                           enterprise: nil, targetGroup: .kontanthjaelp, stage: .job, start: start, end: start.adding(days: end),
+                           hoursPerWeek: nil, recordedAt: Instant(secondsSinceEpoch: 1_700_000_000 + recorded), source: "forloeb",
+                           sourceRecordID: "F-\(citizen)")
+        }
+        let first = [record(1, end: 10, recorded: 0)] + (2...16).map { record($0, end: 5_000, recorded: 0) }
+        let later = [record(1, end: 1_000, recorded: 5)]
+        let (plain, _) = try Self.importAll([first, later], limit: .off)
+        let (store, _) = try Self.importAll([first, later], limit: .shareOf(1))
+        #expect(try Self.rowCounts(store).recent == 1)
+        let cutoff = start.adding(days: 100)
+        let counts = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: cutoff)
+        #expect(counts == (try plain.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: cutoff)))
+        #expect(counts.events == 0)
+        try Self.checkInvariant(store)
+        let (inEvent, eventRows) = try store.queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT in_event FROM event_recent")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM event")!)
+        }
+        #expect(inEvent == 0 && eventRows == 15)
+        #expect(try store.eventCount() == 16)
+        let stored = try ChunkedWriteTests.storedRows(store)
+        #expect(stored == (try ChunkedWriteTests.storedRows(plain)))
+        // Folded later, the identity is new to `event` again.
+        try store.queue.write { db in
+            let (moved, new) = try RecentEvents.fold(db)
+            #expect(moved == 1 && new == 1)
+            try RecentEvents.setMainRows(try RecentEvents.mainRows(db) + new, db)
+        }
+        try Self.checkInvariant(store)
+        #expect(try ChunkedWriteTests.storedRows(store) == stored)
     }
 
     /// A file written in three batches, as the importer writes a large one: the first fits
@@ -233,7 +272,7 @@ import TrinCore
             }
             return (counts, try ChunkedWriteTests.storedRows(store), parts)
         }
-        let plain = try run(.none)
+        let plain = try run(.off)
         for limit in [RecentEvents.Limit.store, .shareOf(1), .shareOf(2)] {
             let other = try run(limit)
             #expect(other.counts == plain.counts, "\(limit)")
