@@ -10,11 +10,13 @@ public import TrinCore
 /// Statements are prepared once per file and stepped through SQLite's C API, binding
 /// straight from the packed rows.
 ///
-/// Records go into `event_recent` (`RecentEvents`) and `event` is only read, as long as this
-/// file's records stay within the table's limit. Once the file is written, a quarter of the
-/// table is folded into `event` when it holds more than half its limit, all of it when the
-/// file took it past its limit. A file with more records than the limit (a first import, a
-/// large new export) folds the table when it gets there and writes the rest into `event`.
+/// Records go into `event_recent` (`RecentEvents`) and `event` is only read. What decides is
+/// the records that land there (new or greater versions), not the records read: a file that
+/// is read again in full is mostly records that change nothing. Once the file is written, a
+/// quarter of the table is folded into `event` when it holds more than half its limit, all
+/// of it when the file took it past its limit. A file that by itself lands more records than
+/// the limit (a first import, a large new export) folds the table when it gets there and
+/// writes the rest into `event`.
 public final class SQLiteFileImport: FileTransaction {
     let db: Database
     private let recentLimit: RecentEvents.Limit
@@ -24,8 +26,8 @@ public final class SQLiteFileImport: FileTransaction {
     private var recentRows: Int
     private var mainRows: Int
     private var mainRowsChanged = false
-    /// Records this file offered to `event_recent`, and whether it must be folded at the end.
-    private var offeredToRecent = 0
+    /// Rows this file added to `event_recent`, and whether the table must be folded at the end.
+    private var landedInRecent = 0
     private var foldsAtEnd = false
     private var enterprisesInFile: [String: EnterpriseRecord] = [:]
 
@@ -243,28 +245,39 @@ public final class SQLiteFileImport: FileTransaction {
         try flushEnterprises()
         if foldsAtEnd && !recentLimit.allows(recent: recentRows, main: mainRows) {
             try fold()
-        } else if writesRecent && offeredToRecent > 0 && recentLimit.foldsPart(recent: recentRows, main: mainRows) {
+        } else if writesRecent && landedInRecent > 0 && recentLimit.foldsPart(recent: recentRows, main: mainRows) {
             try fold(part: try RecentEvents.takeNextPart(db))
         }
         foldsAtEnd = false
-        offeredToRecent = 0
+        landedInRecent = 0
         if mainRowsChanged {
             try RecentEvents.setMainRows(mainRows, db)
             mainRowsChanged = false
         }
     }
 
-    /// Before `rows` more records are written: they go into `event_recent` while they fit its
-    /// limit, or while this file's records alone do (then it is folded at the end); otherwise
-    /// `event_recent` is folded now and the rest of the file goes into `event`.
-    private func chooseTable(adding rows: Int) throws {
-        guard writesRecent else { return }
-        offeredToRecent += rows
-        if recentLimit.allows(recent: recentRows + rows, main: mainRows) { return }
-        if recentLimit.allows(recent: offeredToRecent, main: mainRows) {
+    /// Before records are written: a store with no records yet (a first import), or one kept
+    /// in `event` alone, takes them straight into `event`.
+    private func chooseTable() throws {
+        guard writesRecent, recentLimit == .off || (mainRows == 0 && recentRows == 0) else { return }
+        try switchToEvent()
+    }
+
+    /// After a row landed in `event_recent`: past its limit, the table is folded at the end
+    /// of the file, or now when this file's own rows are past it (then the rest of the file
+    /// goes into `event`).
+    private func landed() throws {
+        recentRows += 1
+        landedInRecent += 1
+        guard !recentLimit.allows(recent: recentRows, main: mainRows) else { return }
+        if recentLimit.allows(recent: landedInRecent, main: mainRows) {
             foldsAtEnd = true
-            return
+        } else {
+            try switchToEvent()
         }
+    }
+
+    private func switchToEvent() throws {
         try fold()
         foldsAtEnd = false
         writesRecent = false
@@ -281,7 +294,7 @@ public final class SQLiteFileImport: FileTransaction {
     /// Merges sorted runs (in file order: an earlier run wins a tie) and writes them in one
     /// pass over the tree; the same rules and counts as writing them one by one.
     public func write(merging runs: [SortedRun]) throws {
-        try chooseTable(adding: runs.reduce(0) { $0 + $1.count })
+        try chooseTable()
         var cursors = runs.map(RunCursor.init)
         defer {
             clearBindings()
@@ -356,8 +369,8 @@ public final class SQLiteFileImport: FileTransaction {
         bind(insertRecent, row, bytes)
         sqlite3_bind_int(insertRecent, 11, inEvent ? 1 : 0)
         if try step(insertRecent) {
-            recentRows += 1
             if inEvent { updated += 1 } else { inserted += 1 }
+            try landed()
             return
         }
         bind(updateRecent, row, bytes)
@@ -365,7 +378,7 @@ public final class SQLiteFileImport: FileTransaction {
     }
 
     private func write(sorted rows: EventRows) throws {
-        try chooseTable(adding: rows.count)
+        try chooseTable()
         defer { clearBindings() }
         bindSource(rows.source)
         try writeOrdered(rows)
@@ -379,9 +392,10 @@ public final class SQLiteFileImport: FileTransaction {
             try rows.rows.withUnsafeBufferPointer { packed in
                 try rows.order!.withUnsafeBufferPointer { order in
                     var i = 0
-                    if writesRecent {
-                        for index in order { try writeRecentRow(packed[Int(index)], bytes) }
-                        i = order.count
+                    // Into `event_recent` until the file moves to `event`, possibly mid-batch.
+                    while i < order.count && writesRecent {
+                        try writeRecentRow(packed[Int(order[i])], bytes)
+                        i += 1
                     }
                     while i < order.count {
                         if writesInChunks && i + chunk <= order.count && Self.distinct(order[i..<(i + chunk)], packed, bytes) {

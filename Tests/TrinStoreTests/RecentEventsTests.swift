@@ -168,6 +168,34 @@ import TrinCore
         _ = store
     }
 
+    /// After a purge forgets the known rows, a nightly export is read in full: its records
+    /// are mostly the stored ones again, which land nowhere. Only the changed ones count
+    /// against the table's limit, so `event` stays as it was.
+    @Test("an export read again in full lands only its changes in event_recent")
+    func exportReadAgainInFull() throws {
+        func record(_ citizen: Int, recorded: Int64 = 0, end: Int? = nil) -> ProgressRecord {
+            let start = Day(daysSinceEpoch: 19_000)
+            return ProgressRecord(pseudonym: Pseudonym(high: UInt64(citizen) &* 0x9E37_79B9_7F4A_7C15, low: 5), ageBand: .from30to39,
+                                  agreement: nil, enterprise: nil, targetGroup: .kontanthjaelp, stage: .job, start: start,
+                                  end: end.map { start.adding(days: $0) }, hoursPerWeek: nil,
+                                  recordedAt: Instant(secondsSinceEpoch: 1_700_000_000 + recorded), source: "forloeb",
+                                  sourceRecordID: "F-\(citizen)")
+        }
+        let first = (0..<800).map { record($0) }
+        // All 800 again, 30 of them recorded later with an end: 800 records offered, 30 land.
+        let again = (0..<800).map { $0 < 30 ? record($0, recorded: 1, end: 20) : record($0) }
+        var eventRows: [[String]] = []
+        let (_, outcome) = try Self.importAll([first, again], limit: .store) { store, _ in
+            eventRows.append(try store.queue.read { db in
+                try String.fetchAll(db, sql: "SELECT hex(identity) || recorded_at FROM event ORDER BY identity")
+            })
+        }
+        #expect(outcome.counts == ["new=800 updated=0 same=0", "new=0 updated=30 same=770"])
+        #expect(eventRows[1] == eventRows[0], "the export read again left event as it was")
+        let (_, plain) = try Self.importAll([first, again], limit: .off)
+        #expect(outcome.rows == plain.rows && outcome.citizens == plain.citizens)
+    }
+
     @Test("a purge deletes what a one-table store deletes, without folding", arguments: [RecentEvents.Limit.shareOf(1), .unlimited])
     func purgeAfterRecent(limit: RecentEvents.Limit) throws {
         let files = ChunkedWriteTests.files(seed: 21, count: 6, rowsPerFile: 200)
