@@ -20,7 +20,7 @@ import GRDB
 /// once the table holds more than half its `Limit` share of `event`: a night then rewrites
 /// the pages of a quarter of the tree instead of all of them, and no night pays for folding
 /// everything. The whole table is folded when an import takes it past its limit (at once
-/// when the import's own records are past it: then the rest goes into `event`). A
+/// when the rows the import itself added are past it: then the rest goes into `event`). A
 /// purge deletes from both tables without folding (`purge(endedBefore:_:)`).
 enum RecentEvents {
     /// How large `event_recent` may grow against `event` before it is folded.

@@ -267,9 +267,9 @@ import TrinCore
         #expect(try ChunkedWriteTests.storedRows(store) == stored)
     }
 
-    /// A file written in three batches, as the importer writes a large one: the first fits
-    /// the table, the second takes it past its limit (a fold once the file is written), the
-    /// third is more than the limit by itself (fold now, the rest into `event`).
+    /// A file written in three batches, as the importer writes a large one. By the limit, the
+    /// file stays in the table, takes it past its limit (a fold once the file is written), or
+    /// lands more rows than the limit by itself (a fold then, mid-batch, the rest into `event`).
     @Test("a file that moves from event_recent to event halfway gives the one-table counts and rows")
     func switchWithinAFile() throws {
         let files = ChunkedWriteTests.files(seed: 41, count: 6, rowsPerFile: 240)
