@@ -109,20 +109,22 @@ enum RecentEvents {
                                             arguments: arguments),
               let moved = counts[0] as Int?, moved > 0 else { return (0, 0) }
         let new = Int(counts[1] as Double)
-        let assignments = EventColumns.select.split(separator: ",").dropFirst()
-            .map { $0.drop { $0 == " " } }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
         // Read in identity order, so that each page of `event` is written once. The update is
         // conditional although a row here always supersedes its row in `event`: should an older
         // trin still running have written `event` beside this table, the greater version stays.
         try db.execute(sql: """
             INSERT INTO event(\(EventColumns.select))
             SELECT \(EventColumns.select) FROM event_recent WHERE true\(filter) ORDER BY identity
-            ON CONFLICT(identity) DO UPDATE SET \(assignments)
+            ON CONFLICT(identity) DO UPDATE SET \(foldAssignments)
             WHERE \(SQLiteFileImport.greater(new: "excluded.", stored: "event."))
             """, arguments: arguments)
         try db.execute(sql: "DELETE FROM event_recent WHERE true\(filter)", arguments: arguments)
         return (moved, new)
     }
+
+    /// Every column but the identity taken from the row being folded in.
+    private static let foldAssignments = EventColumns.select.split(separator: ",").dropFirst()
+        .map { $0.drop { $0 == " " } }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
 
     /// The quarter to fold next, and moves the rotation on.
     static func takeNextPart(_ db: Database) throws -> Int {

@@ -25,7 +25,8 @@ public final class SQLiteFileImport: FileTransaction {
     /// Rows in `event_recent` (exact) and in `event` (the hint of `RecentEvents.mainRows`).
     private var recentRows: Int
     private var mainRows: Int
-    private var mainRowsChanged = false
+    /// The hint as `meta` holds it: written again at a flush only when `mainRows` moved.
+    private var savedMainRows: Int
     /// Rows this file added to `event_recent`, and whether the table must be folded at the end.
     private var landedInRecent = 0
     private var foldsAtEnd = false
@@ -57,6 +58,7 @@ public final class SQLiteFileImport: FileTransaction {
         self.recentLimit = recentLimit
         recentRows = try RecentEvents.count(db)
         mainRows = try RecentEvents.mainRows(db)
+        savedMainRows = mainRows
         // The stored columns in table order, as the metrics read them back; `bind` follows it.
         let columns = EventColumns.select
         insertEvent = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")
@@ -250,9 +252,9 @@ public final class SQLiteFileImport: FileTransaction {
         }
         foldsAtEnd = false
         landedInRecent = 0
-        if mainRowsChanged {
+        if mainRows != savedMainRows {
             try RecentEvents.setMainRows(mainRows, db)
-            mainRowsChanged = false
+            savedMainRows = mainRows
         }
     }
 
@@ -287,7 +289,6 @@ public final class SQLiteFileImport: FileTransaction {
         guard recentRows > 0 else { return }
         let (moved, new) = try RecentEvents.fold(db, part: part)
         mainRows += new
-        mainRowsChanged = true
         recentRows -= moved
     }
 
@@ -339,7 +340,6 @@ public final class SQLiteFileImport: FileTransaction {
         if try step(insertEvent) {
             inserted += 1
             mainRows += 1
-            mainRowsChanged = true
             return
         }
         bind(updateEvent, row, bytes)
@@ -438,7 +438,6 @@ public final class SQLiteFileImport: FileTransaction {
         let new = Int(sqlite3_changes(db.sqliteConnection))
         inserted += new
         mainRows += new
-        mainRowsChanged = true
         guard new < run.count else { return }
         var changed = 0
         for index in run {

@@ -25,6 +25,19 @@ import TrinCore
         return (store, try outcome(store, counts))
     }
 
+    static let firstDay = Day(daysSinceEpoch: 19_000)
+
+    /// A course of citizen `citizen` starting `day` days after `firstDay`, recorded `recorded`
+    /// seconds after the first import's records, ending `end` days after its start.
+    static func record(_ citizen: Int, day: Int32 = 0, recorded: Int64 = 0, end: Int? = nil) -> ProgressRecord {
+        let start = firstDay.adding(days: Int(day))
+        return ProgressRecord(pseudonym: Pseudonym(high: UInt64(citizen) &* 0x9E37_79B9_7F4A_7C15, low: 1), ageBand: .from30to39,
+                              agreement: "SA-1", enterprise: nil, targetGroup: .kontanthjaelp, stage: .praktik, start: start,
+                              end: end.map { start.adding(days: $0) }, hoursPerWeek: nil,
+                              recordedAt: Instant(secondsSinceEpoch: 1_700_000_000 + recorded), source: "forloeb",
+                              sourceRecordID: "F-\(citizen)-\(day)")
+    }
+
     static func outcome(_ store: SQLiteStore, _ counts: [String]) throws -> Outcome {
         // Two readers: each merges its own range of both tables.
         func read(_ fields: RecordFields) throws -> [String] {
@@ -103,22 +116,14 @@ import TrinCore
     /// the other three quarters as they were. A night that takes it past the limit folds it all.
     @Test("nights fold a quarter of the key space at a time, a large one all of it")
     func nightsThenFold() throws {
-        func record(_ citizen: Int, day: Int32 = 0, recorded: Int64 = 0, end: Int? = nil) -> ProgressRecord {
-            let start = Day(daysSinceEpoch: 19_000 + day)
-            return ProgressRecord(pseudonym: Pseudonym(high: UInt64(citizen) &* 0x9E37_79B9_7F4A_7C15, low: 1), ageBand: .from30to39,
-                                  agreement: "SA-1", enterprise: nil, targetGroup: .kontanthjaelp, stage: .praktik, start: start,
-                                  end: end.map { start.adding(days: $0) }, hoursPerWeek: nil,
-                                  recordedAt: Instant(secondsSinceEpoch: 1_700_000_000 + recorded), source: "forloeb",
-                                  sourceRecordID: "F-\(citizen)-\(day)")
-        }
-        let first = (0..<800).map { record($0) }
+        let first = (0..<800).map { Self.record($0) }
         // Each night: 40 records of day one recorded again with an end (greater), 10 older
         // copies (smaller: recorded earlier), 10 new courses. The last night changes 150.
         let nights = (1...4).map { night in
-            (0..<40).map { record(night * 40 + $0, recorded: Int64(night), end: 30) }
-                + (0..<10).map { record(700 + $0, recorded: -1) }
-                + (0..<10).map { record($0, day: Int32(100 + night)) }
-        } + [(0..<150).map { record(300 + $0, recorded: 9, end: 60) }]
+            (0..<40).map { Self.record(night * 40 + $0, recorded: Int64(night), end: 30) }
+                + (0..<10).map { Self.record(700 + $0, recorded: -1) }
+                + (0..<10).map { Self.record($0, day: Int32(100 + night)) }
+        } + [(0..<150).map { Self.record(300 + $0, recorded: 9, end: 60) }]
         /// Per quarter of the key space: `event`'s rows (identity and version) and `event_recent`'s count.
         struct Snapshot { var event: [[String]]; var recent: [Int]; var eventRows: Int; var hint: Int }
         var snapshots: [Snapshot] = []
@@ -173,17 +178,9 @@ import TrinCore
     /// against the table's limit, so `event` stays as it was.
     @Test("an export read again in full lands only its changes in event_recent")
     func exportReadAgainInFull() throws {
-        func record(_ citizen: Int, recorded: Int64 = 0, end: Int? = nil) -> ProgressRecord {
-            let start = Day(daysSinceEpoch: 19_000)
-            return ProgressRecord(pseudonym: Pseudonym(high: UInt64(citizen) &* 0x9E37_79B9_7F4A_7C15, low: 5), ageBand: .from30to39,
-                                  agreement: nil, enterprise: nil, targetGroup: .kontanthjaelp, stage: .job, start: start,
-                                  end: end.map { start.adding(days: $0) }, hoursPerWeek: nil,
-                                  recordedAt: Instant(secondsSinceEpoch: 1_700_000_000 + recorded), source: "forloeb",
-                                  sourceRecordID: "F-\(citizen)")
-        }
-        let first = (0..<800).map { record($0) }
+        let first = (0..<800).map { Self.record($0) }
         // All 800 again, 30 of them recorded later with an end: 800 records offered, 30 land.
-        let again = (0..<800).map { $0 < 30 ? record($0, recorded: 1, end: 20) : record($0) }
+        let again = (0..<800).map { $0 < 30 ? Self.record($0, recorded: 1, end: 20) : Self.record($0) }
         var eventRows: [[String]] = []
         let (_, outcome) = try Self.importAll([first, again], limit: .store) { store, _ in
             eventRows.append(try store.queue.read { db in
@@ -233,15 +230,9 @@ import TrinCore
     /// the identity no longer has a row in `event`.
     @Test("a purge takes an old earlier version from under a later one that stays")
     func purgeUnderAStayingRow() throws {
-        let start = Day(iso: "2020-01-01")!
-        func record(_ citizen: UInt64, end: Int, recorded: Int64) -> ProgressRecord {
-            ProgressRecord(pseudonym: Pseudonym(high: citizen &* 0x9E37_79B9_7F4A_7C15, low: 3), ageBand: .from30to39, agreement: nil,
-                           enterprise: nil, targetGroup: .kontanthjaelp, stage: .job, start: start, end: start.adding(days: end),
-                           hoursPerWeek: nil, recordedAt: Instant(secondsSinceEpoch: 1_700_000_000 + recorded), source: "forloeb",
-                           sourceRecordID: "F-\(citizen)")
-        }
-        let first = [record(1, end: 10, recorded: 0)] + (2...16).map { record($0, end: 5_000, recorded: 0) }
-        let later = [record(1, end: 1_000, recorded: 5)]
+        let start = Self.firstDay
+        let first = [Self.record(1, end: 10)] + (2...16).map { Self.record($0, end: 5_000) }
+        let later = [Self.record(1, recorded: 5, end: 1_000)]
         let (plain, _) = try Self.importAll([first, later], limit: .off)
         let (store, _) = try Self.importAll([first, later], limit: .shareOf(1))
         #expect(try Self.rowCounts(store).recent == 1)
