@@ -107,12 +107,13 @@ for rows in $SIZES; do
   ratio=$(python3 -c "import sys; print(f'{float(sys.argv[1]) / float(sys.argv[2]):.2f} of fresh')" "$secs" "$fresh_secs")
   row "  next night's export onto the night before" "$next_rows" "$(stat -c %s "$next")" "$secs" "$peak" "$cpu" "$ratio"
 
-  # Four more nights, each export written from the one before (other rows changed each night),
+  # Eight more nights, each export written from the one before (other rows changed each night),
   # each imported onto the store of the night before: the changed rows pile up in
-  # event_recent and are folded into event a quarter at a time (docs/store.md), so a single
-  # night does not show what the nights cost one after another.
+  # event_recent and are folded into event an eighth at a time (docs/store.md), so a single
+  # night does not show what the nights cost one after another. From about the fourth night
+  # on, most nights fold: the last nights are the steady state.
   nights=(); prev="$next"
-  for n in 3 4 5 6; do
+  for n in 3 4 5 6 7 8 9 10; do
     f="$DIR/forloeb-bench-$rows-5pc-night$n.csv"
     [ -f "$f" ] || python3 "$ROOT/scripts/nightly-export.py" "$prev" "$f" "$n" 2>/dev/null
     nights+=("$(peak_and_time "$TRIN" import --store "$DIR/bench.sqlite" --key "$DIR/key" --mapping "$MAP/forloeb.yaml" "$f")")
@@ -128,7 +129,7 @@ print(f"{mean:.3f} {max(r[1] for r in runs):.0f} {sum(r[2] for r in runs) / len(
       f"mean {mean / fresh:.2f} of fresh, slowest {max(r[0] for r in runs) / fresh:.2f} ({' '.join(f'{r[0]:.2f}' for r in runs)} s)")
 PY
 )
-  row "  four more nights, each onto the one before" "$night_rows" "$(stat -c %s "$prev")" "$secs" "$peak" "$cpu" "$note"
+  row "  eight more nights, each onto the one before" "$night_rows" "$(stat -c %s "$prev")" "$secs" "$peak" "$cpu" "$note"
 
   events=$(python3 -c "import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('select (select count(*) from event) + (select count(*) from event_recent where in_event = 0)').fetchone()[0])" "$DIR/bench.sqlite")
   rm -rf "$DIR/metrics-out"

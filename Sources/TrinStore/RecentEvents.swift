@@ -16,9 +16,9 @@ import GRDB
 /// empty, so a row here always supersedes the one it shadows. Readers merge the two tables
 /// (`SQLiteStore.readCitizens`, `event_view`).
 ///
-/// Each import that writes into the table folds a quarter of the key space into `event`
+/// Each import that writes into the table folds an eighth of the key space into `event`
 /// once the table holds more than half its `Limit` share of `event`: a night then rewrites
-/// the pages of a quarter of the tree instead of all of them, and no night pays for folding
+/// the pages of an eighth of the tree instead of all of them, and no night pays for folding
 /// everything. The whole table is folded when an import takes it past its limit (at once
 /// when the rows the import itself added are past it: then the rest goes into `event`). A
 /// purge deletes from both tables without folding (`purge(endedBefore:_:)`).
@@ -49,9 +49,9 @@ enum RecentEvents {
             }
         }
 
-        /// Whether a file that wrote into the table, leaving `recent` rows, should fold a
-        /// quarter of it: past half the limit. A quarter each night spreads the cost of
-        /// folding evenly over the nights.
+        /// Whether a file that wrote into the table, leaving `recent` rows, should fold an
+        /// eighth of it (`parts`): past half the limit. An eighth each night spreads the cost
+        /// of folding evenly over the nights.
         func foldsPart(recent: Int, main: Int) -> Bool {
             switch self {
             case .off, .unlimited: false
@@ -83,12 +83,16 @@ enum RecentEvents {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent") ?? 0
     }
 
-    /// The key space is folded a quarter at a time: the quarters of the pseudonym's first
-    /// byte (a keyed hash, so each holds about a quarter of the rows).
-    static let parts = 4
+    /// The key space is folded an eighth at a time: the eighths of the pseudonym's first
+    /// byte (a keyed hash, so each holds about an eighth of the rows). Folding a part costs
+    /// about one pass over that part of `event`; the smaller the part, the more the table
+    /// holds between folds, and a night's changes touch all of its pages. With a share f
+    /// folded a night and a share c of the records changed a night, a night writes about
+    /// f + c / (2f) of the tree, least near f = √(c/2): an eighth for c = 3 %.
+    static let parts = 8
     static let nextPartKey = "event_recent_next_part"
 
-    /// Moves the rows of `event_recent` in quarter `part` of the key space (all rows when nil)
+    /// Moves the rows of `event_recent` in part `part` (of `parts`) of the key space (all rows when nil)
     /// into `event`, replacing the rows they supersede. Returns how many rows moved and how
     /// many identities were new to `event` (for the row-count hint). SQLite reads the table
     /// in identity order, so each page of `event` in the range is written once; the pages
@@ -126,7 +130,7 @@ enum RecentEvents {
     private static let foldAssignments = EventColumns.select.split(separator: ",").dropFirst()
         .map { $0.drop { $0 == " " } }.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
 
-    /// The quarter to fold next, and moves the rotation on.
+    /// The part to fold next, and moves the rotation on.
     static func takeNextPart(_ db: Database) throws -> Int {
         let part = (try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [nextPartKey])
             .flatMap { Int($0) } ?? 0) % parts

@@ -12,11 +12,11 @@ public import TrinCore
 ///
 /// Records go into `event_recent` (`RecentEvents`) and `event` is only read. What decides is
 /// the rows the file adds to that table, not the records read: a file that is read again in
-/// full is mostly records that change nothing. Once the file is written, a quarter of the
-/// table is folded into `event` when it holds more than half its limit, all of it when the
-/// file took it past its limit. A file that by itself adds more rows than the limit (a large
-/// new export) folds the table when it gets there and writes the rest into `event`. A first
-/// import into an empty store goes into `event` from the start.
+/// full is mostly records that change nothing. Once the file is written, the table's rows in
+/// the next eighth of the key space are folded into `event` when it holds more than half its
+/// limit, all of them when the file took it past its limit. A file that by itself adds more
+/// rows than the limit (a large new export) folds the table when it gets there and writes the
+/// rest into `event`. A first import into an empty store goes into `event` from the start.
 public final class SQLiteFileImport: FileTransaction {
     let db: Database
     private let recentLimit: RecentEvents.Limit

@@ -22,7 +22,7 @@ public final class SQLiteStore: Store {
     let recentLimit: RecentEvents.Limit
 
     /// SQLite's rollback journal, not its write-ahead log. A first or large import is one
-    /// transaction that rewrites most pages of the event tree (a nightly one, a quarter of
+    /// transaction that rewrites most pages of the event tree (a nightly one, an eighth of
     /// them: `RecentEvents`); a rollback journal writes each page into the database once (and
     /// its old content, if any, to the journal), where the WAL writes every page twice, once
     /// into the log and once more at the checkpoint that must follow the commit: 9 % of a

@@ -112,9 +112,9 @@ import TrinCore
 
     /// A large first import, then small nights: they go into `event_recent` and leave
     /// `event` as it was, until the table holds more than half its limit (a quarter of
-    /// `event`); then each night folds one quarter of the key space, and leaves the pages of
-    /// the other three quarters as they were. A night that takes it past the limit folds it all.
-    @Test("nights fold a quarter of the key space at a time, a large one all of it")
+    /// `event`); then each night folds one eighth of the key space, and leaves the pages of
+    /// the other seven eighths as they were. A night that takes it past the limit folds it all.
+    @Test("nights fold an eighth of the key space at a time, a large one all of it")
     func nightsThenFold() throws {
         let first = (0..<800).map { Self.record($0) }
         // Each night: 40 records of day one recorded again with an end (greater), 10 older
@@ -124,18 +124,20 @@ import TrinCore
                 + (0..<10).map { Self.record(700 + $0, recorded: -1) }
                 + (0..<10).map { Self.record($0, day: Int32(100 + night)) }
         } + [(0..<150).map { Self.record(300 + $0, recorded: 9, end: 60) }]
-        /// Per quarter of the key space: `event`'s rows (identity and version) and `event_recent`'s count.
+        let parts = RecentEvents.parts, width = 256 / parts
+        /// Per part of the key space: `event`'s rows (identity and version) and `event_recent`'s count.
         struct Snapshot { var event: [[String]]; var recent: [Int]; var eventRows: Int; var hint: Int }
         var snapshots: [Snapshot] = []
         let (store, outcome) = try Self.importAll([first] + nights, limit: .store) { store, _ in
             snapshots.append(try store.queue.read { db in
-                var snapshot = Snapshot(event: Array(repeating: [], count: 4), recent: [0, 0, 0, 0], eventRows: 0, hint: try RecentEvents.mainRows(db))
+                var snapshot = Snapshot(event: Array(repeating: [], count: parts), recent: Array(repeating: 0, count: parts),
+                                        eventRows: 0, hint: try RecentEvents.mainRows(db))
                 for row in try Row.fetchAll(db, sql: "SELECT identity, recorded_at, end_day FROM event") {
                     let identity = row[0] as Data
-                    snapshot.event[Int(identity[0]) / 64].append("\(identity.map { $0 })\(row[1] as Int)\(row[2] as Int? ?? -1)")
+                    snapshot.event[Int(identity[0]) / width].append("\(identity.map { $0 })\(row[1] as Int)\(row[2] as Int? ?? -1)")
                     snapshot.eventRows += 1
                 }
-                for identity in try Data.fetchAll(db, sql: "SELECT identity FROM event_recent") { snapshot.recent[Int(identity[0]) / 64] += 1 }
+                for identity in try Data.fetchAll(db, sql: "SELECT identity FROM event_recent") { snapshot.recent[Int(identity[0]) / width] += 1 }
                 return snapshot
             })
         }
@@ -144,19 +146,19 @@ import TrinCore
         // event as it was.
         #expect(snapshots[1].event == snapshots[0].event && snapshots[1].recent.reduce(0, +) == 50)
         #expect(snapshots[2].event == snapshots[0].event && snapshots[2].recent.reduce(0, +) == 100)
-        // Nights three and four take it above 100 and fold quarters 0 and 1 in turn.
+        // Nights three and four take it above 100 and fold parts 0 and 1 in turn.
         for (night, part) in [(3, 0), (4, 1)] {
             let (before, after) = (snapshots[night - 1], snapshots[night])
             #expect(after.recent[part] == 0, "night \(night)")
             #expect(after.event[part] != before.event[part], "night \(night)")
-            for other in 0..<4 where other != part {
-                #expect(after.event[other] == before.event[other], "night \(night), quarter \(other)")
-                #expect(after.recent[other] >= before.recent[other], "night \(night), quarter \(other)")
+            for other in 0..<parts where other != part {
+                #expect(after.event[other] == before.event[other], "night \(night), part \(other)")
+                #expect(after.recent[other] >= before.recent[other], "night \(night), part \(other)")
             }
         }
         // The large night takes it past 200: all of it folded.
         #expect(snapshots[4].recent.reduce(0, +) + 150 > 200)
-        #expect(snapshots[5].recent == [0, 0, 0, 0])
+        #expect(snapshots[5].recent == Array(repeating: 0, count: parts))
         #expect(outcome.counts == ["new=800 updated=0 same=0"] + Array(repeating: "new=10 updated=40 same=10", count: 4)
                 + ["new=0 updated=150 same=0"])
         #expect(outcome.eventCount == 840)
@@ -279,7 +281,7 @@ import TrinCore
                         try session.write(rows)
                         start = cut
                     }
-                    // The importer flushes more than once; a quarter is folded once.
+                    // The importer flushes more than once; a part is folded once.
                     try session.flush()
                     try session.flush()
                     return "new=\(session.inserted) updated=\(session.updated) same=\(session.duplicates)"
@@ -297,11 +299,11 @@ import TrinCore
             #expect(other.counts == plain.counts, "\(limit)")
             #expect(other.rows == plain.rows, "\(limit)")
         }
-        // With the whole of `event` as the limit, the table is used and quarters are folded one a file.
+        // With the whole of `event` as the limit, the table is used and parts are folded one a file.
         let whole = try run(.shareOf(1))
         #expect(whole.parts.contains { !$0.hasPrefix("0 ") }, "\(whole.parts)")
         let rotations = whole.parts.compactMap { $0.split(separator: " ").last.flatMap { Int($0) } }
-        #expect(zip(rotations, rotations.dropFirst()).allSatisfy { ($0 + 1) % 4 == $1 || $0 == $1 }, "\(whole.parts)")
+        #expect(zip(rotations, rotations.dropFirst()).allSatisfy { ($0 + 1) % RecentEvents.parts == $1 || $0 == $1 }, "\(whole.parts)")
     }
 
     @Test("a dry run leaves both tables and the fold's state as they were", arguments: [RecentEvents.Limit.unlimited, .shareOf(1), .store])
