@@ -168,22 +168,37 @@ public final class SQLiteFileImport: FileTransaction {
     }
 
     /// The rows the source's last export contributed, with what they were read as. The
-    /// digests are copied once, straight from the column.
+    /// digests are read straight into the set's memory (SQLite's incremental blob I/O): at
+    /// 5 M rows a set is 40 MB, and reading it as a column had SQLite assemble a copy first
+    /// and the array zero its memory, 0.3 s before the night's decoding could start.
     public func knownRows(source: String) throws -> KnownRows? {
-        let statement = try db.makeStatement(sql: "SELECT context, digests FROM known_rows WHERE source = ?")
-        try statement.setArguments([source])
-        let s = statement.sqliteStatement
-        guard sqlite3_step(s) == SQLITE_ROW, let contextText = sqlite3_column_text(s, 0) else { return nil }
-        let context = String(cString: contextText)
-        let count = Int(sqlite3_column_bytes(s, 1)) / 8
-        var digests = [UInt64](repeating: 0, count: count)
-        if count > 0, let blob = sqlite3_column_blob(s, 1) {
-            digests.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(start: blob, count: count * 8)) }
+        guard let row = try Row.fetchOne(db, sql: "SELECT rowid, context, length(digests) FROM known_rows WHERE source = ?",
+                                         arguments: [source]) else { return nil }
+        let rowID: Int64 = row[0], context: String = row[1], count = (row[2] as Int? ?? 0) / 8
+        guard count > 0 else { return KnownRows(context: context, digests: []) }
+        var blob: OpaquePointer?
+        var code = sqlite3_blob_open(db.sqliteConnection, "main", "known_rows", "digests", rowID, 0, &blob)
+        defer { sqlite3_blob_close(blob) }
+        let digests = [UInt64](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let bytes = UnsafeMutableRawBufferPointer(buffer)
+            var offset = 0
+            while code == SQLITE_OK && offset < bytes.count {
+                let n = min(1 << 20, bytes.count - offset)
+                code = sqlite3_blob_read(blob, bytes.baseAddress! + offset, Int32(n), Int32(offset))
+                offset += n
+            }
+            // Unread memory is never exposed: the set is thrown away below when a read failed.
+            if code != SQLITE_OK { bytes.initializeMemory(as: UInt8.self, repeating: 0) }
+            initialized = count
+        }
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
         }
         #if _endian(big)
-        for i in digests.indices { digests[i] = UInt64(littleEndian: digests[i]) }
-        #endif
+        return KnownRows(context: context, digests: digests.map { UInt64(littleEndian: $0) })
+        #else
         return KnownRows(context: context, digests: digests)
+        #endif
     }
 
     /// Keeps the rows this export contributed for the source's next export, replacing the
