@@ -123,7 +123,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TrinPipelineTests",
                     dependencies: ["TrinService", "TrinImport", "TrinSample", "TrinCore", "TrinStore", "TrinPostgres", "TrinMapping", "TrinPseudonym", "TrinMetrics",
-                                   "TrinDisclosure", "TrinPublish", "TrinTestSupport",
+                                   "TrinDisclosure", "TrinPublish", "TrinTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
     ]

@@ -36,8 +36,13 @@ struct ImportBatch: Sendable {
 
     /// Queue weight: two sorted batches in memory (waiting while the store writes a third
     /// keeps both cores busy), or sixteen run files (a merge ahead: the decode stage need
-    /// not wait for a merge).
-    var weight: Int { events != nil ? 8 : 1 }
+    /// not wait for a merge). A batch of counts alone (rows skipped as known) holds no
+    /// memory to bound, and weighs nothing: the decode stage goes on skipping known rows
+    /// while the store's thread does its upkeep (`FileTransaction.beforeSupersetExport`).
+    var weight: Int {
+        if events != nil { return 8 }
+        return run != nil || !enterprises.isEmpty || !rejections.isEmpty || knownRowsForNext != nil ? 1 : 0
+    }
 }
 
 /// Stage 2: every row of one file, decoded, pseudonymised and packed, handed over in file order.

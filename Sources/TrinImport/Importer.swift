@@ -90,6 +90,8 @@ public struct Importer: Sendable {
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
                                                 spillAboveBytes: spillAboveBytes, spill: spill)
+                // A superset export: the store's upkeep runs while the decoder skips known rows.
+                var upkeepDue = (decode.known?.count ?? 0) > 0
                 try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
                     try decode.run(into: queue)
                     f.digest.begin()
@@ -97,6 +99,10 @@ public struct Importer: Sendable {
                     if !knownAsked, let d = f.digest.ifDone {
                         knownAsked = true
                         if try transaction.hasImported(f.key(d)) { throw AlreadyImported() }
+                    }
+                    if upkeepDue {
+                        upkeepDue = false
+                        try transaction.beforeSupersetExport()
                     }
                     try storeStage.take(batch, producerFinished: producerFinished())
                     report(f, rows: storeStage.rows, bytes: batch.bytesRead)

@@ -42,9 +42,17 @@ public protocol FileTransaction: AnyObject {
     /// Writes what is gathered (register rows; for a server store, the records copied so
     /// far); the counts are final after this.
     func flush() throws
+    /// Does now the upkeep the file's records would otherwise wait for at the end. Called
+    /// once, before the first batch, when the file is a source's next superset export (it
+    /// has known rows): its first records come late, so the store's thread is idle while
+    /// the decoding thread skips the rows it knows.
+    func beforeSupersetExport() throws
 }
 
 extension FileTransaction {
+    /// Nothing to do before a file: the default.
+    public func beforeSupersetExport() throws {}
+
     /// Writes one record now, as a batch of one.
     public func add(_ record: ProgressRecord) throws {
         var rows = EventRows(source: record.source)

@@ -19,7 +19,8 @@ import GRDB
 /// Each import that writes into the table folds an eighth of the key space into `event`
 /// once the table holds more than half its `Limit` share of `event`: a night then rewrites
 /// the pages of an eighth of the tree instead of all of them, and no night pays for folding
-/// everything. The whole table is folded when an import takes it past its limit (at once
+/// everything. A nightly export folds its part before its records come instead, while the
+/// store's thread waits for them (`SQLiteFileImport.beforeSupersetExport`). The whole table is folded when an import takes it past its limit (at once
 /// when the rows the import itself added are past it: then the rest goes into `event`). A
 /// purge deletes from both tables without folding (`purge(endedBefore:_:)`).
 enum RecentEvents {
@@ -56,6 +57,18 @@ enum RecentEvents {
             switch self {
             case .off, .unlimited: false
             case .shareOf(let divisor): recent > main / divisor / 2
+            }
+        }
+
+        /// Whether a nightly export should fold a part before it writes (the table holding
+        /// `recent` rows before it): past a quarter of the limit. Lower than `foldsPart`,
+        /// because it is decided before the night's rows land: the nights in between, which
+        /// add about a share of 3 % each, keep the table near an eighth of `event` and fold
+        /// a part every night, ahead, off the night's critical path.
+        func foldsPartAhead(recent: Int, main: Int) -> Bool {
+            switch self {
+            case .off, .unlimited: false
+            case .shareOf(let divisor): recent > main / divisor / 4
             }
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Logging
 import Testing
 import TrinCore
@@ -7,7 +8,7 @@ import TrinImport
 import TrinService
 import TrinPseudonym
 import TrinSample
-import TrinStore
+@testable import TrinStore
 import TrinTestSupport
 
 /// The nightly full export: rows the source's last export contributed are skipped
@@ -111,5 +112,49 @@ import TrinTestSupport
         let (_, again) = try importBoth([dir + "/day1-again.csv"], skipping: true, store: dir + "/s.sqlite")
         #expect(again[0].knownRows == 0 && again[0].inserted > 0)
         #expect(try store.canonicalDump() != dumpAfterPurge)
+    }
+
+    /// A third night, whose store already holds the second night's changes in `event_recent`
+    /// (past a quarter of its limit): the importer has the store fold its next part of the
+    /// key space before the night's records come, so that part holds only tonight's changes
+    /// afterwards (folded at the end, it would hold none). Read in full instead (no known
+    /// rows), the night folds at its end. Both stores hold what reading every row gives.
+    @Test func aNightlyExportFoldsItsPartBeforeItsRecords() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-known-rows-ahead")
+        let (day1, day2) = try exports(in: dir)
+        // Night three: night two's rows with every tenth row from the eighth on recorded later.
+        var lines = try Data(contentsOf: URL(fileURLWithPath: day2)).split(separator: 0x0A).map { Array($0) }
+        for i in stride(from: 8, to: lines.count, by: 10) where lines[i].count > 10 && lines[i].last == 0x0D {
+            lines[i].replaceSubrange((lines[i].count - 9)..<(lines[i].count - 1), with: Array("23:59:58".utf8))
+        }
+        let day3 = dir + "/day3.csv"
+        try Data(lines.joined(separator: [0x0A]) + [0x0A]).write(to: URL(fileURLWithPath: day3))
+        /// `event_recent`'s rows in the part that night three folds, and the part to fold next.
+        func recentInPart(_ store: Store, _ part: Int) throws -> (rows: Int, next: String?) {
+            let sqlite = try #require(store as? SQLiteStore)
+            let width = 256 / 8
+            return try sqlite.queue.read { db in
+                (try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent WHERE identity >= ? AND identity < ?",
+                                  arguments: [Data([UInt8(part * width)]), Data([UInt8(part * width + width)])])!,
+                 try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'event_recent_next_part'"))
+            }
+        }
+        let (fast, fastOutcomes) = try importBoth([day1, day2], skipping: true, store: dir + "/fast.sqlite")
+        let (full, _) = try importBoth([day1, day2], skipping: false, store: dir + "/full.sqlite")
+        let before = try recentInPart(fast, 0)
+        // Night two's changes wait in event_recent (more than 1/16 of event), none folded yet.
+        let (events, recent) = try #require(fast as? SQLiteStore).queue.read { db in
+            (try Int.fetchOne(db, sql: "SELECT count(*) FROM event")!, try Int.fetchOne(db, sql: "SELECT count(*) FROM event_recent")!)
+        }
+        try #require(recent > events / 16 && recent <= events / 8 && before.rows > 0 && before.next == nil, "\(recent) of \(events), \(before)")
+        #expect(fastOutcomes[1].knownRows > 0)
+        let (_, fastNight) = try importBoth([day3], skipping: true, store: dir + "/fast.sqlite")
+        let (_, fullNight) = try importBoth([day3], skipping: false, store: dir + "/full.sqlite")
+        #expect(fastNight[0].knownRows > 0 && fastNight[0].updated > 0)
+        let (fastAfter, fullAfter) = (try recentInPart(fast, 0), try recentInPart(full, 0))
+        #expect(fastAfter.next == "1" && fastAfter.rows > 0, "folded ahead: tonight's changes in part 0 stay in event_recent")
+        #expect(fullAfter.next == "1" && fullAfter.rows == 0, "folded at the end")
+        #expect(fastNight[0].inserted == fullNight[0].inserted && fastNight[0].updated == fullNight[0].updated)
+        #expect(try fast.canonicalDump() == full.canonicalDump())
     }
 }

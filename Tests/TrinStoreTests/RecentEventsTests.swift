@@ -175,6 +175,65 @@ import TrinCore
         _ = store
     }
 
+    /// A nightly export (one with known rows) folds its part of the key space before its
+    /// records come, while the store's thread would wait: past a quarter of the limit, judged
+    /// on the table as the night finds it. Then it folds nothing more at its end, however
+    /// often it is flushed; what is stored and counted is what a one-table store holds.
+    @Test("a nightly export folds its part before its records, once")
+    func foldAheadOfANight() throws {
+        let first = (0..<800).map { Self.record($0) }
+        // Each night: 40 records recorded again with an end (greater), 10 older copies, 10 new.
+        let nights = (1...5).map { night in
+            (0..<40).map { Self.record(night * 40 + $0, recorded: Int64(night), end: 30) }
+                + (0..<10).map { Self.record(700 + $0, recorded: -1) }
+                + (0..<10).map { Self.record($0, day: Int32(100 + night)) }
+        }
+        let width = 256 / RecentEvents.parts
+        /// Per part: `event`'s rows (identity and version), and `event_recent`'s count.
+        func parts(_ db: Database) throws -> (event: [[String]], recent: [Int]) {
+            var event = Array(repeating: [String](), count: RecentEvents.parts), recent = Array(repeating: 0, count: RecentEvents.parts)
+            for row in try Row.fetchAll(db, sql: "SELECT identity, recorded_at, end_day FROM event") {
+                let identity = row[0] as Data
+                event[Int(identity[0]) / width].append("\(identity.map { $0 })\(row[1] as Int)\(row[2] as Int? ?? -1)")
+            }
+            for identity in try Data.fetchAll(db, sql: "SELECT identity FROM event_recent") { recent[Int(identity[0]) / width] += 1 }
+            return (event, recent)
+        }
+        let store = try tempStore(recentLimit: .store)
+        var counts = [try ChunkedWriteTests.importFile(first, into: store, throughRuns: false)]
+        var folded: [Int?] = []
+        for records in nights {
+            counts.append(try store.importFile { file -> String in
+                let session = try #require(file as? SQLiteFileImport)
+                let (before, recentBefore) = (try parts(session.db), try RecentEvents.count(session.db))
+                try session.beforeSupersetExport()
+                try session.beforeSupersetExport()
+                let ahead = try parts(session.db)
+                let changed = (0..<RecentEvents.parts).filter { ahead.event[$0] != before.event[$0] || ahead.recent[$0] != before.recent[$0] }
+                // Past a quarter of the limit (800 / 4 / 4 = 50 rows), exactly one part moved, all of it.
+                #expect(changed.count == (recentBefore > 50 ? 1 : 0), "\(recentBefore) rows before: parts \(changed) changed")
+                if let part = changed.first { #expect(ahead.recent[part] == 0 && before.recent[part] > 0) }
+                folded.append(changed.first)
+                var rows = EventRows(source: "forloeb")
+                for r in records { rows.append(r) }
+                try session.write(rows)
+                let written = try parts(session.db)
+                try session.flush()
+                try session.flush()
+                // Nothing more folded at the end, although the table is past half its limit.
+                #expect(try parts(session.db).event == written.event)
+                return "new=\(session.inserted) updated=\(session.updated) same=\(session.duplicates)"
+            })
+            try Self.checkInvariant(store)
+        }
+        // Nights one and two find 0 and 50 rows: no fold. Three, four and five fold parts 0, 1, 2.
+        #expect(folded == [nil, nil, 0, 1, 2])
+        let (_, plain) = try Self.importAll([first] + nights, limit: .off)
+        #expect(counts == plain.counts)
+        let outcome = try Self.outcome(store, counts)
+        #expect(outcome.rows == plain.rows && outcome.citizens == plain.citizens && outcome.eventCount == plain.eventCount)
+    }
+
     /// After a purge forgets the known rows, a nightly export is read in full: its records
     /// are mostly the stored ones again, which land nowhere. Only the changed ones count
     /// against the table's limit, so `event` stays as it was.
