@@ -681,10 +681,20 @@ public final class PostgresStore: Store {
                                       RETURNING 1)
                         SELECT count(*) FROM gone
                         """).first?.decode(Int.self) ?? 0
-                    // A deleted record must come back if an export still has it: no row is known any more.
-                    if counts.events > 0 {
-                        try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
-                        try await bumpContentVersion()
+                    if counts.events > 0 { try await bumpContentVersion() }
+                }
+                // The cutoff kept, and the known rows forgotten when records deleted before may
+                // have to come back (`RetentionCutoff`).
+                let key = RetentionCutoff.metaKey
+                let last = try await meta(key).flatMap { Int($0) }, now = eventsEndedBefore.map { Int($0.daysSinceEpoch) }
+                if RetentionCutoff.forgetsKnownRows(last: last, now: now) {
+                    try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
+                }
+                if now != last {
+                    if let now {
+                        try await setMeta(key, String(now))
+                    } else {
+                        try await rows("DELETE FROM meta WHERE tenant = \(tenant) AND key = \(key)")
                     }
                 }
                 return counts

@@ -7,9 +7,11 @@ import GRDB
 /// Skipping such a row is exact: the store keeps, per identity, the greatest version of
 /// every record applied, so applying a record applied before changes nothing. That holds
 /// only for the same bytes read the same way: a set is used only when its `context`
-/// (source, mapping fingerprint, header, encoding, version of trin) is the import's, and
-/// it is dropped whenever records are deleted (retention). Only rows that decoded into a
-/// record are kept: a rejected row is read, rejected and counted every night.
+/// (source, mapping fingerprint, header, encoding, version of trin) is the import's. A purge
+/// by a retention cutoff that moves forward keeps it (a known row's deleted record stays
+/// deleted); one whose cutoff moves back, or the end of retention, forgets every set, so
+/// that deleted records an export still has come back (`RetentionCutoff`). Only rows that
+/// decoded into a record are kept: a rejected row is read, rejected and counted every night.
 ///
 /// Matching follows the file: a case system writes its rows in the same order every night,
 /// so today's row is compared with the row after the last one matched, then with the few

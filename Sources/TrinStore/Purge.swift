@@ -35,13 +35,24 @@ extension SQLiteStore {
             }
             if let day = eventsEndedBefore {
                 counts.events = try RecentEvents.purge(endedBefore: Int(day.daysSinceEpoch), db)
-                // A deleted record must come back if an export still has it: no row is known any more.
-                if counts.events > 0 {
-                    try db.execute(sql: "DELETE FROM known_rows")
-                    try Self.bumpContentVersion(db)
-                }
+                if counts.events > 0 { try Self.bumpContentVersion(db) }
             }
+            try Self.keepCutoff(eventsEndedBefore.map { Int($0.daysSinceEpoch) }, db)
             return counts
+        }
+    }
+
+    /// Keeps the purge's cutoff for records, and forgets the known rows when records deleted
+    /// before may have to come back (`RetentionCutoff`).
+    static func keepCutoff(_ now: Int?, _ db: Database) throws {
+        let key = RetentionCutoff.metaKey
+        let last = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]).flatMap { Int($0) }
+        if RetentionCutoff.forgetsKnownRows(last: last, now: now) { try db.execute(sql: "DELETE FROM known_rows") }
+        guard now != last else { return }
+        if let now {
+            try db.execute(sql: "INSERT OR REPLACE INTO meta(key, value) VALUES (?, ?)", arguments: [key, String(now)])
+        } else {
+            try db.execute(sql: "DELETE FROM meta WHERE key = ?", arguments: [key])
         }
     }
 }

@@ -91,7 +91,7 @@ import TrinTestSupport
         #expect(skipped[1].rejected == skipped[1].rowsRead && skipped[1].rowsRead > 100)
     }
 
-    @Test func aSetIsUsedOnlyForTheSameSourceAndIsDroppedWhenRecordsAreDeleted() throws {
+    @Test func aSetIsUsedOnlyForTheSameSourceAndIsForgottenWhenRetentionMayBringRecordsBack() throws {
         let dir = TrinBinary.temporaryDirectory("trin-known-rows-context")
         let (day1, day2) = try exports(in: dir)
         let (store, outcomes) = try importBoth([day1, day2], skipping: true, store: dir + "/s.sqlite")
@@ -99,19 +99,35 @@ import TrinTestSupport
         // Another source reading the same file: its own rows, none known.
         let (_, other) = try importBoth([day2], skipping: true, store: dir + "/s.sqlite", source: "forloeb-b")
         #expect(other[0].status == .imported && other[0].knownRows == 0)
-        // Retention deletes old records: a row of an export that still has them must bring
-        // them back, so no row is known any more.
-        let purged = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: Day(year: 2023, month: 6, day: 1)!)
-        try #require(purged.events > 0)
+        /// Night two's export again, without its last `n` rows (a file imported before would be skipped whole).
+        func day2Again(_ n: Int) throws -> String {
+            var lines = try Data(contentsOf: URL(fileURLWithPath: day2)).split(separator: 0x0A).map { Array($0) }
+            lines.removeLast(n)
+            let path = dir + "/day2-again-\(n).csv"
+            try Data(lines.joined(separator: [0x0A]) + [0x0A]).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        // Retention deletes old records. Its cutoff only moves forward (a day later each run):
+        // the rows stay known, and a known row's deleted record stays deleted.
+        for cutoff in [Day(year: 2023, month: 6, day: 1)!, Day(year: 2023, month: 6, day: 2)!] {
+            _ = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: cutoff)
+        }
         let dumpAfterPurge = try store.canonicalDump()
-        // (Yesterday's export without its last row: a file imported before would be skipped whole.)
-        var shorter = try Data(contentsOf: URL(fileURLWithPath: day1))
-        shorter.removeLast()
-        shorter.removeSubrange((shorter.lastIndex(of: 0x0A)! + 1)...)
-        try shorter.write(to: URL(fileURLWithPath: dir + "/day1-again.csv"))
-        let (_, again) = try importBoth([dir + "/day1-again.csv"], skipping: true, store: dir + "/s.sqlite")
-        #expect(again[0].knownRows == 0 && again[0].inserted > 0)
+        try #require(dumpAfterPurge != (try importBoth([day1, day2], skipping: true, store: dir + "/unpurged.sqlite").0.canonicalDump()))
+        let (_, again) = try importBoth([day2Again(1)], skipping: true, store: dir + "/s.sqlite")
+        #expect(again[0].knownRows > 0 && again[0].inserted == 0, "\(again[0].knownRows) known, \(again[0].inserted) new")
+        #expect(try store.canonicalDump() == dumpAfterPurge)
+        // A longer retention (the cutoff moves back): records deleted before may be kept now,
+        // so an export that still has them brings them back: no row is known any more.
+        _ = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: Day(year: 2022, month: 1, day: 1)!)
+        #expect(try !store.hasKnownRows(source: "forloeb"))
+        let (_, back) = try importBoth([day2Again(2)], skipping: true, store: dir + "/s.sqlite")
+        #expect(back[0].knownRows == 0 && back[0].inserted > 0)
         #expect(try store.canonicalDump() != dumpAfterPurge)
+        // Retention of records switched off: the same.
+        #expect(try store.hasKnownRows(source: "forloeb"))
+        _ = try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: nil)
+        #expect(try !store.hasKnownRows(source: "forloeb"))
     }
 
     /// A third night, whose store already holds the second night's changes in `event_recent`

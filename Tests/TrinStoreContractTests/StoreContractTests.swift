@@ -199,6 +199,46 @@ import TrinTestSupport
         #expect(counts.events == 2)
         #expect(try store.eventCount() == 1)
     }
+
+    /// A purge whose cutoff moves forward keeps the sources' known rows (a known row's deleted
+    /// record stays deleted); one whose cutoff moves back, or the end of retention, forgets
+    /// them, so that deleted records an export still has come back (`RetentionCutoff`).
+    @Test("known rows outlast a cutoff that moves forward, not one that moves back or ends", arguments: Backend.available)
+    func knownRowsAndTheCutoff(_ backend: Backend) throws {
+        let store = try backend.makeStore()
+        var citizen: UInt64 = 10
+        /// A file with one record that ended on day 59, and known rows for the next export.
+        func know() throws {
+            var known = KnownRows(context: "mapping m1")
+            for d: UInt64 in [5, 42] { known.keep(d) }
+            citizen += 1
+            try store.importFile { file in
+                try file.add(record(citizen, .praktik, "1970-02-01", end: "1970-03-01"))
+                try file.saveKnownRows(source: "forloeb", known)
+            }
+        }
+        func purge(_ day: Int32?) throws -> PurgeCounts {
+            try store.purge(rejectedRowsBefore: nil, runsBefore: nil, eventsEndedBefore: day.map { Day(daysSinceEpoch: $0) })
+        }
+        try know()
+        #expect(try purge(100).events == 1)                    // the first cutoff
+        #expect(try store.hasKnownRows(source: "forloeb"))
+        try know()
+        #expect(try purge(101).events == 1 && purge(101).events == 0)   // forward, then the same
+        #expect(try store.hasKnownRows(source: "forloeb"))
+        #expect(try purge(90).events == 0)                     // back: a longer retention
+        #expect(try !store.hasKnownRows(source: "forloeb"))
+        try know()
+        #expect(try purge(95).events == 1)                     // forward from the new cutoff
+        #expect(try store.hasKnownRows(source: "forloeb"))
+        _ = try purge(nil)                                      // retention of records switched off
+        #expect(try !store.hasKnownRows(source: "forloeb"))
+        try know()
+        _ = try purge(nil)                                      // and kept off: nothing to forget
+        #expect(try store.hasKnownRows(source: "forloeb"))
+        #expect(try purge(200).events == 1)                    // on again: a first cutoff
+        #expect(try store.hasKnownRows(source: "forloeb"))
+    }
 }
 
 @Suite struct ContentVersionTests {
