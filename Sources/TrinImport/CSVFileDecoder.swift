@@ -53,6 +53,7 @@ final class CSVFileDecoder: FileDecoder {
     }
 
     var knownRowsForNext: KnownRows? { known }
+    var skipsKnownRows: Bool { (known?.count ?? 0) > 0 }
 
     var bytesRead: Int { reader.bytesRead }
 

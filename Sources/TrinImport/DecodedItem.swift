@@ -21,4 +21,6 @@ protocol FileDecoder {
     var bytesRead: Int { get }
     /// After `decode`: the rows to know in the source's next export, when the format keeps them.
     var knownRowsForNext: KnownRows? { get }
+    /// Whether rows of the source's last export are skipped (a set of its context, not empty).
+    var skipsKnownRows: Bool { get }
 }

@@ -90,8 +90,9 @@ public struct Importer: Sendable {
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
                                                 spillAboveBytes: spillAboveBytes, spill: spill)
-                // A superset export: the store's upkeep runs while the decoder skips known rows.
-                var upkeepDue = (decode.known?.count ?? 0) > 0
+                // A superset export: the store's upkeep runs while the decoder skips known rows
+                // (not before the file is known not to be one imported before: that would be undone).
+                var upkeepDone = false
                 try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
                     try decode.run(into: queue)
                     f.digest.begin()
@@ -100,8 +101,8 @@ public struct Importer: Sendable {
                         knownAsked = true
                         if try transaction.hasImported(f.key(d)) { throw AlreadyImported() }
                     }
-                    if upkeepDue {
-                        upkeepDue = false
+                    if !upkeepDone && batch.skipsKnownRows && (!f.mayBeKnown || knownAsked) {
+                        upkeepDone = true
                         try transaction.beforeSupersetExport()
                     }
                     try storeStage.take(batch, producerFinished: producerFinished())

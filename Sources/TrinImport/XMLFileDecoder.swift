@@ -21,6 +21,7 @@ final class XMLFileDecoder: FileDecoder {
     var bytesRead: Int { consumed.current }
     /// XML exports are not skipped row by row (a record is a group of elements, not a line).
     var knownRowsForNext: KnownRows? { nil }
+    var skipsKnownRows: Bool { false }
 
     init(path: String, mapping: Mapping, layout: XMLLayout) throws(ImportError) {
         let paths = XMLFileDecoder.fieldPaths(mapping)

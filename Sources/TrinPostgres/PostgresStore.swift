@@ -702,6 +702,15 @@ public final class PostgresStore: Store {
         }
     }
 
+    public func prepareImports(eventsEndedBefore: Day?) throws(StoreError) {
+        try storeCall {
+            let last = try await meta(RetentionCutoff.metaKey).flatMap { Int($0) }
+            if RetentionCutoff.forgetsKnownRows(last: last, now: eventsEndedBefore.map { Int($0.daysSinceEpoch) }) {
+                try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
+            }
+        }
+    }
+
     // MARK: Plumbing
 
     func meta(_ key: String) async throws -> String? {

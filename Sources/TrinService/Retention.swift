@@ -36,6 +36,15 @@ public struct Retention: Sendable, Equatable {
     public func apply(to store: Store, now: Instant) throws -> PurgeCounts {
         func before(_ days: Int?) -> Instant? { days.map { Instant(secondsSinceEpoch: now.secondsSinceEpoch - Int64($0) * 86_400) } }
         return try store.purge(rejectedRowsBefore: before(rejectedRowDays), runsBefore: before(runDays),
-                               eventsEndedBefore: eventDays.map { DanishTime.day(at: now).adding(days: -$0) })
+                               eventsEndedBefore: eventsCutoff(now: now))
     }
+
+    /// Before a run's imports: the sources' known rows are forgotten when this retention would
+    /// keep records an earlier, shorter one deleted (`Store.prepareImports`).
+    public func prepareImports(in store: Store, now: Instant) throws {
+        try store.prepareImports(eventsEndedBefore: eventsCutoff(now: now))
+    }
+
+    /// The first day whose records are kept; nil when they are kept for ever.
+    func eventsCutoff(now: Instant) -> Day? { eventDays.map { DanishTime.day(at: now).adding(days: -$0) } }
 }

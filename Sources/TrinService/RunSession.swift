@@ -231,6 +231,15 @@ public struct RunSession: Sendable {
                      shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> RunResult? {
         let importer = try requireImporter()
         return try underTheLock(shouldStop: shouldStop) {
+            if !dryRun {
+                // A longer retention than the last purge's brings deleted records back from this
+                // run's exports. Should this fail, the purge after the imports forgets the known
+                // rows instead, and the records come back a run later.
+                do { try loaded.configuration.retention.prepareImports(in: store, now: SystemClock.nowInstant()) } catch {
+                    logger.warning("known rows could not be checked against retention",
+                                   metadata: ["event": "retention_error", "error": "\(error)"])
+                }
+            }
             let runner = Runner(store: store, importer: importer, logger: logger)
             let result = try runner.pass(loaded, sources: sources, command: dryRun ? command + " --dry-run" : command,
                                          dryRun: dryRun, shouldStop: shouldStop)

@@ -5,7 +5,8 @@ import GRDB
 /// a few changed, a few new — skips the rows the store already holds without decoding them.
 ///
 /// Skipping such a row is exact: the store keeps, per identity, the greatest version of
-/// every record applied, so applying a record applied before changes nothing. That holds
+/// every record applied, so applying a record applied before changes nothing (a record
+/// retention deleted since stays deleted instead: `RetentionCutoff`). That holds
 /// only for the same bytes read the same way: a set is used only when its `context`
 /// (source, mapping fingerprint, header, encoding, version of trin) is the import's. A purge
 /// by a retention cutoff that moves forward keeps it (a known row's deleted record stays

@@ -42,11 +42,21 @@ extension SQLiteStore {
         }
     }
 
+    public func prepareImports(eventsEndedBefore: Day?) throws(StoreError) {
+        let now = eventsEndedBefore.map { Int($0.daysSinceEpoch) }
+        guard RetentionCutoff.forgetsKnownRows(last: try read { db in try Self.lastCutoff(db) }, now: now) else { return }
+        try write { db in try db.execute(sql: "DELETE FROM known_rows") }
+    }
+
+    static func lastCutoff(_ db: Database) throws -> Int? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [RetentionCutoff.metaKey]).flatMap { Int($0) }
+    }
+
     /// Keeps the purge's cutoff for records, and forgets the known rows when records deleted
     /// before may have to come back (`RetentionCutoff`).
     static func keepCutoff(_ now: Int?, _ db: Database) throws {
         let key = RetentionCutoff.metaKey
-        let last = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]).flatMap { Int($0) }
+        let last = try lastCutoff(db)
         if RetentionCutoff.forgetsKnownRows(last: last, now: now) { try db.execute(sql: "DELETE FROM known_rows") }
         guard now != last else { return }
         if let now {

@@ -6,14 +6,15 @@
 /// record is either stored (applying it again would change nothing) or was deleted as older
 /// than a cutoff no later than today's: read again, it would come back only for the run's
 /// own purge to delete it again. So the rows stay known, and the night after a purge is as
-/// cheap as any other. (One record would not go again: a superseded version, from another
-/// row, of an identity whose stored version ended before the cutoff, when its own end is
-/// later. It is not brought back: retention deleted the record, and an older version of it
-/// is not the record.)
+/// cheap as any other. One kind of record differs from reading every row: a version that the
+/// deleted record superseded (from another row or source), whose own end is later than the
+/// cutoff. Read every night, the deleted version would come back, win, and be purged again,
+/// taking it along; here it stays away when its row is known, and is stored when its row is
+/// new or changed (as in any store once the deleted version is no longer sent).
 ///
 /// When the cutoff moves back (a longer retention) or retention of records is switched off,
 /// records deleted before may be kept now, and an export that still has them must bring them
-/// back: no row is known any more.
+/// back: no row is known any more, from before the run's imports (`Store.prepareImports`).
 public enum RetentionCutoff {
     /// The `meta` key of the last cutoff: a day, as days since 1970-01-01.
     public static let metaKey = "events_purged_before"

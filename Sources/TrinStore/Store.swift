@@ -102,6 +102,11 @@ public protocol Store: AnyObject, Sendable {
     /// `runsBefore`, never one still running; records whose end day (their start day when they
     /// have none) is before `eventsEndedBefore`. Nil keeps.
     func purge(rejectedRowsBefore: Instant?, runsBefore: Instant?, eventsEndedBefore: Day?) throws(StoreError) -> PurgeCounts
+    /// Before a run's imports: forgets every source's known rows when the purge after them,
+    /// with this records cutoff, would (`RetentionCutoff`: a longer retention, or none), so
+    /// that records deleted before come back from this run's exports, not a run later. The
+    /// purge keeps the cutoff.
+    func prepareImports(eventsEndedBefore: Day?) throws(StoreError)
 }
 
 /// Per source, as `trin runs` and monitoring show it.
