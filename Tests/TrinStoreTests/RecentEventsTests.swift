@@ -69,6 +69,30 @@ import TrinCore
         }
     }
 
+    /// Day one: 800 courses.
+    static let dayOne = (0..<800).map { record($0) }
+
+    /// Night `n` after day one: 40 records of day one recorded again with an end (greater),
+    /// 10 older copies (smaller: recorded earlier), 10 new courses.
+    static func night(_ n: Int) -> [ProgressRecord] {
+        (0..<40).map { record(n * 40 + $0, recorded: Int64(n), end: 30) }
+            + (0..<10).map { record(700 + $0, recorded: -1) }
+            + (0..<10).map { record($0, day: Int32(100 + n)) }
+    }
+
+    /// Per part of the key space (`RecentEvents.parts`): `event`'s rows (identity and
+    /// version), and `event_recent`'s count.
+    static func parts(_ db: Database) throws -> (event: [[String]], recent: [Int]) {
+        let width = 256 / RecentEvents.parts
+        var event = Array(repeating: [String](), count: RecentEvents.parts), recent = Array(repeating: 0, count: RecentEvents.parts)
+        for row in try Row.fetchAll(db, sql: "SELECT identity, recorded_at, end_day FROM event") {
+            let identity = row[0] as Data
+            event[Int(identity[0]) / width].append("\(identity.map { $0 })\(row[1] as Int)\(row[2] as Int? ?? -1)")
+        }
+        for identity in try Data.fetchAll(db, sql: "SELECT identity FROM event_recent") { recent[Int(identity[0]) / width] += 1 }
+        return (event, recent)
+    }
+
     @Test("stored records, counts and reads are the same wherever the records went", arguments: [false, true])
     func sameAsOneTable(throughRuns: Bool) throws {
         for seed in [UInt64(4), 5, 6] {
@@ -116,29 +140,16 @@ import TrinCore
     /// the other seven eighths as they were. A night that takes it past the limit folds it all.
     @Test("nights fold an eighth of the key space at a time, a large one all of it")
     func nightsThenFold() throws {
-        let first = (0..<800).map { Self.record($0) }
-        // Each night: 40 records of day one recorded again with an end (greater), 10 older
-        // copies (smaller: recorded earlier), 10 new courses. The last night changes 150.
-        let nights = (1...4).map { night in
-            (0..<40).map { Self.record(night * 40 + $0, recorded: Int64(night), end: 30) }
-                + (0..<10).map { Self.record(700 + $0, recorded: -1) }
-                + (0..<10).map { Self.record($0, day: Int32(100 + night)) }
-        } + [(0..<150).map { Self.record(300 + $0, recorded: 9, end: 60) }]
-        let parts = RecentEvents.parts, width = 256 / parts
-        /// Per part of the key space: `event`'s rows (identity and version) and `event_recent`'s count.
+        let first = Self.dayOne
+        // Four nights (`night`), then one that changes 150.
+        let nights = (1...4).map(Self.night) + [(0..<150).map { Self.record(300 + $0, recorded: 9, end: 60) }]
+        let parts = RecentEvents.parts
         struct Snapshot { var event: [[String]]; var recent: [Int]; var eventRows: Int; var hint: Int }
         var snapshots: [Snapshot] = []
         let (store, outcome) = try Self.importAll([first] + nights, limit: .store) { store, _ in
             snapshots.append(try store.queue.read { db in
-                var snapshot = Snapshot(event: Array(repeating: [], count: parts), recent: Array(repeating: 0, count: parts),
-                                        eventRows: 0, hint: try RecentEvents.mainRows(db))
-                for row in try Row.fetchAll(db, sql: "SELECT identity, recorded_at, end_day FROM event") {
-                    let identity = row[0] as Data
-                    snapshot.event[Int(identity[0]) / width].append("\(identity.map { $0 })\(row[1] as Int)\(row[2] as Int? ?? -1)")
-                    snapshot.eventRows += 1
-                }
-                for identity in try Data.fetchAll(db, sql: "SELECT identity FROM event_recent") { snapshot.recent[Int(identity[0]) / width] += 1 }
-                return snapshot
+                let (event, recent) = try Self.parts(db)
+                return Snapshot(event: event, recent: recent, eventRows: event.map(\.count).reduce(0, +), hint: try RecentEvents.mainRows(db))
             })
         }
         #expect(snapshots.map(\.hint) == snapshots.map(\.eventRows))
@@ -181,24 +192,9 @@ import TrinCore
     /// often it is flushed; what is stored and counted is what a one-table store holds.
     @Test("a nightly export folds its part before its records, once")
     func foldAheadOfANight() throws {
-        let first = (0..<800).map { Self.record($0) }
-        // Each night: 40 records recorded again with an end (greater), 10 older copies, 10 new.
-        let nights = (1...5).map { night in
-            (0..<40).map { Self.record(night * 40 + $0, recorded: Int64(night), end: 30) }
-                + (0..<10).map { Self.record(700 + $0, recorded: -1) }
-                + (0..<10).map { Self.record($0, day: Int32(100 + night)) }
-        }
-        let width = 256 / RecentEvents.parts
-        /// Per part: `event`'s rows (identity and version), and `event_recent`'s count.
-        func parts(_ db: Database) throws -> (event: [[String]], recent: [Int]) {
-            var event = Array(repeating: [String](), count: RecentEvents.parts), recent = Array(repeating: 0, count: RecentEvents.parts)
-            for row in try Row.fetchAll(db, sql: "SELECT identity, recorded_at, end_day FROM event") {
-                let identity = row[0] as Data
-                event[Int(identity[0]) / width].append("\(identity.map { $0 })\(row[1] as Int)\(row[2] as Int? ?? -1)")
-            }
-            for identity in try Data.fetchAll(db, sql: "SELECT identity FROM event_recent") { recent[Int(identity[0]) / width] += 1 }
-            return (event, recent)
-        }
+        let first = Self.dayOne
+        let nights = (1...5).map(Self.night)
+        let parts = Self.parts
         let store = try tempStore(recentLimit: .store)
         var counts = [try ChunkedWriteTests.importFile(first, into: store, throughRuns: false)]
         var folded: [Int?] = []
