@@ -83,7 +83,9 @@ public struct Importer: Sendable {
                 // Asked once, as soon as the digest is in (it cannot change in this transaction).
                 var knownAsked = false
                 let spill = SpillSwitch(directory: runDirectory ?? store.workDirectory)
-                let digester = skipsKnownRows ? pseudonymiser.rowDigester : nil
+                // Only CSV rows are recognised as known (an XML record has no row of its own).
+                var isCSV: Bool { if case .csv = f.mapping.format { true } else { false } }
+                let digester = skipsKnownRows && isCSV ? pseudonymiser.rowDigester : nil
                 let decode = DecodeStage(path: f.path, mapping: f.mapping, source: f.source, pseudonymiser: pseudonymiser,
                                          digester: digester, known: digester == nil ? nil : try transaction.knownRows(source: f.source),
                                          eventBatches: eventBatches, spill: spill)
