@@ -704,9 +704,16 @@ public final class PostgresStore: Store {
 
     public func prepareImports(eventsEndedBefore: Day?) throws(StoreError) {
         try storeCall {
-            let last = try await meta(RetentionCutoff.metaKey).flatMap { Int($0) }
-            if RetentionCutoff.forgetsKnownRows(last: last, now: eventsEndedBefore.map { Int($0.daysSinceEpoch) }) {
+            try await transaction {
+                let key = RetentionCutoff.metaKey
+                let now = eventsEndedBefore.map { Int($0.daysSinceEpoch) }
+                guard RetentionCutoff.forgetsKnownRows(last: try await meta(key).flatMap { Int($0) }, now: now) else { return }
                 try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
+                if let now {
+                    try await setMeta(key, String(now))
+                } else {
+                    try await rows("DELETE FROM meta WHERE tenant = \(tenant) AND key = \(key)")
+                }
             }
         }
     }

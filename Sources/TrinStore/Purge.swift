@@ -45,7 +45,7 @@ extension SQLiteStore {
     public func prepareImports(eventsEndedBefore: Day?) throws(StoreError) {
         let now = eventsEndedBefore.map { Int($0.daysSinceEpoch) }
         guard RetentionCutoff.forgetsKnownRows(last: try read { db in try Self.lastCutoff(db) }, now: now) else { return }
-        try write { db in try db.execute(sql: "DELETE FROM known_rows") }
+        try write { db in try Self.keepCutoff(now, db) }
     }
 
     static func lastCutoff(_ db: Database) throws -> Int? {

@@ -104,8 +104,8 @@ public protocol Store: AnyObject, Sendable {
     func purge(rejectedRowsBefore: Instant?, runsBefore: Instant?, eventsEndedBefore: Day?) throws(StoreError) -> PurgeCounts
     /// Before a run's imports: forgets every source's known rows when the purge after them,
     /// with this records cutoff, would (`RetentionCutoff`: a longer retention, or none), so
-    /// that records deleted before come back from this run's exports, not a run later. The
-    /// purge keeps the cutoff.
+    /// that records deleted before come back from this run's exports, not a run later; and
+    /// keeps the cutoff then, so that the run's purge keeps the rows its imports know anew.
     func prepareImports(eventsEndedBefore: Day?) throws(StoreError)
 }
 

@@ -90,6 +90,8 @@ import TrinTestSupport
         let (after, outcomes) = (try w.store().eventCount(), try w.lastRun())
         #expect(after == expected, "\(after) records, every row gives \(expected); \(outcomes)")
         #expect(try w.store().canonicalDump() == SQLiteStore(path: copy).canonicalDump())
+        // The rows this run read are known to the next: its purge did not forget them again.
+        #expect(try w.store().hasKnownRows(source: "forloeb"))
     }
 
     @Test func aBadAgeIsAConfigurationError() throws {

@@ -238,6 +238,20 @@ import TrinTestSupport
         #expect(try store.hasKnownRows(source: "forloeb"))
         #expect(try purge(200).events == 1)                    // on again: a first cutoff
         #expect(try store.hasKnownRows(source: "forloeb"))
+        // Before a run's imports, a longer retention forgets them at once; the run's own purge,
+        // with the same cutoff, then keeps the rows that run's imports know anew.
+        try store.prepareImports(eventsEndedBefore: Day(daysSinceEpoch: 210))
+        #expect(try store.hasKnownRows(source: "forloeb"), "a later cutoff forgets nothing")
+        try store.prepareImports(eventsEndedBefore: Day(daysSinceEpoch: 150))
+        #expect(try !store.hasKnownRows(source: "forloeb"))
+        try know()
+        #expect(try purge(150).events == 1)
+        #expect(try store.hasKnownRows(source: "forloeb"))
+        try store.prepareImports(eventsEndedBefore: nil)
+        #expect(try !store.hasKnownRows(source: "forloeb"))
+        try know()
+        _ = try purge(nil)
+        #expect(try store.hasKnownRows(source: "forloeb"))
     }
 }
 
