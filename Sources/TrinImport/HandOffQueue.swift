@@ -7,9 +7,10 @@ import Foundation
 ///
 /// Bounded, so memory stays bounded whatever the file's size: a producer that gets ahead
 /// waits. (An element may weigh nothing, when it holds next to nothing: an import's batch of
-/// counts alone, one per 65,536 known rows.) Either side can end the hand-over: the producer by finishing (with or without an
-/// error, which the consumer then throws), the consumer by cancelling (the producer's next
-/// `send` throws `HandOffCancelled`, so it stops reading at once).
+/// counts alone, one per 65,536 known rows.) Either side can end the hand-over: the producer
+/// by finishing (with or without an error, which the consumer then throws), the consumer by
+/// cancelling (the producer's next `send` throws `HandOffCancelled`, so it stops reading at
+/// once).
 package final class HandOffQueue<Element: Sendable>: @unchecked Sendable {
     // @unchecked: every stored property is guarded by `condition`.
     private let condition = NSCondition()

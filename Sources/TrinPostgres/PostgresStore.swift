@@ -683,38 +683,33 @@ public final class PostgresStore: Store {
                         """).first?.decode(Int.self) ?? 0
                     if counts.events > 0 { try await bumpContentVersion() }
                 }
-                // The cutoff kept, and the known rows forgotten when records deleted before may
-                // have to come back (`RetentionCutoff`).
-                let key = RetentionCutoff.metaKey
-                let last = try await meta(key).flatMap { Int($0) }, now = eventsEndedBefore.map { Int($0.daysSinceEpoch) }
-                if RetentionCutoff.forgetsKnownRows(last: last, now: now) {
-                    try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
-                }
-                if now != last {
-                    if let now {
-                        try await setMeta(key, String(now))
-                    } else {
-                        try await rows("DELETE FROM meta WHERE tenant = \(tenant) AND key = \(key)")
-                    }
-                }
+                try await keepCutoff(eventsEndedBefore.map { Int($0.daysSinceEpoch) })
                 return counts
             }
         }
     }
 
     public func prepareImports(eventsEndedBefore: Day?) throws(StoreError) {
+        let now = eventsEndedBefore.map { Int($0.daysSinceEpoch) }
         try storeCall {
-            try await transaction {
-                let key = RetentionCutoff.metaKey
-                let now = eventsEndedBefore.map { Int($0.daysSinceEpoch) }
-                guard RetentionCutoff.forgetsKnownRows(last: try await meta(key).flatMap { Int($0) }, now: now) else { return }
-                try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
-                if let now {
-                    try await setMeta(key, String(now))
-                } else {
-                    try await rows("DELETE FROM meta WHERE tenant = \(tenant) AND key = \(key)")
-                }
-            }
+            guard RetentionCutoff.forgetsKnownRows(last: try await meta(RetentionCutoff.metaKey).flatMap { Int($0) }, now: now) else { return }
+            try await transaction { try await keepCutoff(now) }
+        }
+    }
+
+    /// Keeps a purge's cutoff for records, and forgets the tenant's known rows when records
+    /// deleted before may have to come back (`RetentionCutoff`); inside a transaction.
+    private func keepCutoff(_ now: Int?) async throws {
+        let key = RetentionCutoff.metaKey
+        let last = try await meta(key).flatMap { Int($0) }
+        if RetentionCutoff.forgetsKnownRows(last: last, now: now) {
+            try await rows("DELETE FROM known_rows WHERE tenant = \(tenant)")
+        }
+        guard now != last else { return }
+        if let now {
+            try await setMeta(key, String(now))
+        } else {
+            try await rows("DELETE FROM meta WHERE tenant = \(tenant) AND key = \(key)")
         }
     }
 

@@ -20,9 +20,10 @@ import GRDB
 /// once the table holds more than half its `Limit` share of `event`: a night then rewrites
 /// the pages of an eighth of the tree instead of all of them, and no night pays for folding
 /// everything. A nightly export folds its part before its records come instead, while the
-/// store's thread waits for them (`SQLiteFileImport.beforeSupersetExport`). The whole table is folded when an import takes it past its limit (at once
-/// when the rows the import itself added are past it: then the rest goes into `event`). A
-/// purge deletes from both tables without folding (`purge(endedBefore:_:)`).
+/// store's thread waits for them (`SQLiteFileImport.beforeSupersetExport`). The whole table
+/// is folded when an import takes it past its limit (at once when the rows the import itself
+/// added are past it: then the rest goes into `event`). A purge deletes from both tables
+/// without folding (`purge(endedBefore:_:)`).
 enum RecentEvents {
     /// How large `event_recent` may grow against `event` before it is folded.
     enum Limit: Sendable, Equatable {
@@ -50,25 +51,17 @@ enum RecentEvents {
             }
         }
 
-        /// Whether a file that wrote into the table, leaving `recent` rows, should fold an
-        /// eighth of it (`parts`): past half the limit. An eighth each night spreads the cost
-        /// of folding evenly over the nights.
-        func foldsPart(recent: Int, main: Int) -> Bool {
+        /// Whether a file should fold an eighth of the table (`parts`), the table holding
+        /// `recent` rows. After a file that wrote into it: past half the limit; an eighth
+        /// each night spreads the cost of folding evenly over the nights. `ahead`, for a
+        /// nightly export before it writes: past a quarter of the limit, lower because it is
+        /// decided before the night's rows land; the nights, which add about 3 % of `event`
+        /// each, then keep the table near an eighth of it and fold a part every night, off
+        /// the night's critical path.
+        func foldsPart(recent: Int, main: Int, ahead: Bool = false) -> Bool {
             switch self {
             case .off, .unlimited: false
-            case .shareOf(let divisor): recent > main / divisor / 2
-            }
-        }
-
-        /// Whether a nightly export should fold a part before it writes (the table holding
-        /// `recent` rows before it): past a quarter of the limit. Lower than `foldsPart`,
-        /// because it is decided before the night's rows land: the nights in between, which
-        /// add about a share of 3 % each, keep the table near an eighth of `event` and fold
-        /// a part every night, ahead, off the night's critical path.
-        func foldsPartAhead(recent: Int, main: Int) -> Bool {
-            switch self {
-            case .off, .unlimited: false
-            case .shareOf(let divisor): recent > main / divisor / 4
+            case .shareOf(let divisor): recent > main / divisor / (ahead ? 4 : 2)
             }
         }
     }

@@ -265,7 +265,7 @@ public final class SQLiteFileImport: FileTransaction {
     /// now, while the decoding thread skips the rows it knows (at 5 M records the fold is
     /// about a sixth of a night). The file then folds no other part at its end.
     public func beforeSupersetExport() throws {
-        guard writesRecent, !foldedPart, recentLimit.foldsPartAhead(recent: recentRows, main: mainRows) else { return }
+        guard writesRecent, !foldedPart, recentLimit.foldsPart(recent: recentRows, main: mainRows, ahead: true) else { return }
         try fold(part: try RecentEvents.takeNextPart(db))
         foldedPart = true
     }
