@@ -72,7 +72,10 @@ struct DecodeStage: Sendable {
         }
         var batch = ImportBatch()
         var events = EventRows(source: source)
-        var eventTarget = eventBatches.lowerBound
+        // A superset export's records are the few rows that changed: each sorted batch is a
+        // pass over the event tree, so they go in as few batches as memory allows (starting
+        // small only gets a fresh import's store going while the file is still being read).
+        var eventTarget = decoder.skipsKnownRows ? eventBatches.upperBound : eventBatches.lowerBound
         events.reserveCapacity(eventTarget)
         // Exports list a citizen's records together (an XML Forloeb holds several events):
         // one remembered pseudonym saves most keyed hashes there.

@@ -29,6 +29,22 @@ import TrinCore
         #expect(Array(plain.prefix(16)) != p.bytes)
     }
 
+    /// The pseudonymiser computes the HMAC from its two keyed hash states: the same
+    /// pseudonyms as swift-crypto's `HMAC`, for keys of every length around SHA-256's
+    /// 64-byte block (a longer key is hashed first) and numbers across the range.
+    @Test func agreesWithTheLibrarysHMACForEveryKeyLength() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in [32, 33, 63, 64, 65, 100, 128] {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let pseudonymiser = Pseudonymiser(key: try PseudonymKey(bytes: bytes))
+            for text in ["0101900000", "3112999999", "0101901234", "1507634321", "2902040123"] {
+                let cpr = try CPRNumber.parse(text).get()
+                let mac = HMAC<SHA256>.authenticationCode(for: Array(("dk-cpr:v1:" + text).utf8), using: SymmetricKey(data: bytes))
+                #expect(pseudonymiser.pseudonym(for: cpr).bytes == Array(mac.prefix(16)), "key of \(length) bytes")
+            }
+        }
+    }
+
     @Test func keygenWritesAPrivateKeyThatLoads() throws {
         let path = dir + "/key"
         try PseudonymKey.generate(path: path)
