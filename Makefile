@@ -73,7 +73,9 @@ demo: deps
 
 bench: deps
 	$(SWIFT) build -c release --product trin
+	$(SWIFT) build -c release --product trin-hash-bench
 	./scripts/bench.sh "$$($(SWIFT) build -c release --show-bin-path)/trin" $(BENCH_DIR)
+	"$$($(SWIFT) build -c release --show-bin-path)/trin-hash-bench"
 
 ## The PostgreSQL store (docs/benchmarks.md), on a throw-away local cluster: trin import fresh
 ## and nightly beside the SQLite store, then the store's merge path alone. In the clear, as

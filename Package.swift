@@ -96,6 +96,9 @@ let package = Package(
         // make bench-postgres: the PostgreSQL store's merge path, records/s and memory.
         .executableTarget(name: "trin-postgres-bench", dependencies: ["TrinPostgres", "TrinStore", "TrinCore", .product(name: "Logging", package: "swift-log")],
                           path: "Benchmarks/PostgresBench", swiftSettings: strict),
+        // make bench: the keyed hashes per call (the pseudonym beside swift-crypto's HMAC).
+        .executableTarget(name: "trin-hash-bench", dependencies: ["TrinPseudonym", "TrinCore", .product(name: "Crypto", package: "swift-crypto")],
+                          path: "Benchmarks/HashBench", swiftSettings: strict),
 
         .target(name: "TrinTestSupport", dependencies: ["TrinCore"], path: "Tests/TrinTestSupport", swiftSettings: strict),
         .testTarget(name: "TrinCoreTests", dependencies: ["TrinCore"], swiftSettings: strict),
