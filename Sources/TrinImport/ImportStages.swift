@@ -33,8 +33,6 @@ struct ImportBatch: Sendable {
     var knownRows = 0
     /// With the last batch: the rows to know in the source's next export.
     var knownRowsForNext: KnownRows?
-    /// Whether the file is read as a superset export: rows of the source's last one skipped.
-    var skipsKnownRows = false
 
     /// Queue weight: two sorted batches in memory (waiting while the store writes a third
     /// keeps both cores busy), or sixteen run files (a merge ahead: the decode stage need
@@ -95,7 +93,6 @@ struct DecodeStage: Sendable {
         /// Hands the batch over, stamped with how far the file has been read.
         func send() throws {
             batch.bytesRead = decoder.bytesRead
-            batch.skipsKnownRows = decoder.skipsKnownRows
             try queue.send(batch, weight: batch.weight)
         }
         try decoder.decode { item, elementPath, masked in

@@ -92,8 +92,9 @@ public struct Importer: Sendable {
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
                                                 spillAboveBytes: spillAboveBytes, spill: spill)
-                // A superset export: the store's upkeep runs while the decoder skips known rows
-                // (not before the file is known not to be one imported before: that would be undone).
+                // A superset export, shown by rows skipped as known: the store's upkeep runs while
+                // the decoder skips the rest (not before the file is known not to be one imported
+                // before: that would be undone).
                 var upkeepDone = false
                 try HandOffQueue<ImportBatch>.run(capacity: Self.queuedBatches, name: "trin-decode") { queue in
                     try decode.run(into: queue)
@@ -103,7 +104,7 @@ public struct Importer: Sendable {
                         knownAsked = true
                         if try transaction.hasImported(f.key(d)) { throw AlreadyImported() }
                     }
-                    if !upkeepDone && batch.skipsKnownRows && (!f.mayBeKnown || knownAsked) {
+                    if !upkeepDone && batch.knownRows > 0 && (!f.mayBeKnown || knownAsked) {
                         upkeepDone = true
                         try transaction.beforeSupersetExport()
                     }

@@ -42,10 +42,10 @@ public protocol FileTransaction: AnyObject {
     /// Writes what is gathered (register rows; for a server store, the records copied so
     /// far); the counts are final after this.
     func flush() throws
-    /// Does now the upkeep the file's records would otherwise wait for at the end. Called
-    /// once, before the first batch, when the file is a source's next superset export (it
-    /// has known rows): its first records come late, so the store's thread is idle while
-    /// the decoding thread skips the rows it knows.
+    /// Does now the upkeep the file's records would otherwise wait for at the end. Called at
+    /// most once, when the file shows itself a source's next superset export (rows of the
+    /// last one skipped as known), before that batch is stored: its records come late, so
+    /// the store's thread is idle while the decoding thread skips the rows it knows.
     func beforeSupersetExport() throws
 }
 
