@@ -1,4 +1,5 @@
 import TrinCore
+import TrinStore
 
 /// The PostgreSQL store's schema, one migration per version, applied in order at open
 /// (`PostgresStore.open`). A migration is never changed once released: a new version is a
@@ -192,21 +193,14 @@ enum Migrations {
     static let stagingColumns = ["pseudonym", "start_day", "stage", "agreement", "age_band", "enterprise", "target_group",
                                  "end_day", "hours", "recorded_at", "source", "source_record_id"]
 
-    /// The version order as a row value: recorded_at, source, source_record_id, then end day,
-    /// hours, target group, age band, enterprise, an absent value below every present one.
-    static func version(_ t: String) -> String {
-        "(\(t).recorded_at, \(t).source, \(t).source_record_id, coalesce(\(t).end_day, -2147483648), coalesce(\(t).hours, -1.0), "
-            + "\(t).target_group, \(t).age_band, coalesce(\(t).enterprise, ''))"
-    }
+    /// The version order (`VersionOrder`) of table `t`'s columns as a row value.
+    static func version(_ t: String) -> String { VersionOrder.row(prefix: t + ".") }
 
     /// Staged records from which a merge is done in bulk (`mergeInBulk`) rather than by probing.
     static let bulkMergeFrom = 100_000
 
     /// The version order, greatest first, as ORDER BY terms (after an identity's, the first row is its greatest version).
-    static func versionDescending(_ t: String) -> String {
-        "\(t).recorded_at DESC, \(t).source DESC, \(t).source_record_id DESC, coalesce(\(t).end_day, -2147483648) DESC, "
-            + "coalesce(\(t).hours, -1.0) DESC, \(t).target_group DESC, \(t).age_band DESC, coalesce(\(t).enterprise, '') DESC"
-    }
+    static func versionDescending(_ t: String) -> String { VersionOrder.descending(prefix: t + ".") }
 
     /// Per identity, the greatest version among the staged records.
     static let greatestStaged = """

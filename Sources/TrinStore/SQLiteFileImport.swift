@@ -69,54 +69,42 @@ public final class SQLiteFileImport: FileTransaction {
             "(" + (1...Int(Self.columnsPerRow)).map { "?\(r * Int(Self.columnsPerRow) + $0)" }.joined(separator: ",") + ")"
         }
         insertChunk = try Self.prepare(db, "INSERT OR IGNORE INTO event(\(columns)) VALUES \(rows.joined(separator: ","))")
-        // The version order of docs/definitions.md as an SQL row value: recorded_at, source,
-        // source_record_id, then the remaining fields in the rule book's order — end day,
-        // hours, target group, age band, enterprise. An absent value sorts below every present
-        // one (no end day is Int32.min, no hours are negative, no enterprise is empty text);
-        // texts compare with BINARY collation, i.e. by UTF-8 bytes (code point order), and
-        // target group and age band are codes numbered in name order (`StoreCode`).
-        // The comparison reads the stored row's own columns at every import, so nothing
-        // derived from the order is stored, and a store needs no migration when it changes.
+        // An identity's row is replaced only by a greater version (`greater`).
         updateEvent = try Self.prepare(db, Self.update("event"))
         compareEvent = try Self.prepare(db, "SELECT \(Self.greater) FROM event WHERE identity=?1")
         insertRecent = try Self.prepare(db, "INSERT OR IGNORE INTO event_recent(\(columns), in_event) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")
         updateRecent = try Self.prepare(db, Self.update("event_recent"))
     }
 
-    /// The version order of docs/definitions.md as an SQL row value: recorded_at, source,
-    /// source_record_id, then the remaining fields in the rule book's order — end day,
-    /// hours, target group, age band, enterprise. An absent value sorts below every present
-    /// one (no end day is Int32.min, no hours are negative, no enterprise is empty text);
-    /// texts compare with BINARY collation, i.e. by UTF-8 bytes (code point order), and
-    /// target group and age band are codes numbered in name order (`StoreCode`).
-    /// The comparison reads the stored row's own columns at every import, so nothing
-    /// derived from the order is stored, and a store needs no migration when it changes.
-    /// True when the bound record (`?1` … `?10`) is greater than the stored row.
-    static let greater = """
-        (?8, ?9, ?10, coalesce(?6, -2147483648), coalesce(?7, -1.0), ?4, ?2, coalesce(?3, ''))
-            > \(versionColumns(""))
-        """
+    /// True when the bound record (`?1` … `?10`, the columns of `EventColumns.select` in
+    /// order) is greater than the stored row by the version order (`VersionOrder`). The
+    /// comparison reads the stored row's own columns at every import, so nothing derived from
+    /// the order is stored, and a store needs no migration when it changes.
+    static let greater = "\(VersionOrder.row { "?\(boundParameter($0))" }) > \(versionColumns(""))"
+
+    /// The parameter a column of `EventColumns.select` is bound to (`bind` follows that order).
+    static func boundParameter(_ column: String) -> Int {
+        let columns = EventColumns.select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let index = columns.firstIndex(of: column) else { preconditionFailure("\(column) is not an event column") }
+        return index + 1
+    }
 
     /// The version of a row whose columns are prefixed `prefix` (`excluded.`, a table name),
     /// as an SQL row value in the order of `greater`.
-    static func versionColumns(_ prefix: String) -> String {
-        let p = prefix
-        return "(\(p)recorded_at, \(p)source, \(p)source_record_id, coalesce(\(p)end_day, -2147483648), "
-            + "coalesce(\(p)hours, -1.0), \(p)target_group, \(p)age_band, coalesce(\(p)enterprise, ''))"
-    }
+    static func versionColumns(_ prefix: String) -> String { VersionOrder.row(prefix: prefix) }
 
     /// True when the row prefixed `new` is greater than the row prefixed `stored`.
     static func greater(new: String, stored: String) -> String {
         "\(versionColumns(new)) > \(versionColumns(stored))"
     }
 
-    /// Replaces the identity's row in `table` with the bound record when that is greater.
+    /// Replaces the identity's row in `table` with the bound record when that is greater
+    /// (every column but the identity and the start day it holds).
     static func update(_ table: String) -> String {
-        """
-        UPDATE \(table) SET age_band=?2, enterprise=?3, target_group=?4, end_day=?6, hours=?7, recorded_at=?8,
-            source=?9, source_record_id=?10
-        WHERE identity=?1 AND \(greater)
-        """
+        let set = EventColumns.select.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0 != "identity" && $0 != "start_day" }
+            .map { "\($0)=?\(boundParameter($0))" }.joined(separator: ", ")
+        return "UPDATE \(table) SET \(set) WHERE identity=?\(boundParameter("identity")) AND \(greater)"
     }
 
     deinit {
