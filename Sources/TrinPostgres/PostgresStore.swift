@@ -423,9 +423,11 @@ public final class PostgresStore: Store {
                      WHERE g.tenant = f.tenant AND g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged')
                        AND NOT r.dry_run),
                   l.status, l.inserted + l.updated, l.rejected, l.rows_read
-                FROM (SELECT DISTINCT tenant, source FROM run_file WHERE tenant = \(tenant) AND status != 'dry_run') f
+                FROM (SELECT DISTINCT g.tenant, g.source FROM run_file g JOIN run r ON r.id = g.run_id
+                      WHERE g.tenant = \(tenant) AND NOT r.dry_run) f
                 CROSS JOIN LATERAL (SELECT g.status, g.inserted, g.updated, g.rejected, g.rows_read FROM run_file g
-                                    WHERE g.tenant = f.tenant AND g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1) l
+                                    JOIN run r ON r.id = g.run_id
+                                    WHERE g.tenant = f.tenant AND g.source = f.source AND NOT r.dry_run ORDER BY g.id DESC LIMIT 1) l
                 ORDER BY f.source
                 """).map { r in
                 let (source, last, status, records, rejected, read) = try r.decode((String, Int64?, String, Int, Int, Int).self)

@@ -96,18 +96,24 @@ extension SQLiteStore {
         }
     }
 
-    /// Per source: the last successful fetch or import, and the last outcome.
+    /// Per source: the last successful fetch or import, and the last outcome. A dry run's
+    /// files never count, whatever their outcome (a dry run may fail or meet an unchanged
+    /// export like a real one).
     public func sourceStatus() throws(StoreError) -> [SourceStatus] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            // The last outcome of a real run per source, by the file's id.
+            let last = """
+                SELECT g.id FROM run_file g JOIN run r ON r.id = g.run_id
+                WHERE g.source = f.source AND r.dry_run = 0 ORDER BY g.id DESC LIMIT 1
+                """
+            return try Row.fetchAll(db, sql: """
                 SELECT f.source,
                   (SELECT max(r.finished_at) FROM run_file g JOIN run r ON r.id = g.run_id
                      WHERE g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged') AND r.dry_run = 0),
-                  (SELECT g.status FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1),
-                  (SELECT g.inserted + g.updated FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1),
-                  (SELECT g.rejected FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1),
-                  (SELECT g.rows_read FROM run_file g WHERE g.source = f.source AND g.status != 'dry_run' ORDER BY g.id DESC LIMIT 1)
-                FROM (SELECT DISTINCT source FROM run_file WHERE status != 'dry_run') f ORDER BY f.source
+                  l.status, l.inserted + l.updated, l.rejected, l.rows_read
+                FROM (SELECT DISTINCT g.source FROM run_file g JOIN run r ON r.id = g.run_id WHERE r.dry_run = 0) f
+                JOIN run_file l ON l.id = (\(last))
+                ORDER BY f.source
                 """).map { r in
                 SourceStatus(source: r[0], lastSuccess: (r[1] as Int64?).map(Instant.init(secondsSinceEpoch:)), lastStatus: r[2], records: r[3],
                              rejected: r[4], rowsRead: r[5])

@@ -91,6 +91,15 @@ import TrinTestSupport
         let totals = try reopened.monitoringTotals()
         #expect(totals.runsByStatus == ["partial": 1] && totals.lastRunSeconds == 20)
         #expect(totals.sources.first { $0.source == "forloeb" }?.rejectedByReason == ["unknown_activity": 1])
+        // A dry run's outcomes, failed or unchanged as a real run's may be, never become a
+        // source's last status (what the Prometheus textfile reports), nor a new source.
+        let before = try reopened.sourceStatus()
+        let dryRun = try reopened.beginRun(command: "run", startedAt: Instant(secondsSinceEpoch: 1_100), dryRun: true)
+        try reopened.recordFileOutcome(outcome(dryRun, "forloeb", .failed))
+        try reopened.recordFileOutcome(outcome(dryRun, "haendelser", .imported))
+        try reopened.recordFileOutcome(outcome(dryRun, "nyt", .unchanged))
+        try reopened.finishRun(id: dryRun, finishedAt: Instant(secondsSinceEpoch: 1_110), status: .partial)
+        #expect(try reopened.sourceStatus() == before)
         #expect(try reopened.recentRuns(limit: 5, source: "ydelser").map(\.id) == [run])
         #expect(try reopened.recentRuns(limit: 5, source: "nowhere").isEmpty)
 
