@@ -82,7 +82,7 @@ struct RunCommand: ParsableCommand {
 
 /// The configuration of `run`, `daemon` and `check-config`: --config, TRIN_CONFIG, or ./trin.yaml.
 func configurationPath(_ options: StoreOptions) -> String {
-    options.config ?? environment["TRIN_CONFIG"] ?? "trin.yaml"
+    options.config ?? environment["TRIN_CONFIG"] ?? StoreOptions.defaultConfiguration
 }
 
 /// Loads the configuration and its mappings, or exits 2 listing every problem.

@@ -19,9 +19,16 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "JSON-lines import log to append to. Env: TRIN_LOG.")
     var log: String?
 
-    /// The configuration, if one was named.
+    /// The configuration file in the working directory that commands read when none is named.
+    static let defaultConfiguration = "trin.yaml"
+
+    /// The configuration: the one named (`--config`, `TRIN_CONFIG`), else `./trin.yaml` when
+    /// there is one, as `trin run` finds it; nil when neither, and flags and the environment
+    /// must say where the store is.
     func loadConfiguration() throws -> Configuration? {
-        guard let path = config ?? environment["TRIN_CONFIG"] else { return nil }
+        let named = config ?? environment["TRIN_CONFIG"]
+        guard let path = named ?? (FileManager.default.fileExists(atPath: Self.defaultConfiguration) ? Self.defaultConfiguration : nil)
+        else { return nil }
         do { return try Configuration.load(path: path) } catch { throw fail("\(error)", TrinExit.configuration) }
     }
 

@@ -27,6 +27,27 @@ import TrinStore
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir).isEmpty, "nothing was created")
     }
 
+    @Test("every command reads ./trin.yaml when no configuration is named, as trin run does")
+    func theConfigurationInTheWorkingDirectoryServesEveryCommand() throws {
+        let w = try RunWorkspace(citizens: 60)
+        let server = try TestHTTPServer(root: w.exports)
+        let forloeb = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: server.url("/files/\(forloeb)"), mapping: "forloeb")])
+        // No --config, no TRIN_CONFIG: the working directory's trin.yaml.
+        let run = try TrinBinary.run(["run"], currentDirectory: w.dir)
+        #expect(run.status == 0, "\(run.output)")
+        let runs = try TrinBinary.run(["runs", "--json"], currentDirectory: w.dir)
+        #expect(runs.status == 0 && runs.stdout.contains("\"status\""), "\(runs.output)")
+        #expect(runs.stdout == (try TrinBinary.run(["runs", "--json", "--config", w.config])).stdout)
+        let metrics = try TrinBinary.run(["metrics", "--year", "2024"], currentDirectory: w.dir)
+        #expect(metrics.status == 0, "\(metrics.output)")
+        #expect(FileManager.default.fileExists(atPath: w.dir + "/out/current"), "the metric set is in the configuration's output")
+        // A broken one is refused with its problem, not ignored.
+        try "store: [".write(toFile: w.config, atomically: true, encoding: .utf8)
+        let broken = try TrinBinary.run(["runs"], currentDirectory: w.dir)
+        #expect(broken.status == 2 && broken.stderr.contains("trin.yaml"), "\(broken.output)")
+    }
+
     @Test func aMissingFileIsNamedWithTheReason() throws {
         let dir = TrinBinary.temporaryDirectory("trin-missing-file")
         try #require(try TrinBinary.run(["keygen", dir + "/key"]).status == 0)
