@@ -43,9 +43,10 @@ struct FigureSystem {
     /// and each with its true count (for freezing a closed year).
     ///
     /// - Parameter previous: for a republication, the true counts as last
-    ///   published; a cell whose count changed by 1 to k − 1 (a cell that was
-    ///   not published counts as 0) is suppressed as if it were small, so that
-    ///   the two publications do not show a count below k by their difference.
+    ///   published, by `FrozenYear.Key.comparable`; a cell whose count changed by
+    ///   1 to k − 1 (a cell that was not published counts as 0) is suppressed as
+    ///   if it were small, so that the two publications do not show a count below
+    ///   k by their difference.
     ///   - parts: for a combined publication, what its parts published (`PublishedParts`):
     ///     a cell they do not already show is suppressed as if it were small.
     func disclose(_ suppressor: Suppressor, previous: [FrozenYear.Key: Int]? = nil, parts: PublishedParts? = nil, year: Int = 0)
@@ -57,7 +58,7 @@ struct FigureSystem {
             var flags = [Bool](repeating: false, count: values.count)
             for s in slots {
                 if let previous {
-                    let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates)] ?? 0
+                    let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates).comparable] ?? 0
                     if suppressor.threshold.isSmall(abs(values[s.cell] - before)) { flags[s.cell] = true }
                 }
                 if let parts, parts.hides(s.table, year: year, level: s.level, coordinates: s.coordinates, value: values[s.cell],

@@ -70,5 +70,28 @@ public struct FrozenYear: Codable, Sendable, Equatable {
     struct Key: Hashable {
         let table: String
         let coordinates: [String]
+
+        /// The key a republication compares a cell by: an agreement's row by the agreement
+        /// alone, not by the enterprise it is published under, which is chosen from every
+        /// year's records (later records can change it).
+        var comparable: Key {
+            guard table == FigureTableName.progression.rawValue, coordinates.count > 1 else { return self }
+            var c = coordinates
+            c[1] = ""
+            return Key(table: table, coordinates: c)
+        }
+    }
+
+    /// The true counts last published, by `Key.comparable`.
+    func comparableTruths() -> [Key: Int] {
+        var out: [Key: Int] = [:]
+        for c in cells { out[Key(table: c.table, coordinates: c.coordinates).comparable] = c.truth }
+        return out
+    }
+
+    /// The agreements this publication gave a row of their own (not the pooled row).
+    func agreementsWithOwnRow() -> Set<String> {
+        Set(cells.filter { $0.table == FigureTableName.progression.rawValue && $0.coordinates.first != pooledAgreementsCoordinate }
+            .compactMap(\.coordinates.first))
     }
 }

@@ -62,9 +62,16 @@ public enum AgreementLevel {
     /// column sums to the other rows (docs/benchmarks.md has the measurements).
     public static func ownRowMinimum(k: Int) -> Int { 2 * k * 2 }
 
-    /// The agreement-years of `agreements` that go into the pooled row.
-    static func pooled(_ agreements: [AgreementProgress], k: Int) -> [AgreementProgress] {
-        agreements.filter { $0.started > 0 && $0.started < ownRowMinimum(k: k) }
+    /// The agreement-years of `agreements` with a row of their own, and those that go into
+    /// the pooled row. A republication (`ownRows`: the agreements the year's first full
+    /// publication gave a row) keeps those rows as they were: an agreement that grew past
+    /// the minimum since stays pooled, one that shrank below it keeps its row, and one not
+    /// seen before is pooled. Otherwise the old pooled row, the new one and the agreement's
+    /// new row would show by their difference how much the agreement changed.
+    static func split(_ agreements: [AgreementProgress], k: Int, ownRows: Set<String>? = nil)
+        -> (own: [AgreementProgress], pooled: [AgreementProgress]) {
+        let hasOwnRow: (AgreementProgress) -> Bool = { a in ownRows.map { $0.contains(a.agreement) } ?? (a.started >= ownRowMinimum(k: k)) }
+        return (agreements.filter { $0.started > 0 && hasOwnRow($0) }, agreements.filter { $0.started > 0 && !hasOwnRow($0) })
     }
 }
 

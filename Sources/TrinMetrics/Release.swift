@@ -32,18 +32,21 @@ extension Metrics {
                 continue
             }
             let agreements = progression.filter { $0.year == year }
+            // A republication compares each cell with the true count last published for it.
+            let before = full && republish.contains(year) ? previous : nil
+            let (ownRows, pooled) = AgreementLevel.split(agreements, k: threshold.k, ownRows: before?.agreementsWithOwnRow())
             let systems = [
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k,
                                       fineAllowed: parts?.allowsFine(.employment, year: year) ?? true),
                 Self.youthSystem(youth[i].table, full: full, k: threshold.k, fineAllowed: parts?.allowsFine(.youth, year: year) ?? true),
-                Self.progressionSystem(agreements, full: full, k: threshold.k),
+                Self.progressionSystem(agreements, full: full, k: threshold.k, rows: ownRows, pooled: pooled),
             ]
             var cells: [FigureTableName: [FigureCell]] = [:]
             var costs: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
             var frozenCells: [FrozenYear.Cell] = []
-            let before = full && republish.contains(year) ? previous?.truths() : nil
+            let truths = before?.comparableTruths()
             for system in systems {
-                let (published, pattern, snapshot) = system.disclose(suppressor, previous: before, parts: parts, year: year)
+                let (published, pattern, snapshot) = system.disclose(suppressor, previous: truths, parts: parts, year: year)
                 cells.merge(published) { $0 + $1 }
                 frozenCells += snapshot
                 costs.merge(system.loss(pattern)) { ($0.nonZero + $1.nonZero, $0.suppressed + $1.suppressed, $0.primary + $1.primary) }
@@ -51,11 +54,11 @@ extension Metrics {
             func table(_ name: FigureTableName) -> FigureTable {
                 FigureTable(name: name, dimensions: Self.dimensions(name), cells: cells[name] ?? [])
             }
-            let pooled = full ? AgreementLevel.pooled(agreements, k: threshold.k).count : 0
+            let pooledCount = full ? pooled.count : 0
             years.append(ReleasedYear(year: year, status: status, employmentGoalMet: employment[i].goalMet,
                                       employment: table(.employment), youth: table(.youth),
                                       valueChain: table(.valueChain), progression: table(.progression),
-                                      pooledAgreements: pooled))
+                                      pooledAgreements: pooledCount))
             var yearLoss: [FrozenYear.Loss] = []
             for name in FigureTableName.allCases {
                 let c = costs[name] ?? (0, 0, 0)
@@ -65,7 +68,7 @@ extension Metrics {
             }
             if full {
                 newlyFrozen.append(FrozenYear(year: year, k: threshold.k, asOf: policy.asOf.description,
-                                              employmentGoalMet: employment[i].goalMet, pooledAgreements: pooled,
+                                              employmentGoalMet: employment[i].goalMet, pooledAgreements: pooledCount,
                                               cells: frozenCells, loss: yearLoss))
             }
         }
@@ -158,7 +161,10 @@ extension Metrics {
     /// add up to the value chain's. An agreement that started fewer than
     /// `AgreementLevel.ownRowMinimum(k:)` courses in the year has no row of its
     /// own; such agreements are pooled into one row (`pooledAgreementsCoordinate`).
-    static func progressionSystem(_ agreements: [AgreementProgress], full: Bool, k: Int) -> FigureSystem {
+    /// `rows` and `pooled` are that split (`AgreementLevel.split`); by default, by size.
+    static func progressionSystem(_ agreements: [AgreementProgress], full: Bool, k: Int,
+                                  rows: [AgreementProgress]? = nil, pooled: [AgreementProgress]? = nil) -> FigureSystem {
+        let split = rows == nil || pooled == nil ? AgreementLevel.split(agreements, k: k) : (own: rows!, pooled: pooled!)
         var s = FigureSystem()
         let total = totalCoordinate
         var all = AgreementProgress(agreement: "", year: 0)
@@ -208,10 +214,10 @@ extension Metrics {
         s.equation(notGoal, [endSteps[.preparing]!, endSteps[.workplace]!, ophoert, running])
 
         // The agreements, coarse; each column adds up to the value chain's figure.
-        var rows = agreements.filter { $0.started >= AgreementLevel.ownRowMinimum(k: k) }
-        var pooled = AgreementProgress(agreement: pooledAgreementsCoordinate, year: agreements.first?.year ?? 0)
-        for a in AgreementLevel.pooled(agreements, k: k) { pooled.add(a) }
-        if pooled.started > 0 { rows.append(pooled) }
+        var rows = split.own
+        var pool = AgreementProgress(agreement: pooledAgreementsCoordinate, year: agreements.first?.year ?? 0)
+        for a in split.pooled { pool.add(a) }
+        if pool.started > 0 { rows.append(pool) }
         var columns: [[Int]] = Array(repeating: [], count: 5)
         for a in rows {
             let id = [a.agreement, a.enterprise ?? ""]

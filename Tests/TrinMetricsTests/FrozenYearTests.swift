@@ -96,4 +96,60 @@ struct FrozenYearTests {
         #expect(again.newlyFrozen.map(\.year) == [2023])
         #expect(again.newlyFrozen[0].asOf == "2024-04-30")
     }
+
+    @Test("a republication shows no change of 1 to k−1 in an agreement's row, whatever enterprise it is published under and whether it grew out of the pooled row")
+    func republicationComparesAgreementsByTheirRows() throws {
+        // 2023, first published as of 2024-03-31 (k = 5, own row from 20 courses): A has 20
+        // courses under CVR 11111111; B 19 and C 11, pooled. Later: A two more for 2023 and 30
+        // in 2024 under CVR 33333333, which becomes A's enterprise; C five more (the totals
+        // change by 7, the pooled row by 5: both shown, so only A's own change can hide A).
+        func courses(_ agreement: String, _ citizens: ClosedRange<UInt64>, _ start: String, cvr: String) -> [[ProgressRecord]] {
+            citizens.map { [record($0, .motivation, start, end: start, agreement: agreement, cvr: cvr)] }
+        }
+        var growsB = false
+        func release(late: Bool, asOf: String, frozen: [FrozenYear] = [], republish: Set<Int> = []) -> ReleasedFigures {
+            var citizens = courses("A", 1...20, "2023-03-01", cvr: "11111111") + courses("B", 101...119, "2023-03-01", cvr: "22222222")
+                + courses("C", 201...211, "2023-03-01", cvr: "44444444")
+            if late {
+                citizens += courses("A", 21...22, "2023-10-01", cvr: "11111111") + courses("C", 212...216, "2023-10-01", cvr: "44444444")
+                if growsB { citizens += courses("B", 120...121, "2023-10-01", cvr: "22222222") }
+                citizens += courses("A", 301...330, "2024-02-01", cvr: "33333333")
+            }
+            let policy = ReleasePolicy(asOf: Day(iso: asOf)!)
+            var calc = MetricsCalculator(policy: policy)
+            for c in citizens { calc.add(citizen: c) }
+            return calc.finish(enterprises: []).released(policy: policy, frozen: frozen, republish: republish)
+        }
+        let first = release(late: false, asOf: "2024-03-31")
+        let old = try #require(first.years.first { $0.year == 2023 })
+        #expect(old.progression.value("A", "11111111", "started", "total") == .value(20))
+        #expect(old.progression.value(pooledAgreementsCoordinate, "", "started", "total") == .value(30))
+        let frozen = try kept(first.newlyFrozen)
+
+        // No published cell of an agreement differs by 1 to k − 1 from what its row published before.
+        func byAgreement(_ coordinates: [String]) -> [String] { [coordinates[0]] + coordinates.dropFirst(2) }
+        var before: [[String]: Int] = [:]
+        for c in frozen[0].cells where c.table == FigureTableName.progression.rawValue { before[byAgreement(c.coordinates)] = c.truth }
+        func expectNoSmallChange(_ y: ReleasedYear) {
+            for cell in y.progression.cells {
+                guard let v = cell.value.value else { continue }
+                let was = before[byAgreement(cell.coordinates)] ?? 0
+                #expect(!(1...4).contains(abs(v - was)), "\(cell.coordinates): \(was) → \(v)")
+            }
+        }
+
+        // A grew by 2 and is now published under its new enterprise: its row's changes are hidden.
+        let again = try #require(release(late: true, asOf: "2024-12-31", frozen: frozen, republish: [2023]).years.first { $0.year == 2023 })
+        #expect(again.progression.cells.contains { $0.coordinates.prefix(2) == ["A", "33333333"] })
+        #expect(again.progression.value("A", "33333333", "started", "total") == .suppressed)
+        expectNoSmallChange(again)
+
+        // B grew past 20 as well, by 2: it stays in the pooled row it was published in, or B's
+        // new row and the pool's drop together would show B's change.
+        growsB = true
+        let both = try #require(release(late: true, asOf: "2024-12-31", frozen: frozen, republish: [2023]).years.first { $0.year == 2023 })
+        #expect(!both.progression.cells.contains { $0.coordinates.first == "B" })
+        #expect(both.pooledAgreements == 2)
+        expectNoSmallChange(both)
+    }
 }
