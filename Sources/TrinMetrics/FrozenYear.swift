@@ -67,9 +67,21 @@ public struct FrozenYear: Codable, Sendable, Equatable {
         return out
     }
 
+    /// A cell's table and coordinates, equal to another's only when their bytes are (an
+    /// agreement id compares by code point, `AgreementID`).
     struct Key: Hashable {
         let table: String
         let coordinates: [String]
+
+        static func == (a: Key, b: Key) -> Bool {
+            a.table == b.table && a.coordinates.count == b.coordinates.count
+                && zip(a.coordinates, b.coordinates).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(table)
+            for c in coordinates { hasher.combine(AgreementID(c)) }
+        }
 
         /// The key a republication compares a cell by: an agreement's row by the agreement
         /// alone, not by the enterprise it is published under, which is chosen from every

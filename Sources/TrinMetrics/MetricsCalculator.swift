@@ -16,7 +16,7 @@ public struct MetricsCalculator: Sendable {
     private var youth: [Int: CountTable] = [:]
     private var progression: [AgreementYear: AgreementProgress] = [:]
     /// agreement → CVR → records naming it.
-    private var agreementCVRs: [String: [String: Int]] = [:]
+    private var agreementCVRs: [AgreementID: [String: Int]] = [:]
     public private(set) var citizensAdded = 0
     /// Counts only what was known on the as-of date; nil counts every record.
     public let policy: ReleasePolicy?
@@ -70,7 +70,7 @@ public struct MetricsCalculator: Sendable {
         let progress = progression.values
             .map { p -> AgreementProgress in
                 var p = p
-                p.enterprise = chosenCVR[p.agreement]
+                p.enterprise = chosenCVR[AgreementID(p.agreement)]
                 return p
             }
             .sorted { $0.year != $1.year ? $0.year < $1.year : Self.utf8Less($0.agreement, $1.agreement) }
@@ -101,20 +101,21 @@ public struct MetricsCalculator: Sendable {
     private static func isEarlierEmployment(_ a: ProgressRecord, than b: ProgressRecord) -> Bool {
         if a.start != b.start { return a.start < b.start }
         let aa = a.agreement ?? "", ba = b.agreement ?? ""
-        if aa != ba { return Self.utf8Less(aa, ba) }
+        if !aa.utf8.elementsEqual(ba.utf8) { return Self.utf8Less(aa, ba) }
         if a.stage != b.stage { return a.stage.nameOrder < b.stage.nameOrder }
         return (a.targetGroup.rawValue, a.ageBand.order) < (b.targetGroup.rawValue, b.ageBand.order)
     }
 
     /// One course per agreement the citizen has records under (empty id = none). A citizen
     /// has few agreements (most one): they are grouped by comparison, not hashed per record.
+    /// Ids are one agreement only when their bytes are equal (`AgreementID`).
     private mutating func addCourses(_ records: UnsafeBufferPointer<ProgressRecord>) {
         // Each course as the indices of its records: records are read in place, never copied.
         var courses: [(agreement: String, records: [Int], cvrs: [(cvr: String, records: Int)])] = []
         for index in records.indices {
             guard let a = records[index].agreement, !a.isEmpty else { continue }
             let i: Int
-            if let found = courses.firstIndex(where: { $0.agreement == a }) {
+            if let found = courses.firstIndex(where: { $0.agreement.utf8.elementsEqual(a.utf8) }) {
                 i = found
                 courses[i].records.append(index)
             } else {
@@ -126,7 +127,7 @@ public struct MetricsCalculator: Sendable {
             }
         }
         for course in courses {
-            for (cvr, n) in course.cvrs { agreementCVRs[course.agreement, default: [:]][cvr, default: 0] += n }
+            for (cvr, n) in course.cvrs { agreementCVRs[AgreementID(course.agreement), default: [:]][cvr, default: 0] += n }
             let outcome = CourseOutcome(records: records, indices: course.records)
             let key = AgreementYear(agreement: course.agreement, year: outcome.year)
             progression[key, default: AgreementProgress(agreement: course.agreement, year: outcome.year)].add(outcome)
@@ -165,9 +166,30 @@ public struct MetricsCalculator: Sendable {
     static func utf8Less(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
 }
 
+/// An agreement's id, equal to another only when their UTF-8 bytes are (docs/metrics.md:
+/// ids compare by code point, as the store keeps them). Swift's `String` equality would take
+/// "Café" written with é and with e and a combining accent for one agreement.
+struct AgreementID: Hashable, Sendable {
+    let text: String
+
+    init(_ text: String) { self.text = text }
+
+    static func == (a: Self, b: Self) -> Bool { a.text.utf8.elementsEqual(b.text.utf8) }
+
+    func hash(into hasher: inout Hasher) {
+        var text = text
+        text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+}
+
 struct AgreementYear: Hashable, Sendable {
-    let agreement: String
+    let agreement: AgreementID
     let year: Int
+
+    init(agreement: String, year: Int) {
+        self.agreement = AgreementID(agreement)
+        self.year = year
+    }
 }
 
 extension AgeBand {

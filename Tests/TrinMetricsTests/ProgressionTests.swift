@@ -22,6 +22,21 @@ struct ProgressionTests {
         #expect(m.progression.count == 2)
     }
 
+    @Test("agreement ids are one agreement only when their code points are equal, not when Unicode calls them equivalent")
+    func agreementsByCodePoint() throws {
+        let composed = "Caf\u{E9}", decomposed = "Cafe\u{301}"
+        #expect(composed == decomposed, "Swift's String equality takes them for one")
+        let m = compute([
+            record(1, .motivation, "2023-01-10", agreement: composed, cvr: "11111111"),
+            record(1, .job, "2023-05-01", agreement: decomposed, cvr: "22222222"),
+        ])
+        #expect(m.progression.count == 2)
+        let byBytes = { (id: String) in m.progression.first { $0.agreement.utf8.elementsEqual(id.utf8) } }
+        let a = try #require(byBytes(composed)), b = try #require(byBytes(decomposed))
+        #expect(a.started == 1 && a.movedUp == 0 && a.enterprise == "11111111")
+        #expect(b.started == 1 && b.movedUp == 0 && b.enterprise == "22222222")
+    }
+
     @Test("job and uddannelse tie at rank 6: later start wins, then the name that sorts last")
     func topTie() throws {
         let m = compute([
