@@ -196,6 +196,46 @@ def normalise_cpr(raw):
     return s
 
 
+def mask_cpr_in_id(text):
+    """docs/metrics.md 19: every valid CPR number inside an id (ten ASCII digits in whole
+    digit groups joined by one hyphen or one white-space character, which the CPR rules
+    accept) has its digits replaced with X; every other number stays."""
+    def digit(c):
+        return "0" <= c <= "9"
+    out, n, i = list(text), len(text), 0
+    while i < n:
+        if not digit(text[i]) or (i > 0 and digit(text[i - 1])):
+            i += 1
+            continue
+        groups, j = [], i
+        while j < n:
+            start = j
+            while j < n and digit(text[j]):
+                j += 1
+            groups.append((start, j))
+            if j < n - 1 and (text[j] == "-" or text[j].isspace()) and digit(text[j + 1]):
+                j += 1
+            else:
+                break
+        for a in range(len(groups)):
+            digits = 0
+            for z in range(a, len(groups)):
+                digits += groups[z][1] - groups[z][0]
+                if digits > 10:
+                    break
+                if digits == 10:
+                    window = text[groups[a][0]:groups[z][1]]
+                    try:
+                        birth_date(normalise_cpr(window))
+                    except Reject:
+                        continue
+                    for k in range(groups[a][0], groups[z][1]):
+                        if digit(out[k]):
+                            out[k] = "X"
+        i = max(j, i + 1)
+    return "".join(out)
+
+
 def birth_date(cpr):
     day, month, yy, seventh = int(cpr[0:2]), int(cpr[2:4]), int(cpr[4:6]), int(cpr[6])
     if 61 <= day <= 91:
@@ -382,10 +422,13 @@ def make_record(source, source_id, cpr_raw, agreement, enterprise, target_group,
         raise Reject("invalid_cvr")
     if born > start:
         raise Reject("birth_after_event")
+    # docs/metrics.md 18 and 19: the record id is required; a CPR number inside an id is masked.
+    if source_id == "":
+        raise Reject("missing_value")
     return {
-        "citizen": cpr, "agreement": agreement or None, "enterprise": enterprise or None,
+        "citizen": cpr, "agreement": mask_cpr_in_id(agreement) or None, "enterprise": enterprise or None,
         "targetGroup": tg, "stage": stage, "start": start, "end": end, "hours": hours,
-        "recordedAt": recorded, "source": source, "sourceRecordID": source_id,
+        "recordedAt": recorded, "source": source, "sourceRecordID": mask_cpr_in_id(source_id),
         "ageBand": age_band(age_at(born, start)),
     }
 

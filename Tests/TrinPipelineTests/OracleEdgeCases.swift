@@ -61,6 +61,12 @@ enum OracleEdgeCases {
         "01 01 80-10 19;A-30;SA-8;10000009;Alfa;Kontanthjælp;Ordinært job;01-06-2023;;;01-06-2023 09:00:00",
         "010180\u{A0}1020;A-31;SA-8;10000009;Alfa;Ledighedsydelse;Ordinært job;01-06-2023;;;01-06-2023 09:00:00",  // no-break space
         "010180--1021;A-32;SA-8;10000009;Alfa;Kontanthjælp;Ordinært job;01-06-2023;;;01-06-2023 09:00:00",
+        // A CPR number inside an id is masked (docs/metrics.md 19): both agreements are SA-XXXXXX-XXXX,
+        // one agreement with two courses; the other number in an id stays (A-2023-0004711).
+        "111180-1230;A-90;SA-150623-0042;10000009;Alfa;Kontanthjælp;Motivation;01-03-2023;;;01-03-2023 09:00:00",
+        "121180-1231;A-2023-0004711;SA-010124-0007;10000009;Alfa;Kontanthjælp;Virksomhedspraktik;01-03-2023;;;01-03-2023 09:00:00",
+        // An empty Forløbs-ID: missing_value (docs/metrics.md 18), not counted.
+        "131180-1232;;SA-8;10000009;Alfa;Kontanthjælp;Ordinært job;01-06-2023;;;01-06-2023 09:00:00",
         // recordedAt in Danish local time against the XML versions of the same identities (haendelser-edge-a.xml).
         "220280-1022;A-33;SA-9;10000017;Beta;Jobafklaringsforløb;Løntimer;01-09-2023;;;29-10-2023 02:30:00",
         "230370-1023;A-34;SA-9;10000017;Beta;Jobafklaringsforløb;Løntimer;01-09-2023;;;26-03-2023 02:30:00",
