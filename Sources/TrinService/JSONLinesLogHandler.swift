@@ -51,7 +51,7 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
             "level": "\(event.level)",
             "message": "\(event.message)",
         ]
-        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[k] = Self.json(v) }
+        for (k, v) in metadata.merging(event.metadata ?? [:], uniquingKeysWith: { $1 }) { object[k] = Self.json(v, key: k) }
         guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return }
         data.append(0x0A)
         sink.write(Array(data))
@@ -65,19 +65,44 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
     }
 
     /// Numbers as numbers and `true`/`false` as booleans, so that a shipper (Vector,
-    /// Logstash, journald) gets typed fields; everything else as text.
-    static func json(_ value: Logger.Metadata.Value) -> Any {
-        func typed(_ s: String) -> Any {
-            if let n = Int(s) { return n }
-            if s == "true" { return true }
-            if s == "false" { return false }
-            return s
-        }
+    /// Logstash, journald) gets typed fields; everything else as text. A field that holds
+    /// text from outside (`textFields`: a source's name, a file, an unknown code's value)
+    /// stays text whatever it looks like: the code `07` is not the number 7, and a field
+    /// keeps one type from line to line. A number in a text field of its own kind (a count
+    /// logged as `"\(n)"`) is a whole number written as Swift writes it (`7`, not `07`).
+    static func json(_ value: Logger.Metadata.Value, key: String? = nil) -> Any {
+        if let key, textFields.contains(key) { return text(value) }
         switch value {
         case .string(let s): return typed(s)
-        case .stringConvertible(let c): return typed("\(c)")
-        case .array(let a): return a.map(json)
-        case .dictionary(let d): return d.mapValues(json)
+        case .stringConvertible(let c):
+            switch c {
+            case let n as Int: return n
+            case let d as Double: return d
+            case let b as Bool: return b
+            default: return typed("\(c)")
+            }
+        case .array(let a): return a.map { json($0) }
+        case .dictionary(let d): return Dictionary(uniqueKeysWithValues: d.map { ($0.key, json($0.value, key: $0.key)) })
+        }
+    }
+
+    /// Fields whose values are text from outside trin, never read as numbers.
+    static let textFields: Set<String> = ["source", "file", "value", "field", "element", "error", "reason", "set", "url", "mapping",
+                                          "tenant", "message", "path", "command", "status", "event"]
+
+    private static func typed(_ s: String) -> Any {
+        if let n = Int(s), String(n) == s { return n }
+        if s == "true" { return true }
+        if s == "false" { return false }
+        return s
+    }
+
+    private static func text(_ value: Logger.Metadata.Value) -> Any {
+        switch value {
+        case .string(let s): return s
+        case .stringConvertible(let c): return "\(c)"
+        case .array(let a): return a.map { text($0) }
+        case .dictionary(let d): return d.mapValues { text($0) }
         }
     }
 }

@@ -102,7 +102,7 @@ public struct Runner: Sendable {
                                                                         rowsRead: outcome.rowsRead, limit: limit))
                 logger.warning("rejected share above the limit", metadata: [
                     "event": "source_rejections_high", "run": "\(runID)", "source": "\(source.name)",
-                    "rejected": "\(outcome.rejected)", "rows_read": "\(outcome.rowsRead)", "limit": "\(limit)",
+                    "rejected": "\(outcome.rejected)", "rows_read": "\(outcome.rowsRead)", "limit": .stringConvertible(limit),
                     "rejected_by_reason": .dictionary(outcome.rejectedByReason.mapValues { .stringConvertible($0) }),
                 ])
             }
