@@ -47,7 +47,7 @@ public enum RunOutputs {
         if let failure = logFile?.takeWriteFailure() { failures.append(failure) }
         if !failures.isEmpty {
             result.outputFailures = failures
-            result.status = result.status == .failed ? .failed : .partial
+            result.status = result.status.withOutputFailure
             try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
         }
         // Last, so that it describes the run as it ended, outputs included.
@@ -59,7 +59,7 @@ public enum RunOutputs {
                 logger.error("cannot write the Prometheus textfile", metadata: ["event": "prometheus_error", "run": "\(result.runID)",
                                                                                 "file": "\(path)", "error": "\(error)"])
                 result.outputFailures.append("cannot write the Prometheus textfile \(path): \(error)")
-                result.status = result.status == .failed ? .failed : .partial
+                result.status = result.status.withOutputFailure
                 try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
             }
         }
@@ -67,3 +67,13 @@ public enum RunOutputs {
     }
 }
 
+extension RunStatus {
+    /// The status of a run whose outputs could not all be written: a success becomes
+    /// `partial`; a run that failed or was interrupted stays what it was.
+    var withOutputFailure: RunStatus {
+        switch self {
+        case .failed, .interrupted: self
+        default: .partial
+        }
+    }
+}

@@ -64,12 +64,17 @@ struct RunCommand: ParsableCommand {
             FileHandleOutput.standardOutput(RunReport.table(result.outcomes))
             // One warning per source whose rejected share passed its limit: the export changed.
             for above in result.rejectionsAboveLimit {
-                FileHandleOutput.standardError("trin: warning: \(above); its good records are imported, but the run counts as failed: "
-                    + "see trin runs show \(result.runID)\n")
+                FileHandleOutput.standardError("trin: warning: \(above); its good records are \(dryRun ? "counted (dry run)" : "imported"), "
+                    + "but the run counts as failed: see trin runs show \(result.runID)\n")
             }
+            // A failed source outranks a failed output: exit 1 says some sources were not
+            // imported; what could not be written is printed all the same.
+            let sourcesFailed = result.outcomes.contains { $0.status == .failed } || !result.rejectionsAboveLimit.isEmpty
+                || !result.notAttempted.isEmpty
             if !result.outputFailures.isEmpty {
                 // The records are in the store, but what operations watch was not written: not a success.
-                throw fail(result.outputFailures.joined(separator: "\n"), TrinExit.outputFailed)
+                let failure = fail(result.outputFailures.joined(separator: "\n"), TrinExit.outputFailed)
+                if !sourcesFailed { throw failure }
             }
             if !result.succeeded { throw TrinExit.partial }
         } catch let e as ExitCode {

@@ -42,6 +42,22 @@ import TrinStore
                 "\(report.stderr)")
     }
 
+    /// A failed source outranks a failed output: exit 1, and the output's failure is still said.
+    @Test func aFailedSourceAndAnUnwritableMetricFolderExitOne() throws {
+        let w = try RunWorkspace(citizens: 30, seed: 3, label: "trin-output-and-source")
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([
+            .init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb"),
+            .init(name: "missing", url: "file://\(w.exports)/no-such-export.csv", mapping: "forloeb"),
+        ])
+        try "not a folder".write(toFile: w.dir + "/out", atomically: true, encoding: .utf8)
+        let r = try w.run()
+        #expect(r.status == 1, "\(r.output)")
+        #expect(r.stderr.contains("the metric set was not published"), "\(r.stderr)")
+        #expect(try w.lastRun()["forloeb"]?.status == .imported && w.lastRun()["missing"]?.status == .failed)
+        #expect(try w.store().recentRuns(limit: 1).first?.status == "partial")
+    }
+
     /// The daemon has no exit code per run: a run whose metric set could not be published is
     /// kept as partial, logged as an error, and the textfile's `trin_last_run_ok` is 0.
     @Test func theDaemonMarksARunWithoutItsOutputsAsPartial() throws {
