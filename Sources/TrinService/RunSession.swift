@@ -241,9 +241,16 @@ public struct RunSession: Sendable {
                 }
             }
             let runner = Runner(store: store, importer: importer, logger: logger)
-            let result = try runner.pass(loaded, sources: sources, command: dryRun ? command + " --dry-run" : command,
+            var result = try runner.pass(loaded, sources: sources, command: dryRun ? command + " --dry-run" : command,
                                          dryRun: dryRun, shouldStop: shouldStop)
-            return dryRun ? result : RunOutputs.afterPass(loaded, store, result, logger, logFile: logFile)
+            if dryRun {
+                // A dry run writes no outputs, but its log lines must have been written.
+                if let failure = logFile?.takeWriteFailure() { result.outputFailures.append(failure) }
+            } else {
+                result = RunOutputs.afterPass(loaded, store, result, logger, logFile: logFile)
+            }
+            Runner.logFinished(result, logger)
+            return result
         }
     }
 

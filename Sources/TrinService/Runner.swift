@@ -107,13 +107,18 @@ public struct Runner: Sendable {
                 ])
             }
         }
-        let failed = result.outcomes.filter { $0.status == .failed }.count
         result.status = !result.notAttempted.isEmpty ? .interrupted
             : result.rejectionsAboveLimit.isEmpty ? RunStatus(outcomes: result.outcomes) : .partial
         try store.finishRun(id: runID, finishedAt: now(), status: result.status)
-        logger.info("run finished", metadata: ["event": "run_finished", "run": "\(runID)", "status": "\(result.status.rawValue)",
-                                               "sources_failed": "\(failed)", "sources": "\(result.outcomes.count)"])
         return result
+    }
+
+    /// The `run_finished` line, once the run's outputs are written too (`RunSession.pass`),
+    /// so that its status is the one the store keeps.
+    static func logFinished(_ result: RunResult, _ logger: Logger) {
+        let failed = result.outcomes.filter { $0.status == .failed }.count
+        logger.info("run finished", metadata: ["event": "run_finished", "run": "\(result.runID)", "status": "\(result.status.rawValue)",
+                                               "sources_failed": "\(failed)", "sources": "\(result.outcomes.count)"])
     }
 
     /// Fetches one source and imports what came. Never throws: a failure is an outcome.

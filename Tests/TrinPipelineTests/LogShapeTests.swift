@@ -52,5 +52,9 @@ import TrinStore
         #expect(r.status == 5, "\(r.output)")
         #expect(r.stderr.contains("cannot write the log /dev/full: No space left on device"), "\(r.stderr)")
         #expect(try w.lastRun()["forloeb"]?.status == .imported)
+        // A dry run writes no outputs, but a log it could not write is said all the same.
+        let dry = try TrinBinary.run(["run", "--config", w.config, "--log", "/dev/full", "--dry-run"])
+        #expect(dry.status == 5, "\(dry.output)")
+        #expect(dry.stderr.contains("cannot write the log /dev/full"), "\(dry.stderr)")
     }
 }

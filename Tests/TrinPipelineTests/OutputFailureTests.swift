@@ -16,8 +16,10 @@ import TrinStore
         #expect(first.status == 5, "\(first.output)")
         #expect(first.stderr.contains("the metric set was not published"), "\(first.stderr)")
         #expect(try w.lastRun()["forloeb"]?.status == .imported, "the records are kept")
-        // The run history and the textfile say the run was not a success.
+        // The run history, the log's last line of the run and the textfile say the run was not a success.
         #expect(try w.store().recentRuns(limit: 1).first?.status == "partial")
+        let finished = w.logText().split(separator: "\n").filter { $0.contains("\"event\":\"run_finished\"") }
+        #expect(finished.count == 1 && finished[0].contains("\"status\":\"partial\""), "\(finished)")
         #expect(try String(contentsOfFile: w.prometheus, encoding: .utf8).contains("trin_last_run_ok 0"))
 
         // Output folder fixed, the textfile's folder gone: still 5, now for the textfile.
