@@ -419,7 +419,7 @@ public final class PostgresStore: Store {
         try storeCall {
             try await rows("""
                 SELECT f.source,
-                  (SELECT max(r.finished_at) FROM run_file g JOIN run r ON r.id = g.run_id
+                  (SELECT max(coalesce(r.finished_at, r.started_at)) FROM run_file g JOIN run r ON r.id = g.run_id
                      WHERE g.tenant = f.tenant AND g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged')
                        AND NOT r.dry_run),
                   l.status, l.inserted + l.updated, l.rejected, l.rows_read

@@ -194,8 +194,8 @@ public struct DaemonService: Service {
         do {
             let fresh = try LoadedConfiguration.load(path: configPath)
             let (a, b) = (current.configuration, fresh.configuration)
-            if a.store != b.store || a.keyFile != b.keyFile || a.log != b.log {
-                logger.warning("store, keyFile and log changes take effect after a restart; the old ones stay in use",
+            if a.store != b.store || a.tenant != b.tenant || a.workDirectory != b.workDirectory || a.keyFile != b.keyFile || a.log != b.log {
+                logger.warning("store, tenant, workDirectory, keyFile and log changes take effect after a restart; the old ones stay in use",
                                metadata: ["event": "config_reload_partial"])
             }
             logger.notice("configuration reloaded", metadata: ["event": "config_reloaded", "config": "\(configPath)",

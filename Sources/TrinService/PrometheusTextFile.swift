@@ -22,7 +22,7 @@ public enum PrometheusTextFile {
                "Unix time of the last run that fetched, imported or found the source unchanged (0: never).",
                status.map { (labels(["source": $0.source]), "\($0.lastSuccess?.secondsSinceEpoch ?? 0)") })
         family("trin_source_last_status",
-               "1 for the status of the source's most recent attempt (imported, skipped_identical, unchanged, failed, dry_run).",
+               "1 for the status of the source's most recent attempt in a run that was not a dry run (imported, skipped_identical, unchanged, failed).",
                status.map { (labels(["source": $0.source, "status": $0.lastStatus]), "1") })
         family("trin_source_last_ok", "1 if the source's most recent attempt succeeded, 0 if it failed.",
                status.map { (labels(["source": $0.source]), $0.lastStatus == "failed" ? "0" : "1") })

@@ -177,17 +177,12 @@ public struct RunSession: Sendable {
     /// the session goes, and when the process ends).
     public func close() { heldLock?.release() }
 
-    /// Records the start of a run.
-    public func beginRun(dryRun: Bool) throws(StoreError) -> Int64 {
+    /// Records the start of a run of `source`'s files (`trin import`).
+    func beginRun(dryRun: Bool, source: String) throws(StoreError) -> Int64 {
         let id = try store.beginRun(command: command, startedAt: SystemClock.nowInstant(), dryRun: dryRun)
-        logger.info("run started", metadata: ["event": "run_started", "run": "\(id)", "command": "\(command)", "dry_run": "\(dryRun)"])
+        logger.info("run started", metadata: ["event": "run_started", "run": "\(id)", "command": "\(command)", "dry_run": "\(dryRun)",
+                                              "sources": "\(source)"])
         return id
-    }
-
-    /// Records the end of a run with its status.
-    public func finishRun(id: Int64, status: RunStatus) throws(StoreError) {
-        try store.finishRun(id: id, finishedAt: SystemClock.nowInstant(), status: status)
-        logger.info("run finished", metadata: ["event": "run_finished", "run": "\(id)", "status": "\(status.rawValue)"])
     }
 
     /// `trin import`: one run over export files given by hand, each in its own transaction.
@@ -211,14 +206,15 @@ public struct RunSession: Sendable {
 
     private func importFiles(_ files: [String], importer: Importer, mapping: Mapping, source: String?, dryRun: Bool) throws(StoreError) -> RunResult {
         do {
-            let runID = try beginRun(dryRun: dryRun)
+            let runID = try beginRun(dryRun: dryRun, source: source ?? mapping.name)
             let outcomes = files.map { importer.importFile(path: $0, mapping: mapping, source: source, runID: runID, commit: !dryRun) }
             var result = RunResult(runID: runID, dryRun: dryRun, outcomes: outcomes, status: RunStatus(outcomes: outcomes), notAttempted: [])
             if let failure = logFile?.takeWriteFailure() {
                 result.outputFailures = [failure]
                 if result.status == .succeeded { result.status = .partial }
             }
-            try finishRun(id: runID, status: result.status)
+            try store.finishRun(id: runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+            Runner.logFinished(result, logger)
             return result
         }
     }

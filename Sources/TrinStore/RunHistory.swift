@@ -96,7 +96,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Per source: the last successful fetch or import, and the last outcome. A dry run's
+    /// Per source: the last successful fetch or import (when its run finished; a run that
+    /// never finished, killed after the source's import was committed, counts from its
+    /// start), and the last outcome. A dry run's
     /// files never count, whatever their outcome (a dry run may fail or meet an unchanged
     /// export like a real one).
     public func sourceStatus() throws(StoreError) -> [SourceStatus] {
@@ -108,7 +110,7 @@ extension SQLiteStore {
                 """
             return try Row.fetchAll(db, sql: """
                 SELECT f.source,
-                  (SELECT max(r.finished_at) FROM run_file g JOIN run r ON r.id = g.run_id
+                  (SELECT max(coalesce(r.finished_at, r.started_at)) FROM run_file g JOIN run r ON r.id = g.run_id
                      WHERE g.source = f.source AND g.status IN ('imported', 'skipped_identical', 'unchanged') AND r.dry_run = 0),
                   l.status, l.inserted + l.updated, l.rejected, l.rows_read
                 FROM (SELECT DISTINCT g.source FROM run_file g JOIN run r ON r.id = g.run_id WHERE r.dry_run = 0) f

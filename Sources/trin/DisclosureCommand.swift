@@ -31,8 +31,10 @@ struct DisclosureCommand: ParsableCommand {
         var out = ""
         for k in ks.isEmpty ? [5, 3] : ks {
             let released: ReleasedFigures
-            do { released = try session.releasedFigures(k: k, policy: policy) } catch {
-                throw fail("\(error)", TrinExit.configuration)
+            do { released = try session.releasedFigures(k: k, policy: policy) } catch let e as DisclosureError {
+                throw fail("\(e)", TrinExit.configuration)
+            } catch {
+                throw fail("\(error)", TrinExit.internalError)
             }
             out += DisclosureCommand.table(released)
         }

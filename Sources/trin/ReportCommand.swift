@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import TrinCore
+import TrinDisclosure
 import TrinService
 import TrinPublish
 import TrinMetrics
@@ -48,8 +49,11 @@ struct ReportCommand: ParsableCommand {
             FileHandleOutput.standardOutput("wrote the \(year) report to \(out)\n")
         } catch let e as ExitCode {
             throw e
+        } catch let e as DisclosureError {
+            throw fail("\(e)", TrinExit.configuration)
         } catch {
-            throw fail("\(error)", TrinExit.configuration)
+            // The store could not be read: not something check-config would find.
+            throw fail("\(error)", TrinExit.internalError)
         }
     }
 }

@@ -21,7 +21,7 @@ struct RunsCommand: ParsableCommand {
         func run() throws {
             let (store, location) = try openStore(options)
             settleAbandonedRuns(store, location)
-            let runs = try store.recentRuns(limit: limit, source: source)
+            let runs = try readingStore { try store.recentRuns(limit: limit, source: source) }
             if json {
                 let objects: [[String: Any]] = runs.map { r in
                     var o: [String: Any] = ["id": r.id, "command": r.command, "startedAt": r.startedAt.description, "status": r.status,
@@ -55,12 +55,12 @@ struct RunsCommand: ParsableCommand {
         func run() throws {
             let (store, location) = try openStore(options)
             settleAbandonedRuns(store, location)
-            guard let r = try store.run(id: id) else { throw fail("no run \(id)", TrinExit.configuration) }
+            guard let r = try readingStore({ try store.run(id: id) }) else { throw fail("no run \(id)", TrinExit.configuration) }
             var out = "run \(r.id): \(r.command)\(r.dryRun ? " (dry run)" : ""), \(r.status), started \(LoadedConfiguration.danishText(r.startedAt)) (Danish time)"
             if let f = r.finishedAt { out += ", finished \(LoadedConfiguration.danishText(f))" }
             if r.dryRun { out += "\nA dry run: its files were read and counted; no record and no rejected row was kept." }
-            out += "\n\n" + RunReport.table(try store.files(ofRun: id))
-            let examples = try store.rejectionExamples(ofRun: id)
+            out += "\n\n" + RunReport.table(try readingStore { try store.files(ofRun: id) })
+            let examples = try readingStore { try store.rejectionExamples(ofRun: id) }
             if !examples.isEmpty {
                 out += "\nExamples of rejected rows (CPR numbers masked):\n"
                 for e in examples {
@@ -103,4 +103,10 @@ func existingStore(_ options: StoreOptions, _ c: Configuration?) throws -> Store
 /// show it, and keep it, as interrupted. With the lock held by a live run, nothing changes.
 func settleAbandonedRuns(_ store: any Store, _ location: StoreLocation) {
     RunSession.settleAbandonedRuns(store, location)
+}
+
+/// Reads the run history; a store that cannot be read (a lock held too long, a damaged
+/// file) exits 4 with the reason, as the other commands do.
+func readingStore<T>(_ read: () throws -> T) throws -> T {
+    do { return try read() } catch { throw fail("\(error)", TrinExit.internalError) }
 }

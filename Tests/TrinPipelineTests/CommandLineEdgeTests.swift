@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TrinCore
 import TrinTestSupport
@@ -46,6 +47,22 @@ import TrinStore
         try "store: [".write(toFile: w.config, atomically: true, encoding: .utf8)
         let broken = try TrinBinary.run(["runs"], currentDirectory: w.dir)
         #expect(broken.status == 2 && broken.stderr.contains("trin.yaml"), "\(broken.output)")
+    }
+
+    @Test("a store that cannot be read exits 4 with the reason, not 1 (some sources failed) or 2 (configuration)")
+    func anUnreadableStoreIsAnInternalError() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-damaged-store")
+        let store = dir + "/s.sqlite", key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        try #require(try TrinBinary.run(["sample", "--citizens", "20", "--seed", "1", "--out", dir + "/ex"]).status == 0)
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: dir + "/ex").first { $0.hasPrefix("forloeb") })
+        try #require(try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping", TrinBinary.repositoryRoot + "/mappings/forloeb.yaml",
+                                         dir + "/ex/" + file]).status == 0)
+        // Damaged behind trin's back: the table of rejected rows is gone.
+        try DatabaseQueue(path: store).write { try $0.execute(sql: "DROP TABLE rejection") }
+        let r = try TrinBinary.run(["runs", "show", "1", "--store", store])
+        #expect(r.status == 4, "\(r.output)")
+        #expect(r.stderr.contains("no such table: rejection"), "\(r.stderr)")
     }
 
     @Test func aMissingFileIsNamedWithTheReason() throws {

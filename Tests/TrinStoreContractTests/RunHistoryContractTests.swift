@@ -109,5 +109,11 @@ import TrinTestSupport
         #expect(try reopened.run(id: abandoned)?.status == "interrupted" && reopened.run(id: next)?.status == "running")
         #expect(try reopened.markAbandonedRunsInterrupted() == 1)
         #expect(try reopened.recentRuns(limit: 2).map(\.id) == [next, abandoned])
+
+        // A run killed after a source's import was committed never finishes: the source's
+        // success still counts, from when the run started.
+        let killed = try reopened.beginRun(command: "run", startedAt: Instant(secondsSinceEpoch: 4_000), dryRun: false)
+        try reopened.recordFileOutcome(outcome(killed, "haendelser", .imported))
+        #expect(try reopened.sourceStatus().first { $0.source == "haendelser" }?.lastSuccess == Instant(secondsSinceEpoch: 4_000))
     }
 }
