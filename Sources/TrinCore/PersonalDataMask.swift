@@ -18,7 +18,16 @@ public enum PersonalDataMask {
         var bytes = Array(text.utf8)
         guard mayHoldCandidate(bytes) else { return text }
         maskRuns(&bytes)
+        maskValidCPRRanges(&bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Masks the digits of every valid CPR number `searchValidCPRRanges` finds: the run rule
+    /// keeps a date-shaped part readable (`15-03-08-1234` holds `03-08-1234`) and does not
+    /// join digits across an underscore or an invisible character.
+    private static func maskValidCPRRanges(_ bytes: inout [UInt8]) {
+        let ranges = bytes.withUnsafeBufferPointer { searchValidCPRRanges($0) }
+        for r in ranges { for k in r where isDigit(bytes[k]) { bytes[k] = UInt8(ascii: "X") } }
     }
 
     /// A text with non-ASCII characters: each character is read as the ASCII one it
@@ -37,6 +46,7 @@ public enum PersonalDataMask {
         }
         guard mayHoldCandidate(standIns) else { return text }
         maskRuns(&standIns)
+        maskValidCPRRanges(&standIns)
         var out = String.UnicodeScalarView()
         for (c, b) in zip(scalars, standIns) { out.append(b == UInt8(ascii: "X") && c != "X" ? "X" : c) }
         return String(out)
@@ -72,9 +82,9 @@ public enum PersonalDataMask {
         }
     }
 
-    /// Masks only what the CPR rules accept as a CPR number (ten digits, whitespace and
-    /// one hyphen after the sixth digit, a real date), leaving every other number as it
-    /// is. For identifiers from a source (`F-2023-0004711` stays readable), which are
+    /// Masks only valid CPR numbers (`searchValidCPRRanges`: ten digits with a real birth
+    /// date, written as the CPR rules accept or split the ways a person splits one), leaving
+    /// every other number as it is. For identifiers from a source (`F-2023-0004711` stays readable), which are
     /// stored and compared, so that masking never changes anything but a real CPR number.
     public static func maskValidCPRNumbers(_ text: String) -> String {
         var b = Array(text.utf8)
@@ -91,37 +101,90 @@ public enum PersonalDataMask {
         return searchValidCPRRanges(b)
     }
 
-    /// The search behind `validCPRRanges`, without its pre-check.
+    /// The search behind `validCPRRanges`, without its pre-check. Digit groups are joined by
+    /// one to three joiners (`joinerWidth`); a window of whole groups with exactly ten digits
+    /// is a CPR number when the CPR rules accept it as written (white space anywhere, one
+    /// hyphen after the sixth digit), or when its groups split it only after the second,
+    /// fourth or sixth digit (`15.03.08-1234`, `150308–1234`, `15-03-08-1234`) and the digits
+    /// hold a real birth date. A group of a year (`03-01-2023 14`, split after the eighth)
+    /// never makes one, so timestamps stay readable.
     static func searchValidCPRRanges(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = b.startIndex
         while i < b.endIndex {
             guard isDigit(b[i]), i == b.startIndex || !isDigit(b[i - 1]) else { i += 1; continue }
-            // The run's digit groups, joined by single whitespace characters or hyphens.
+            // The run's digit groups, joined by up to three joiners.
             var groups: [Range<Int>] = []
             var j = i
             while j < b.endIndex {
                 let start = j
                 while j < b.endIndex, isDigit(b[j]) { j += 1 }
                 groups.append(start..<j)
-                guard j < b.endIndex else { break }
-                let w = b[j] == UInt8(ascii: "-") ? 1 : CPRNumber.whitespaceWidth(b, at: j)
-                guard w > 0, j + w < b.endIndex, isDigit(b[j + w]) else { break }
-                j += w
+                var k = j, joiners = 0
+                while k < b.endIndex, joiners < 3, case let w = joinerWidth(b, at: k), w > 0 {
+                    k += w
+                    joiners += 1
+                }
+                guard joiners > 0, k < b.endIndex, isDigit(b[k]) else { break }
+                j = k
             }
-            // Every window of whole groups holding exactly ten digits is a candidate.
             for a in groups.indices {
                 var digits = 0
                 for z in a..<groups.count {
                     digits += groups[z].count
                     if digits > 10 { break }
+                    guard digits == 10 else { continue }
                     let window = groups[a].lowerBound..<groups[z].upperBound
-                    if digits == 10, case .success = CPRNumber.parse(b[window]) { found.append(window) }
+                    if case .success = CPRNumber.parse(b[window]) {
+                        found.append(window)
+                    } else if splitsLikeACPRNumber(groups[a...z]), hasBirthDate(b, groups[a...z]) {
+                        found.append(window)
+                    }
                 }
             }
             i = max(j, i + 1)
         }
         return found
+    }
+
+    /// Whether groups of ten digits in all end only after the second, fourth or sixth digit.
+    private static func splitsLikeACPRNumber(_ groups: ArraySlice<Range<Int>>) -> Bool {
+        var digits = 0
+        for g in groups.dropLast() {
+            digits += g.count
+            guard digits == 2 || digits == 4 || digits == 6 else { return false }
+        }
+        return true
+    }
+
+    /// Whether the groups' ten digits hold a real birth date under the CPR rules.
+    private static func hasBirthDate(_ b: UnsafeBufferPointer<UInt8>, _ groups: ArraySlice<Range<Int>>) -> Bool {
+        var d = DigitBuffer()
+        for g in groups { for k in g { d.append(b[k]) } }
+        return CPRNumber.birthDate(digits: d) != nil
+    }
+
+    /// The UTF-8 width of a character that may join the digit groups of a CPR number as a
+    /// person writes one, or 0: white space, `-`, `.`, `/`, `_`, any dash (U+2010–U+2015,
+    /// the minus sign, small and full-width hyphen-minus), the soft hyphen, and invisible
+    /// characters (zero-width space and joiners, word joiner, byte order mark).
+    static func joinerWidth(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
+        switch b[i] {
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "/"), UInt8(ascii: "_"): return 1
+        case 0xC2 where i + 1 < b.endIndex && b[i + 1] == 0xAD: return 2
+        case 0xE2 where i + 2 < b.endIndex:
+            switch (b[i + 1], b[i + 2]) {
+            case (0x80, 0x8B...0x8D), (0x80, 0x90...0x95), (0x81, 0xA0), (0x88, 0x92): return 3
+            default: break
+            }
+        case 0xEF where i + 2 < b.endIndex:
+            switch (b[i + 1], b[i + 2]) {
+            case (0xB9, 0x98), (0xB9, 0xA3), (0xBC, 0x8D), (0xBB, 0xBF): return 3
+            default: break
+            }
+        default: break
+        }
+        return CPRNumber.whitespaceWidth(b, at: i)
     }
 
     /// The masked form of a field known to hold a CPR number.
@@ -138,9 +201,10 @@ public enum PersonalDataMask {
     }
 
     /// Cheap pre-check for `validCPRRanges`: some run of whole digit groups holds exactly ten
-    /// digits, the groups joined by what may split a CPR number there (a hyphen, whitespace;
-    /// any non-ASCII byte, which may belong to Unicode whitespace; several such bytes count
-    /// as one joiner, so the check lets through more than the search, never less). Anything
+    /// digits, the groups joined by what may split a CPR number there (a hyphen, a dot, a
+    /// slash, an underscore, white space; any non-ASCII byte, which may belong to a Unicode
+    /// dash or space; any number of them count as one joiner, so the check lets through more
+    /// than the search, never less). Anything
     /// else ends a run. One scan, no allocation: ids like `F-2024-0000001` (4 + 7 digits) and
     /// `P-000001/afklaring/2023-03-09` are passed over without a search.
     static func mayHoldValidCPR(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -159,15 +223,16 @@ public enum PersonalDataMask {
                 if sums & (1 << 10) != 0 { return true }
                 group = 0
             }
-            if b < 0x80 && (b >= 64 || groupJoiners >> UInt64(b) & 1 == 0) { sums = 0 }
+            if b < 0x80 && b != UInt8(ascii: "_") && (b >= 64 || groupJoiners >> UInt64(b) & 1 == 0) { sums = 0 }
         }
         guard group > 0, group <= 10 else { return false }
         return ((sums << group) | (1 << group)) & (1 << 10) != 0
     }
 
-    /// The ASCII bytes that may join digit groups in `mayHoldValidCPR`, as bits: a hyphen and
-    /// white space (0x09–0x0D, 0x1C–0x20). Every non-ASCII byte may too.
-    private static let groupJoiners: UInt64 = (1 << 0x2D) | (0x1F << 0x09) | (0x1F << 0x1C)
+    /// The ASCII bytes below 64 that may join digit groups in `mayHoldValidCPR`, as bits: a
+    /// hyphen, a dot, a slash and white space (0x09–0x0D, 0x1C–0x20); `_` is checked apart.
+    /// Every non-ASCII byte may join too.
+    private static let groupJoiners: UInt64 = (1 << 0x2D) | (1 << 0x2E) | (1 << 0x2F) | (0x1F << 0x09) | (0x1F << 0x1C)
 
     private static func maskDigits(_ bytes: inout [UInt8], _ positions: [Int]) {
         for p in positions { bytes[p] = UInt8(ascii: "X") }

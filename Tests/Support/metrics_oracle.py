@@ -196,12 +196,28 @@ def normalise_cpr(raw):
     return s
 
 
+JOINERS = set("-./_\u00ad\u200b\u200c\u200d\u2010\u2011\u2012\u2013\u2014\u2015\u2060\u2212\ufe58\ufe63\uff0d\ufeff")
+
+
 def mask_cpr_in_id(text):
-    """docs/metrics.md 19: every valid CPR number inside an id (ten ASCII digits in whole
-    digit groups joined by one hyphen or one white-space character, which the CPR rules
-    accept) has its digits replaced with X; every other number stays."""
+    """docs/metrics.md 19: every valid CPR number inside an id has its digits replaced with X.
+    Digit groups (ASCII digits) are joined by one to three joiners (white space, - . / _, any
+    dash, the soft hyphen, invisible characters); a window of whole groups with exactly ten
+    digits is one when the CPR rules accept it as written, or when its groups end only after
+    the second, fourth or sixth digit and its digits hold a real birth date."""
     def digit(c):
         return "0" <= c <= "9"
+
+    def joiner(c):
+        return c.isspace() or c in JOINERS
+
+    def valid(digits):
+        try:
+            birth_date(digits)
+            return True
+        except Reject:
+            return False
+
     out, n, i = list(text), len(text), 0
     while i < n:
         if not digit(text[i]) or (i > 0 and digit(text[i - 1])):
@@ -213,22 +229,34 @@ def mask_cpr_in_id(text):
             while j < n and digit(text[j]):
                 j += 1
             groups.append((start, j))
-            if j < n - 1 and (text[j] == "-" or text[j].isspace()) and digit(text[j + 1]):
-                j += 1
-            else:
+            k, joined = j, 0
+            while k < n and joined < 3 and joiner(text[k]):
+                k += 1
+                joined += 1
+            if joined == 0 or k >= n or not digit(text[k]):
                 break
+            j = k
         for a in range(len(groups)):
             digits = 0
             for z in range(a, len(groups)):
                 digits += groups[z][1] - groups[z][0]
                 if digits > 10:
                     break
-                if digits == 10:
-                    window = text[groups[a][0]:groups[z][1]]
-                    try:
-                        birth_date(normalise_cpr(window))
-                    except Reject:
-                        continue
+                if digits != 10:
+                    continue
+                window = text[groups[a][0]:groups[z][1]]
+                try:
+                    accepted = valid(normalise_cpr(window))
+                except Reject:
+                    accepted = False
+                if not accepted:
+                    ends, total = [], 0
+                    for g in groups[a:z]:
+                        total += g[1] - g[0]
+                        ends.append(total)
+                    plain = "".join(text[g[0]:g[1]] for g in groups[a:z + 1])
+                    accepted = all(e in (2, 4, 6) for e in ends) and valid(plain)
+                if accepted:
                     for k in range(groups[a][0], groups[z][1]):
                         if digit(out[k]):
                             out[k] = "X"
