@@ -361,7 +361,8 @@ public final class CSVReader {
         case complete(contentEnd: Int, next: Int, newlines: Int)
         /// The buffer ends inside the record and the file goes on.
         case needMore
-        /// The file ends inside a quoted field.
+        /// The file ends inside a quoted field, or a quoted field that ran over a line end
+        /// does not close cleanly.
         case unclosed
     }
 
@@ -381,6 +382,7 @@ public final class CSVReader {
                 // Quoted field.
                 i += 1
                 let cs = i
+                let linesBefore = newlines
                 var doubled = false
                 while true {
                     while i < e {
@@ -397,6 +399,15 @@ public final class CSVReader {
                 }
                 let ce = i
                 i += 1
+                // A quote that ran over a line end must close cleanly (a delimiter, a line end or
+                // the end of the file after it). Otherwise it was never closed on its line and
+                // the quote found is the next row's opening one: taking it would merge two rows
+                // (which may even have the right number of fields) and lose the second.
+                if newlines > linesBefore && i < e {
+                    let b = p[i]
+                    if b == cr && i + 1 == e && !atEOF { return .needMore }
+                    if b != d && b != lf && !(b == cr && i + 1 < e && p[i + 1] == lf) { return .unclosed }
+                }
                 var span = FieldSpan(start: cs, end: ce, inScratch: false)
                 if doubled { span = appendUnquoted(cs, ce) }
                 // Anything but a delimiter or line end after the closing quote is kept literally.

@@ -33,7 +33,7 @@ public enum CSVRowProblem: Sendable, Hashable, CustomStringConvertible {
         switch self {
         case .badEncoding(let f): return f.map { "byte not valid in the encoding (field \($0 + 1))" } ?? "byte not valid in the encoding"
         case .fieldCount(let e, let f): return "expected \(e) fields, found \(f)"
-        case .unclosedQuote: return "quoted field not closed before end of file"
+        case .unclosedQuote: return "quoted field not closed (not on its line, and not cleanly on a later one)"
         case .rowTooLong(let limit): return "row longer than \(limit) bytes"
         }
     }

@@ -120,6 +120,28 @@ struct CSVQuotingTests {
         #expect(rows[3].fields == ["4", "w"])
     }
 
+    @Test("a quote left open mid-file does not take the next row's opening quote as its close")
+    func unclosedQuoteDoesNotSwallowTheNextRow() throws {
+        // Line 2's quote is never closed; line 3 opens a quoted field of its own. Taken as one
+        // row, the two would even have the right number of fields, and line 3 would be lost.
+        let file = try TempCSV("""
+            cpr;id;name;group;stage
+            0101901234;F-1;"Café Nord;Kontanthjælp;Virksomhedspraktik
+            0202924321;F-2;"Byens Bageri";Sygedagpenge;Løntimer
+            0303934321;F-3;plain;Sygedagpenge;Løntimer
+
+            """)
+        let (_, rows) = try readAll(file, semicolonUTF8)
+        #expect(rows.map(\.line) == [2, 3, 4])
+        #expect(rows[0].problem == .unclosedQuote)
+        #expect(rows[1].fields == ["0202924321", "F-2", "Byens Bageri", "Sygedagpenge", "Løntimer"])
+        #expect(rows[2].fields.first == "0303934321")
+        // A quoted field over two lines that closes cleanly is one field, as before.
+        let good = try TempCSV("a;b\n1;\"two\nlines\"\n2;x\n")
+        let (_, goodRows) = try readAll(good, semicolonUTF8)
+        #expect(goodRows.map(\.fields) == [["1", "two\nlines"], ["2", "x"]])
+    }
+
     @Test func rowsSpanningTheReadBufferReadTheSameAtEveryBufferSize() throws {
         var text = "Navn;Note;By\r\n"
         for i in 0..<40 {
