@@ -10,21 +10,27 @@ extension Metrics {
     /// `parts`: for a combined publication, what its parts (the municipalities) published
     /// themselves; a cell they do not already show is suppressed (`PublishedParts`).
     ///
+    /// `keepsNewYears` false: the set will not keep the closed years it publishes in full
+    /// for the first time (a run in which a source failed). Such a year is released as
+    /// provisional, headline figures only: published in full now and kept in full later,
+    /// the two would differ by the late source's records.
+    ///
     /// `self` must have been computed with the same policy
     /// (`MetricsCalculator(policy:)`), so that it counts only what was known on the as-of date.
     public func released(policy: ReleasePolicy, threshold: DisclosureThreshold = .standard,
                          register: [EnterpriseRecord] = [], frozen: [FrozenYear] = [],
-                         republish: Set<Int> = [], parts: PublishedParts? = nil) -> ReleasedFigures {
+                         republish: Set<Int> = [], parts: PublishedParts? = nil, keepsNewYears: Bool = true) -> ReleasedFigures {
         let suppressor = Suppressor(threshold: threshold)
         var years: [ReleasedYear] = []
         var loss: [InformationLoss] = []
         var newlyFrozen: [FrozenYear] = []
         for (i, year) in self.years.enumerated() {
-            let status = policy.status(of: year)
-            let full = status == .closed
+            var status = policy.status(of: year)
             // A closed year first published in full in an earlier set is repeated as it was,
             // unless a republication is asked for.
             let previous = frozen.first { $0.year == year && $0.k == threshold.k && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
+            if status == .closed, previous == nil, !keepsNewYears, !republish.contains(year) { status = .provisional }
+            let full = status == .closed
             if full, let previous, !republish.contains(year) {
                 let (y, l) = previous.released()
                 years.append(y)

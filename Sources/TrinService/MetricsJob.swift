@@ -25,17 +25,19 @@ public enum MetricsJob {
     }
 
     /// `release`, and the latest `recordedAt` of the records it read (nil: none), from the same read.
-    static func releaseRead(store: any Store, k: Int, policy: ReleasePolicy,
-                            republish: Set<Int>) throws -> (figures: ReleasedFigures, latestRecordedAt: Instant?) {
+    static func releaseRead(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int>,
+                            keepsNewYears: Bool = true) throws -> (figures: ReleasedFigures, latestRecordedAt: Instant?) {
         // A combined publication reads its tenants while they import: all from one state.
         if let combining = store as? CombinesPublications, combining.isCombined {
-            return try combining.readingOneState { try releaseNow(store: store, k: k, policy: policy, republish: republish) }
+            return try combining.readingOneState {
+                try releaseNow(store: store, k: k, policy: policy, republish: republish, keepsNewYears: keepsNewYears)
+            }
         }
-        return try releaseNow(store: store, k: k, policy: policy, republish: republish)
+        return try releaseNow(store: store, k: k, policy: policy, republish: republish, keepsNewYears: keepsNewYears)
     }
 
-    static func releaseNow(store: any Store, k: Int, policy: ReleasePolicy,
-                           republish: Set<Int>) throws -> (figures: ReleasedFigures, latestRecordedAt: Instant?) {
+    static func releaseNow(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int>,
+                           keepsNewYears: Bool = true) throws -> (figures: ReleasedFigures, latestRecordedAt: Instant?) {
         let threshold = try DisclosureThreshold(k: k)
         var calculator = MetricsCalculator(policy: policy)
         let latest = try addCitizens(from: store, to: &calculator)
@@ -47,7 +49,8 @@ public enum MetricsJob {
             }
         }
         let figures = calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register,
-                                                                        frozen: frozen, republish: republish, parts: try parts(of: store))
+                                                                        frozen: frozen, republish: republish, parts: try parts(of: store),
+                                                                        keepsNewYears: keepsNewYears)
         return (figures, latest)
     }
 
@@ -106,12 +109,14 @@ public enum MetricsJob {
     /// first keeping in the store the closed years it publishes in full for the first
     /// time (and those `republish` names: a requested republication, docs/metrics.md).
     /// With `freeze` false (a run in which a source failed, so the store may lack a
-    /// source's records), years already kept are repeated but no new year is kept.
+    /// source's records), years already kept are repeated but no new year is kept, and a
+    /// closed year not kept yet is published as provisional (headline figures only): in full
+    /// it would differ from the set that keeps it by the late source's records.
     public static func publish(store: any Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
                                runID: String, dialect: PublishedCSVDialect = .danish,
                                publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true,
                                figureTables: Bool = true) throws -> PublishedSet {
-        let (released, latestRecordedAt) = try releaseRead(store: store, k: k, policy: policy, republish: republish)
+        let (released, latestRecordedAt) = try releaseRead(store: store, k: k, policy: policy, republish: republish, keepsNewYears: freeze)
         // Kept before the files are written: a set that fails to publish is repeated by the next run.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

@@ -56,6 +56,24 @@ struct FrozenYearTests {
         #expect(y2023.valueChain.value("started", "total") == .value(24))
     }
 
+    @Test("a set that keeps no new year (a source failed) publishes a closed year not kept yet as provisional, and repeats one kept")
+    func aSetThatKeepsNothingPublishesUnkeptClosedYearsAsProvisional() throws {
+        let policy = ReleasePolicy(asOf: Day(iso: "2024-03-31")!)
+        var calc = MetricsCalculator(policy: policy)
+        for c in records(late: false) { calc.add(citizen: c) }
+        let metrics = calc.finish(enterprises: [])
+        let unkept = metrics.released(policy: policy, keepsNewYears: false)
+        let y = try #require(unkept.years.first { $0.year == 2023 })
+        #expect(y.status == .provisional && y.progression.cells.isEmpty && unkept.newlyFrozen.isEmpty)
+        #expect(y.valueChain.value("started", "total") == .value(24), "the headline figures are published")
+        // The next complete run keeps it in full; a failed run after that repeats it.
+        let complete = metrics.released(policy: policy)
+        let closed = try #require(complete.years.first { $0.year == 2023 })
+        #expect(closed.status == .closed && !closed.progression.cells.isEmpty)
+        let repeated = metrics.released(policy: policy, frozen: try kept(complete.newlyFrozen), keepsNewYears: false)
+        #expect(repeated.years.first { $0.year == 2023 } == closed)
+    }
+
     @Test("a kept year is not used by a set as of an earlier date, nor for another k")
     func earlierSet() throws {
         let frozen = try kept(release(late: false, asOf: "2024-03-31").newlyFrozen)
