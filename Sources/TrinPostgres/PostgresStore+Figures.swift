@@ -94,13 +94,22 @@ extension PostgresStore: CombinesPublications {
         ("value_chain", ["measure", "stage"]), ("progression", ["agreement", "enterprise", "measure", "stage"]),
     ]
 
-    public func partsPublications() throws(StoreError) -> [String: [PublishedRow]] {
+    public func partsPublications(asOf: Day, k: Int) throws(StoreError) -> [String: [PublishedRow]] {
         try storeCall {
-            let published = try await rows("SELECT tenant FROM trin_figures.publication WHERE tenant = ANY(\(readTenants))")
-                .map { try $0.decode(String.self) }
-            if let missing = readTenants.first(where: { !published.contains($0) }) {
+            var published: [String: (asOf: String, k: Int)] = [:]
+            for row in try await rows("SELECT tenant, as_of::text, k FROM trin_figures.publication WHERE tenant = ANY(\(readTenants))") {
+                let (tenant, day, tenantK) = try row.decode((String, String, Int).self)
+                published[tenant] = (day, tenantK)
+            }
+            if let missing = readTenants.first(where: { published[$0] == nil }) {
                 throw StoreError.database(path: location, message: "tenant \(missing) has published no figures yet: a combined "
                                           + "publication is checked against what each tenant publishes, so publish every tenant first")
+            }
+            if let other = readTenants.first(where: { published[$0]!.asOf != asOf.description || published[$0]!.k != k }) {
+                throw StoreError.database(path: location, message: "tenant \(other)'s current set is as of \(published[other]!.asOf) "
+                                          + "with k \(published[other]!.k), not as of \(asOf) with k \(k): a combined publication is "
+                                          + "checked against the tenants' sets of the same date and k, so publish every tenant for "
+                                          + "that date first")
             }
             var out: [String: [PublishedRow]] = [:]
             for (table, columns) in Self.figureCoordinates {

@@ -49,19 +49,20 @@ public enum MetricsJob {
             }
         }
         let figures = calculator.finish(enterprises: register).released(policy: policy, threshold: threshold, register: register,
-                                                                        frozen: frozen, republish: republish, parts: try parts(of: store),
+                                                                        frozen: frozen, republish: republish,
+                                                                        parts: try parts(of: store, asOf: policy.asOf, k: k),
                                                                         keepsNewYears: keepsNewYears)
         return (figures, latest)
     }
 
     /// For a combined publication, what each of its tenants published on its own: a combined
     /// cell they do not already show is suppressed (`PublishedParts`). Nil for one tenant's store.
-    static func parts(of store: any Store) throws -> PublishedParts? {
+    static func parts(of store: any Store, asOf: Day, k: Int) throws -> PublishedParts? {
         guard let combining = store as? CombinesPublications, combining.isCombined else { return nil }
         let tables: [String: FigureTableName] = ["employment": .employment, "youth": .youth, "value_chain": .valueChain,
                                                  "progression": .progression]
         // One list per tenant combined, empty for a tenant whose set shows nothing.
-        let published = try combining.partsPublications()
+        let published = try combining.partsPublications(asOf: asOf, k: k)
         return PublishedParts(parts: combining.combinedTenants.map { published[$0] ?? [] }.map { rows in
             rows.compactMap { row in
                 guard let table = tables[row.table], let level = DetailLevel(rawValue: row.level) else { return nil }

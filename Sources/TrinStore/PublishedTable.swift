@@ -41,9 +41,12 @@ public protocol CombinesPublications: Store {
     /// The tenants it combines.
     var combinedTenants: [String] { get }
     /// Per tenant combined, the rows of its current set's figure tables (`employment`,
-    /// `youth`, `value_chain`, `progression`), each with the table's name; a tenant with no
-    /// current set is an error that names it.
-    func partsPublications() throws(StoreError) -> [String: [PublishedRow]]
+    /// `youth`, `value_chain`, `progression`), each with the table's name. A tenant with no
+    /// current set, or one as of another date or with another k than the combined set's, is
+    /// an error that names it: the combined figures are checked against what the tenants
+    /// show for the same date and k (a set of another date would let the difference of the
+    /// two show a count the tenant suppressed).
+    func partsPublications(asOf: Day, k: Int) throws(StoreError) -> [String: [PublishedRow]]
     /// Runs `body`, whose reads all see one state of the store: the tenants it combines go on
     /// importing meanwhile (a combined publication holds none of their locks).
     func readingOneState<T>(_ body: () throws -> T) throws -> T

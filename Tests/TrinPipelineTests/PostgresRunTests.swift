@@ -138,6 +138,12 @@ struct PostgresRunTests {
             let r = try TrinBinary.run(["metrics", "--config", dir + "/\(tenant).yaml", "--as-of", "2024-11-30"])
             #expect(r.status == 0, "\(r.output)")
         }
+        // Not against the tenants' sets of another date, or of another k: the difference of the
+        // two could show a count a tenant suppressed.
+        for (asOf, k) in [("2024-12-31", "5"), ("2024-11-30", "3")] {
+            let other = try TrinBinary.run(["metrics", "--config", dir + "/\(first).yaml", "--combined", "--as-of", asOf, "--k", k])
+            #expect(other.status != 0 && other.stderr.contains("checked against the tenants' sets of the same date and k"), "\(other.output)")
+        }
         let combined = try TrinBinary.run(["metrics", "--config", dir + "/\(first).yaml", "--combined", "--as-of", "2024-11-30"])
         #expect(combined.status == 0, "\(combined.output)")
         let all = try TrinBinary.run(["metrics", "--store", dir + "/all.sqlite", "--output", dir + "/out-all", "--as-of", "2024-11-30"])
