@@ -23,9 +23,14 @@ struct Trin: AsyncParsableCommand {
     /// mask: everything trin creates (store and journal, log, lock, metric files and
     /// folders) is at most 0640 / 0750 whatever the caller's umask, since the store and
     /// the log describe citizens. The key is 0600 and the Prometheus textfile 0644 (no
-    /// personal data, read by node_exporter) by explicit modes.
+    /// personal data, read by node_exporter) by explicit modes. No core dump is written:
+    /// one would hold export rows, CPR numbers among them, and the key.
     static func main() async {
         umask(umask(0) | 0o027)
+        #if os(Linux)
+        var noCore = rlimit(rlim_cur: 0, rlim_max: 0)
+        _ = setrlimit(Int32(RLIMIT_CORE.rawValue), &noCore)
+        #endif
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -70,6 +70,12 @@ import TrinStore
         let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
         #expect(eventually(timeout: 20) { w.logText().contains("\"event\":\"run_outputs_failed\"") })
+        #if os(Linux)
+        // No core dump: it would hold export rows and the key.
+        let limits = try String(contentsOfFile: "/proc/\(daemon.processIdentifier)/limits", encoding: .utf8)
+        #expect(limits.split(separator: "\n").contains { $0.hasPrefix("Max core file size") && $0.split(separator: " ").suffix(3).prefix(2) == ["0", "0"] },
+                "\(limits)")
+        #endif
         kill(daemon.processIdentifier, SIGTERM)
         #expect(daemon.waitForExit(timeout: 10))
         #expect(try w.store().recentRuns(limit: 1).first?.status == "partial")
