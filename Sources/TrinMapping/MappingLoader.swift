@@ -107,7 +107,13 @@ public enum MappingLoader {
         }
         var columns: [String]?
         if let c = m["columns"] { columns = try r.strings(c) }
-        return CSVLayout(delimiter: try byte("delimiter", 44), quote: try byte("quote", 34), encoding: encoding,
+        let delimiter = try byte("delimiter", 44), quote = try byte("quote", 34)
+        // Checked here, not first when a file is opened: a mapping that can read no file is refused when it loads.
+        for (key, b) in [("delimiter", delimiter), ("quote", quote)] where b == 10 || b == 13 {
+            throw r.error(m[key], "`\(key)` cannot be a line break")
+        }
+        if delimiter == quote { throw r.error(m["delimiter"] ?? m["quote"], "`delimiter` and `quote` must differ") }
+        return CSVLayout(delimiter: delimiter, quote: quote, encoding: encoding,
                          utf8WhenBOM: try r.bool(m, "utf8WhenBOM") ?? true, columns: columns)
     }
 
@@ -162,7 +168,11 @@ public enum MappingLoader {
         let constant = try r.string(m, "constant")
         guard from.isEmpty != (constant == nil) else { throw r.error(node, "`\(field)` needs exactly one of `from` and `constant`") }
         var fallback: FieldRule?
-        if let f = m["fallback"] { fallback = try fieldRule(r, field, f, requiredByDefault: false) }
+        if let f = m["fallback"] {
+            fallback = try fieldRule(r, field, f, requiredByDefault: false)
+            // One level: a fallback's own fallback would never be read.
+            if fallback?.fallback != nil { throw r.error(f, "`\(field)`: a `fallback` cannot have a `fallback` of its own") }
+        }
         return FieldRule(from: from, separator: try r.string(m, "separator") ?? "/", constant: constant,
                          type: try fieldType(r, field, m, node), required: try r.bool(m, "required") ?? requiredByDefault,
                          fallback: fallback, line: line)

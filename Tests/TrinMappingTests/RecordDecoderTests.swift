@@ -109,6 +109,19 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 
         """
 
+    @Test("a CSV dialect that can read no file is refused when the mapping loads, at its line")
+    func unusableDialectIsRefusedAtLoad() {
+        func with(_ csv: String) -> String { error(base.replacingOccurrences(of: "csv: { columns: [A, B, C, D, E, F, G] }", with: csv)) }
+        #expect(with("csv: { delimiter: '\"' }") == "m.yaml:3: `delimiter` and `quote` must differ")
+        #expect(with("csv: { delimiter: ';', quote: ';' }") == "m.yaml:3: `delimiter` and `quote` must differ")
+        #expect(with("csv: { delimiter: \"\\n\" }") == "m.yaml:3: `delimiter` cannot be a line break")
+        #expect(with("csv: { delimiter: ';', quote: \"'\" }") == "no error")
+        // A fallback is read one level deep; a second level would never be read.
+        let nested = base.replacingOccurrences(of: "stage: { from: D, values: { Y: job } }",
+                                               with: "stage: { from: D, values: { Y: job }, fallback: { from: G, values: { Y: job }, fallback: { from: A, values: { Y: job } } } }")
+        #expect(error(nested).contains("a `fallback` cannot have a `fallback` of its own"), "\(error(nested))")
+    }
+
     @Test func shippedMappingsLoad() throws {
         for name in ["forloeb", "virksomheder"] {
             let m = try MappingLoader.load(path: repoRoot + "/mappings/\(name).yaml")
