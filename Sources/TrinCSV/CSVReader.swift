@@ -155,12 +155,13 @@ public final class CSVReader {
         var problem: CSVRowProblem?
         if kind != .complete { spanCount = 0 }
         rowIsValid = rowIsASCII || rowBytesAreValid()
-        if !rowIsValid {
+        if kind == .tooLong {
+            // Only the row's start is kept (it may end inside a character): its encoding is not judged.
+            problem = .rowTooLong(limit: maxRowBytes)
+        } else if !rowIsValid {
             problem = .badEncoding(field: firstInvalidField())
         } else if kind == .unclosed {
             problem = .unclosedQuote
-        } else if kind == .tooLong {
-            problem = .rowTooLong(limit: maxRowBytes)
         } else if dialect.hasHeader {
             if dropsTrailingEmptyField, spanCount > 0, spans[spanCount - 1].start == spans[spanCount - 1].end {
                 spanCount -= 1

@@ -190,7 +190,7 @@ public enum MappingLoader {
             guard let pattern = DatePattern(text) else {
                 throw r.error(m?["format"] ?? node, "unknown \(given) format `\(text)` (use letters dd MM yyyy HH mm ss, or iso8601; at most 64 characters, 16 of them separators)")
             }
-            if given == "timestamp", !pattern.hasTime { throw r.error(m?["format"] ?? node, "a timestamp format needs HH, mm and ss") }
+            if given == "timestamp", !pattern.hasTime { throw r.error(m?["format"] ?? node, "a timestamp format needs at least HH (minutes and seconds not in it are read as 0)") }
             return given == "date" ? .date(pattern) : .timestamp(pattern)
         case "decimal":
             let sep = try m.flatMap { mm throws(MappingError) in try r.string(mm, "decimalSeparator") } ?? "."

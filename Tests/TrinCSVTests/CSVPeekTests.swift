@@ -43,6 +43,17 @@ import Testing
         return (seen, peekedRows)
     }
 
+    @Test func aRowTooLongIsTooLongEvenWhenItsKeptStartEndsInsideACharacter() throws {
+        // 15 ASCII bytes, then ø (two bytes in UTF-8) across the cut after 16 bytes.
+        let file = try TempCSV(Array("a;b\n123456789012345ø;x\nok;1\n".utf8))
+        let reader = try CSVReader(path: file.path, dialect: CSVDialect(delimiter: UInt8(ascii: ";"), encoding: .utf8), bufferSize: 64,
+                                   maxRowBytes: 16)
+        let long = try #require(try reader.next())
+        #expect(long.problem == .rowTooLong(limit: 16) && long.line == 2)
+        let next = try #require(try reader.next())
+        #expect(next.problem == nil && next.line == 3)
+    }
+
     @Test(arguments: [16, 37, 1 << 20], [false, true])
     func peekingGivesTheRowsNextWouldRead(bufferSize: Int, skipOdd: Bool) throws {
         let text = "a;b\r\nplain;1\r\n\r\n\"quoted\nline\";2\nx;\"y\"\"z\"\n\nplain again;3\r\nsame;4\n\"\";\"\"\"\"\r\n"
