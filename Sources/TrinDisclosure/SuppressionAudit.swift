@@ -34,7 +34,8 @@ public enum SuppressionAudit {
         let columns = suppressedColumns(table, suppressed: suppressed, isTotal: isTotal)
         guard !columns.isEmpty else { return [] }
         let basis = ReducedSystem(restrictedMatrix(table, columns: columns), columnCount: columns.count).nullSpaceBasis()
-        let values = columns.map { table.values[$0] }
+        // A move must keep each cell at or above what a reader knows it to be at least.
+        let values = columns.map { table.values[$0] - table.lowerBounds[$0] }
         return columns.indices.filter { feasibleMove(basis: basis, position: $0, values: values) == nil }
             .map { columns[$0] }.sorted()
     }

@@ -13,8 +13,12 @@ public struct SuppressionTable: Sendable, Equatable {
     /// the whole table is suppressed: every figure in it is small, and which of
     /// them are zero must not show.
     public var grandTotal: Int?
+    /// What a reader knows each cell to be at least (0 unless the publication's own rules
+    /// say more, e.g. "an agreement with a row of its own started at least 4k courses"):
+    /// the exact check looks for another solution within these bounds, not only ≥ 0.
+    public var lowerBounds: [Int]
 
-    public init(values: [Int], equations: [Equation], grandTotal: Int? = nil) throws(DisclosureError) {
+    public init(values: [Int], equations: [Equation], grandTotal: Int? = nil, lowerBounds: [Int]? = nil) throws(DisclosureError) {
         for (e, eq) in equations.enumerated() {
             for c in [eq.total] + eq.parts where c < 0 || c >= values.count {
                 throw .cellOutOfRange(equation: e, cell: c, cellCount: values.count)
@@ -26,6 +30,9 @@ public struct SuppressionTable: Sendable, Equatable {
         self.values = values
         self.equations = equations
         self.grandTotal = grandTotal
+        self.lowerBounds = lowerBounds ?? [Int](repeating: 0, count: values.count)
+        precondition(self.lowerBounds.count == values.count && zip(values, self.lowerBounds).allSatisfy { $0 >= $1 },
+                     "a lower bound per cell, none above its value")
     }
 }
 

@@ -18,6 +18,8 @@ struct FigureSystem {
     var grandTotal: Int?
     /// movedUp cell → started cell, for shares.
     private var shares: [Int: Int] = [:]
+    /// Cell → what a reader knows it to be at least (`atLeast`).
+    private var lowerBounds: [Int: Int] = [:]
 
     /// A new cell, published at `coordinates` of `table`.
     mutating func cell(_ value: Int, _ table: FigureTableName, _ coordinates: [String], _ level: DetailLevel) -> Int {
@@ -39,6 +41,9 @@ struct FigureSystem {
     /// Marks `movedUp` as a count whose share of `started` is published.
     mutating func share(_ movedUp: Int, of started: Int) { shares[movedUp] = started }
 
+    /// States what a reader knows `cell` to be at least, from the publication's own rules.
+    mutating func atLeast(_ cell: Int, _ bound: Int) { lowerBounds[cell] = max(lowerBounds[cell] ?? 0, bound) }
+
     /// Suppresses the system and returns its published cells, table by table,
     /// and each with its true count (for freezing a closed year).
     ///
@@ -52,7 +57,9 @@ struct FigureSystem {
     func disclose(_ suppressor: Suppressor, previous: [FrozenYear.Key: Int]? = nil, parts: PublishedParts? = nil, year: Int = 0)
         -> (cells: [FigureTableName: [FigureCell]], pattern: SuppressionPattern, frozen: [FrozenYear.Cell]) {
         // Equations name only cells of this system.
-        let table = try! SuppressionTable(values: values, equations: equations, grandTotal: grandTotal)
+        var bounds = [Int](repeating: 0, count: values.count)
+        for (cell, bound) in lowerBounds { bounds[cell] = min(bound, values[cell]) }
+        let table = try! SuppressionTable(values: values, equations: equations, grandTotal: grandTotal, lowerBounds: bounds)
         var changed: [Bool]?
         if previous != nil || parts != nil {
             var flags = [Bool](repeating: false, count: values.count)

@@ -45,7 +45,7 @@ extension Metrics {
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k,
                                       fineAllowed: parts?.allowsFine(.employment, year: year) ?? true),
                 Self.youthSystem(youth[i].table, full: full, k: threshold.k, fineAllowed: parts?.allowsFine(.youth, year: year) ?? true),
-                Self.progressionSystem(agreements, full: full, k: threshold.k, rows: ownRows, pooled: pooled),
+                Self.progressionSystem(agreements, full: full, k: threshold.k, rows: ownRows, pooled: pooled, rowsBySize: before == nil),
             ]
             var cells: [FigureTableName: [FigureCell]] = [:]
             var costs: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
@@ -168,8 +168,12 @@ extension Metrics {
     /// `AgreementLevel.ownRowMinimum(k:)` courses in the year has no row of its
     /// own; such agreements are pooled into one row (`pooledAgreementsCoordinate`).
     /// `rows` and `pooled` are that split (`AgreementLevel.split`); by default, by size.
+    /// `rowsBySize`: the rows were chosen by the published rule (a row of its own from 4k
+    /// courses), so a reader knows each started at least that many; a republication keeps
+    /// the first publication's rows, whatever their size now.
     static func progressionSystem(_ agreements: [AgreementProgress], full: Bool, k: Int,
-                                  rows: [AgreementProgress]? = nil, pooled: [AgreementProgress]? = nil) -> FigureSystem {
+                                  rows: [AgreementProgress]? = nil, pooled: [AgreementProgress]? = nil,
+                                  rowsBySize: Bool = true) -> FigureSystem {
         let split = rows == nil || pooled == nil ? AgreementLevel.split(agreements, k: k) : (own: rows!, pooled: pooled!)
         var s = FigureSystem()
         let total = totalCoordinate
@@ -228,6 +232,11 @@ extension Metrics {
         for a in rows {
             let id = [a.agreement, a.enterprise ?? ""]
             let aStarted = s.cell(a.started, .progression, id + ["started", total], .coarse)
+            // What the publication's rules tell a reader of a suppressed `started`: a row is listed
+            // only with a course (its own by size: at least 4k), and the pooled row holds at least
+            // one course per pooled agreement, whose number is published.
+            let pooledRow = a.agreement == pooledAgreementsCoordinate
+            s.atLeast(aStarted, pooledRow ? split.pooled.count : rowsBySize ? AgreementLevel.ownRowMinimum(k: k) : 1)
             // Each count with its complement: 12 started and 10 moved up also publish 2 who did not.
             let aMoved = s.cell(a.movedUp, .progression, id + ["movedUp", total], .coarse)
             let aNotMoved = s.cell(a.started - a.movedUp, .progression, id + ["notMovedUp", total], .coarse)

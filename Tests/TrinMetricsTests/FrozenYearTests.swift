@@ -74,6 +74,30 @@ struct FrozenYearTests {
         #expect(repeated.years.first { $0.year == 2023 } == closed)
     }
 
+    @Test("the agreement rows' own rules (an own row from 4k courses, a course per pooled agreement) cannot pin suppressed counts")
+    func agreementRowBoundsDoNotPinSuppressedCounts() throws {
+        // k = 5: A has 20 courses (its own row, exactly 4k); B, C, D, E one each (pooled: 4).
+        var citizens = (1...20 as ClosedRange<UInt64>).map { [record($0, .motivation, "2023-03-01", end: "2023-03-01", agreement: "A")] }
+        for (i, agreement) in ["B", "C", "D", "E"].enumerated() {
+            citizens.append([record(100 + UInt64(i), .motivation, "2023-03-01", end: "2023-03-01", agreement: agreement)])
+        }
+        let policy = ReleasePolicy(asOf: Day(iso: "2024-03-31")!)
+        var calc = MetricsCalculator(policy: policy)
+        for c in citizens { calc.add(citizen: c) }
+        let y = try #require(calc.finish(enterprises: []).released(policy: policy).years.first { $0.year == 2023 })
+        #expect(y.status == .closed && y.pooledAgreements == 4)
+        let pool = y.progression.value(pooledAgreementsCoordinate, "", "started", "total")
+        #expect(pool == .suppressed, "4 courses: below k")
+        // A reader knows A ≥ 20 and the pool ≥ 4: with the total and A's row, those bounds must
+        // leave the pool at least two values, or the pool's 4 (or A's 20) would be given away.
+        if case .value(let total) = y.valueChain.value("started", "total") {
+            switch y.progression.value("A", "", "started", "total") {
+            case .value(let a): Issue.record("A's \(a) and the total \(total) give the pool's count")
+            default: #expect(total - 20 - 4 >= 1, "the total \(total) pins A at 20 and the pool at 4")
+            }
+        }
+    }
+
     @Test("a kept year is not used by a set as of an earlier date, nor for another k")
     func earlierSet() throws {
         let frozen = try kept(release(late: false, asOf: "2024-03-31").newlyFrozen)
