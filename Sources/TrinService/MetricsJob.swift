@@ -20,8 +20,9 @@ public enum MetricsJob {
     /// date, each year at its status and level, suppressed (docs/metrics.md, "Releases");
     /// closed years the store keeps as first published are repeated as they were,
     /// unless `republish` names them. Reads the store only: `publish` keeps what it froze.
-    public static func release(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = []) throws -> ReleasedFigures {
-        try releaseRead(store: store, k: k, policy: policy, republish: republish).figures
+    public static func release(store: any Store, k: Int, policy: ReleasePolicy, republish: Set<Int> = [],
+                               keepsNewYears: Bool = true) throws -> ReleasedFigures {
+        try releaseRead(store: store, k: k, policy: policy, republish: republish, keepsNewYears: keepsNewYears).figures
     }
 
     /// `release`, and the latest `recordedAt` of the records it read (nil: none), from the same read.

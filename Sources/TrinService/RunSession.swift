@@ -278,8 +278,11 @@ public struct RunSession: Sendable {
 
     /// The figures as they would be published (`trin metrics --year`, `trin report`,
     /// `trin disclosure`), read under the lock.
-    public func releasedFigures(k: Int, policy: ReleasePolicy) throws -> ReleasedFigures {
-        try MetricsJob.release(store: store, k: k, policy: policy)
+    /// The figures as a set would publish them now, without publishing or keeping anything.
+    /// `keepsNewYears` false (the annual report): a closed year that no set has kept yet is
+    /// shown as provisional, since the set that keeps it may differ from it by late records.
+    public func releasedFigures(k: Int, policy: ReleasePolicy, keepsNewYears: Bool = true) throws -> ReleasedFigures {
+        try MetricsJob.release(store: store, k: k, policy: policy, keepsNewYears: keepsNewYears)
     }
 
     /// `trin purge`: the configured retention, applied now under the lock (every run applies
