@@ -121,10 +121,10 @@ def utc_to_danish_date(utc):
     return (utc + dt.timedelta(hours=offset)).date()
 
 
-DAY_DMY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")
-STAMP_DMY = re.compile(r"^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$")
-DAY_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-STAMP_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$")
+DAY_DMY = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$", re.ASCII)
+STAMP_DMY = re.compile(r"^(\d{2})-(\d{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})$", re.ASCII)
+DAY_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+STAMP_ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?$", re.ASCII)
 
 
 def make_date(y, m, d):
@@ -169,7 +169,7 @@ def parse_iso_stamp(text):
         return local.replace(tzinfo=UTC)
     sign = 1 if zone[0] == "+" else -1
     hours, minutes = int(zone[1:3]), int(zone[4:6])
-    if hours > 23 or minutes > 59:
+    if hours > 14 or minutes > 59:
         return None
     return (local - sign * dt.timedelta(hours=hours, minutes=minutes)).replace(tzinfo=UTC)
 
@@ -321,7 +321,7 @@ def parse_hours(text, separator):
     """None for empty; else a number 0 … 80 (docs/definitions.md: digits with an optional decimal part)."""
     if text == "":
         return None
-    if not re.match(r"^\d+(" + re.escape(separator) + r"\d+)?$", text):
+    if not re.match(r"^\d+(" + re.escape(separator) + r"\d+)?$", text, re.ASCII):
         raise Reject("invalid_hours")
     value = float(text.replace(separator, "."))
     if value > 80:
