@@ -38,8 +38,12 @@ extension Metrics {
                 continue
             }
             let agreements = progression.filter { $0.year == year }
-            // A republication compares each cell with the true count last published for it.
-            let before = full && republish.contains(year) ? previous : nil
+            // A republication compares each cell with the true count last published for it; so
+            // does the first full publication under this k of a year kept under another k (the
+            // latest such), lest the two sets show a late change below k by their difference.
+            let underOtherK = frozen.filter { $0.year == year && $0.k != threshold.k && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
+                .max { ($0.asOfDay ?? policy.asOf) < ($1.asOfDay ?? policy.asOf) }
+            let before = full ? (republish.contains(year) ? previous : previous == nil ? underOtherK : nil) : nil
             let (ownRows, pooled) = AgreementLevel.split(agreements, k: threshold.k, ownRows: before?.agreementsWithOwnRow())
             let systems = [
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k,

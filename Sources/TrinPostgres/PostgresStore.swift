@@ -625,9 +625,12 @@ public final class PostgresStore: Store {
         try storeCall { try await setMeta("last_publication", inputs + "\n" + set) }
     }
 
-    public func frozenYears(k: Int) throws(StoreError) -> [FrozenYearRow] {
+    public func frozenYears(k: Int?) throws(StoreError) -> [FrozenYearRow] {
         try storeCall {
-            try await rows("SELECT year, k, as_of, frozen_at, figures FROM frozen_year WHERE tenant = \(tenant) AND k = \(k) ORDER BY year")
+            try await rows("""
+                SELECT year, k, as_of, frozen_at, figures FROM frozen_year
+                WHERE tenant = \(tenant) AND (\(k)::integer IS NULL OR k = \(k)) ORDER BY year, k
+                """)
                 .map { r in
                     let (year, k, asOf, at, figures) = try r.decode((Int, Int, String, Int64, String).self)
                     return FrozenYearRow(year: year, k: k, asOf: asOf, frozenAt: Instant(secondsSinceEpoch: at), figures: figures)

@@ -44,7 +44,8 @@ public enum MetricsJob {
         let latest = try addCitizens(from: store, to: &calculator)
         let register = try store.enterprises().compactMap { policy.visible($0) }
         let decoder = JSONDecoder()
-        let frozen = try store.frozenYears(k: k).map { row in
+        // Every k's: a year kept under another k is what a set with this k is compared with.
+        let frozen = try store.frozenYears(k: nil).map { row in
             do { return try decoder.decode(FrozenYear.self, from: Data(row.figures.utf8)) } catch {
                 throw MetricsJobError.unreadableFrozenYear(year: row.year, k: row.k, message: "\(error)")
             }

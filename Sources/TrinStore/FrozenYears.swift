@@ -20,9 +20,9 @@ public struct FrozenYearRow: Sendable, Equatable {
 /// JSON text: what they mean belongs to the metrics stage.
 extension SQLiteStore {
     /// Every kept year for minimum cell size `k`, by year.
-    public func frozenYears(k: Int) throws(StoreError) -> [FrozenYearRow] {
+    public func frozenYears(k: Int?) throws(StoreError) -> [FrozenYearRow] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT year, k, as_of, frozen_at, figures FROM frozen_year WHERE k = ? ORDER BY year",
+            try Row.fetchAll(db, sql: "SELECT year, k, as_of, frozen_at, figures FROM frozen_year WHERE ?1 IS NULL OR k = ?1 ORDER BY year, k",
                              arguments: [k]).map { row in
                 FrozenYearRow(year: row[0], k: row[1], asOf: row[2], frozenAt: Instant(secondsSinceEpoch: row[3]), figures: row[4])
             }

@@ -90,8 +90,8 @@ public protocol Store: AnyObject, Sendable {
     /// What the last publication was made from, and the set it wrote.
     func lastPublication() throws(StoreError) -> (inputs: String, set: String)?
     func recordPublication(inputs: String, set: String) throws(StoreError)
-    /// Every kept year for minimum cell size `k`, by year.
-    func frozenYears(k: Int) throws(StoreError) -> [FrozenYearRow]
+    /// Every kept year for minimum cell size `k` (nil: for every k), by year.
+    func frozenYears(k: Int?) throws(StoreError) -> [FrozenYearRow]
     /// Keeps `rows` in one transaction; a year already kept stays unless `replacing` names it.
     func freeze(_ rows: [FrozenYearRow], replacing: Set<Int>) throws(StoreError)
 

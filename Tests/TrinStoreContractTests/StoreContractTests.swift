@@ -161,6 +161,8 @@ import TrinTestSupport
         let reopened = try backend.reopen(store)
         #expect(try reopened.frozenYears(k: 5) == [later])
         #expect(try reopened.frozenYears(k: 3).map(\.figures) == ["{}"])
+        // Every k's, by year then k (what a set with another k is compared with).
+        #expect(try reopened.frozenYears(k: nil).map(\.k) == [3, 5])
     }
 }
 
