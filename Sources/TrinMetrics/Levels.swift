@@ -70,7 +70,10 @@ public enum AgreementLevel {
     /// new row would show by their difference how much the agreement changed.
     static func split(_ agreements: [AgreementProgress], k: Int, ownRows: Set<String>? = nil)
         -> (own: [AgreementProgress], pooled: [AgreementProgress]) {
-        let hasOwnRow: (AgreementProgress) -> Bool = { a in ownRows.map { $0.contains(a.agreement) } ?? (a.started >= ownRowMinimum(k: k)) }
+        // An export's agreement named like the pooled row is pooled: its own row would share the pooled row's key.
+        let hasOwnRow: (AgreementProgress) -> Bool = { a in
+            a.agreement != pooledAgreementsCoordinate && (ownRows.map { $0.contains(a.agreement) } ?? (a.started >= ownRowMinimum(k: k)))
+        }
         return (agreements.filter { $0.started > 0 && hasOwnRow($0) }, agreements.filter { $0.started > 0 && !hasOwnRow($0) })
     }
 }

@@ -98,6 +98,18 @@ struct FrozenYearTests {
         }
     }
 
+    @Test("an export's agreement named (other) is pooled: it never shares the pooled row's key")
+    func anAgreementNamedLikeThePooledRowIsPooled() throws {
+        var citizens = (1...20 as ClosedRange<UInt64>).map { [record($0, .motivation, "2023-03-01", agreement: pooledAgreementsCoordinate)] }
+        citizens += (101...106 as ClosedRange<UInt64>).map { [record($0, .motivation, "2023-03-01", agreement: "B")] }
+        let policy = ReleasePolicy(asOf: Day(iso: "2024-03-31")!)
+        var calc = MetricsCalculator(policy: policy)
+        for c in citizens { calc.add(citizen: c) }
+        let y = try #require(calc.finish(enterprises: []).released(policy: policy).years.first { $0.year == 2023 })
+        let started = y.progression.cells.filter { $0.coordinates.first == pooledAgreementsCoordinate && $0.coordinates[2] == "started" }
+        #expect(started.count == 1 && started.first?.value == .value(26) && y.pooledAgreements == 2)
+    }
+
     @Test("a kept year is not used by a set as of an earlier date; a set with another k is compared with it")
     func earlierSet() throws {
         let frozen = try kept(release(late: false, asOf: "2024-03-31").newlyFrozen)
