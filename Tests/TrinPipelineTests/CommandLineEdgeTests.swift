@@ -49,15 +49,24 @@ import TrinStore
         #expect(broken.status == 2 && broken.stderr.contains("trin.yaml"), "\(broken.output)")
     }
 
-    @Test("a store that cannot be read exits 4 with the reason, not 1 (some sources failed) or 2 (configuration)")
-    func anUnreadableStoreIsAnInternalError() throws {
-        let dir = TrinBinary.temporaryDirectory("trin-damaged-store")
+    /// A folder with a key and a store into which `trin import` read every export of a sample.
+    static func importedSample(_ label: String, citizens: Int) throws -> (dir: String, store: String) {
+        let dir = TrinBinary.temporaryDirectory(label)
         let store = dir + "/s.sqlite", key = dir + "/key"
         try #require(try TrinBinary.run(["keygen", key]).status == 0)
-        try #require(try TrinBinary.run(["sample", "--citizens", "20", "--seed", "1", "--out", dir + "/ex"]).status == 0)
-        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: dir + "/ex").first { $0.hasPrefix("forloeb") })
-        try #require(try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping", TrinBinary.repositoryRoot + "/mappings/forloeb.yaml",
-                                         dir + "/ex/" + file]).status == 0)
+        try #require(try TrinBinary.run(["sample", "--citizens", "\(citizens)", "--seed", "1", "--out", dir + "/ex"]).status == 0)
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/ex") where !name.hasSuffix(".json") {
+            let mapping = try #require(["forloeb", "haendelser", "virksomheder"].first { name.hasPrefix($0) })
+            let r = try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping",
+                                        TrinBinary.repositoryRoot + "/mappings/\(mapping).yaml", dir + "/ex/" + name])
+            try #require(r.status == 0, "\(name): \(r.output)")
+        }
+        return (dir, store)
+    }
+
+    @Test("a store that cannot be read exits 4 with the reason, not 1 (some sources failed) or 2 (configuration)")
+    func anUnreadableStoreIsAnInternalError() throws {
+        let (_, store) = try Self.importedSample("trin-damaged-store", citizens: 20)
         // Damaged behind trin's back: the table of rejected rows is gone.
         try DatabaseQueue(path: store).write { try $0.execute(sql: "DROP TABLE rejection") }
         let r = try TrinBinary.run(["runs", "show", "1", "--store", store])
@@ -67,15 +76,7 @@ import TrinStore
 
     @Test("the annual report shows a closed year in full only once a set has kept it")
     func theReportWaitsForTheKeptYear() throws {
-        let dir = TrinBinary.temporaryDirectory("trin-report-kept")
-        let store = dir + "/s.sqlite", key = dir + "/key"
-        try #require(try TrinBinary.run(["keygen", key]).status == 0)
-        try #require(try TrinBinary.run(["sample", "--citizens", "60", "--seed", "1", "--out", dir + "/ex"]).status == 0)
-        for name in try FileManager.default.contentsOfDirectory(atPath: dir + "/ex") where !name.hasSuffix(".json") {
-            let mapping = try #require(["forloeb", "haendelser", "virksomheder"].first { name.hasPrefix($0) })
-            _ = try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping", TrinBinary.repositoryRoot + "/mappings/\(mapping).yaml",
-                                    dir + "/ex/" + name])
-        }
+        let (dir, store) = try Self.importedSample("trin-report-kept", citizens: 60)
         func report() throws -> String {
             let r = try TrinBinary.run(["report", "--store", store, "--year", "2023", "--as-of", "2030-12-31", "--out", dir + "/r.html"])
             try #require(r.status == 0, "\(r.output)")
