@@ -59,13 +59,15 @@ public final class HTTPFetcher {
     /// policy's backoff or the server's `Retry-After`; the error of the last attempt
     /// is thrown when the attempts run out, a failure is not transient, or the environment
     /// says to give up (`FetchEnvironment.shouldGiveUp`).
-    public func fetch(_ request: FetchRequest, into directory: String) throws(FetchError) -> FetchOutcome {
+    /// `prefix` names the body's temporary file (`temporaryPrefix(for:)`: the store's, so that
+    /// stores sharing a folder tell their downloads apart).
+    public func fetch(_ request: FetchRequest, into directory: String, prefix: String = ".trin-fetch-") throws(FetchError) -> FetchOutcome {
         let safeURL = URLRedaction.redact(request.url)
         var attempt = 0
         while true {
             attempt += 1
             logger.debug("fetch attempt", metadata: ["event": "fetch_attempt", "url": "\(safeURL)", "attempt": "\(attempt)"])
-            switch performAttempt(request, directory: directory, attempts: attempt) {
+            switch performAttempt(request, directory: directory, prefix: prefix, attempts: attempt) {
             case .success(let outcome):
                 return outcome
             case .failure(let failure):
@@ -105,9 +107,17 @@ public final class HTTPFetcher {
         var duration: Duration
     }
 
+    /// The prefix of the temporary files of downloads for the store at `storeLocation`:
+    /// `.trin-fetch-` and the store's file name (letters, digits, `.`, `_`, `-` only).
+    public static func temporaryPrefix(for storeLocation: String) -> String {
+        let name = storeLocation.split(separator: "/").last.map(String.init) ?? ""
+        let safe = String(name.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }.prefix(40))
+        return ".trin-fetch-" + (safe.isEmpty ? "" : safe + "-")
+    }
+
     /// One attempt: plan it (`FetchAttempt.plan`), run the transfer into a new temporary
     /// file, and judge the answer (`FetchAttempt.judge`). Only the I/O is here.
-    private func performAttempt(_ request: FetchRequest, directory: String,
+    private func performAttempt(_ request: FetchRequest, directory: String, prefix: String,
                                 attempts: Int) -> Result<FetchOutcome, AttemptFailure> {
         let safeURL = URLRedaction.redact(request.url)
         func failure(_ reason: FetchError.Reason, _ detail: String, status: Int? = nil, retryAfter: Duration? = nil,
@@ -123,7 +133,7 @@ public final class HTTPFetcher {
 
         // The temporary file: created first so that a full disk fails before any download.
         let file: FileDescriptor
-        do { file = try FileDescriptor(temporaryIn: directory, prefix: ".trin-fetch-", unlinked: false) } catch {
+        do { file = try FileDescriptor(temporaryIn: directory, prefix: prefix, unlinked: false) } catch {
             return failure(.localStorage, "cannot create a temporary file in \(directory): \(String(cString: strerror(error.errno)))")
         }
         let temporaryPath = file.path
@@ -213,7 +223,12 @@ public final class HTTPFetcher {
         setup.set(CURLOPT_MAXFILESIZE_LARGE, offset: policy.maxBytes)
         setup.set(CURLOPT_SSL_VERIFYPEER, long: 1)
         setup.set(CURLOPT_SSL_VERIFYHOST, long: 2)
-        if let caFile = policy.caFile { setup.set(CURLOPT_CAINFO, string: caFile) }
+        if let caFile = policy.caFile {
+            // Instead of the system's CAs, not beside them: Debian's libcurl also reads its CA
+            // folder (/etc/ssl/certs) unless that is cleared, which would trust every system CA.
+            setup.set(CURLOPT_CAINFO, string: caFile)
+            setup.set(CURLOPT_CAPATH, pointer: nil)
+        }
         let contextPointer = Unmanaged.passUnretained(context).toOpaque()
         setup.check(trin_curl_setopt_write_callback(handle) { TransferContext.write($0, $1, $2, $3) })
         setup.set(CURLOPT_WRITEDATA, pointer: contextPointer)

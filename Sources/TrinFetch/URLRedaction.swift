@@ -1,10 +1,17 @@
 /// URLs made safe for logs and errors.
 public enum URLRedaction {
-    /// Query parameters whose values are treated as secrets.
+    /// Query parameters whose values are treated as secrets: these names, and any name that
+    /// holds one of `secretWords` (`api-key`, `accessToken`, `X-Amz-Signature`, `auth_token`).
     static let secretParameters: Set<String> = [
         "token", "access_token", "api_key", "apikey", "key", "password", "passwd", "secret", "sig", "signature",
         "client_secret", "auth",
     ]
+    static let secretWords = ["token", "key", "secret", "signature", "password", "passwd", "credential", "auth", "sig"]
+
+    /// Whether a query parameter's value is treated as a secret (`name` lower-cased).
+    static func isSecret(_ name: String) -> Bool {
+        secretParameters.contains(name) || secretWords.contains { name.contains($0) }
+    }
 
     /// `url` without userinfo (`https://user:pw@host/` → `https://host/`) and with the
     /// values of secret-looking query parameters replaced by `REDACTED`.
@@ -24,7 +31,7 @@ public enum URLRedaction {
         let cleaned = pairs.map { pair -> String in
             guard let eq = pair.firstIndex(of: "=") else { return String(pair) }
             let name = pair[..<eq].lowercased()
-            return secretParameters.contains(name) ? String(pair[...eq]) + "REDACTED" : String(pair)
+            return isSecret(name) ? String(pair[...eq]) + "REDACTED" : String(pair)
         }
         return String(result[...queryStart]) + cleaned.joined(separator: "&") + String(result[fragmentStart...])
     }

@@ -16,7 +16,9 @@ public enum URLDateTemplate {
             self.template = template
             self.reason = reason
         }
-        public var description: String { "URL template \"\(template)\": \(reason)" }
+        /// Without the template itself: a source URL may hold credentials or a secret query
+        /// value, and this text is printed and logged. The reason names the placeholder.
+        public var description: String { "URL date template: \(reason)" }
     }
 
     /// The template with every placeholder replaced by `day` (shifted by its offset).

@@ -173,7 +173,7 @@ public struct Runner: Sendable {
             fetchLogger[metadataKey: "source"] = "\(source.name)"
             let fetcher = try HTTPFetcher(policy: Self.policy(source), logger: fetchLogger,
                                           environment: .interruptible(by: shouldStop))
-            fetched = try fetcher.fetch(request, into: temporaryDirectory)
+            fetched = try fetcher.fetch(request, into: temporaryDirectory, prefix: HTTPFetcher.temporaryPrefix(for: store.location))
         } catch {
             return failed(error.description, httpStatus: error.httpStatus, attempts: error.attempts)
         }
@@ -223,11 +223,14 @@ public struct Runner: Sendable {
     var temporaryDirectory: String { store.workDirectory }
 
     /// Bodies left by a run that was killed mid-fetch or mid-import. Safe because the
-    /// caller holds the run lock: no other run can be writing one.
+    /// caller holds the run lock and the names carry the store's (`HTTPFetcher.temporaryPrefix`):
+    /// no other run of this store can be writing one, and another store's in the same folder
+    /// is left alone.
     func removeStaleTemporaryFiles() {
         let dir = temporaryDirectory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
-        for name in names where name.hasPrefix(".trin-fetch-") {
+        let prefix = HTTPFetcher.temporaryPrefix(for: store.location)
+        for name in names where name.hasPrefix(prefix) {
             unlink(dir + "/" + name)
             logger.info("removed a temporary file left by an interrupted run", metadata: ["event": "stale_temporary_removed", "file": "\(name)"])
         }

@@ -36,6 +36,8 @@ struct RetryPolicyTests {
         ("https://host.dk/x@y", "https://host.dk/x@y"),
         ("https://host.dk/e?api_key=K&Token=T&x=1#f", "https://host.dk/e?api_key=REDACTED&Token=REDACTED&x=1#f"),
         ("file:///srv/exports/a.csv", "file:///srv/exports/a.csv"),
+        ("https://h.dk/e?api-key=K&accessToken=T&auth_token=A&X-Amz-Signature=S&X-Amz-Security-Token=Z&date=2024-01-02&page=2",
+         "https://h.dk/e?api-key=REDACTED&accessToken=REDACTED&auth_token=REDACTED&X-Amz-Signature=REDACTED&X-Amz-Security-Token=REDACTED&date=2024-01-02&page=2"),
     ])
     func redaction(input: String, expected: String) {
         #expect(URLRedaction.redact(input) == expected)

@@ -64,7 +64,7 @@ import TrinMapping
             output: out
             sources:
               - name: a
-                url: "http://127.0.0.1:1/x-{date:yyyy-QQ}.csv"
+                url: "http://user:pa55word@127.0.0.1:1/x-{date:yyyy-QQ}.csv?api_key=S3CRET"
                 mapping: \(RunWorkspace.mappings)/forloeb.yaml
                 schedule: "61 * * * *"
               - name: b
@@ -79,6 +79,7 @@ import TrinMapping
         let out = result.stderr
         #expect(out.contains("\(w.config):5:") && out.contains("minute"))        // schedule of source a
         #expect(out.contains("\(w.config):5:") && out.contains("QQ"))            // URL template of source a
+        #expect(!result.output.contains("pa55word") && !result.output.contains("S3CRET"), "the URL's secrets are never printed")
         #expect(out.contains("\(badMapping):3:") && out.contains("nonsense"))    // the mapping, its line
         #expect(out.contains("\(w.config):9:") && out.contains("missing-token")) // secret file of source b
         #expect(out.contains("4 problems"))

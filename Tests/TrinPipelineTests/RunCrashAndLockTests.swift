@@ -61,9 +61,13 @@ import TrinMetrics
         // No downloaded body was left behind.
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: w.dir + "/store").filter { $0.hasPrefix(".trin-fetch-") }
         #expect(leftovers.isEmpty)
-        // A further run changes nothing.
+        // A further run changes nothing; it removes a body of its own store left behind, and
+        // leaves alone one of another store in the same folder (its run may be fetching it).
+        let own = w.dir + "/store/.trin-fetch-trin.sqlite-left", other = w.dir + "/store/.trin-fetch-other.sqlite-busy"
+        for path in [own, other] { try "body".write(toFile: path, atomically: true, encoding: .utf8) }
         #expect(try w.run().status == 0)
         #expect(try w.lastRun()["large"]?.status == .unchanged)
+        #expect(!FileManager.default.fileExists(atPath: own) && FileManager.default.fileExists(atPath: other))
     }
 
     @Test func aSecondRunExitsWithCode3NamingTheLockAndItsHolderOrWaits() throws {
