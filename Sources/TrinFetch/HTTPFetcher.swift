@@ -144,6 +144,7 @@ public final class HTTPFetcher {
         var setupFailure = CURLE_OK
         let clock = ContinuousClock()
         let started = clock.now
+        let before = plan.isFile ? SourceFileSnapshot(fileURL: plan.url) : nil
         let code = withConfiguredHandle(plan, request, context, failure: &setupFailure) { curl_easy_perform(handle) }
         let duration = clock.now - started
         if setupFailure != CURLE_OK {
@@ -182,6 +183,11 @@ public final class HTTPFetcher {
             return .success(.notModified(NotModified(status: status, duration: duration, etag: etag, lastModified: lastModified,
                                                      effectiveURL: effectiveURL, attempts: attempts)))
         case .fetched(let status, let etag, let lastModified):
+            // A `file://` export rewritten while it was copied: the copy may be half of it. Retried.
+            if plan.isFile, let before, SourceFileSnapshot(fileURL: plan.url) != before || context.bytes != before.size {
+                return failure(.truncated(expected: before.size, received: context.bytes),
+                               "the file changed while it was being read", bytes: context.bytes, duration: duration)
+            }
             do { try context.file.sync() } catch {
                 return failure(.localStorage, "\(error)", status: status > 0 ? status : nil, bytes: context.bytes, duration: duration)
             }
