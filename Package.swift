@@ -126,7 +126,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TrinPipelineTests",
                     dependencies: ["TrinService", "TrinImport", "TrinSample", "TrinCore", "TrinStore", "TrinPostgres", "TrinMapping", "TrinPseudonym", "TrinMetrics",
-                                   "TrinDisclosure", "TrinPublish", "TrinTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                                   "TrinDisclosure", "TrinPublish", "TrinFetch", "TrinTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                                    .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
     ]

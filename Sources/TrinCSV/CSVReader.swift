@@ -407,7 +407,7 @@ public final class CSVReader {
                 if newlines > linesBefore && i < e {
                     let b = p[i]
                     if b == cr && i + 1 == e && !atEOF { return .needMore }
-                    if b != d && b != lf && !(b == cr && i + 1 < e && p[i + 1] == lf) { return .unclosed }
+                    if b != d && b != lf && !(b == cr && (i + 1 == e || p[i + 1] == lf)) { return .unclosed }
                 }
                 var span = FieldSpan(start: cs, end: ce, inScratch: false)
                 if doubled { span = appendUnquoted(cs, ce) }

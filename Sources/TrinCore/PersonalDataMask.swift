@@ -104,10 +104,11 @@ public enum PersonalDataMask {
     /// The search behind `validCPRRanges`, without its pre-check. Digit groups are joined by
     /// one to three joiners (`joinerWidth`); a window of whole groups with exactly ten digits
     /// is a CPR number when the CPR rules accept it as written (white space anywhere, one
-    /// hyphen after the sixth digit), or when its groups split it only after the second,
-    /// fourth or sixth digit (`15.03.08-1234`, `150308–1234`, `15-03-08-1234`) and the digits
-    /// hold a real birth date. A group of a year (`03-01-2023 14`, split after the eighth)
-    /// never makes one, so timestamps stay readable.
+    /// hyphen after the sixth digit), or when its groups are a six-digit date (split after its
+    /// second or fourth digit, or not) and four more digits (`15.03.08-1234`, `150308–1234`,
+    /// `15-03-08-1234`), and the digits hold a real birth date. A group of a year
+    /// (`03-01-2023 14`) or of a longer serial (`2024-03-09-000123`) never makes one, so dates,
+    /// timestamps and dated ids stay readable.
     static func searchValidCPRRanges(_ b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var found: [Range<Int>] = []
         var i = b.startIndex
@@ -147,14 +148,17 @@ public enum PersonalDataMask {
         return found
     }
 
-    /// Whether groups of ten digits in all end only after the second, fourth or sixth digit.
+    /// Whether groups of ten digits in all split like a CPR number: a birth date of six digits
+    /// (whole, or split after its second or fourth digit), then a group of the four others.
+    /// `03-09-000123` (a date's month and day before a six-digit serial) does not.
     private static func splitsLikeACPRNumber(_ groups: ArraySlice<Range<Int>>) -> Bool {
+        guard groups.count > 1, groups.last!.count == 4 else { return false }
         var digits = 0
         for g in groups.dropLast() {
             digits += g.count
             guard digits == 2 || digits == 4 || digits == 6 else { return false }
         }
-        return true
+        return digits == 6
     }
 
     /// Whether the groups' ten digits hold a real birth date under the CPR rules.

@@ -108,11 +108,21 @@ public final class HTTPFetcher {
     }
 
     /// The prefix of the temporary files of downloads for the store at `storeLocation`:
-    /// `.trin-fetch-` and the store's file name (letters, digits, `.`, `_`, `-` only).
+    /// `.trin-fetch-`, the store's file name (letters, digits, `.`, `_`, `-`, at most 24), a
+    /// hash of its whole location, and `+`, which no name holds: no store's prefix is the start
+    /// of another's (`trin-` of `trin-test-`), so a store removes only its own leftovers.
     public static func temporaryPrefix(for storeLocation: String) -> String {
         let name = storeLocation.split(separator: "/").last.map(String.init) ?? ""
-        let safe = String(name.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }.prefix(40))
-        return ".trin-fetch-" + (safe.isEmpty ? "" : safe + "-")
+        let safe = String(name.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-".unicodeScalars.contains($0)) }.prefix(24))
+        var hash: UInt32 = 0x811c_9dc5
+        for b in storeLocation.utf8 { hash = (hash ^ UInt32(b)) &* 0x0100_0193 }
+        return ".trin-fetch-" + safe + "-" + String(hash, radix: 16) + "+"
+    }
+
+    /// Whether `name` is a temporary download of a trin before the names carried their store
+    /// (`.trin-fetch-` and six characters of `mkstemp`).
+    public static func isUnownedTemporary(_ name: String) -> Bool {
+        name.hasPrefix(".trin-fetch-") && name.utf8.count == ".trin-fetch-".utf8.count + 6 && !name.contains("+")
     }
 
     /// One attempt: plan it (`FetchAttempt.plan`), run the transfer into a new temporary

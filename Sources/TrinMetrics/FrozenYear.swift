@@ -102,8 +102,8 @@ public struct FrozenYear: Codable, Sendable, Equatable {
     }
 
     /// The agreements this publication gave a row of their own (not the pooled row).
-    func agreementsWithOwnRow() -> Set<String> {
+    func agreementsWithOwnRow() -> Set<AgreementID> {
         Set(cells.filter { $0.table == FigureTableName.progression.rawValue && $0.coordinates.first != pooledAgreementsCoordinate }
-            .compactMap(\.coordinates.first))
+            .compactMap { $0.coordinates.first.map(AgreementID.init) })
     }
 }

@@ -68,11 +68,11 @@ public enum AgreementLevel {
     /// the minimum since stays pooled, one that shrank below it keeps its row, and one not
     /// seen before is pooled. Otherwise the old pooled row, the new one and the agreement's
     /// new row would show by their difference how much the agreement changed.
-    static func split(_ agreements: [AgreementProgress], k: Int, ownRows: Set<String>? = nil)
+    static func split(_ agreements: [AgreementProgress], k: Int, ownRows: Set<AgreementID>? = nil)
         -> (own: [AgreementProgress], pooled: [AgreementProgress]) {
         // An export's agreement named like the pooled row is pooled: its own row would share the pooled row's key.
         let hasOwnRow: (AgreementProgress) -> Bool = { a in
-            a.agreement != pooledAgreementsCoordinate && (ownRows.map { $0.contains(a.agreement) } ?? (a.started >= ownRowMinimum(k: k)))
+            a.agreement != pooledAgreementsCoordinate && (ownRows.map { $0.contains(AgreementID(a.agreement)) } ?? (a.started >= ownRowMinimum(k: k)))
         }
         return (agreements.filter { $0.started > 0 && hasOwnRow($0) }, agreements.filter { $0.started > 0 && !hasOwnRow($0) })
     }

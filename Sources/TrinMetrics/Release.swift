@@ -43,7 +43,7 @@ extension Metrics {
             // latest such), lest the two sets show a late change below k by their difference.
             let underOtherK = frozen.filter { $0.year == year && $0.k != threshold.k && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
                 .max { ($0.asOfDay ?? policy.asOf) < ($1.asOfDay ?? policy.asOf) }
-            let before = full ? (republish.contains(year) ? previous : previous == nil ? underOtherK : nil) : nil
+            let before = full ? (republish.contains(year) ? (previous ?? underOtherK) : previous == nil ? underOtherK : nil) : nil
             let (ownRows, pooled) = AgreementLevel.split(agreements, k: threshold.k, ownRows: before?.agreementsWithOwnRow())
             let systems = [
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k,

@@ -97,7 +97,7 @@ extension PostgresStore: CombinesPublications {
     public func partsPublications(asOf: Day, k: Int) throws(StoreError) -> [String: [PublishedRow]] {
         try storeCall {
             var published: [String: (asOf: String, k: Int)] = [:]
-            for row in try await rows("SELECT tenant, as_of::text, k FROM trin_figures.publication WHERE tenant = ANY(\(readTenants))") {
+            for row in try await rows("SELECT tenant, to_char(as_of, 'YYYY-MM-DD'), k FROM trin_figures.publication WHERE tenant = ANY(\(readTenants))") {
                 let (tenant, day, tenantK) = try row.decode((String, String, Int).self)
                 published[tenant] = (day, tenantK)
             }

@@ -71,7 +71,8 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
     /// keeps one type from line to line. A number in a text field of its own kind (a count
     /// logged as `"\(n)"`) is a whole number written as Swift writes it (`7`, not `07`).
     static func json(_ value: Logger.Metadata.Value, key: String? = nil) -> Any {
-        if let key, textFields.contains(key) { return text(value) }
+        // A number given as a number (`.stringConvertible(n)`) stays one even in a text field.
+        if let key, textFields.contains(key), !value.isNumber { return text(value) }
         switch value {
         case .string(let s): return typed(s)
         case .stringConvertible(let c):
@@ -86,9 +87,10 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
         }
     }
 
-    /// Fields whose values are text from outside trin, never read as numbers.
-    static let textFields: Set<String> = ["source", "file", "value", "field", "element", "error", "reason", "set", "url", "mapping",
-                                          "tenant", "message", "path", "command", "status", "event"]
+    /// Fields whose values are text from outside trin, never read as numbers (`sources`: the
+    /// names of a run's sources; the count in `run_finished` is logged as a number).
+    static let textFields: Set<String> = ["source", "sources", "file", "value", "field", "element", "error", "reason", "set", "url",
+                                          "mapping", "tenant", "message", "path", "command", "status", "event"]
 
     private static func typed(_ s: String) -> Any {
         if let n = Int(s), String(n) == s { return n }
@@ -104,5 +106,13 @@ public struct JSONLinesLogHandler: LogHandler, Sendable {
         case .array(let a): return a.map { text($0) }
         case .dictionary(let d): return d.mapValues { text($0) }
         }
+    }
+}
+
+extension Logger.MetadataValue {
+    /// Whether the value was given as a number (`.stringConvertible` of an integer or a double).
+    var isNumber: Bool {
+        if case .stringConvertible(let c) = self { return c is Int || c is Double }
+        return false
     }
 }

@@ -215,8 +215,19 @@ public struct RunSession: Sendable {
             }
             try store.finishRun(id: runID, finishedAt: SystemClock.nowInstant(), status: result.status)
             Runner.logFinished(result, logger)
+            noteLogFailure(&result)
             return result
         }
+    }
+
+    /// A log line the run could not write, its last (`run_finished`) included: the run was not
+    /// a success (`trin run` and `trin import` exit 5), and the store says so.
+    private func noteLogFailure(_ result: inout RunResult) {
+        guard let failure = logFile?.takeWriteFailure() else { return }
+        result.outputFailures.append(failure)
+        guard !result.dryRun else { return }
+        result.status = result.status.withOutputFailure
+        try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
     }
 
     /// `trin run` and each daemon pass: fetch and import the sources, then (unless a dry run)
@@ -246,6 +257,7 @@ public struct RunSession: Sendable {
                 result = RunOutputs.afterPass(loaded, store, result, logger, logFile: logFile)
             }
             Runner.logFinished(result, logger)
+            noteLogFailure(&result)
             return result
         }
     }

@@ -118,7 +118,7 @@ public struct Runner: Sendable {
     static func logFinished(_ result: RunResult, _ logger: Logger) {
         let failed = result.outcomes.filter { $0.status == .failed }.count
         logger.info("run finished", metadata: ["event": "run_finished", "run": "\(result.runID)", "status": "\(result.status.rawValue)",
-                                               "sources_failed": "\(failed)", "sources": "\(result.outcomes.count)"])
+                                               "sources_failed": "\(failed)", "sources": .stringConvertible(result.outcomes.count)])
     }
 
     /// Fetches one source and imports what came. Never throws: a failure is an outcome.
@@ -230,7 +230,7 @@ public struct Runner: Sendable {
         let dir = temporaryDirectory
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir) else { return }
         let prefix = HTTPFetcher.temporaryPrefix(for: store.location)
-        for name in names where name.hasPrefix(prefix) {
+        for name in names where name.hasPrefix(prefix) || HTTPFetcher.isUnownedTemporary(name) {
             unlink(dir + "/" + name)
             logger.info("removed a temporary file left by an interrupted run", metadata: ["event": "stale_temporary_removed", "file": "\(name)"])
         }

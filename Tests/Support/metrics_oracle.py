@@ -203,8 +203,9 @@ def mask_cpr_in_id(text):
     """docs/metrics.md 19: every valid CPR number inside an id has its digits replaced with X.
     Digit groups (ASCII digits) are joined by one to three joiners (white space, - . / _, any
     dash, the soft hyphen, invisible characters); a window of whole groups with exactly ten
-    digits is one when the CPR rules accept it as written, or when its groups end only after
-    the second, fourth or sixth digit and its digits hold a real birth date."""
+    digits is one when the CPR rules accept it as written, or when it is a six-digit date
+    (split after its second or fourth digit, or not) and a group of four, and its digits hold
+    a real birth date."""
     def digit(c):
         return "0" <= c <= "9"
 
@@ -255,7 +256,8 @@ def mask_cpr_in_id(text):
                         total += g[1] - g[0]
                         ends.append(total)
                     plain = "".join(text[g[0]:g[1]] for g in groups[a:z + 1])
-                    accepted = all(e in (2, 4, 6) for e in ends) and valid(plain)
+                    accepted = (z > a and groups[z][1] - groups[z][0] == 4 and ends[-1] == 6
+                                and all(e in (2, 4, 6) for e in ends) and valid(plain))
                 if accepted:
                     for k in range(groups[a][0], groups[z][1]):
                         if digit(out[k]):

@@ -140,6 +140,9 @@ struct CSVQuotingTests {
         let good = try TempCSV("a;b\n1;\"two\nlines\"\n2;x\n")
         let (_, goodRows) = try readAll(good, semicolonUTF8)
         #expect(goodRows.map(\.fields) == [["1", "two\nlines"], ["2", "x"]])
+        // Closed cleanly at the very end of the file, before a lone CR.
+        let atEnd = try TempCSV("a;b\n1;\"x\ny\"\r")
+        #expect(try readAll(atEnd, semicolonUTF8).1.map(\.fields) == [["1", "x\ny"]])
     }
 
     @Test func rowsSpanningTheReadBufferReadTheSameAtEveryBufferSize() throws {

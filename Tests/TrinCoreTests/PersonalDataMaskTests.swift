@@ -69,7 +69,8 @@ import Testing
         }
         // Not CPR numbers: no real birth date, a year's group, too many digits, ids of the exports.
         for text in ["3202901234", "F-2023-0004711", "P-000001/afklaring/2023-03-09", "03-01-2023 14", "2023-03-09 10:00",
-                     "15030812345", "SA-2022-047", "1503081-234"] {
+                     "15030812345", "SA-2022-047", "1503081-234",
+                     "2024-03-09-000123", "P-2023-03-09/000001", "2024-03-09 143005", "2024/03/09/143005", "SAG-1203-456789"] {
             #expect(PersonalDataMask.maskValidCPRNumbers(text) == text, "\(text)")
         }
     }

@@ -126,6 +126,10 @@ struct FrozenYearTests {
         #expect(k3.years.first { $0.year == 2023 }?.valueChain.value("started", "total") == .suppressed)
         #expect(k3.years.first { $0.year == 2023 }?.employment.value("total", "total") == .value(18))
         #expect(k3.newlyFrozen.map(\.k) == [3])
+        // A republication asked for under k = 3, with nothing kept under k = 3 yet: compared all the same.
+        let again = calc.finish(enterprises: []).released(policy: policy, threshold: try DisclosureThreshold(k: 3), frozen: frozen,
+                                                           republish: [2023])
+        #expect(again.years.first { $0.year == 2023 }?.valueChain.value("started", "total") == .suppressed)
     }
 
     @Test("a requested republication publishes no change of 1 to k−1: such cells are suppressed, larger changes shown")

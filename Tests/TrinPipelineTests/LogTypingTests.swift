@@ -13,6 +13,8 @@ import Testing
         #expect(JSONLinesLogHandler.json("07", key: "rows") as? String == "07")
         // A source named 2024, and an unknown code 07 inside the file line's list.
         #expect(JSONLinesLogHandler.json("2024", key: "source") as? String == "2024")
+        #expect(JSONLinesLogHandler.json("2024", key: "sources") as? String == "2024", "run_started's source names")
+        #expect(JSONLinesLogHandler.json(.stringConvertible(3), key: "sources") as? Int == 3, "run_finished's count")
         let codes = JSONLinesLogHandler.json(.array([.dictionary(["field": "aktivitet", "value": "7", "rows": .stringConvertible(3)])]),
                                              key: "unknown_codes")
         let first = (codes as? [[String: Any]])?.first

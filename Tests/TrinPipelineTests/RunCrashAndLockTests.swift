@@ -1,4 +1,5 @@
 import Foundation
+import TrinFetch
 import Testing
 import TrinDisclosure
 import TrinService
@@ -63,11 +64,16 @@ import TrinMetrics
         #expect(leftovers.isEmpty)
         // A further run changes nothing; it removes a body of its own store left behind, and
         // leaves alone one of another store in the same folder (its run may be fetching it).
-        let own = w.dir + "/store/.trin-fetch-trin.sqlite-left", other = w.dir + "/store/.trin-fetch-other.sqlite-busy"
-        for path in [own, other] { try "body".write(toFile: path, atomically: true, encoding: .utf8) }
+        let ownPrefix = HTTPFetcher.temporaryPrefix(for: w.storePath)
+        let own = w.dir + "/store/" + ownPrefix + "left00", unowned = w.dir + "/store/.trin-fetch-Ab12Cd"
+        // Another store whose name starts like this one's (trin.sqlite-test beside trin.sqlite).
+        let other = w.dir + "/store/" + HTTPFetcher.temporaryPrefix(for: w.storePath + "-test") + "busy00"
+        #expect(!other.hasPrefix(w.dir + "/store/" + ownPrefix))
+        for path in [own, unowned, other] { try "body".write(toFile: path, atomically: true, encoding: .utf8) }
         #expect(try w.run().status == 0)
         #expect(try w.lastRun()["large"]?.status == .unchanged)
-        #expect(!FileManager.default.fileExists(atPath: own) && FileManager.default.fileExists(atPath: other))
+        #expect(!FileManager.default.fileExists(atPath: own) && !FileManager.default.fileExists(atPath: unowned))
+        #expect(FileManager.default.fileExists(atPath: other))
     }
 
     @Test func aSecondRunExitsWithCode3NamingTheLockAndItsHolderOrWaits() throws {
