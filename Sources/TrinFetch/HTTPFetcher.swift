@@ -1,5 +1,6 @@
 import CCurl
 import CCurlShims
+import Foundation
 import TrinCore
 public import Logging
 #if canImport(Glibc)
@@ -154,7 +155,9 @@ public final class HTTPFetcher {
         var setupFailure = CURLE_OK
         let clock = ContinuousClock()
         let started = clock.now
-        let before = plan.isFile ? SourceFileSnapshot(fileURL: plan.url) : nil
+        // A `file://` export's path, to tell whether it was rewritten while it was copied.
+        let sourcePath = plan.isFile ? URL(string: plan.url)?.path : nil
+        let before = sourcePath.flatMap(FileIdentity.of)
         let code = withConfiguredHandle(plan, request, context, failure: &setupFailure) { curl_easy_perform(handle) }
         let duration = clock.now - started
         if setupFailure != CURLE_OK {
@@ -194,8 +197,8 @@ public final class HTTPFetcher {
                                                      effectiveURL: effectiveURL, attempts: attempts)))
         case .fetched(let status, let etag, let lastModified):
             // A `file://` export rewritten while it was copied: the copy may be half of it. Retried.
-            if plan.isFile, let before, SourceFileSnapshot(fileURL: plan.url) != before || context.bytes != before.size {
-                return failure(.truncated(expected: before.size, received: context.bytes),
+            if let sourcePath, let before, FileIdentity.of(path: sourcePath) != before || context.bytes != Int64(before.size) {
+                return failure(.truncated(expected: Int64(before.size), received: context.bytes),
                                "the file changed while it was being read", bytes: context.bytes, duration: duration)
             }
             do { try context.file.sync() } catch {

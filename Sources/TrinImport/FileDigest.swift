@@ -89,24 +89,6 @@ enum FileDigest {
         }
     }
 
-    /// Which file is at a path, and in what state: a file replaced or rewritten between two
-    /// looks has another identity (size and modification time to the nanosecond).
-    struct Identity: Equatable {
-        var device: UInt64
-        var inode: UInt64
-        var size: Int
-        var modifiedSeconds: Int
-        var modifiedNanoseconds: Int
-
-        /// The identity of the file at `path`; nil when it cannot be read.
-        static func of(path: String) -> Identity? {
-            var info = stat()
-            guard stat(path, &info) == 0 else { return nil }
-            return Identity(device: UInt64(info.st_dev), inode: UInt64(info.st_ino), size: Int(info.st_size),
-                            modifiedSeconds: Int(info.st_mtim.tv_sec), modifiedNanoseconds: Int(info.st_mtim.tv_nsec))
-        }
-    }
-
     static func sha256(path: String) throws(ImportError) -> (hex: String, bytes: Int) {
         var hasher = SHA256()
         // 128 KiB, not more: a chunk that fits the core's L2 cache is hashed where `read`

@@ -114,7 +114,7 @@ public struct Importer: Sendable {
                 try storeStage.finish(into: &outcome)
                 let d = try f.digest.wait()
                 // The records read and the digest must be of one and the same content.
-                guard let identity = f.identity, FileDigest.Identity.of(path: f.path) == identity, d.bytes == identity.size else {
+                guard let identity = f.identity, FileIdentity.of(path: f.path) == identity, d.bytes == identity.size else {
                     throw ImportError.changedWhileReading(file: f.path)
                 }
                 if !knownAsked, try transaction.hasImported(f.key(d)) { throw AlreadyImported() }
@@ -220,7 +220,7 @@ struct FileUnderImport {
     let commit: Bool
     let fetchState: FetchState?
     let started: timespec
-    let identity: FileDigest.Identity?
+    let identity: FileIdentity?
     /// A file of a size imported before may be one imported before.
     let mayBeKnown: Bool
     let digest: FileDigest.Running
@@ -241,7 +241,7 @@ struct FileUnderImport {
         // The digest that recognises an export imported before is computed beside the import,
         // not before it; the import stops as soon as the digest shows the file is known. A
         // file of a size never imported cannot be known: its digest waits for a free core.
-        identity = FileDigest.Identity.of(path: path)
+        identity = FileIdentity.of(path: path)
         let store = importer.store
         mayBeKnown = identity.map { (try? store.hasImportedFile(ofBytes: $0.size)) ?? true } ?? true
         // A source with known rows sends mostly rows it sent before: reading them is light, and
