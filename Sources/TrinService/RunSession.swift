@@ -209,25 +209,30 @@ public struct RunSession: Sendable {
             let runID = try beginRun(dryRun: dryRun, source: source ?? mapping.name)
             let outcomes = files.map { importer.importFile(path: $0, mapping: mapping, source: source, runID: runID, commit: !dryRun) }
             var result = RunResult(runID: runID, dryRun: dryRun, outcomes: outcomes, status: RunStatus(outcomes: outcomes), notAttempted: [])
-            if let failure = logFile?.takeWriteFailure() {
-                result.outputFailures = [failure]
-                if result.status == .succeeded { result.status = .partial }
-            }
-            try store.finishRun(id: runID, finishedAt: SystemClock.nowInstant(), status: result.status)
-            Runner.logFinished(result, logger)
             noteLogFailure(&result)
+            try store.finishRun(id: runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+            logFinished(&result)
             return result
         }
     }
 
-    /// A log line the run could not write, its last (`run_finished`) included: the run was not
-    /// a success (`trin run` and `trin import` exit 5), and the store says so.
-    private func noteLogFailure(_ result: inout RunResult) {
-        guard let failure = logFile?.takeWriteFailure() else { return }
+    /// A log line the run could not write: the run was not a success (`trin run` and
+    /// `trin import` exit 5; a real run is `partial`). Returns whether there was one.
+    @discardableResult
+    private func noteLogFailure(_ result: inout RunResult) -> Bool {
+        guard let failure = logFile?.takeWriteFailure() else { return false }
         result.outputFailures.append(failure)
-        guard !result.dryRun else { return }
-        result.status = result.status.withOutputFailure
-        try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+        if !result.dryRun { result.status = result.status.withOutputFailure }
+        return true
+    }
+
+    /// The run's last line, `run_finished`, with the status kept; should that line itself
+    /// not be written, the store is told too.
+    private func logFinished(_ result: inout RunResult) {
+        Runner.logFinished(result, logger)
+        if noteLogFailure(&result), !result.dryRun {
+            try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+        }
     }
 
     /// `trin run` and each daemon pass: fetch and import the sources, then (unless a dry run)
@@ -252,12 +257,11 @@ public struct RunSession: Sendable {
                                          dryRun: dryRun, shouldStop: shouldStop)
             if dryRun {
                 // A dry run writes no outputs, but its log lines must have been written.
-                if let failure = logFile?.takeWriteFailure() { result.outputFailures.append(failure) }
+                noteLogFailure(&result)
             } else {
                 result = RunOutputs.afterPass(loaded, store, result, logger, logFile: logFile)
             }
-            Runner.logFinished(result, logger)
-            noteLogFailure(&result)
+            logFinished(&result)
             return result
         }
     }
