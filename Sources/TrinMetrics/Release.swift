@@ -28,7 +28,8 @@ extension Metrics {
             var status = policy.status(of: year)
             // A closed year first published in full in an earlier set is repeated as it was,
             // unless a republication is asked for.
-            let previous = frozen.first { $0.year == year && $0.k == threshold.k && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
+            let kept = frozen.filter { $0.year == year && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
+            let previous = kept.first { $0.k == threshold.k }
             if status == .closed, previous == nil, !keepsNewYears, !republish.contains(year) { status = .provisional }
             let full = status == .closed
             if full, let previous, !republish.contains(year) {
@@ -38,18 +39,16 @@ extension Metrics {
                 continue
             }
             let agreements = progression.filter { $0.year == year }
-            // A republication compares each cell with the true count last published for it; so
-            // does the first full publication under this k of a year kept under another k (the
+            // A full publication here is a republication or the first under this k: it compares
+            // each cell with the true count kept for it, under this k, else under another (the
             // latest such), lest the two sets show a late change below k by their difference.
-            let underOtherK = frozen.filter { $0.year == year && $0.k != threshold.k && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
-                .max { ($0.asOfDay ?? policy.asOf) < ($1.asOfDay ?? policy.asOf) }
-            let before = full ? (republish.contains(year) ? (previous ?? underOtherK) : previous == nil ? underOtherK : nil) : nil
-            let (ownRows, pooled) = AgreementLevel.split(agreements, k: threshold.k, ownRows: before?.agreementsWithOwnRow())
+            let before = full ? previous ?? kept.max { ($0.asOfDay ?? policy.asOf) < ($1.asOfDay ?? policy.asOf) } : nil
+            let split = AgreementLevel.split(agreements, k: threshold.k, ownRows: before?.agreementsWithOwnRow())
             let systems = [
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k,
                                       fineAllowed: parts?.allowsFine(.employment, year: year) ?? true),
                 Self.youthSystem(youth[i].table, full: full, k: threshold.k, fineAllowed: parts?.allowsFine(.youth, year: year) ?? true),
-                Self.progressionSystem(agreements, full: full, k: threshold.k, rows: ownRows, pooled: pooled, rowsBySize: before == nil),
+                Self.progressionSystem(agreements, full: full, k: threshold.k, split: split, rowsBySize: before == nil),
             ]
             var cells: [FigureTableName: [FigureCell]] = [:]
             var costs: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
@@ -64,7 +63,7 @@ extension Metrics {
             func table(_ name: FigureTableName) -> FigureTable {
                 FigureTable(name: name, dimensions: Self.dimensions(name), cells: cells[name] ?? [])
             }
-            let pooledCount = full ? pooled.count : 0
+            let pooledCount = full ? split.pooled.count : 0
             years.append(ReleasedYear(year: year, status: status, employmentGoalMet: employment[i].goalMet,
                                       employment: table(.employment), youth: table(.youth),
                                       valueChain: table(.valueChain), progression: table(.progression),
@@ -171,14 +170,12 @@ extension Metrics {
     /// add up to the value chain's. An agreement that started fewer than
     /// `AgreementLevel.ownRowMinimum(k:)` courses in the year has no row of its
     /// own; such agreements are pooled into one row (`pooledAgreementsCoordinate`).
-    /// `rows` and `pooled` are that split (`AgreementLevel.split`); by default, by size.
+    /// `split` is that split (`AgreementLevel.split`).
     /// `rowsBySize`: the rows were chosen by the published rule (a row of its own from 4k
     /// courses), so a reader knows each started at least that many; a republication keeps
     /// the first publication's rows, whatever their size now.
     static func progressionSystem(_ agreements: [AgreementProgress], full: Bool, k: Int,
-                                  rows: [AgreementProgress]? = nil, pooled: [AgreementProgress]? = nil,
-                                  rowsBySize: Bool = true) -> FigureSystem {
-        let split = rows == nil || pooled == nil ? AgreementLevel.split(agreements, k: k) : (own: rows!, pooled: pooled!)
+                                  split: (own: [AgreementProgress], pooled: [AgreementProgress]), rowsBySize: Bool) -> FigureSystem {
         var s = FigureSystem()
         let total = totalCoordinate
         var all = AgreementProgress(agreement: "", year: 0)
