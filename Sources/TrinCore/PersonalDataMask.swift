@@ -22,12 +22,15 @@ public enum PersonalDataMask {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Masks the digits of every valid CPR number `searchValidCPRRanges` finds: the run rule
-    /// keeps a date-shaped part readable (`15-03-08-1234` holds `03-08-1234`) and does not
-    /// join digits across an underscore or an invisible character.
-    private static func maskValidCPRRanges(_ bytes: inout [UInt8]) {
-        let ranges = bytes.withUnsafeBufferPointer { searchValidCPRRanges($0) }
+    /// Masks the digits of every valid CPR number `validCPRRanges` finds; returns whether
+    /// there was one. In `mask` it follows the run rule, which keeps a date-shaped part
+    /// readable (`15-03-08-1234` holds `03-08-1234`) and does not join digits across an
+    /// underscore or an invisible character.
+    @discardableResult
+    private static func maskValidCPRRanges(_ bytes: inout [UInt8]) -> Bool {
+        let ranges = bytes.withUnsafeBufferPointer { validCPRRanges($0) }
         for r in ranges { for k in r where isDigit(bytes[k]) { bytes[k] = UInt8(ascii: "X") } }
+        return !ranges.isEmpty
     }
 
     /// A text with non-ASCII characters: each character is read as the ASCII one it
@@ -88,9 +91,7 @@ public enum PersonalDataMask {
     /// stored and compared, so that masking never changes anything but a real CPR number.
     public static func maskValidCPRNumbers(_ text: String) -> String {
         var b = Array(text.utf8)
-        let ranges = b.withUnsafeBufferPointer { validCPRRanges($0) }
-        guard !ranges.isEmpty else { return text }
-        for r in ranges { for k in r where isDigit(b[k]) { b[k] = UInt8(ascii: "X") } }
+        guard maskValidCPRRanges(&b) else { return text }
         return String(decoding: b, as: UTF8.self)
     }
 
