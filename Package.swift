@@ -115,7 +115,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TrinDisclosureTests", dependencies: ["TrinDisclosure", "TrinTestSupport"], swiftSettings: searchHeavy),
         .testTarget(name: "TrinMetricsTests", dependencies: ["TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
-        .testTarget(name: "TrinPublishTests", dependencies: ["TrinPublish", "TrinMetrics", "TrinCore", "TrinDisclosure"], swiftSettings: strict),
+        .testTarget(name: "TrinPublishTests", dependencies: ["TrinPublish", "TrinMetrics", "TrinCore", "TrinDisclosure", "TrinTestSupport"], swiftSettings: strict),
         .testTarget(name: "TrinFetchTests", dependencies: ["TrinFetch", "TrinTestSupport", .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),
         .testTarget(name: "TrinScheduleTests", dependencies: ["TrinSchedule", "TrinCore"], swiftSettings: strict),

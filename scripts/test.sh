@@ -4,7 +4,13 @@
 set -euo pipefail
 SWIFT=${SWIFT:-swift}
 cd "$(dirname "$0")/.."
-tree_state() { git status --porcelain --untracked-files=all 2>/dev/null | grep -v -E '^\?\? \.build' || true; }
+# Outside a git work tree (or where git refuses it) the check cannot be made: say so.
+if git status --porcelain >/dev/null 2>&1; then
+  tree_state() { git status --porcelain --untracked-files=all | grep -v -E '^\?\? \.build' || true; }
+else
+  echo "make test: git cannot read this tree; the check that the suite writes nothing into it is skipped" >&2
+  tree_state() { :; }
+fi
 before=$(tree_state)
 $SWIFT build --build-tests
 # Every test folder of this run in one place (TMPDIR): removed when the suite passes,
@@ -15,6 +21,8 @@ cluster=$(mktemp -d /tmp/trin-pg-XXXXXX)
 trap './scripts/pg-test-cluster.sh stop "$cluster"' EXIT
 TRIN_TEST_POSTGRES_URL=$(./scripts/pg-test-cluster.sh start "$cluster")
 export TRIN_TEST_POSTGRES_URL
+# Every tool test-deps installs must be there: a test that would skip without one fails instead.
+export TRIN_TEST_REQUIRE_TOOLS=1
 if ! TMPDIR="$scratch" $SWIFT test --skip-build; then
   echo "make test: failed; the tests' folders are kept in $scratch" >&2
   exit 1

@@ -102,7 +102,7 @@ import TrinStore
 @Suite struct ProgressLineTests {
     /// A long import on a terminal (a pseudo-terminal made by util-linux `script`) shows where it
     /// is and clears the line when done; through a pipe, as cron runs it, nothing of it appears.
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/script")))
+    @Test(.enabled(if: TestTools.path(of: "script") != nil))
     func aLongImportShowsAProgressLineOnATerminalOnly() throws {
         let dir = TrinBinary.temporaryDirectory("trin-progress")
         try #require(try TrinBinary.run(["keygen", dir + "/key"]).status == 0)
@@ -118,7 +118,7 @@ import TrinStore
         #expect(!piped.output.contains("\u{1B}") && !piped.output.contains("\r"), "no progress line without a terminal")
 
         let command = ([TrinBinary.path] + importArguments("tty.sqlite")).map { "'\($0)'" }.joined(separator: " ")
-        let tty = try TrinBinary.run(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
+        let tty = try TrinBinary.run(["-qec", command, "/dev/null"], executable: try #require(TestTools.path(of: "script")))
         #expect(tty.status == 0, "\(tty.output)")
         let lines = tty.stdout.components(separatedBy: "\r\u{1B}[K").dropFirst().map { $0 }
         #expect(lines.count >= 2, "drawn, then cleared: \(tty.stdout.prefix(400))")

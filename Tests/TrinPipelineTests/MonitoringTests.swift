@@ -8,7 +8,7 @@ import TrinService
 /// The Prometheus textfile of whole runs (in process, through the front door `trin run` uses), read as Prometheus reads it, and the shipped
 /// alerting rules under `promtool test rules`.
 @Suite(.serialized) struct MonitoringTests {
-    static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let promtool = TestTools.path(of: "promtool")
 
     @Test func theTextfileHasCountersDurationsBuildInfoAndSchedules() throws {
         let w = try RunWorkspace(citizens: 60, seed: 4, dirty: 0.1, label: "trin-monitoring")

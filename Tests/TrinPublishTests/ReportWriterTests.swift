@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TrinTestSupport
 import TrinCore
 import TrinDisclosure
 import TrinMetrics
@@ -408,9 +409,10 @@ struct ReportWriterTests {
     }
 }
 
-/// xmllint, when installed (the Makefile installs libxml2-utils), reads the report as XML.
+/// xmllint, when installed (the Makefile installs libxml2-utils; under `make test` a missing
+/// one fails `TestToolsTests`), reads the report as XML.
 private func xmllintAgrees(_ html: String) throws {
-    guard let xmllint = ["/usr/bin/xmllint", "/usr/local/bin/xmllint"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return }
+    guard let xmllint = TestTools.path(of: "xmllint") else { return }
     let file = try temporaryDirectory().appendingPathComponent("report.html")
     try Data(html.utf8).write(to: file)
     let p = Process()

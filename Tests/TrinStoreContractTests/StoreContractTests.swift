@@ -270,9 +270,11 @@ import TrinTestSupport
         #expect(try store.contentVersion() == 1)
         try store.importFile(commit: false) { try $0.add(record(2, .job, "2023-05-01")) }  // a dry run
         struct Failure: Error {}
-        _ = try? store.importFile { file in
-            try file.add(record(3, .job, "2023-05-01"))
-            throw Failure()
+        #expect(throws: Failure.self) {  // a failed file
+            _ = try store.importFile { file in
+                try file.add(record(3, .job, "2023-05-01"))
+                throw Failure()
+            }
         }
         #expect(try store.contentVersion() == 1)
         try store.importFile { try $0.add(record(1, .praktik, "2023-01-03", recordedAt: 2000)) }  // a greater version

@@ -46,7 +46,9 @@ public enum TrinBinary {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
+        // The caller's shell may set trin's own variables (a store, a key, a log level) or
+        // PostgreSQL's: a test sees only those it passes, so nothing outside redirects it.
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TRIN_") && !$0.key.hasPrefix("PG") }
         for (k, v) in environment { env[k] = v }
         process.environment = env
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
