@@ -262,7 +262,9 @@ public final class CSVReader {
         }
         var names: [String] = []
         names.reserveCapacity(spanCount)
-        for i in 0..<spanCount { names.append(decodedString(i) ?? "") }
+        // Names lose their surrounding white space as every field does: `"Aftale-ID "` binds
+        // `Aftale-ID` (a name that only differs in it is the same column, not a missing one).
+        for i in 0..<spanCount { names.append(withUTF8Field(i) { String(decoding: Whitespace.trimmed($0), as: UTF8.self) } ?? "") }
         if let last = names.last, last.isEmpty, names.count > 1 {
             names.removeLast()
             dropsTrailingEmptyField = true

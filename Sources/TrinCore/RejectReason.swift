@@ -1,6 +1,7 @@
 /// Why a row or record was rejected. For events the rules are checked in the
 /// order of docs/definitions.md ("Row rules"), the first failure being the reason;
-/// the cases below follow it except `missingValue`, which is checked last.
+/// the cases below follow it. `missingValue` (an empty record id) is no longer a reason:
+/// it stays so that rejections an earlier trin kept still read.
 public enum RejectReason: String, CaseIterable, Sendable, Codable, Comparable, Error {
     case badEncoding = "bad_encoding"
     case fieldCount = "field_count"

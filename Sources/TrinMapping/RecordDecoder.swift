@@ -182,7 +182,9 @@ public struct RecordDecoder: Sendable {
         }
         // birth_after_event
         if cpr.birthDate > start { return .rejected(.birthAfterEvent, field: label(f.cpr)) }
-        guard let id = freeText(f.sourceRecordID, v) else { return .rejected(.missingValue, field: label(f.sourceRecordID)) }
+        // An empty record id breaks no rule (definitions.md lists them all): it is the empty
+        // id, which sorts before every other in the version order.
+        let id = freeText(f.sourceRecordID, v) ?? UnsafeBufferPointer(start: nil, count: 0)
         let age = AgeBand.band(birth: cpr.birthDate, at: start)
         return .event(SourceEventView(cpr: cpr, ageBand: age, agreement: freeText(f.agreement, v), enterprise: enterprise,
                                       targetGroup: tg, stage: stage, start: start, end: end, hoursPerWeek: hours,

@@ -32,6 +32,7 @@ public struct SourceEventView {
     public var agreement: UnsafeBufferPointer<UInt8>? { checked(); return lentAgreement }
     /// The CVR number's eight digits; nil when absent.
     public var enterprise: UnsafeBufferPointer<UInt8>? { checked(); return lentEnterprise }
+    /// The source's id of the record; empty when the row gave none.
     public var sourceRecordID: UnsafeBufferPointer<UInt8> { checked(); return lentSourceRecordID }
 
     /// `lender` lent the texts in its current generation: they are valid until it advances.

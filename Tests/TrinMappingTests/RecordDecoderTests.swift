@@ -79,13 +79,19 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(e.agreement == nil && e.enterprise == nil && e.hoursPerWeek == nil && e.end == e.start)
     }
 
-    @Test func aMissingRequiredColumnRefusesTheFile() {
-        #expect(throws: MappingError.self) {
-            _ = try RecordDecoder(mapping: mapping) { $0 == "Aktivitet" ? nil : columns.firstIndex(of: $0) }
+    @Test func aMissingRequiredColumnRefusesTheFile() throws {
+        // The shipped mapping requires every column it reads, optional fields' too.
+        for column in ["Aktivitet", "Timer pr. uge", "Slutdato"] {
+            #expect(throws: MappingError.self, "\(column)") {
+                _ = try RecordDecoder(mapping: mapping) { $0 == column ? nil : columns.firstIndex(of: $0) }
+            }
         }
-        // An optional column may be missing.
+        // An optional field's column may be missing where a mapping does not require it.
+        let lenient = try MappingLoader.parse(yaml: try String(contentsOfFile: repoRoot + "/mappings/forloeb.yaml", encoding: .utf8)
+            .replacingOccurrences(of: #"decimalSeparator: ",", required: true"#, with: #"decimalSeparator: ",", required: false"#),
+                                              file: "lenient.yaml")
         #expect(throws: Never.self) {
-            _ = try RecordDecoder(mapping: mapping) { $0 == "Timer pr. uge" ? nil : columns.firstIndex(of: $0) }
+            _ = try RecordDecoder(mapping: lenient) { $0 == "Timer pr. uge" ? nil : columns.firstIndex(of: $0) }
         }
     }
 }
@@ -151,8 +157,8 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         let text = try String(contentsOfFile: repoRoot + "/mappings/forloeb.yaml", encoding: .utf8)
             .replacingOccurrences(of: #"sourceRecordID: "Forløbs-ID""#,
                                   with: #"sourceRecordID: { from: ["Forløbs-ID", "Startdato", "Aktivitet"], separator: "/" }"#)
-            .replacingOccurrences(of: #"agreement: { from: "Aftale-ID", required: false }"#,
-                                  with: #"agreement: { from: ["Aftale-ID", "Virksomhed"], separator: "+", required: false }"#)
+            .replacingOccurrences(of: #"agreement: { from: "Aftale-ID", required: true }"#,
+                                  with: #"agreement: { from: ["Aftale-ID", "Virksomhed"], separator: "+", required: true }"#)
         let mapping = try MappingLoader.parse(yaml: text, file: "joined.yaml")
         let columns = ["CPR-nr.", "Forløbs-ID", "Aftale-ID", "CVR-nr.", "Virksomhed", "Målgruppe", "Aktivitet",
                        "Startdato", "Slutdato", "Timer pr. uge", "Registreret"]
@@ -246,10 +252,12 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
                                                 "Timer pr. uge": "\u{A0}"])
         else { Issue.record("rejected"); return }
         #expect(e.agreement == nil && e.enterprise == nil && e.end == nil && e.hoursPerWeek == nil)
-        // A required one breaks its rule as an empty one would.
-        guard case .rejected(.missingValue, _, _) = try forloeb(["Forløbs-ID": " \u{3000} "]) else {
-            Issue.record("a white record id must be missing"); return
+        // A record id of white space only is the empty id, which breaks no rule.
+        guard case .event(let noID) = try forloeb(["Forløbs-ID": " \u{3000} "]) else {
+            Issue.record("a white record id is the empty id, not a rejection"); return
         }
+        #expect(noID.sourceRecordID.isEmpty)
+        // A required one breaks its rule as an empty one would.
         guard case .rejected(.unknownActivity, _, _) = try forloeb(["Aktivitet": "  "]) else {
             Issue.record("a white activity must be unknown"); return
         }

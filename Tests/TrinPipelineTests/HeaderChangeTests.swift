@@ -4,8 +4,10 @@ import TrinStore
 import TrinTestSupport
 
 /// A header that changed upstream (docs/exports.md): columns reordered or added are read by
-/// name; a required column renamed or removed refuses the whole file with a message that
-/// names the file, the mapping and the column; an optional column removed is absent.
+/// name, and a name's surrounding white space is ignored; a column the mapping reads that
+/// is renamed or removed refuses the whole file with a message that names the file, the
+/// mapping and the column. The shipped mapping reads every column but `Virksomhed`, so a
+/// renamed `Slutdato` cannot read as "still running" in every row.
 @Suite(.serialized) struct HeaderChangeTests {
     let columns = ["CPR-nr.", "Forløbs-ID", "Aftale-ID", "CVR-nr.", "Virksomhed", "Målgruppe", "Aktivitet",
                    "Startdato", "Slutdato", "Timer pr. uge", "Registreret"]
@@ -34,16 +36,24 @@ import TrinTestSupport
         try write(dir + "/added.csv", header: columns + ["Sagsbehandler"], order: Array(columns.indices) + [99])
         var renamed = columns; renamed[6] = "Aktivitetstype"
         try write(dir + "/renamed.csv", header: renamed, order: Array(columns.indices))
+        var endRenamed = columns; endRenamed[8] = "Slut dato"
+        try write(dir + "/end-renamed.csv", header: endRenamed, order: Array(columns.indices))
         let withoutHours = columns.indices.filter { $0 != 9 }
-        try write(dir + "/optional-removed.csv", header: withoutHours.map { columns[$0] }, order: withoutHours)
+        try write(dir + "/hours-removed.csv", header: withoutHours.map { columns[$0] }, order: withoutHours)
+        let withoutAgreement = columns.indices.filter { $0 != 2 }
+        try write(dir + "/agreement-removed.csv", header: withoutAgreement.map { columns[$0] }, order: withoutAgreement)
         let withoutStart = columns.indices.filter { $0 != 7 }
         try write(dir + "/required-removed.csv", header: withoutStart.map { columns[$0] }, order: withoutStart)
+        let withoutName = columns.indices.filter { $0 != 4 }
+        try write(dir + "/name-removed.csv", header: withoutName.map { columns[$0] }, order: withoutName)
+        try write(dir + "/padded.csv", header: columns.map { " \($0)\u{A0}" }, order: Array(columns.indices))
 
-        for name in ["reordered", "added", "optional-removed"] {
+        for name in ["reordered", "added", "name-removed", "padded"] {
             let (r, events) = try importFile(name)
             #expect(r.status == 0 && events == 1, "\(name): \(r.output)")
         }
-        for (name, column) in [("renamed", "Aktivitet"), ("required-removed", "Startdato")] {
+        for (name, column) in [("renamed", "Aktivitet"), ("required-removed", "Startdato"), ("end-renamed", "Slutdato"),
+                               ("hours-removed", "Timer pr. uge"), ("agreement-removed", "Aftale-ID")] {
             let (r, events) = try importFile(name)
             #expect(r.status == 1 && events == 0, "\(name): \(r.output)")
             #expect(r.stdout.contains("\(name).csv") && r.stdout.contains("\"\(column)\"") && r.stdout.contains("forloeb.yaml"),

@@ -67,7 +67,7 @@ enum OracleEdgeCases {
         "121180-1231;A-2023-0004711;SA-010124-0007;10000009;Alfa;Kontanthjælp;Virksomhedspraktik;01-03-2023;;;01-03-2023 09:00:00",
         // Written with dots and an en dash (Windows-1252 0x96): masked as well, SA-XX.XX.XX–XXXX.
         "141180-1233;A-92;SA-15.06.23\u{2013}0042;10000009;Alfa;Kontanthjælp;Afklaring;01-03-2023;;;01-03-2023 09:00:00",
-        // An empty Forløbs-ID: missing_value (docs/metrics.md 18), not counted.
+        // An empty Forløbs-ID breaks no rule (docs/metrics.md 18): kept, with the empty id, and counted.
         "131180-1232;;SA-8;10000009;Alfa;Kontanthjælp;Ordinært job;01-06-2023;;;01-06-2023 09:00:00",
         // recordedAt in Danish local time against the XML versions of the same identities (haendelser-edge-a.xml).
         "220280-1022;A-33;SA-9;10000017;Beta;Jobafklaringsforløb;Løntimer;01-09-2023;;;29-10-2023 02:30:00",
