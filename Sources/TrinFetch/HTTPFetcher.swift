@@ -73,21 +73,24 @@ public final class HTTPFetcher {
                 return outcome
             case .failure(let failure):
                 // A warning: the source may still succeed on a retry, but operations should see it.
-                logger.warning("fetch attempt failed", metadata: [
+                // A field without a value is left out, so that each keeps one type in the log.
+                var failed: Logger.Metadata = [
                     "event": "fetch_attempt_failed", "url": "\(safeURL)", "attempt": "\(attempt)", "reason": "\(failure.reason)",
-                    "http_status": "\(failure.status.map(String.init) ?? "-")", "bytes": "\(failure.bytes)",
-                    "duration_ms": "\(Self.milliseconds(failure.duration))", "detail": "\(failure.detail)",
-                ])
+                    "bytes": "\(failure.bytes)", "duration_ms": "\(Self.milliseconds(failure.duration))", "detail": "\(failure.detail)",
+                ]
+                if let status = failure.status { failed["http_status"] = "\(status)" }
+                logger.warning("fetch attempt failed", metadata: failed)
                 guard failure.reason.isTransient, attempt < policy.retry.maxAttempts, !environment.shouldGiveUp() else {
                     throw FetchError(url: safeURL, reason: failure.reason, httpStatus: failure.status,
                                      attempts: attempt, detail: failure.detail)
                 }
                 let delay = policy.retry.delay(afterAttempt: attempt, retryAfter: failure.retryAfter,
                                                jitter: environment.jitter())
-                logger.info("retrying fetch", metadata: [
+                var retry: Logger.Metadata = [
                     "event": "fetch_retry", "url": "\(safeURL)", "next_attempt": "\(attempt + 1)", "delay_ms": "\(Self.milliseconds(delay))",
-                    "retry_after": "\(failure.retryAfter.map { "\(Self.milliseconds($0)) ms" } ?? "-")",
-                ])
+                ]
+                if let after = failure.retryAfter { retry["retry_after_ms"] = "\(Self.milliseconds(after))" }
+                logger.info("retrying fetch", metadata: retry)
                 environment.sleep(delay)
                 if environment.shouldGiveUp() {
                     throw FetchError(url: safeURL, reason: failure.reason, httpStatus: failure.status,

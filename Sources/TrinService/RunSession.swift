@@ -92,6 +92,12 @@ public struct RunSession: Sendable {
     /// beside it, taken before anything is opened (a run that finds it held creates nothing); a
     /// server store's is its tenant's advisory lock, taken on the store's connection once it is
     /// open (a migration at open is safe without it).
+    /// A store that cannot be opened leaves a line in the log operations read, not only on
+    /// standard error: no run is recorded, so the log is the only trace of the attempt.
+    private static func logUnavailable(_ error: StoreError, _ logger: Logger) {
+        logger.error("the store cannot be opened", metadata: ["event": "store_unavailable", "error": "\(error)"])
+    }
+
     private static func openLocked(_ location: StoreLocation, locking: Locking,
                                    openLog: () throws(RunSessionError) -> (Logger, JSONLinesLogHandler?)) throws(RunSessionError) -> Opened {
         switch location {
@@ -114,12 +120,16 @@ public struct RunSession: Sendable {
                               tryLock: tryLock)
             } catch {
                 lock?.release()
+                logUnavailable(error, log.0)
                 throw .store(error)
             }
         case .postgres, .combined:
             let (logger, logFile) = try openLog()
             let store: any Store
-            do { store = try location.open(logger: logger) } catch { throw .store(error) }
+            do { store = try location.open(logger: logger) } catch {
+                logUnavailable(error, logger)
+                throw .store(error)
+            }
             guard let server = store as? PostgresStore else { preconditionFailure("a postgres location opens a PostgresStore") }
             let tryLock: @Sendable () throws(RunLockError) -> (any HeldRunLock)? = { () throws(RunLockError) in
                 try TenantLock.tryAcquire(server)
@@ -324,8 +334,9 @@ public struct RunSession: Sendable {
                 if let lock = try tryLock() { return lock }
                 if !logged {
                     logged = true
-                    logger.notice("waiting for the run lock", metadata: [
-                        "event": "lock_wait", "lock": "\(lockName)", "holder_pid": "\(RunLock.holderPID(path: lockName).map { "\($0)" } ?? "?")"])
+                    var wait: Logger.Metadata = ["event": "lock_wait", "lock": "\(lockName)"]
+                    if let pid = RunLock.holderPID(path: lockName) { wait["holder_pid"] = "\(pid)" }
+                    logger.notice("waiting for the run lock", metadata: wait)
                 }
             } catch {
                 if !loggedError {

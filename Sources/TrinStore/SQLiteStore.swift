@@ -93,6 +93,10 @@ public final class SQLiteStore: Store {
         }
         while true {
             let before = try queue.read(applied)
+            // A store a newer trin migrated: this one would read it without the newer tables
+            // (and write it as if they were not there). Refused, as the PostgreSQL store is.
+            let unknown = before.subtracting(migrator.migrations)
+            guard unknown.isEmpty else { throw NewerSchema(migrations: unknown.sorted()) }
             do {
                 try migrator.migrate(queue)
                 return
@@ -100,6 +104,15 @@ public final class SQLiteStore: Store {
                 let after = try queue.read(applied)
                 if after == before { throw error }
             }
+        }
+    }
+
+    /// The store has migrations this trin does not know.
+    struct NewerSchema: Error, CustomStringConvertible {
+        let migrations: [String]
+        var description: String {
+            "the store has schema version \(migrations.joined(separator: ", ")), newer than this trin knows: "
+                + "a newer trin wrote it; run that version (or restore the backup taken before the upgrade)"
         }
     }
 

@@ -4,12 +4,13 @@ import Logging
 import TrinCore
 import TrinService
 import TrinPseudonym
+import TrinStore
 
 /// Opens the run's front door (`RunSession`) the way every command does: the run lock
 /// (another run holding it: exit 3, unless `locking` waits), the console log at
 /// `TRIN_LOG_LEVEL` (errors only by default: the summary table says the rest, and the
 /// JSON-lines log has every event), a progress line on a terminal, and any problem opening
-/// the store or the log as a configuration error (exit 2).
+/// the log as a configuration error (exit 2), and the store as exit 4 (`sessionFailure`).
 func openSession(store: StoreLocation, key: PseudonymKey, logPath: String?, command: String, locking: RunSession.Locking,
                  progress: Bool = true) throws -> RunSession {
     let level = environment["TRIN_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .error
@@ -41,11 +42,16 @@ func openCombinedSession(_ options: StoreOptions, _ config: Configuration?, comm
     }
 }
 
-/// A session that could not be opened, as an exit code: 3 when another run holds the lock,
-/// 2 for everything else (a lock file, store or log that cannot be opened).
+/// A session that could not be opened, as an exit code: 3 when another run holds the lock;
+/// 4 when the store cannot be opened, read or written (permissions, a full disk, a store a
+/// newer trin wrote); 2 for the rest (the wrong key, a lock file or log that cannot be opened).
 func sessionFailure(_ error: RunSessionError) -> ExitCode {
-    if case .locked(.held) = error { return fail("\(error)", TrinExit.locked) }
-    return fail("\(error)", TrinExit.configuration)
+    switch error {
+    case .locked(.held): return fail("\(error)", TrinExit.locked)
+    case .store(.keyMismatch): return fail("\(error)", TrinExit.configuration)
+    case .store: return fail("\(error)", TrinExit.internalError)
+    default: return fail("\(error)", TrinExit.configuration)
+    }
 }
 
 /// The wall clock, as the import and the service read it.

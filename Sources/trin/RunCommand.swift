@@ -15,8 +15,9 @@ struct RunCommand: ParsableCommand {
             success (a source never run is due). Takes the run lock (<store>.lock; with a PostgreSQL store, the tenant's lock on the server) for the whole run: a second run exits \
             with code 3 at once, or waits with --wait. \
             Exit codes: 0 every source imported, unchanged or skipped; 1 some sources failed (the others were \
-            imported); 2 configuration, mapping or key error; 3 another run holds the lock; 4 internal error; \
-            5 the sources were imported but the metric set, the Prometheus textfile or the log could not be written.
+            imported); 2 configuration, mapping or key error; 3 another run holds the lock; 4 the store cannot be \
+            opened, read or written (or another internal error); 5 the sources were imported but the metric set, \
+            the Prometheus textfile, retention or the log could not be written.
             """)
 
     @OptionGroup var options: StoreOptions

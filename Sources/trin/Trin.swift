@@ -12,8 +12,8 @@ struct Trin: AsyncParsableCommand {
         abstract: "Batch data integration for the social-economy unit: exports in, anonymised metric files out.",
         discussion: """
             Exit codes: 0 everything succeeded; 1 some sources or files failed; 2 configuration or usage error;
-            3 another run holds the lock; 4 internal error; 5 imported, but the metric set or the Prometheus
-            textfile could not be written.
+            3 another run holds the lock; 4 the store cannot be opened, read or written (or another internal
+            error); 5 imported, but the metric set, the Prometheus textfile, retention or the log could not be written.
             """,
         version: "\(TrinVersion.current) (metric schema 2, definitions 2)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,

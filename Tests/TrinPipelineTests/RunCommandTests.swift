@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 import TrinSample
 import TrinStore
@@ -170,6 +171,30 @@ import TrinTestSupport
         #expect(try w.run().status == 0)
         #expect(events().last == "metrics_published")
         #expect(try current() != first)
+    }
+
+    /// A store this trin cannot open (here: one a newer trin migrated) fails the run with exit
+    /// 4, says why on stderr, and leaves a line in the log, the only trace of the attempt.
+    @Test func aStoreThatCannotBeOpenedExits4AndIsLogged() throws {
+        let w = try RunWorkspace()
+        try w.writeConfig([.init(name: "virksomheder", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder")])
+        try #require(try w.run().status == 0)
+        let queue = try DatabaseQueue(path: w.storePath)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99')") }
+        try queue.close()
+        let r = try w.run()
+        #expect(r.status == 4, "\(r.output)")
+        #expect(r.stderr.contains("newer than this trin knows"), "\(r.stderr)")
+        #expect(w.logText().contains("\"event\":\"store_unavailable\""), "\(w.logText().suffix(400))")
+        // The wrong key stays a configuration error.
+        let otherKey = w.dir + "/other.key"
+        try #require(try TrinBinary.run(["keygen", otherKey]).status == 0)
+        let fresh = w.dir + "/fresh.sqlite"
+        try #require(try TrinBinary.run(["import", "--store", fresh, "--key", w.key, "--mapping", RunWorkspace.mappings + "/virksomheder.yaml",
+                                         w.exports + "/virksomheder.csv"]).status == 0)
+        let wrongKey = try TrinBinary.run(["import", "--store", fresh, "--key", otherKey, "--mapping", RunWorkspace.mappings + "/virksomheder.yaml",
+                                           w.exports + "/virksomheder.csv"])
+        #expect(wrongKey.status == 2, "\(wrongKey.output)")
     }
 
     @Test func dueRunsOnlySourcesWhoseScheduleFiredAndNamedSourcesRunAlone() throws {

@@ -68,4 +68,21 @@ import TrinTestSupport
             #expect(failures.withLock { $0 }.isEmpty, "attempt \(attempt)")
         }
     }
+
+    /// A store a newer trin migrated is refused, not read and written without its newer
+    /// tables (an upgrade rolled back, an old daemon still running beside a new one).
+    @Test func aStoreOfANewerSchemaIsRefused() throws {
+        let path = TrinBinary.temporaryDirectory("trin-store-newer") + "/trin.sqlite"
+        _ = try SQLiteStore(path: path)
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { try $0.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99')") }
+        try queue.close()
+        do {
+            _ = try SQLiteStore(path: path)
+            Issue.record("a store with a newer schema was opened")
+        } catch {
+            #expect("\(error)".contains("v99") && "\(error)".contains("newer than this trin knows"), "\(error)")
+        }
+        #expect(try DatabaseQueue(path: path).read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }.last == "v99")
+    }
 }
