@@ -15,7 +15,7 @@ struct RecordScanner {
     private let pathLocal: [Name]
     private let pathURI: [Name]
     let root: XMLName
-    private let steps: [XMLName]
+    let steps: [XMLName]
     private let recordLevel: Int
     private let groupLevel: Int
     // The trie, flattened: node n's children are children[childStart[n] ..< childStart[n + 1]], etc.
@@ -84,6 +84,9 @@ struct RecordScanner {
     /// Set when elements nest deeper than `maximumDepth`.
     private(set) var tooDeep = false
     private(set) var sawRoot = false
+    /// Set to the path level of an element that has the name of the record path's next step
+    /// in another namespace (a document whose records would otherwise be silently skipped).
+    private(set) var foreignStep: Int?
 
     /// The fixed-size buffers behind `present`, `valueStart`, `valueLength`, `storedAt` (one
     /// slot per field) and `positions`, `recordsStart` (per path level). They never grow, so
@@ -183,9 +186,13 @@ struct RecordScanner {
             start = 0
         }
 
-        if depth == matched && depth <= recordLevel && local == pathLocal[depth] && uri == pathURI[depth] {
-            openLevel(depth, line: line)
-            active.append(depth) // the trie node of path level `depth`
+        if depth == matched && depth <= recordLevel && local == pathLocal[depth] {
+            if uri == pathURI[depth] {
+                openLevel(depth, line: line)
+                active.append(depth) // the trie node of path level `depth`
+            } else if foreignStep == nil {
+                foreignStep = depth
+            }
         }
         activeStart[depth] = start
         activeEnd[depth] = active.count

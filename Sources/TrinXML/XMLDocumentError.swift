@@ -12,6 +12,9 @@ public struct XMLDocumentError: Error, Sendable, CustomStringConvertible {
         case entityForbidden
         /// The root element has another name or another namespace than the mapping expects.
         case unexpectedRoot(expected: XMLName, found: XMLName)
+        /// An element on the record path has the expected name in another namespace: its
+        /// records would silently not be read.
+        case unexpectedNamespace(expected: XMLName, found: XMLName)
         /// The file could not be opened or read.
         case io
         /// One record group (the records of one ancestor whose fields may follow them) holds
@@ -54,6 +57,7 @@ public struct XMLDocumentError: Error, Sendable, CustomStringConvertible {
         case .doctypeForbidden: "DOCTYPE forbidden"
         case .entityForbidden: "entity reference forbidden"
         case .unexpectedRoot: "unexpected root element"
+        case .unexpectedNamespace: "element in another namespace"
         case .io: "I/O error"
         case .groupTooLarge: "record group too large"
         case .valueTooLong: "element text too long"

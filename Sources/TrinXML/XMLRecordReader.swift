@@ -182,6 +182,14 @@ public final class XMLRecordReader {
         let line = Int(state.pointee.context.pointee.input.pointee.line)
         let rootMatches = state.pointee.scanner.startElement(local: local, uri: uri, attributeCount: Int(attributeCount),
                                                              attributes: attributes, line: line)
+        if let level = state.pointee.scanner.foreignStep {
+            let expected = state.pointee.scanner.steps[level]
+            let found = XMLName(namespaceURI: uri.map { String(cString: $0) }, localName: local.map { String(cString: $0) } ?? "")
+            state.pointee.stop(XMLDocumentError(
+                kind: .unexpectedNamespace(expected: expected, found: found), file: "", line: line, column: 0,
+                message: "expected \(describe(expected)), found \(describe(found)): the document uses another namespace"))
+            return
+        }
         if state.pointee.scanner.tooDeep {
             state.pointee.stop(XMLDocumentError(
                 kind: .tooDeep, file: "", line: line, column: 0,

@@ -503,6 +503,12 @@ def read_haendelser(path):
         raise Refuse("not_well_formed")
     if root.tag != "{%s}Forloebsudtraek" % NS:
         raise Refuse("other_namespace")
+    # An element of the record path (Forloeb, Haendelser, Haendelse) in another namespace:
+    # its records would not be read, so the file is refused.
+    for element in root.iter():
+        local = element.tag.rsplit("}", 1)[-1]
+        if local in ("Forloeb", "Haendelser", "Haendelse") and element.tag != "{%s}%s" % (NS, local):
+            raise Refuse("other_namespace")
     f = "{%s}" % NS
     records, rejected = [], []
 

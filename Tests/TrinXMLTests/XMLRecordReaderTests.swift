@@ -93,7 +93,6 @@ struct XMLRecordReaderTests {
                 <x:Borger><x:CPR>decoy</x:CPR></x:Borger>
                 <b:Borger><b:CPR>1111111111</b:CPR></b:Borger>
                 <p:Haendelser><p:Haendelse type="job" b:kilde="portal" x:type="decoy"/></p:Haendelser>
-                <x:Haendelser><x:Haendelse type="decoy"/></x:Haendelser>
               </p:Forloeb>
             </p:Forloebsudtraek>
             """)
@@ -110,6 +109,19 @@ struct XMLRecordReaderTests {
             #expect(records.count == 1)
             #expect(records.first?.values == ["job", "1111111111", "portal", nil])
         }
+        // A record path element of the right name in another namespace refuses the document
+        // (`recordsInAnotherNamespace`), even beside the right one: its records would be lost.
+        let decoyPath = try temporaryXML("""
+            <p:Forloebsudtraek xmlns:p="\(forloebNS)" xmlns:x="urn:decoy">
+              <p:Forloeb>
+                <p:Haendelser><p:Haendelse type="job"/></p:Haendelser>
+                <x:Haendelser><x:Haendelse type="decoy"/></x:Haendelser>
+              </p:Forloeb>
+            </p:Forloebsudtraek>
+            """)
+        #expect(documentError { _ = try readAll(decoyPath, spec) }?.kind
+                == .unexpectedNamespace(expected: XMLName(namespaceURI: forloebNS, localName: "Haendelser"),
+                                        found: XMLName(namespaceURI: "urn:decoy", localName: "Haendelser")))
     }
 
     @Test("a default namespace in the table applies to unprefixed element steps, not attributes")
@@ -207,6 +219,26 @@ struct XMLRecordReaderTests {
         let second = documentError { _ = try readAll(noNamespace, Self.spec()) }
         #expect(second?.kind == .unexpectedRoot(expected: expected, found: XMLName(namespaceURI: nil, localName: "Forloebsudtraek")))
         #expect(second?.message.contains("no namespace") == true)
+    }
+
+    @Test("a document whose records are in another namespace under the right root is refused, not read as empty")
+    func recordsInAnotherNamespace() throws {
+        let path = try temporaryXML("""
+            <?xml version="1.0"?>
+            <f:Forloebsudtraek xmlns:f="\(forloebNS)">
+              <Forloeb id="P-1"><Borger><CPR>0101901234</CPR></Borger></Forloeb>
+            </f:Forloebsudtraek>
+            """)
+        let error = documentError { _ = try readAll(path, Self.spec()) }
+        #expect(error?.kind == .unexpectedNamespace(expected: XMLName(namespaceURI: forloebNS, localName: "Forloeb"),
+                                                    found: XMLName(namespaceURI: nil, localName: "Forloeb")))
+        #expect(error?.line == 3)
+        #expect(error?.message.contains("another namespace") == true)
+        // Elements of other names, in any namespace, are still simply not read.
+        let other = try temporaryXML("""
+            <Forloebsudtraek xmlns="\(forloebNS)"><x:Note xmlns:x="urn:x">hi</x:Note></Forloebsudtraek>
+            """)
+        #expect(try readAll(other, Self.spec()).isEmpty)
     }
 
     @Test("a truncated document is not well-formed, with a line, even after records were returned")
