@@ -63,7 +63,11 @@ struct RecordScanner {
     private let activeEnd = PlainBuffer<Int>()
     private var captures: [Capture] = []
     private var captureCount = 0
-    private var recordLine = 0
+    /// The line the open record's element starts on (see `recordOpened`).
+    var recordLine = 0
+    /// Whether the last `startElement` opened a record: the reader then puts the line of the
+    /// start tag's `<` into `recordLine` (libxml2 reports the line where the tag ends).
+    private(set) var recordOpened = false
 
     /// Records being built; handed to `ready` whole groups at a time.
     private var batch: XMLRecordBatch
@@ -154,6 +158,7 @@ struct RecordScanner {
                                attributes: UnsafeMutablePointer<UnsafePointer<xmlChar>?>?, line: Int) -> Bool {
         let depth = self.depth
         self.depth += 1
+        recordOpened = false
         if depth >= Self.maximumDepth {
             tooDeep = true
             return true
@@ -222,7 +227,10 @@ struct RecordScanner {
         }
         if current.count > 65_536 { compactValues() }
         recordsStart[level] = batch.count
-        if level == recordLevel { recordLine = line }
+        if level == recordLevel {
+            recordLine = line
+            recordOpened = true
+        }
     }
 
     mutating func endElement() {

@@ -182,6 +182,7 @@ public final class XMLRecordReader {
         let line = Int(state.pointee.context.pointee.input.pointee.line)
         let rootMatches = state.pointee.scanner.startElement(local: local, uri: uri, attributeCount: Int(attributeCount),
                                                              attributes: attributes, line: line)
+        if state.pointee.scanner.recordOpened { state.pointee.scanner.recordLine = line - linesInStartTag(state.pointee.context) }
         if let level = state.pointee.scanner.foreignStep {
             let expected = state.pointee.scanner.steps[level]
             let found = XMLName(namespaceURI: uri.map { String(cString: $0) }, localName: local.map { String(cString: $0) } ?? "")
@@ -258,6 +259,22 @@ public final class XMLRecordReader {
         while message.last?.isWhitespace == true { message.removeLast() }
         state.pointee.problem = XMLDocumentError(kind: .notWellFormed, file: "", line: Int(error.pointee.line),
                                                  column: Int(error.pointee.int2), message: message)
+    }
+
+    /// How many line breaks the start tag just parsed holds: libxml2 calls `startElementNs`
+    /// with its input at the tag's end, and a record is reported at the line its tag starts
+    /// on. The tag is still in the input buffer (a push parser parses a start tag only once
+    /// it has all of it), and no `<` occurs inside one. 0 when the tag's start is not found.
+    static func linesInStartTag(_ context: xmlParserCtxtPtr) -> Int {
+        guard let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur, cur > base else { return 0 }
+        guard let open = trin_last_open_bracket(base, cur) else { return 0 }
+        var p = UnsafeRawPointer(open), lines = 0
+        let end = UnsafeRawPointer(cur)
+        while let n = memchr(p, 0x0A, end - p) {
+            lines += 1
+            p = UnsafeRawPointer(n) + 1
+        }
+        return lines
     }
 
     static func describe(_ name: XMLName) -> String {

@@ -34,7 +34,9 @@ struct XMLRecordReaderTests {
                   <Haendelse type="job" start="2023-05-01"/>
                 </Haendelser>
                 <Haendelser blok="c">
-                  <Haendelse type="ophoert" start="2023-06-01"/>
+                  <Haendelse type="ophoert"
+                             start="2023-06-01"
+                  />
                 </Haendelser>
                 <Borger><CPR>0202902345</CPR></Borger>
                 <Maalgruppe kode="JA"/>
@@ -44,6 +46,7 @@ struct XMLRecordReaderTests {
         let records = try readAll(path, Self.spec())
         #expect(records.count == 4)
         #expect(records.map { $0[0] } == ["praktik", "loentimer", "job", "ophoert"])
+        // The line a record's start tag begins on, also when the tag spans lines (the last).
         #expect(records.map(\.line) == [8, 9, 14, 17])
 
         let first = records[0]
