@@ -1,3 +1,5 @@
+import TrinCore
+
 /// URLs made safe for logs and errors.
 public enum URLRedaction {
     /// Query parameters whose values are treated as secrets: these names, and any name that
@@ -13,10 +15,11 @@ public enum URLRedaction {
         secretParameters.contains(name) || secretWords.contains { name.contains($0) }
     }
 
-    /// `url` without userinfo (`https://user:pw@host/` → `https://host/`) and with the
-    /// values of secret-looking query parameters replaced by `REDACTED`.
+    /// `url` without userinfo (`https://user:pw@host/` → `https://host/`), with the
+    /// values of secret-looking query parameters replaced by `REDACTED`, and any valid CPR
+    /// number in it masked (an export named after a citizen must not name them in the log).
     public static func redact(_ url: String) -> String {
-        var result = url
+        var result = PersonalDataMask.maskValidCPRNumbers(url)
         if let schemeEnd = result.firstRange(of: "://") {
             let authorityStart = schemeEnd.upperBound
             let authorityEnd = result[authorityStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" })

@@ -230,14 +230,15 @@ struct FileUnderImport {
     init(path: String, name: String, source: String, mapping: Mapping, runID: Int64, commit: Bool, fetchState: FetchState?,
          httpStatus: Int?, importer: Importer) {
         self.path = path
-        self.name = name
+        // A file named after a citizen (`borger-010190-1234.csv`) is kept and logged masked.
+        self.name = PersonalDataMask.maskValidCPRNumbers(name)
         self.source = source
         self.mapping = mapping
         self.runID = runID
         self.commit = commit
         self.fetchState = fetchState
         started = SystemClock.now()
-        emptyOutcome = FileOutcome(runID: runID, source: source, file: name, status: .failed, httpStatus: httpStatus)
+        emptyOutcome = FileOutcome(runID: runID, source: source, file: self.name, status: .failed, httpStatus: httpStatus)
         // The digest that recognises an export imported before is computed beside the import,
         // not before it; the import stops as soon as the digest shows the file is known. A
         // file of a size never imported cannot be known: its digest waits for a free core.

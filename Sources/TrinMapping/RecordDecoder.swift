@@ -160,7 +160,8 @@ public struct RecordDecoder: Sendable {
             let result: Result<Double?, RejectReason> = withText(f.hours, v) { t, rule in
                 guard !t.isEmpty else { return .success(nil) }
                 guard case .decimal(let sep) = rule.pointee.type, let h = Self.decimal(t, separator: sep) else { return .failure(.invalidHours) }
-                guard h >= 0, h <= 80 else { return .failure(.hoursOutOfRange) }
+                // Checked on the text as well where the number rounds to 80: 80,000000000000000001 is above it.
+                guard h >= 0, h < 80 || (h == 80 && !Self.exceeds80(t, separator: sep)) else { return .failure(.hoursOutOfRange) }
                 return .success(h)
             }!
             switch result {
@@ -238,6 +239,18 @@ public struct RecordDecoder: Sendable {
         if PersonalDataMask.validCPRRanges(t).isEmpty { return t }
         var masked = PersonalDataMask.maskValidCPRNumbers(String(decoding: t, as: UTF8.self))
         return masked.withUTF8 { v.stash($0) }
+    }
+
+    /// Whether a decimal (digits with an optional decimal part) is above 80, read exactly:
+    /// for texts a `Double` rounds to 80.
+    static func exceeds80(_ t: UnsafeBufferPointer<UInt8>, separator: UInt8) -> Bool {
+        let at = t.firstIndex(of: separator) ?? t.endIndex
+        var whole = 0
+        for digit in t[..<at] {
+            whole = whole * 10 + Int(digit &- 48)
+            if whole > 80 { return true }
+        }
+        return whole == 80 && at < t.endIndex && t[(at + 1)...].contains { $0 > 48 && $0 <= 57 }
     }
 
     /// Digits with an optional decimal part, e.g. `12,5`.

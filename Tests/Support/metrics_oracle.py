@@ -29,6 +29,7 @@ Output shape (counts that are zero may be absent; absent means zero):
 """
 
 import datetime as dt
+import decimal
 import glob
 import json
 import os
@@ -325,10 +326,10 @@ def parse_hours(text, separator):
         return None
     if not re.match(r"^\d+(" + re.escape(separator) + r"\d+)?$", text, re.ASCII):
         raise Reject("invalid_hours")
-    value = float(text.replace(separator, "."))
-    if value > 80:
+    # The range is checked on the exact decimal: 80,000000000000000001 is above 80.
+    if decimal.Decimal(text.replace(separator, ".")) > 80:
         raise Reject("hours_out_of_range")
-    return value
+    return float(text.replace(separator, "."))
 
 
 # --- CSV --------------------------------------------------------------------

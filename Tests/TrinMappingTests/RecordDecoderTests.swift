@@ -57,6 +57,10 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(try reason(["Timer pr. uge": "abc"]) == .invalidHours)
         #expect(try reason(["Timer pr. uge": "400"]) == .hoursOutOfRange)
         #expect(try reason(["Timer pr. uge": "80,5"]) == .hoursOutOfRange)
+        #expect(try reason(["Timer pr. uge": "80,000000000000000001"]) == .hoursOutOfRange)  // 80.0 as a Double
+        for fine in ["80", "80,000", "79,99999999999999999"] {
+            guard case .event = try decode(["Timer pr. uge": fine]) else { Issue.record("\(fine) rejected"); continue }
+        }
         #expect(try reason(["Registreret": "03-01-2023 25:00:00"]) == .invalidTimestamp)
         #expect(try reason(["CVR-nr.": "12345675"]) == .invalidCVR)
         #expect(try reason(["CPR-nr.": "0101301234", "Startdato": "03-01-2023"]) == nil)       // born 1930

@@ -84,6 +84,22 @@ import TrinTestSupport
         #expect(dumps[2] == dumps[0])
     }
 
+    /// A file named after a citizen: its name is kept and logged with the number masked.
+    @Test func aCPRNumberInAFileNameIsMasked() throws {
+        let w = try workspace(citizens: 20, dirty: 0.2, seed: 3)
+        let named = w.dir + "/borger-010190-1234.csv"
+        try FileManager.default.copyItem(atPath: try #require(w.files("forloeb").first), toPath: named)
+        let log = w.dir + "/named.log"
+        let r = try importFiles(w, [named], mapping: "forloeb", store: w.store(), log: log)
+        #expect(r.status == 0, "\(r.output)")
+        let runs = try TrinBinary.run(["runs", "show", "1", "--store", w.store()])
+        #expect(runs.stdout.contains("borger-XXXXXX-XXXX.csv"), "\(runs.stdout.prefix(600))")
+        for (name, text) in [("output", r.output), ("runs", runs.output), ("log", try String(contentsOfFile: log, encoding: .utf8)),
+                             ("store", String(decoding: try Data(contentsOf: URL(fileURLWithPath: w.store())), as: UTF8.self))] {
+            #expect(!text.contains("010190-1234") && !text.contains("0101901234"), "\(name)")
+        }
+    }
+
     @Test func noCPRNumberLeavesThePipeline() throws {
         let w = try workspace(dirty: 0.08, seed: 5)
         let log = w.dir + "/import.log"
