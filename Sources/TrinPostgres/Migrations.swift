@@ -153,6 +153,9 @@ enum Migrations {
             "INSERT INTO event SELECT * FROM event_v3",
             "DROP TABLE event_v3",
         ],
+        // 5: why a run was not a success beyond its files' own messages (rejected rows above
+        // a limit, an output not written, sources not attempted).
+        ["ALTER TABLE run ADD COLUMN reason text"],
     ]
 
     /// The records' key, from version 4 on (a first load builds it on its table: `PostgresFileImport`).

@@ -341,9 +341,12 @@ public final class PostgresStore: Store {
         }
     }
 
-    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError) {
+    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus, reason: String?) throws(StoreError) {
         try storeCall {
-            try await rows("UPDATE run SET finished_at = \(finishedAt.secondsSinceEpoch), status = \(status.rawValue) WHERE id = \(id) AND tenant = \(tenant)")
+            try await rows("""
+                UPDATE run SET finished_at = \(finishedAt.secondsSinceEpoch), status = \(status.rawValue), reason = \(reason)
+                WHERE id = \(id) AND tenant = \(tenant)
+                """)
         }
     }
 
@@ -472,16 +475,17 @@ public final class PostgresStore: Store {
           (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
           (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
           (SELECT coalesce(sum(inserted + updated), 0)::bigint FROM run_file f WHERE f.run_id = r.id),
-          (SELECT coalesce(sum(rejected), 0)::bigint FROM run_file f WHERE f.run_id = r.id)
+          (SELECT coalesce(sum(rejected), 0)::bigint FROM run_file f WHERE f.run_id = r.id),
+          r.reason
         FROM run r
         """
 
     static func summary(_ r: PostgresRow) throws -> RunSummary {
-        let (id, command, started, finished, status, dry, ok, failed, records, rejected) =
-            try r.decode((Int64, String, Int64, Int64?, String, Bool, Int, Int, Int, Int).self)
+        let (id, command, started, finished, status, dry, ok, failed, records, rejected, reason) =
+            try r.decode((Int64, String, Int64, Int64?, String, Bool, Int, Int, Int, Int, String?).self)
         return RunSummary(id: id, command: command, startedAt: Instant(secondsSinceEpoch: started),
                           finishedAt: finished.map(Instant.init(secondsSinceEpoch:)), status: status, dryRun: dry, sourcesOK: ok,
-                          sourcesFailed: failed, records: records, rejected: rejected)
+                          sourcesFailed: failed, records: records, rejected: rejected, reason: reason)
     }
 
     // MARK: Import

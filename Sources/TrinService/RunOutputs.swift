@@ -48,7 +48,7 @@ public enum RunOutputs {
         if !failures.isEmpty {
             result.outputFailures = failures
             result.status = result.status.withOutputFailure
-            try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+            try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status, reason: result.reason)
         }
         // Last, so that it describes the run as it ended, outputs included.
         if let path = loaded.configuration.prometheus {
@@ -60,7 +60,7 @@ public enum RunOutputs {
                                                                                 "file": "\(path)", "error": "\(error)"])
                 result.outputFailures.append("cannot write the Prometheus textfile \(path): \(error)")
                 result.status = result.status.withOutputFailure
-                try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+                try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status, reason: result.reason)
             }
         }
         return result

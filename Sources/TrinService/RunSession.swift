@@ -220,7 +220,7 @@ public struct RunSession: Sendable {
             let outcomes = files.map { importer.importFile(path: $0, mapping: mapping, source: source, runID: runID, commit: !dryRun) }
             var result = RunResult(runID: runID, dryRun: dryRun, outcomes: outcomes, status: RunStatus(outcomes: outcomes), notAttempted: [])
             noteLogFailure(&result)
-            try store.finishRun(id: runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+            try store.finishRun(id: runID, finishedAt: SystemClock.nowInstant(), status: result.status, reason: result.reason)
             logFinished(&result)
             return result
         }
@@ -241,7 +241,7 @@ public struct RunSession: Sendable {
     private func logFinished(_ result: inout RunResult) {
         Runner.logFinished(result, logger)
         if noteLogFailure(&result), !result.dryRun {
-            try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status)
+            try? store.finishRun(id: result.runID, finishedAt: SystemClock.nowInstant(), status: result.status, reason: result.reason)
         }
     }
 

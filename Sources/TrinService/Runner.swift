@@ -22,6 +22,16 @@ public struct RunResult: Sendable {
     /// the log): its records are kept, but the run is not a success.
     public var outputFailures: [String] = []
 
+    /// Why the run was not a success beyond its files' own messages (kept with the run and
+    /// shown by `trin runs show`): rejected rows above a limit, outputs not written, sources
+    /// not attempted. Nil when there is nothing more to say.
+    public var reason: String? {
+        var parts = rejectionsAboveLimit.map { "rejected rows above the limit: \($0)" }
+        parts += outputFailures
+        if !notAttempted.isEmpty { parts.append("stopped before these sources: \(notAttempted.joined(separator: ", "))") }
+        return parts.isEmpty ? nil : PersonalDataMask.mask(parts.joined(separator: "; "))
+    }
+
     /// Whether every attempted source succeeded (imported, skipped as identical, unchanged)
     /// and every output was written.
     public var succeeded: Bool {
@@ -109,7 +119,7 @@ public struct Runner: Sendable {
         }
         result.status = !result.notAttempted.isEmpty ? .interrupted
             : result.rejectionsAboveLimit.isEmpty ? RunStatus(outcomes: result.outcomes) : .partial
-        try store.finishRun(id: runID, finishedAt: now(), status: result.status)
+        try store.finishRun(id: runID, finishedAt: now(), status: result.status, reason: result.reason)
         return result
     }
 
@@ -117,8 +127,10 @@ public struct Runner: Sendable {
     /// so that its status is the one the store keeps.
     static func logFinished(_ result: RunResult, _ logger: Logger) {
         let failed = result.outcomes.filter { $0.status == .failed }.count
-        logger.info("run finished", metadata: ["event": "run_finished", "run": "\(result.runID)", "status": "\(result.status.rawValue)",
-                                               "sources_failed": "\(failed)", "sources": .stringConvertible(result.outcomes.count)])
+        var metadata: Logger.Metadata = ["event": "run_finished", "run": "\(result.runID)", "status": "\(result.status.rawValue)",
+                                         "sources_failed": "\(failed)", "sources": .stringConvertible(result.outcomes.count)]
+        if let reason = result.reason { metadata["reason"] = "\(reason)" }
+        logger.info("run finished", metadata: metadata)
     }
 
     /// Fetches one source and imports what came. Never throws: a failure is an outcome.

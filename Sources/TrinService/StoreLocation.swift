@@ -110,14 +110,14 @@ public enum StoreLocation: Sendable, Equatable, CustomStringConvertible {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
                                                     attributes: [.posixPermissions: 0o750])
         } catch {
-            throw .cannotOpen(path: store, message: "cannot make the work directory \(path): \(error.localizedDescription)")
+            throw .workDirectory(store: store, message: "cannot make the work directory \(path): \(error.localizedDescription)")
         }
         var info = stat()
         guard lstat(path, &info) == 0 else {
-            throw .cannotOpen(path: store, message: "cannot read the work directory \(path)")
+            throw .workDirectory(store: store, message: "cannot read the work directory \(path)")
         }
         guard info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid(), info.st_mode & 0o022 == 0 else {
-            throw .cannotOpen(path: store, message: "the work directory \(path) must be a folder of trin's own user that no one "
+            throw .workDirectory(store: store, message: "the work directory \(path) must be a folder of trin's own user that no one "
                               + "else can write to (not a link): exports are downloaded there")
         }
     }

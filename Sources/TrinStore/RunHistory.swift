@@ -13,12 +13,14 @@ public struct RunSummary: Sendable, Hashable {
     public var sourcesFailed: Int
     public var records: Int
     public var rejected: Int
+    /// Why the run was not a success beyond its files' own messages; nil when nothing more.
+    public var reason: String?
 
     package init(id: Int64, command: String, startedAt: Instant, finishedAt: Instant?, status: String, dryRun: Bool, sourcesOK: Int,
-                 sourcesFailed: Int, records: Int, rejected: Int) {
+                 sourcesFailed: Int, records: Int, rejected: Int, reason: String? = nil) {
         self.id = id; self.command = command; self.startedAt = startedAt; self.finishedAt = finishedAt; self.status = status
         self.dryRun = dryRun; self.sourcesOK = sourcesOK; self.sourcesFailed = sourcesFailed; self.records = records
-        self.rejected = rejected
+        self.rejected = rejected; self.reason = reason
     }
 }
 
@@ -140,14 +142,15 @@ extension SQLiteStore {
           (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status != 'failed'),
           (SELECT count(*) FROM run_file f WHERE f.run_id = r.id AND f.status = 'failed'),
           (SELECT coalesce(sum(inserted + updated), 0) FROM run_file f WHERE f.run_id = r.id),
-          (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id)
+          (SELECT coalesce(sum(rejected), 0) FROM run_file f WHERE f.run_id = r.id),
+          r.reason
         FROM run r
         """
 
     static func summary(_ r: Row) -> RunSummary {
         RunSummary(id: r[0], command: r[1], startedAt: Instant(secondsSinceEpoch: r[2]),
                    finishedAt: (r[3] as Int64?).map(Instant.init(secondsSinceEpoch:)), status: r[4], dryRun: r[5],
-                   sourcesOK: r[6], sourcesFailed: r[7], records: r[8], rejected: r[9])
+                   sourcesOK: r[6], sourcesFailed: r[7], records: r[8], rejected: r[9], reason: r[10])
     }
 }
 

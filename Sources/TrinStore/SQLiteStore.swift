@@ -148,10 +148,10 @@ public final class SQLiteStore: Store {
         }
     }
 
-    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError) {
+    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus, reason: String?) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "UPDATE run SET finished_at = ?, status = ? WHERE id = ?",
-                           arguments: [finishedAt.secondsSinceEpoch, status.rawValue, id])
+            try db.execute(sql: "UPDATE run SET finished_at = ?, status = ?, reason = ? WHERE id = ?",
+                           arguments: [finishedAt.secondsSinceEpoch, status.rawValue, reason, id])
         }
     }
 

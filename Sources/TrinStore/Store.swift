@@ -33,7 +33,9 @@ public protocol Store: AnyObject, Sendable {
     /// Records the start of a run and returns its id. A run still marked `running` belongs to
     /// a process that died (callers hold the run lock): it is marked `interrupted`.
     func beginRun(command: String, startedAt: Instant, dryRun: Bool) throws(StoreError) -> Int64
-    func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError)
+    /// Records how a run ended, and why when it was not a success for reasons beyond its
+    /// files' own messages (`reason`, shown by `trin runs show`; nil: none).
+    func finishRun(id: Int64, finishedAt: Instant, status: RunStatus, reason: String?) throws(StoreError)
     /// Records a file outcome that changed nothing else (failed, skipped, unchanged, dry run).
     func recordFileOutcome(_ outcome: FileOutcome) throws(StoreError)
     /// Marks runs still `running` as `interrupted` (for a caller holding the run lock).
@@ -219,4 +221,11 @@ func batchingCitizens(_ size: Int, _ forEach: (([ProgressRecord]) throws -> Void
         }
     }
     if !batch.isEmpty { try body(batch) }
+}
+
+extension Store {
+    /// Records how a run ended, with no reason beyond its files' messages.
+    public func finishRun(id: Int64, finishedAt: Instant, status: RunStatus) throws(StoreError) {
+        try finishRun(id: id, finishedAt: finishedAt, status: status, reason: nil)
+    }
 }

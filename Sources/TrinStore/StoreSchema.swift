@@ -163,6 +163,11 @@ enum StoreSchema {
                 """)
             try RecentEvents.setMainRows(try Int.fetchOne(db, sql: "SELECT count(*) FROM event") ?? 0, db)
         }
+        m.registerMigration("v6") { db in
+            // Why a run was not a success beyond its files' own messages (rejected rows above
+            // a limit, an output not written, sources not attempted).
+            try db.execute(sql: "ALTER TABLE run ADD COLUMN reason TEXT")
+        }
         return m
     }
 

@@ -44,11 +44,12 @@ func openCombinedSession(_ options: StoreOptions, _ config: Configuration?, comm
 
 /// A session that could not be opened, as an exit code: 3 when another run holds the lock;
 /// 4 when the store cannot be opened, read or written (permissions, a full disk, a store a
-/// newer trin wrote); 2 for the rest (the wrong key, a lock file or log that cannot be opened).
+/// newer trin wrote); 2 for the rest (the wrong key, a work directory that is not trin's own,
+/// a lock file or log that cannot be opened).
 func sessionFailure(_ error: RunSessionError) -> ExitCode {
     switch error {
     case .locked(.held): return fail("\(error)", TrinExit.locked)
-    case .store(.keyMismatch): return fail("\(error)", TrinExit.configuration)
+    case .store(.keyMismatch), .store(.workDirectory): return fail("\(error)", TrinExit.configuration)
     case .store: return fail("\(error)", TrinExit.internalError)
     default: return fail("\(error)", TrinExit.configuration)
     }

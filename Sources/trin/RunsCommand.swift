@@ -27,6 +27,7 @@ struct RunsCommand: ParsableCommand {
                     var o: [String: Any] = ["id": r.id, "command": r.command, "startedAt": r.startedAt.description, "status": r.status,
                                             "dryRun": r.dryRun, "sourcesOK": r.sourcesOK, "sourcesFailed": r.sourcesFailed,
                                             "records": r.records, "rejected": r.rejected]
+                    if let reason = r.reason { o["reason"] = reason }
                     if let f = r.finishedAt {
                         o["finishedAt"] = f.description
                         o["durationSeconds"] = f.secondsSinceEpoch - r.startedAt.secondsSinceEpoch
@@ -59,6 +60,7 @@ struct RunsCommand: ParsableCommand {
             var out = "run \(r.id): \(r.command)\(r.dryRun ? " (dry run)" : ""), \(r.status), started \(LoadedConfiguration.danishText(r.startedAt)) (Danish time)"
             if let f = r.finishedAt { out += ", finished \(LoadedConfiguration.danishText(f))" }
             if r.dryRun { out += "\nA dry run: its files were read and counted; no record and no rejected row was kept." }
+            if let reason = r.reason { out += "\nWhy \(r.status): \(reason)" }
             out += "\n\n" + RunReport.table(try readingStore { try store.files(ofRun: id) })
             let examples = try readingStore { try store.rejectionExamples(ofRun: id) }
             if !examples.isEmpty {

@@ -189,10 +189,20 @@ import TrinStore
         #expect(try w.lastRun()["forloeb"]?.status == .imported)
         #expect(try w.store().recentRuns().first?.status == "partial")
         #expect(w.logText().contains("\"event\":\"source_rejections_high\""))
-        // The default limit (25 %) above the share of a fresh copy: a success.
+        // Why the run is partial, where operations look: `trin runs show`, `--json`, and `run_finished`.
+        let show = try TrinBinary.run(["runs", "show", "1", "--config", w.config])
+        #expect(show.stdout.contains("Why partial: rejected rows above the limit: forloeb rejected \(manifest.rejectedTotal) of"),
+                "\(show.stdout.prefix(500))")
+        #expect(show.stdout.contains("limit 5 %"))
+        let json = try TrinBinary.run(["runs", "--json", "--config", w.config])
+        #expect(json.stdout.contains("\"reason\":\"rejected rows above the limit: forloeb rejected"), "\(json.stdout)")
+        let finished = try #require(w.logText().split(separator: "\n").last { $0.contains("\"event\":\"run_finished\"") })
+        #expect(finished.contains("\"reason\":\"rejected rows above the limit"), "\(finished)")
+        // A limit above the share (here 95 %, of a fresh copy): a success, with no reason.
         try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb", extra: "    rejectedShareLimit: 0.95\n")])
         try? FileManager.default.removeItem(atPath: w.storePath)
         let lenient = try w.run()
         #expect(lenient.status == 0 && lenient.stderr.isEmpty, "\(lenient.output)")
+        #expect(try w.store().recentRuns().first?.reason == nil)
     }
 }

@@ -32,7 +32,7 @@ import TrinTestSupport
 
         let store = try SQLiteStore(path: path)
         let applied = try DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY 1") }
-        #expect(applied == ["v1", "v2", "v3", "v4", "v5"])
+        #expect(applied == ["v1", "v2", "v3", "v4", "v5", "v6"])
         // v5: the row-count hint of `event`, and `event_view` over both tables.
         let (hint, viewRows) = try store.queue.read { db in
             (try RecentEvents.mainRows(db), try Int.fetchOne(db, sql: "SELECT count(*) FROM event_view WHERE agreement = 'SA-1'"))
