@@ -231,7 +231,8 @@ public struct RunSession: Sendable {
     @discardableResult
     private func noteLogFailure(_ result: inout RunResult) -> Bool {
         guard let failure = logFile?.takeWriteFailure() else { return false }
-        result.outputFailures.append(failure)
+        // The same log failing again (its `run_finished` line after an earlier one) is said once.
+        if !result.outputFailures.contains(failure) { result.outputFailures.append(failure) }
         if !result.dryRun { result.status = result.status.withOutputFailure }
         return true
     }
