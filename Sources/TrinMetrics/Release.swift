@@ -181,17 +181,48 @@ extension Metrics {
         var all = AgreementProgress(agreement: "", year: 0)
         for a in agreements { all.add(a) }
 
-        // The value chain, fine.
         let started = s.cell(all.started, .valueChain, ["started", total], full ? .fine : .headline)
         s.grandTotal = started
-        let highest = HighestStage.allCases.map { s.cell(all.count($0), .valueChain, ["highestStage", $0.rawValue], full ? .fine : .headline) }
+        var highestSteps: [StageStep: Int] = [:], endSteps: [StageStep: Int] = [:]
+        func stepTotal(_ step: StageStep) -> Int {
+            HighestStage.allCases.filter { $0.step == step }.reduce(0) { $0 + all.count($1) }
+        }
+        guard full else {
+            // An open or provisional year: the highest step reached, as definitions.md lists
+            // the headline (three steps and `none`, no stages: fewer small counts to hide while
+            // the year's courses are still few), and moved up.
+            let none = s.cell(all.count(.none), .valueChain, ["highestStep", HighestStage.none.rawValue], .headline)
+            for step in StageStep.allCases {
+                highestSteps[step] = s.cell(stepTotal(step), .valueChain, ["highestStep", step.rawValue], .headline)
+            }
+            s.equation(started, [none] + StageStep.allCases.map { highestSteps[$0]! })
+            let movedUp = s.cell(all.movedUp, .valueChain, ["movedUp", total], .headline)
+            let notMovedUp = s.cell(all.started - all.movedUp, .valueChain, ["notMovedUp", total], .headline)
+            s.equation(started, [movedUp, notMovedUp])
+            s.share(movedUp, of: started)
+            return s
+        }
+
+        // The value chain, fine.
+        let highest = HighestStage.allCases.map { s.cell(all.count($0), .valueChain, ["highestStage", $0.rawValue], .fine) }
         s.equation(started, highest)
-        let movedUp = s.cell(all.movedUp, .valueChain, ["movedUp", total], full ? .fine : .headline)
+        let movedUp = s.cell(all.movedUp, .valueChain, ["movedUp", total], .fine)
         // Its complement, since started and movedUp publish it anyway.
-        let notMovedUp = s.cell(all.started - all.movedUp, .valueChain, ["notMovedUp", total], full ? .fine : .headline)
+        let notMovedUp = s.cell(all.started - all.movedUp, .valueChain, ["notMovedUp", total], .fine)
         s.equation(started, [movedUp, notMovedUp])
         s.share(movedUp, of: started)
-        guard full else { return s }
+
+        // The highest step reached, coarse: sums of the stages; `none` as it is.
+        let none = highest[HighestStage.none.index]
+        s.alias(none, .valueChain, ["highestStep", "none"], .coarse)
+        for step in StageStep.allCases {
+            let h = HighestStage.allCases.indices.filter { HighestStage.allCases[$0].step == step }
+            highestSteps[step] = s.cell(stepTotal(step), .valueChain, ["highestStep", step.rawValue], .coarse)
+            s.equation(highestSteps[step]!, h.map { highest[$0] })
+        }
+        // The steps add up to started as well; stated, so that a cell they pin (e.g. `none`) is
+        // protected through a step, not through started.
+        s.equation(started, [none] + StageStep.allCases.map { highestSteps[$0]! })
         let end = EndStage.allCases.map { s.cell(all.count($0), .valueChain, ["endStage", $0.rawValue], .fine) }
         let running = end[EndStage.running.index]
         let ended = s.cell(all.ended, .valueChain, ["ended", total], .fine)
@@ -199,15 +230,8 @@ extension Metrics {
         s.equation(ended, end.filter { $0 != running })
         s.equation(started, [ended, running])
 
-        // The value chain in steps: sums of the stages; `none`, `ophoert` and `running` as they are.
-        let none = highest[HighestStage.none.index], ophoert = end[EndStage.ophoert.index]
-        s.alias(none, .valueChain, ["highestStep", "none"], .coarse)
-        var highestSteps: [StageStep: Int] = [:], endSteps: [StageStep: Int] = [:]
-        for step in StageStep.allCases {
-            let h = HighestStage.allCases.indices.filter { HighestStage.allCases[$0].step == step }
-            highestSteps[step] = s.cell(h.reduce(0) { $0 + all.highestStage[$1] }, .valueChain, ["highestStep", step.rawValue], .coarse)
-            s.equation(highestSteps[step]!, h.map { highest[$0] })
-        }
+        // Where the courses ended, in steps: sums of the stages; `ophoert` and `running` as they are.
+        let ophoert = end[EndStage.ophoert.index]
         for step in StageStep.allCases {
             let e = EndStage.allCases.indices.filter { EndStage.allCases[$0].step == step }
             endSteps[step] = s.cell(e.reduce(0) { $0 + all.endStage[$1] }, .valueChain, ["endStep", step.rawValue], .coarse)
@@ -215,9 +239,7 @@ extension Metrics {
         }
         s.alias(ophoert, .valueChain, ["endStep", "ophoert"], .coarse)
         s.alias(running, .valueChain, ["endStep", "running"], .coarse)
-        // The coarse breakdowns add up to started as well; stated, so that a
-        // cell they pin (e.g. `none`) is protected through a step, not through started.
-        s.equation(started, [none] + StageStep.allCases.map { highestSteps[$0]! })
+        // The end steps add up to started as well (see the highest steps above).
         s.equation(started, StageStep.allCases.map { endSteps[$0]! } + [ophoert, running])
         // Not at the goal: the complement of the goal step, as the agreement rows publish it.
         let notGoal = s.cell(all.started - all.endedAtGoal, .valueChain, ["endStep", "notGoal"], .coarse)

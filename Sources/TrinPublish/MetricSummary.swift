@@ -25,8 +25,12 @@ extension ReleasedFigures {
         }
         out += "\nValue chain, all agreements: \(n(y.valueChain.value("started", total))) courses started, "
             + "\(n(y.valueChain.value("movedUp", total))) moved up\n"
-        for c in y.valueChain.cells where c.coordinates[0] == "highestStage" {
-            out += "  highest " + c.coordinates[1].padding(toLength: 16, withPad: " ", startingAt: 0) + n(c.value) + "\n"
+        // The highest step reached (every year), and for a closed year the stage.
+        for measure in ["highestStep", "highestStage"] {
+            for c in y.valueChain.cells where c.coordinates[0] == measure && (measure == "highestStage" || c.level != .fine) {
+                out += "  highest " + (measure == "highestStep" ? "step " : "") + c.coordinates[1].padding(toLength: 16, withPad: " ", startingAt: 0)
+                    + n(c.value) + "\n"
+            }
         }
         var agreements: [String] = []
         for c in y.progression.cells where !agreements.contains(c.coordinates[0]) { agreements.append(c.coordinates[0]) }

@@ -226,17 +226,17 @@ struct ReportDocument {
             break
         }
 
-        // The chart: highest stage reached, in the three steps.
+        // The chart: highest stage reached, in the three steps (an open year publishes the steps only).
         let steps: [(String, [String])] = [("preparing", ["motivation", "opkvalificering", "afklaring"]),
                                            ("workplace", ["praktik", "loentimer"]), ("goal", ["job", "uddannelse"])]
         var groups = steps.map { step, stages in
             ReportChart.BarGroup(
                 title: w.step(step),
                 total: vc["highestStep", step].map { ReportChart.BarRow(label: w.total, value: $0.value, category: ReportCategory(step)) },
-                rows: stages.map { ReportChart.BarRow(label: w.stage($0), value: vc["highestStage", $0]?.value, category: ReportCategory(step)) })
+                rows: closed ? stages.map { ReportChart.BarRow(label: w.stage($0), value: vc["highestStage", $0]?.value, category: ReportCategory(step)) } : [])
         }
         groups.append(ReportChart.BarGroup(title: t("Intet trin nået", "No step reached"), total: nil, rows: [
-            ReportChart.BarRow(label: t("Kun ophørt", "Stopped only"), value: vc["highestStage", "none"]?.value, category: .noStep),
+            ReportChart.BarRow(label: t("Kun ophørt", "Stopped only"), value: vc["highestStep", "none"]?.value, category: .noStep),
         ]))
         let chartTitle = t("Højeste trin nået i forløb startet i \(year), alle samarbejdsaftaler (antal forløb)",
                            "Highest step reached by courses started in \(year), all cooperation agreements (number of courses)")
@@ -255,21 +255,20 @@ struct ReportDocument {
             var rows: [H] = [.element("tr", class: "step", [
                 .element("th", ["scope": "rowgroup", "colspan": String(columns)], [.text(w.step(step))]),
             ])]
-            for stage in stages {
-                var cells = [rowHeader(w.stage(stage)), numberCell(vc["highestStage", stage]?.value)]
-                if closed { cells.append(numberCell(vc["endStage", stage]?.value)) }
-                rows.append(.element("tr", cells))
+            for stage in stages where closed {
+                rows.append(.element("tr", [rowHeader(w.stage(stage)), numberCell(vc["highestStage", stage]?.value),
+                                            numberCell(vc["endStage", stage]?.value)]))
             }
-            if closed {
-                rows.append(.element("tr", class: "sum", [rowHeader(t("I alt, ", "Total, ") + lowercasedFirst(w.step(step))),
-                                                          numberCell(vc["highestStep", step]?.value), numberCell(vc["endStep", step]?.value)]))
-            }
+            // Each step's total: the headline's highest step reached, in an open year too.
+            var sum = [rowHeader(t("I alt, ", "Total, ") + lowercasedFirst(w.step(step))), numberCell(vc["highestStep", step]?.value)]
+            if closed { sum.append(numberCell(vc["endStep", step]?.value)) }
+            rows.append(.element("tr", class: "sum", sum))
             bodies.append(.element("tbody", rows))
         }
         var other: [H] = [.element("tr", class: "step", [
             .element("th", ["scope": "rowgroup", "colspan": String(columns)], [.text(t("Uden for trinene", "Outside the steps"))]),
         ])]
-        var none = [rowHeader(w.stage("none")), numberCell(vc["highestStage", "none"]?.value)]
+        var none = [rowHeader(w.stage("none")), numberCell(vc["highestStep", "none"]?.value)]
         if closed { none.append(notApplicable()) }
         other.append(.element("tr", none))
         if closed {

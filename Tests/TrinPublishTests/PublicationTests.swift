@@ -110,7 +110,11 @@ struct PublicationTests {
         #expect(!y2023.progression.cells.isEmpty)
         #expect(y2024.progression.cells.isEmpty)
         #expect(y2024.tables.flatMap(\.cells).allSatisfy { $0.level == .headline })
-        #expect(Set(y2024.valueChain.cells.map { $0.coordinates[0] }) == ["started", "highestStage", "movedUp", "notMovedUp"])
+        // definitions.md's open-year value chain: courses started, highest step reached (the three
+        // steps and none, no stages), moved up (and its complement).
+        #expect(Set(y2024.valueChain.cells.map { $0.coordinates[0] }) == ["started", "highestStep", "movedUp", "notMovedUp"])
+        let steps = y2024.valueChain.cells.filter { $0.coordinates[0] == "highestStep" }.map { $0.coordinates[1] }
+        #expect(Set(steps) == ["none", "preparing", "workplace", "goal"])
         #expect(y2024.employment.cells.map(\.coordinates) == [["total", "total"]])
         // Records starting after the as-of date do not count: the 2024 courses start on 1 February.
         #expect(sampleReleased(asOf: "2024-01-31").years.map(\.year) == [2023])
