@@ -141,8 +141,12 @@ enum FetchAttempt {
         }
         if request.expectedContent != .any,
            ContentSniffer.isHTMLContentType(response.contentType) || ContentSniffer.looksLikeHTML(response.prefix) {
+            // Say what gave it away: the declared type, or a body that starts like HTML whatever
+            // type it claims (a login page served as text/csv).
+            let htmlType = ContentSniffer.isHTMLContentType(response.contentType)
             return failed(.htmlInsteadOfData, "expected \(request.expectedContent.rawValue), got "
-                + (response.contentType.map { "Content-Type \($0)" } ?? "a body starting like HTML"))
+                + (htmlType ? "Content-Type \(response.contentType ?? "")"
+                    : "a body starting like HTML" + (response.contentType.map { " (Content-Type \($0))" } ?? "")))
         }
         let lastModified = plan.isFile ? response.fileTime.map { HTTPDate.format(secondsSinceEpoch: $0) } : response.headers["last-modified"]
         return .fetched(status: response.status, etag: response.headers["etag"], lastModified: lastModified)

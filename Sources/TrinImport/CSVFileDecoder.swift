@@ -27,6 +27,14 @@ final class CSVFileDecoder: FileDecoder {
                                  utf8WhenBOM: layout.utf8WhenBOM)
         do { reader = try CSVReader(path: path, dialect: dialect) } catch { throw .csv(error) }
         let header = reader.header
+        // A column the mapping reads that the header names twice: which one is meant is not
+        // the file's to say, so the file is refused rather than read from the first.
+        let read = Set(mapping.fields.values.flatMap { $0.from + ($0.fallback?.value.from ?? []) })
+        var seen = Set<String>()
+        for name in header where read.contains(name) && !seen.insert(name).inserted {
+            throw .document(file: path, message: "\(path): line 1: the header names the column \"\(name)\" twice, which mapping "
+                            + "\(mapping.name) reads: file refused")
+        }
         do {
             decoder = try RecordDecoder(mapping: mapping) { header.firstIndex(of: $0) }
         } catch {

@@ -63,6 +63,10 @@ import Testing
         page.contentType = nil
         page.prefix = Array("\n  <!DOCTYPE html><html>".utf8)
         #expect(try judge(page) == .failed(reason: .htmlInsteadOfData, detail: "expected csv, got a body starting like HTML", retryAfter: nil))
+        // A login page served as text/csv: the body gave it away, and the type is named as claimed.
+        page.contentType = "text/csv"
+        #expect(try judge(page) == .failed(reason: .htmlInsteadOfData, detail: "expected csv, got a body starting like HTML (Content-Type text/csv)",
+                                           retryAfter: nil))
         #expect(try judge(page, FetchRequest(url: "https://example.org/a", expectedContent: .any)) == .fetched(status: 200, etag: nil, lastModified: nil))
     }
 

@@ -47,8 +47,13 @@ import TrinTestSupport
         let withoutName = columns.indices.filter { $0 != 4 }
         try write(dir + "/name-removed.csv", header: withoutName.map { columns[$0] }, order: withoutName)
         try write(dir + "/padded.csv", header: columns.map { " \($0)\u{A0}" }, order: Array(columns.indices))
+        // A column read twice is refused (which one is meant?); one never read may repeat.
+        try write(dir + "/end-twice.csv", header: columns + ["Slutdato"], order: Array(columns.indices) + [8])
+        try write(dir + "/name-twice.csv", header: columns + ["Virksomhed"], order: Array(columns.indices) + [4])
 
-        for name in ["reordered", "added", "name-removed", "padded"] {
+        let (twice, none) = try importFile("end-twice")
+        #expect(twice.status == 1 && none == 0 && twice.stdout.contains("names the column \"Slutdato\" twice"), "\(twice.output)")
+        for name in ["reordered", "added", "name-removed", "padded", "name-twice"] {
             let (r, events) = try importFile(name)
             #expect(r.status == 0 && events == 1, "\(name): \(r.output)")
         }
