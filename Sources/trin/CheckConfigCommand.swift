@@ -12,7 +12,13 @@ struct CheckConfigCommand: ParsableCommand {
 
     func run() throws {
         let path = configurationPath(options)
-        let check = ConfigurationCheck.run(path: path, checkFiles: true)
+        // The command line's paths override the file's, as for every other command.
+        var overrides = environment
+        for (variable, value) in [("TRIN_STORE", options.store), ("TRIN_KEY_FILE", options.keyFile), ("TRIN_LOG", options.log),
+                                  ("TRIN_TENANT", options.tenant)] {
+            if let value { overrides[variable] = value }
+        }
+        let check = ConfigurationCheck.run(path: path, environment: overrides, checkFiles: true)
         var problems = check.problems.filter { !$0.isWarning }.map(\.description)
         let warnings = check.problems.filter(\.isWarning).map(\.description)
         for w in warnings { FileHandleOutput.standardError("trin: \(w)\n") }
