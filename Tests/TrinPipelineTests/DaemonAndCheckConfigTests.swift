@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import TrinCore
 import Testing
 import TrinService
@@ -51,6 +52,38 @@ import TrinMapping
         #expect(try w.store().eventCount() > 0)
         // The daemon let go of the lock: a run can take it.
         #expect(try w.run().status == 0)
+    }
+
+    /// At start, a source that missed a firing since its last success runs at once; one whose
+    /// next firing is still ahead waits for it (docs/operations.md, `trin daemon`).
+    @Test func atStartOnlyASourceThatMissedAFiringRuns() throws {
+        let w = try RunWorkspace()
+        let forloeb = try #require(w.files("forloeb").first)
+        // A daily firing twelve hours from now (Danish time): none falls inside the test.
+        var danish = Calendar(identifier: .gregorian)
+        danish.timeZone = try #require(TimeZone(identifier: "Europe/Copenhagen"))
+        let schedule = "0 \((danish.component(.hour, from: Date()) + 12) % 24) * * *"
+        try w.writeConfig([
+            .init(name: "late", url: "file://\(w.exports)/\(forloeb)", mapping: "forloeb", schedule: schedule),
+            .init(name: "recent", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder", schedule: schedule),
+        ])
+        try #require(try w.run().status == 0)
+        // `late` last succeeded two days ago: a firing was missed since.
+        let twoDaysAgo = Int64(Date().timeIntervalSince1970) - 2 * 86_400
+        let queue = try DatabaseQueue(path: w.storePath)
+        try queue.write { try $0.execute(sql: "UPDATE fetch_state SET last_success_at = ? WHERE source = 'late'", arguments: [twoDaysAgo]) }
+        try queue.close()
+
+        let daemon = try TrinBinary.start(["daemon", "--config", w.config])
+        defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
+        #expect(eventually(timeout: 20) { (try? w.store().recentRuns(limit: 1).first?.command) == "daemon" },
+                "no daemon run; log:\n\(w.logText().suffix(1500))")
+        #expect(eventually(timeout: 10) { (try? w.store().recentRuns(limit: 1).first?.finishedAt) != nil })
+        #expect(Set(try w.lastRun().keys) == ["late"])
+        kill(daemon.processIdentifier, SIGTERM)
+        #expect(daemon.waitForExit(timeout: 10))
+        // `recent` was not run: one daemon run, of `late` alone.
+        #expect(try w.store().recentRuns(limit: 10).filter { $0.command == "daemon" }.count == 1)
     }
 
     @Test func checkConfigNamesEveryProblemWithFileAndLine() throws {
