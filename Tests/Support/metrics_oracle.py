@@ -6,11 +6,16 @@ virksomheder.csv) from one folder, applies the row rules, deduplication and the
 metric definitions, and prints every metric figure UNSUPPRESSED as one JSON
 document on stdout. Standard library only, so it runs on a plain python3.
 
-Usage: metrics_oracle.py EXPORTS_DIR [--check-manifest]
+Usage: metrics_oracle.py EXPORTS_DIR [--check-manifest] [--published SET_DIR]
 
   --check-manifest  also compare each file's good-record count and rejected
                     lines with the generator's sample-manifest.json (exit 2 on
                     a difference), so the oracle's own parsing is checked.
+  --published DIR   also read the CSV files of a published set whose years are
+                    all closed, and compare every unsuppressed figure (margins,
+                    coarse age groups, steps, pooled agreements, shares, goals)
+                    with the oracle's counts: "published": {"checked": n,
+                    "wrong": [...]} in the output.
 
 Citizens are identified by their normalised CPR number inside this process
 only; no CPR number is ever printed.
@@ -718,9 +723,133 @@ def metrics(records, register):
     }
 
 
+# --- published files -------------------------------------------------------
+
+FINE_AGES = ("<18", "18-24", "25-29", "30-39", "40-49", "50-59", "60+")
+AGE_GROUPS = {"<30": ("<18", "18-24", "25-29"), "30-49": ("30-39", "40-49"), "50+": ("50-59", "60+")}
+STEPS = {"preparing": ("motivation", "opkvalificering", "afklaring"), "workplace": ("praktik", "loentimer"),
+         "goal": ("job", "uddannelse")}
+
+
+def read_published(path):
+    """The rows of one published CSV (';'-separated, UTF-8 with a BOM) as dicts."""
+    import csv
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        return list(csv.DictReader(f, delimiter=";"))
+
+
+def check_published(folder, result):
+    """Every published, unsuppressed figure of a set whose years are all closed, against this
+    oracle's own counts: (figures checked, [mismatch descriptions])."""
+    checked, wrong = 0, []
+
+    def expect(what, published, truth):
+        nonlocal checked
+        checked += 1
+        if published != truth:
+            wrong.append("%s: published %s, oracle %s" % (what, published, truth))
+
+    def table_value(t, row, column):
+        """A cell, margin or total of an oracle table; a coarse age group sums its bands."""
+        def columns_of(c):
+            return AGE_GROUPS.get(c, (c,))
+        if row == "total" and column == "total":
+            return t["total"]
+        if column == "total":
+            return t["rows"].get(row, 0)
+        if row == "total":
+            return sum(t["columns"].get(c, 0) for c in columns_of(column))
+        return sum(t["cells"].get("%s|%s" % (row, c), 0) for c in columns_of(column))
+
+    for name, key, row_field in (("employment.csv", "employment", "targetGroup"), ("youth.csv", "youth", "outcome")):
+        for r in read_published(os.path.join(folder, name)):
+            assert r["status"] == "closed", "check_published needs a set whose years are all closed"
+            if r["suppressed"] == "true":
+                continue
+            t = result[key][r["year"]]
+            expect("%s %s %s|%s" % (key, r["year"], r[row_field], r["ageBand"]), int(r["value"]),
+                   table_value(t, r[row_field], r["ageBand"]))
+
+    def course_sum(year, agreements, measure, stage):
+        """A progression figure summed over agreements of one year."""
+        total = 0
+        for a in agreements:
+            p = result["progression"]["%s|%s" % (a, year)]
+            if measure in ("started", "ended", "movedUp"):
+                total += p[measure]
+            elif measure == "notMovedUp":
+                total += p["started"] - p["movedUp"]
+            elif measure == "highestStage":
+                total += p["highestStage"].get(stage, 0)
+            elif measure == "highestStep":
+                total += sum(p["highestStage"].get(s, 0) for s in STEPS.get(stage, (stage,)))
+            elif measure == "endStage":
+                total += p["endStage"].get(stage, 0)
+            elif measure == "endStep" and stage == "notGoal":
+                total += p["started"] - sum(p["endStage"].get(s, 0) for s in STEPS["goal"])
+            elif measure == "endStep":
+                total += sum(p["endStage"].get(s, 0) for s in STEPS.get(stage, (stage,)))
+            else:
+                raise ValueError("unknown measure %s" % measure)
+        return total
+
+    def agreements_of(year):
+        return [k.rsplit("|", 1)[0] for k in result["progression"] if k.rsplit("|", 1)[1] == year]
+
+    def share(text):
+        return round(float(text.replace(",", ".")), 6) if text else None
+
+    for r in read_published(os.path.join(folder, "value_chain.csv")):
+        if r["suppressed"] == "true":
+            continue
+        year, every = r["year"], agreements_of(r["year"])
+        value = course_sum(year, every, r["measure"], r["stage"])
+        expect("value chain %s %s.%s" % (year, r["measure"], r["stage"]), int(r["value"]), value)
+        if r["share"]:
+            expect("value chain %s share" % year, share(r["share"]),
+                   round(course_sum(year, every, "movedUp", "total") / course_sum(year, every, "started", "total"), 6))
+
+    rows = read_published(os.path.join(folder, "progression.csv"))
+    for r in rows:
+        if r["suppressed"] == "true":
+            continue
+        year = r["year"]
+        if r["agreement"] == "(other)":
+            own = {x["agreement"] for x in rows if x["year"] == year and x["agreement"] != "(other)"}
+            agreements = [a for a in agreements_of(year) if a not in own]
+        else:
+            agreements = [r["agreement"]]
+            p = result["progression"]["%s|%s" % (r["agreement"], year)]
+            expect("progression %s %s enterprise" % (year, r["agreement"]), r["enterprise"], p["enterprise"] or "")
+        expect("progression %s %s %s.%s" % (year, r["agreement"], r["measure"], r["stage"]), int(r["value"]),
+               course_sum(year, agreements, r["measure"], r["stage"]))
+        if r["share"]:
+            expect("progression %s %s share" % (year, r["agreement"]), share(r["share"]),
+                   round(course_sum(year, agreements, "movedUp", "total") / course_sum(year, agreements, "started", "total"), 6))
+
+    for r in read_published(os.path.join(folder, "enterprises.csv")):
+        e = result["enterprises"][r["year"]]
+        truth = e if r["type"] == "total" else e["byType"].get(r["type"], {"active": 0, "threeBottomLines": 0})
+        expect("enterprises %s %s active" % (r["year"], r["type"]), int(r["active"]), truth["active"])
+        expect("enterprises %s %s threeBottomLines" % (r["year"], r["type"]), int(r["threeBottomLines"]), truth["threeBottomLines"])
+
+    for r in read_published(os.path.join(folder, "goals.csv")):
+        truth = result["employment"][r["year"]]["total"] if r["goal"] == "employment" \
+            else result["enterprises"][r["year"]]["threeBottomLines"]
+        expect("goal %s %s met" % (r["year"], r["goal"]), r["met"], "true" if truth >= int(r["target"]) else "false")
+        if r["suppressed"] != "true":
+            expect("goal %s %s" % (r["year"], r["goal"]), int(r["value"]), truth)
+    return checked, wrong
+
+
 # --- main -------------------------------------------------------------------
 
 def main(argv):
+    published = None
+    if "--published" in argv:
+        at = argv.index("--published")
+        published = argv[at + 1]
+        argv = argv[:at] + argv[at + 2:]
     args = [a for a in argv[1:] if not a.startswith("--")]
     check_manifest = "--check-manifest" in argv
     if len(args) != 1:
@@ -758,6 +887,9 @@ def main(argv):
     result = metrics(list(versions.values()), register)
     result["files"] = {n: {k: v for k, v in f.items() if k != "lines"} for n, f in files.items()}
     result["records"] = len(versions)
+    if published is not None:
+        checked, wrong = check_published(published, result)
+        result["published"] = {"checked": checked, "wrong": wrong}
     json.dump(result, sys.stdout, indent=1, sort_keys=True)
     sys.stdout.write("\n")
     return status

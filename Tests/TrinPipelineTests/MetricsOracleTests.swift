@@ -67,14 +67,21 @@ import TrinTestSupport
             // A refused file (bad XML) may end with a failure status; the others must not.
             #expect(refused.contains(name) || result.status == 0, "\(name): \(result.output)")
         }
+        // The set `trin metrics` publishes, every year closed (as of a date past them all).
+        let output = dir + "/out"
+        let published = try TrinBinary.run(["metrics", "--store", store, "--output", output, "--as-of", "2035-06-30"])
+        #expect(published.status == 0, "\(published.output)")
         let trin = try trinFigures(store: store)
-        let oracle = try oracleFigures(exports: exports)
+        let (oracle, publishedCheck) = try oracleFigures(exports: exports, published: output + "/current")
         let differences = Self.differences(trin: trin, oracle: oracle)
         #expect(differences.count == 0, """
             \(differences.count) figure(s) differ (\(label), \(dir)); first ones:
             \(differences.prefix(25).joined(separator: "\n"))
             """)
         #expect(trin.count > minimumFigures, "too few figures compared: \(trin.count)")
+        // Every figure of the published files, as a reader gets it, against the oracle too.
+        #expect(publishedCheck.wrong.isEmpty, "published figures differ (\(label)):\n\(publishedCheck.wrong.prefix(25).joined(separator: "\n"))")
+        #expect(publishedCheck.checked > minimumFigures / 2, "too few published figures checked: \(publishedCheck.checked)")
     }
 
     /// Removes a work folder unless TRIN_ORACLE_KEEP is set (to inspect the exports after a failure).
@@ -147,12 +154,15 @@ import TrinTestSupport
     // MARK: the oracle's side
 
     /// Runs the oracle (which also checks its own reading against the sample manifest).
-    func oracleFigures(exports: String) throws -> [String: String] {
-        let oracle = try TrinBinary.run(["python3", root + "/Tests/Support/metrics_oracle.py", exports, "--check-manifest"],
-                                        executable: "/usr/bin/env")
+    /// With `published`, also its check of that set's files: the figures it compared, and those that differ.
+    func oracleFigures(exports: String, published: String) throws -> ([String: String], (checked: Int, wrong: [String])) {
+        let oracle = try TrinBinary.run(["python3", root + "/Tests/Support/metrics_oracle.py", exports, "--check-manifest",
+                                         "--published", published], executable: "/usr/bin/env")
         try #require(oracle.status == 0, "oracle failed: \(oracle.stderr)")
         let outData = Data(oracle.stdout.utf8)
-        let json = try #require(try JSONSerialization.jsonObject(with: outData) as? [String: Any])
+        var json = try #require(try JSONSerialization.jsonObject(with: outData) as? [String: Any])
+        let check = try #require(json.removeValue(forKey: "published") as? [String: Any])
+        let publishedCheck = (checked: check["checked"] as? Int ?? 0, wrong: check["wrong"] as? [String] ?? ["no list of differences"])
         var flat: [String: String] = [:]
         func walk(_ path: String, _ value: Any) {
             switch value {
@@ -166,7 +176,7 @@ import TrinTestSupport
         }
         walk("", json)
         for key in flat.keys where key.hasPrefix("files.") && key.hasSuffix(".refused") { flat[key] = "yes" }
-        return flat.filter { $0.value != "0" }
+        return (flat.filter { $0.value != "0" }, publishedCheck)
     }
 
     /// Each figure on which the two disagree: `figure: trin=… oracle=…`, sorted.
