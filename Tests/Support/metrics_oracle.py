@@ -742,12 +742,16 @@ def check_published(folder, result):
     """Every published, unsuppressed figure of a set whose years are all closed, against this
     oracle's own counts: (figures checked, [mismatch descriptions])."""
     checked, wrong = 0, []
+    k = json.load(open(os.path.join(folder, "manifest.json"), encoding="utf-8"))["k"]
 
     def expect(what, published, truth):
         nonlocal checked
         checked += 1
         if published != truth:
             wrong.append("%s: published %s, oracle %s" % (what, published, truth))
+        # A count of citizens (or courses) that leaves trin is 0 or at least k.
+        if isinstance(published, int) and 0 < published < k and not what.startswith("enterprises"):
+            wrong.append("%s: %d published, below k = %d" % (what, published, k))
 
     def table_value(t, row, column):
         """A cell, margin or total of an oracle table; a coarse age group sums its bands."""

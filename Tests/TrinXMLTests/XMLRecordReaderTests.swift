@@ -330,16 +330,25 @@ struct XMLRecordReaderTests {
         text += "</Forloebsudtraek>\n"
         let path = try temporaryXML(text)
         let reader = try XMLRecordReader(path: path, spec: spec)
-        var count = 0
+        var count = 0, batches = 0, largest = 0
         var lastID: String?
-        while let record = try reader.next() {
-            count += 1
-            #expect(record[6] == "Ressourceforløb")
-            lastID = record[3]
+        while let batch = try reader.nextBatch() {
+            batches += 1
+            largest = max(largest, batch.count)
+            for i in 0..<batch.count {
+                let record = batch.record(i)
+                count += 1
+                #expect(record[6] == "Ressourceforløb")
+                lastID = record[3]
+            }
         }
         #expect(count == 2 * forloeb)
         #expect(lastID == "P-\(forloeb - 1)")
         #expect(reader.bytesRead == text.utf8.count)
+        // Handed over in batches of about `batchTarget` records (closed at the end of a group of
+        // two), never the whole file at once: what the reader holds stays that size.
+        #expect(batches >= 2 * forloeb / (XMLRecordReader.batchTarget + 2))
+        #expect(largest <= XMLRecordReader.batchTarget + 2, "a batch of \(largest) records")
     }
 }
 
