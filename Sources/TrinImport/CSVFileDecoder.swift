@@ -1,3 +1,4 @@
+import Foundation
 import TrinCore
 import TrinCSV
 import TrinMapping
@@ -11,6 +12,8 @@ final class CSVFileDecoder: FileDecoder {
     /// Column of the CPR number, masked whole in a kept row.
     let cprColumn: Int?
     let delimiter: String
+    /// The dialect's quote, for fields of a masked row that need it.
+    let quote: String
     let values: FieldValues
     /// The columns the mapping reads: no other is converted or looked at.
     let columnsRead: [Int]
@@ -43,6 +46,7 @@ final class CSVFileDecoder: FileDecoder {
         let cprField = mapping.fields["cpr"]?.from.first
         cprColumn = cprField.flatMap { header.firstIndex(of: $0) }
         delimiter = String(UnicodeScalar(layout.delimiter))
+        quote = String(UnicodeScalar(layout.quote))
         columnsRead = decoder.slotsRead
         values = FieldValues(slots: header.count)
         self.digester = digester
@@ -115,12 +119,19 @@ final class CSVFileDecoder: FileDecoder {
     }
 
     /// The row with the CPR column replaced whole, and any other CPR-shaped text masked.
-    /// A row that could not be split (an unclosed quote, a row over the limit) is split
-    /// naively on the delimiter, so that its CPR column is still blanked whole.
+    /// Split rows are written back in the file's dialect (a field holding the delimiter,
+    /// the quote or a line break quoted), so the row reads as the fields it had. A row that
+    /// could not be split (an unclosed quote, a row over the limit) is split naively on the
+    /// delimiter, so that its CPR column is still blanked whole.
     func maskedRow(_ row: CSVRow) -> String {
         var fields: [String]
         if row.fieldCount > 0 {
-            fields = (0..<row.fieldCount).map { row.string($0) ?? "\u{FFFD}" }
+            fields = (0..<row.fieldCount).map { i in
+                let field = row.string(i) ?? "\u{FFFD}"
+                let special = [delimiter.utf8.first!, quote.utf8.first!, 10, 13]
+                guard field.utf8.contains(where: special.contains) else { return field }
+                return quote + field.replacingOccurrences(of: quote, with: quote + quote) + quote
+            }
         } else {
             fields = row.rawText.split(separator: Character(delimiter), omittingEmptySubsequences: false).map(String.init)
         }

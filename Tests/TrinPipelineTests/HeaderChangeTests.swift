@@ -65,4 +65,23 @@ import TrinTestSupport
                     "\(name): \(r.stdout)")
         }
     }
+
+    /// A rejected row is kept in the file's own dialect, masked: a field that holds the
+    /// delimiter or the quote is quoted again, so the row reads as the fields it had.
+    @Test func aRejectedRowKeepsItsQuoting() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-masked-row")
+        let key = dir + "/key", store = dir + "/s.sqlite", file = dir + "/f.csv"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        var bad = row
+        bad[4] = "Café \"\"Mosaik\"\"; Slagelse"
+        bad[6] = "Jobrotation"  // unknown activity: rejected
+        let line = bad.enumerated().map { $0.offset == 4 ? "\"\($0.element)\"" : $0.element }.joined(separator: ";")
+        let text = columns.joined(separator: ";") + "\r\n" + line + "\r\n"
+        try Data(text.unicodeScalars.map { UInt8($0.value) }).write(to: URL(fileURLWithPath: file))
+        let r = try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping", TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", file])
+        #expect(r.status == 0, "\(r.output)")
+        let kept = try #require(try SQLiteStore(path: store).rejectionExamples(ofRun: 1).first)
+        #expect(kept.maskedRow == "XXXXXX-XXXX;F-1;SA-1;12345674;\"Café \"\"Mosaik\"\"; Slagelse\";Kontanthjælp;Jobrotation;03-01-2023;;12,5;03-01-2023 14:22:05",
+                "\(kept.maskedRow)")
+    }
 }
