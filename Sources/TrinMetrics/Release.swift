@@ -211,8 +211,15 @@ extension Metrics {
         let notMovedUp = s.cell(all.started - all.movedUp, .valueChain, ["notMovedUp", total], .fine)
         s.equation(started, [movedUp, notMovedUp])
         s.share(movedUp, of: started)
+        let end = EndStage.allCases.map { s.cell(all.count($0), .valueChain, ["endStage", $0.rawValue], .fine) }
+        let running = end[EndStage.running.index]
+        let ended = s.cell(all.ended, .valueChain, ["ended", total], .fine)
+        s.equation(started, end)
+        s.equation(ended, end.filter { $0 != running })
+        s.equation(started, [ended, running])
 
-        // The highest step reached, coarse: sums of the stages; `none` as it is.
+        // The highest step reached, coarse: sums of the stages; `none` as it is. (After the
+        // end stages: the order the cells are written in, as in the years already kept.)
         let none = highest[HighestStage.none.index]
         s.alias(none, .valueChain, ["highestStep", "none"], .coarse)
         for step in StageStep.allCases {
@@ -220,15 +227,6 @@ extension Metrics {
             highestSteps[step] = s.cell(stepTotal(step), .valueChain, ["highestStep", step.rawValue], .coarse)
             s.equation(highestSteps[step]!, h.map { highest[$0] })
         }
-        // The steps add up to started as well; stated, so that a cell they pin (e.g. `none`) is
-        // protected through a step, not through started.
-        s.equation(started, [none] + StageStep.allCases.map { highestSteps[$0]! })
-        let end = EndStage.allCases.map { s.cell(all.count($0), .valueChain, ["endStage", $0.rawValue], .fine) }
-        let running = end[EndStage.running.index]
-        let ended = s.cell(all.ended, .valueChain, ["ended", total], .fine)
-        s.equation(started, end)
-        s.equation(ended, end.filter { $0 != running })
-        s.equation(started, [ended, running])
 
         // Where the courses ended, in steps: sums of the stages; `ophoert` and `running` as they are.
         let ophoert = end[EndStage.ophoert.index]
@@ -239,7 +237,9 @@ extension Metrics {
         }
         s.alias(ophoert, .valueChain, ["endStep", "ophoert"], .coarse)
         s.alias(running, .valueChain, ["endStep", "running"], .coarse)
-        // The end steps add up to started as well (see the highest steps above).
+        // The coarse breakdowns add up to started as well; stated, so that a cell they pin
+        // (e.g. `none`) is protected through a step, not through started.
+        s.equation(started, [none] + StageStep.allCases.map { highestSteps[$0]! })
         s.equation(started, StageStep.allCases.map { endSteps[$0]! } + [ophoert, running])
         // Not at the goal: the complement of the goal step, as the agreement rows publish it.
         let notGoal = s.cell(all.started - all.endedAtGoal, .valueChain, ["endStep", "notGoal"], .coarse)

@@ -6,8 +6,10 @@ public import TrinMetrics
 public enum MetricDocuments {
     /// The version of the JSON shape; bumped on any incompatible change.
     public static let schemaVersion = 2
-    /// The version of the metric definitions the figures follow (2: as-of dates, levels, the release policy).
-    public static let definitionsVersion = "2"
+    /// The version of the metric definitions the figures follow (2: as-of dates, levels, the
+    /// release policy; 3: an open year's value chain by the highest step, a row with an empty
+    /// record id kept, every column a shipped mapping reads required).
+    public static let definitionsVersion = "3"
 
     /// File name → document.
     public static func documents(_ r: ReleasedFigures, context: PublicationContext) -> [(String, JSONValue)] {

@@ -92,10 +92,15 @@ public struct RunSession: Sendable {
     /// beside it, taken before anything is opened (a run that finds it held creates nothing); a
     /// server store's is its tenant's advisory lock, taken on the store's connection once it is
     /// open (a migration at open is safe without it).
-    /// A store that cannot be opened leaves a line in the log operations read, not only on
-    /// standard error: no run is recorded, so the log is the only trace of the attempt.
-    private static func logUnavailable(_ error: StoreError, _ logger: Logger) {
-        logger.error("the store cannot be opened", metadata: ["event": "store_unavailable", "error": "\(error)"])
+    /// A store that cannot be opened leaves a line in the log operations read: no run is
+    /// recorded, so the log is the only trace of the attempt. Only there: the command says the
+    /// same on standard error itself. A work directory that is not trin's own is the
+    /// configuration's problem (exit 2), which `check-config` names; it is not logged here.
+    private static func logUnavailable(_ error: StoreError, _ logFile: JSONLinesLogHandler?) {
+        if case .workDirectory = error { return }
+        guard let logFile else { return }
+        Logger(label: "trin", factory: { _ in logFile })
+            .error("the store cannot be opened", metadata: ["event": "store_unavailable", "error": "\(error)"])
     }
 
     private static func openLocked(_ location: StoreLocation, locking: Locking,
@@ -120,14 +125,14 @@ public struct RunSession: Sendable {
                               tryLock: tryLock)
             } catch {
                 lock?.release()
-                logUnavailable(error, log.0)
+                logUnavailable(error, log.1)
                 throw .store(error)
             }
         case .postgres, .combined:
             let (logger, logFile) = try openLog()
             let store: any Store
             do { store = try location.open(logger: logger) } catch {
-                logUnavailable(error, logger)
+                logUnavailable(error, logFile)
                 throw .store(error)
             }
             guard let server = store as? PostgresStore else { preconditionFailure("a postgres location opens a PostgresStore") }

@@ -187,7 +187,7 @@ public final class XMLRecordReader {
             let expected = state.pointee.scanner.steps[level]
             let found = XMLName(namespaceURI: uri.map { String(cString: $0) }, localName: local.map { String(cString: $0) } ?? "")
             state.pointee.stop(XMLDocumentError(
-                kind: .unexpectedNamespace(expected: expected, found: found), file: "", line: line, column: 0,
+                kind: .unexpectedNamespace(expected: expected, found: found), file: "", line: line - linesInStartTag(state.pointee.context), column: 0,
                 message: "expected \(describe(expected)), found \(describe(found)): the document uses another namespace"))
             return
         }

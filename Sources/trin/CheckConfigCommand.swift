@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrinService
 import TrinPseudonym
 
@@ -12,10 +13,16 @@ struct CheckConfigCommand: ParsableCommand {
 
     func run() throws {
         let path = configurationPath(options)
-        // The command line's paths override the file's, as for every other command.
+        // The command line's paths override the file's, as for every other command, and are
+        // read from the working directory as theirs are (a variable's are read from the file's).
         var overrides = environment
-        for (variable, value) in [("TRIN_STORE", options.store), ("TRIN_KEY_FILE", options.keyFile), ("TRIN_LOG", options.log),
-                                  ("TRIN_TENANT", options.tenant)] {
+        let workingDirectory = FileManager.default.currentDirectoryPath
+        func fromHere(_ path: String?) -> String? {
+            guard let path, !path.hasPrefix("/"), !StoreLocation.isURL(path) else { return path }
+            return workingDirectory + "/" + path
+        }
+        for (variable, value) in [("TRIN_STORE", fromHere(options.store)), ("TRIN_KEY_FILE", fromHere(options.keyFile)),
+                                  ("TRIN_LOG", fromHere(options.log)), ("TRIN_TENANT", options.tenant)] {
             if let value { overrides[variable] = value }
         }
         let check = ConfigurationCheck.run(path: path, environment: overrides, checkFiles: true)

@@ -77,7 +77,7 @@ struct RunsCommand: ParsableCommand {
 
 func openStore(_ options: StoreOptions) throws -> (any Store, StoreLocation) {
     let location = try existingStore(options, try options.loadConfiguration())
-    do { return (try location.open(logger: Logger(label: "trin")), location) } catch { throw fail("\(error)", TrinExit.configuration) }
+    do { return (try location.open(logger: Logger(label: "trin")), location) } catch { throw sessionFailure(.store(error)) }
 }
 
 /// Opens the front door on a store that exists, holding the run lock (waiting for a run in

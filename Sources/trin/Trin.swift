@@ -15,7 +15,7 @@ struct Trin: AsyncParsableCommand {
             3 another run holds the lock; 4 the store cannot be opened, read or written (or another internal
             error); 5 imported, but the metric set, the Prometheus textfile, retention or the log could not be written.
             """,
-        version: "\(TrinVersion.current) (metric schema 2, definitions 2)",
+        version: "\(TrinVersion.current) (metric schema 2, definitions 3)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
                       ReportCommand.self, DisclosureCommand.self, RunsCommand.self, PurgeCommand.self, KeygenCommand.self, SampleCommand.self])
 

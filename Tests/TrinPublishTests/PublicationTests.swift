@@ -225,5 +225,9 @@ struct PublicationTests {
         #expect(text.contains("with all three bottom lines: 40 (goal 40) — met"))
         #expect(text.contains("Employment: 0 citizens entered employment (norm 30) — not met"))
         #expect(d.summary(year: 1990).contains("No figures for 1990"))
+        // An open year: the highest step reached, no stage.
+        let open = sampleReleased(asOf: "2024-03-31").summary(year: 2024)
+        #expect(open.contains("highest step goal") && open.contains("highest step none"), "\(open)")
+        #expect(!open.contains("highest praktik"))
     }
 }

@@ -230,6 +230,7 @@ struct ReportWriterTests {
     @Test("an open year: headline figures only, said plainly, and no agreement")
     func openYear() {
         let da = ReportWriter().render(open, year: 2024)
+        func y2023Contains(_ text: String) -> Bool { ReportWriter().render(open, year: 2023).contains(text) }
         #expect(da.contains("Kun hovedtal."))
         #expect(da.contains("åbent år"))
         #expect(da.contains("fra opgørelsen pr. 28. februar 2025"))
@@ -239,6 +240,12 @@ struct ReportWriterTests {
         #expect(!da.contains("<caption>Unge under 30"), "no youth breakdown")
         #expect(da.contains("Fordelingen på målgruppe og alder offentliggøres, når året er afsluttet."))
         #expect(da.contains("Årsnormen er endnu ikke nået") || da.contains("Årsnormen er nået"))
+        // The value chain by the highest step reached (the open year's headline), no stages.
+        let steps = open.years.first { $0.year == 2024 }!.valueChain.cells.filter { $0.coordinates[0] == "highestStep" }
+        #expect(steps.count == 4 && !open.years.first { $0.year == 2024 }!.valueChain.cells.contains { $0.coordinates[0] == "highestStage" })
+        #expect(da.contains("I alt, forberedende") && da.contains("I alt, mål"), "each step's total in the table")
+        #expect(!da.contains("Virksomhedspraktik") && !da.contains("Løntimer, småjob"), "no stage rows in an open year")
+        #expect(y2023Contains("Virksomhedspraktik"), "the closed year has them")
         let en = ReportWriter(language: .english).render(open, year: 2024)
         #expect(en.contains("Only headline figures."))
         #expect(!en.contains("per cooperation agreement"))

@@ -237,6 +237,14 @@ struct XMLRecordReaderTests {
                                                     found: XMLName(namespaceURI: nil, localName: "Forloeb")))
         #expect(error?.line == 3)
         #expect(error?.message.contains("another namespace") == true)
+        // Reported at the line its start tag begins on.
+        let spanning = try temporaryXML("""
+            <Forloebsudtraek xmlns="\(forloebNS)">
+              <Forloeb xmlns="urn:other"
+                       id="P-1"/>
+            </Forloebsudtraek>
+            """)
+        #expect(documentError { _ = try readAll(spanning, Self.spec()) }?.line == 2)
         // Elements of other names, in any namespace, are still simply not read.
         let other = try temporaryXML("""
             <Forloebsudtraek xmlns="\(forloebNS)"><x:Note xmlns:x="urn:x">hi</x:Note></Forloebsudtraek>
