@@ -15,6 +15,11 @@ final class XMLFileDecoder: FileDecoder {
     let paths: [String]
     /// Slots whose values are CPR numbers, masked whole in a kept record.
     let cprSlots: Set<Int>
+    /// The fields the mapping requires (`required`), each with the slots of its paths and its
+    /// fallback's: a document with records in which none of them ever holds a value is
+    /// refused, as a CSV file without the column is (a renamed element must not read as absent).
+    let requiredFields: [(name: String, slots: [Int])]
+    let mappingName: String
     let values: FieldValues
     /// Bytes the parser thread has read.
     private let consumed = SharedCount()
@@ -38,6 +43,11 @@ final class XMLFileDecoder: FileDecoder {
         let cpr = mapping.fields["cpr"].map { $0.from + ($0.fallback?.value.from ?? []) } ?? []
         cprSlots = Set(cpr.compactMap { paths.firstIndex(of: $0) })
         values = FieldValues(slots: paths.count)
+        requiredFields = mapping.fields.keys.sorted().compactMap { name in
+            guard let rule = mapping.fields[name], rule.required, !rule.from.isEmpty else { return nil }
+            return (name, (rule.from + (rule.fallback?.value.from ?? [])).compactMap { paths.firstIndex(of: $0) })
+        }
+        mappingName = mapping.name
     }
 
     /// Every path the mapping reads, in a fixed order: the reader's slots.
@@ -56,6 +66,7 @@ final class XMLFileDecoder: FileDecoder {
     /// and decoding run on two cores.
     func decode(_ body: (DecodedItem, () -> String?, () -> String) throws -> Void) throws {
         let (path, spec, consumed) = (self.path, self.spec, self.consumed)
+        var unseen = requiredFields, records = 0
         do {
             try HandOffQueue<XMLRecordBatch>.run(capacity: 8, name: "trin-xml") { queue in
                 let reader = try XMLRecordReader(path: path, spec: spec)
@@ -65,7 +76,14 @@ final class XMLFileDecoder: FileDecoder {
                 }
             } consume: { batch, _ in
                 let fields = paths.count
+                records += batch.count
                 try batch.withStorage { bytes, starts, lengths in
+                    // Until each required field has been seen once (in the first records, as a rule).
+                    if !unseen.isEmpty {
+                        unseen.removeAll { field in
+                            (0..<batch.count).contains { r in field.slots.contains { lengths[r * fields + $0] >= 0 } }
+                        }
+                    }
                     for r in 0..<batch.count {
                         values.load(base: bytes, starts: starts + r * fields, lengths: lengths + r * fields)
                         try body(.outcome(decoder.decodeInPlace(values), line: batch.line(r)), { batch.elementPath(r) }, {
@@ -77,6 +95,11 @@ final class XMLFileDecoder: FileDecoder {
             }
         } catch let error as XMLDocumentError {
             throw ImportError.document(file: path, message: "\(error)")
+        }
+        if records > 0, let missing = unseen.first {
+            let where_ = missing.slots.map { paths[$0] }.joined(separator: " or ")
+            throw ImportError.document(file: path, message: "\(path): no record has \(where_), which mapping \(mappingName) requires for "
+                                       + "\(missing.name) (an element or attribute renamed or moved?): file refused")
         }
     }
 

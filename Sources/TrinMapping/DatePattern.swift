@@ -30,7 +30,10 @@ public enum DatePattern: Sendable, Equatable {
             tokens.append(.literal(b))
             rest = rest.dropFirst()
         }
-        guard tokens.contains(.year), tokens.contains(.month), tokens.contains(.day), let layout = FixedLayout(tokens) else { return nil }
+        guard tokens.contains(.year), tokens.contains(.month), tokens.contains(.day),
+              // Seconds need minutes, and minutes hours: `HH:ss` would read 14:22 as 14:00:22.
+              !tokens.contains(.second) || tokens.contains(.minute), !tokens.contains(.minute) || tokens.contains(.hour),
+              let layout = FixedLayout(tokens) else { return nil }
         self = .fixed(layout)
     }
 
@@ -207,7 +210,7 @@ public enum DatePattern: Sendable, Equatable {
         case UInt8(ascii: "+"), UInt8(ascii: "-"):
             let sign = s[i] == UInt8(ascii: "+") ? 1 : -1
             guard s.count == i + 6, s[i + 3] == 58, let hh = number(s, i + 1, 2), let mm = number(s, i + 4, 2),
-                  hh <= 14, mm < 60 else { return nil }
+                  hh < 14 || (hh == 14 && mm == 0), mm < 60 else { return nil }  // ±14:00 at most, as ISO 8601 offsets go
             p.offsetSeconds = sign * (hh * 3600 + mm * 60)
         default:
             return nil

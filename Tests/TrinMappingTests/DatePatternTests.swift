@@ -76,6 +76,20 @@ import TrinCore
 
     /// A layout is held inline, within limits no real pattern comes near; one over them is
     /// refused as a mapping error, not read wrongly.
+    @Test func secondsNeedMinutesAndMinutesHours() {
+        #expect(DatePattern("dd-MM-yyyy HH:ss") == nil)
+        #expect(DatePattern("dd-MM-yyyy mm") == nil)
+        #expect(DatePattern("dd-MM-yyyy HH:mm") != nil && DatePattern("dd-MM-yyyy HH") != nil)
+    }
+
+    @Test func iso8601OffsetsGoUpToFourteenHours() {
+        let iso = DatePattern.iso8601
+        func instant(_ text: String) -> Instant? { Array(text.utf8).withUnsafeBufferPointer { iso.instant($0) } }
+        #expect(instant("2023-01-01T00:00:00+14:00") == Instant(secondsSinceEpoch: 1_672_531_200 - 14 * 3600))
+        #expect(instant("2023-01-01T00:00:00-14:00") == Instant(secondsSinceEpoch: 1_672_531_200 + 14 * 3600))
+        for beyond in ["+14:30", "-14:01", "+15:00", "+13:60"] { #expect(instant("2023-01-01T00:00:00" + beyond) == nil, "\(beyond)") }
+    }
+
     @Test func patternsOverTheLimitsAreRefused() {
         #expect(DatePattern(String(repeating: "-", count: 16) + "yyyyMMdd") != nil)
         #expect(DatePattern(String(repeating: "-", count: 17) + "yyyyMMdd") == nil)

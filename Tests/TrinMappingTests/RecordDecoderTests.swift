@@ -182,6 +182,11 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
             #expect(e.enterprise.map { String(decoding: $0, as: UTF8.self) } == "12345674")
             #expect(e.owned.sourceRecordID == expectedID)
         }
+        // Parts that are all empty (or white space) join to no value, not to the separator alone.
+        let empty = Row(values: ["0101901234", "F-1", "", "12345674", " \u{A0}", "Ressourceforløb", "Virksomhedspraktik",
+                                 "03-01-2023", "31-03-2023", "12,5", "03-01-2023 14:22:05"].map { Array($0.utf8) })
+        guard case .event(let e) = decoder.decodeInPlace(empty) else { Issue.record("rejected"); return }
+        #expect(e.agreement == nil, "\(e.agreement.map { String(decoding: $0, as: UTF8.self) } ?? "nil")")
     }
 }
 

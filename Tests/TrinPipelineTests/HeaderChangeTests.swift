@@ -84,4 +84,41 @@ import TrinTestSupport
         #expect(kept.maskedRow == "XXXXXX-XXXX;F-1;SA-1;12345674;\"Café \"\"Mosaik\"\"; Slagelse\";Kontanthjælp;Jobrotation;03-01-2023;;12,5;03-01-2023 14:22:05",
                 "\(kept.maskedRow)")
     }
+
+    /// The XML counterpart of a renamed column: a path a required field reads that no record
+    /// has (an attribute renamed upstream) refuses the document; an optional one may be absent
+    /// from every record, and an empty extract has nothing to check.
+    @Test func anXMLDocumentWithoutARequiredPathIsRefused() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-xml-path")
+        let key = dir + "/key"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        func document(_ event: String) -> String {
+            """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Forloebsudtraek xmlns="urn:example:socialoekonomi:forloeb:1" dannet="2024-01-05T02:00:00+01:00">
+              <Forloeb id="P-1">
+                <Borger><CPR>0101901234</CPR></Borger>
+                <Aftale id="SA-1"><CVR>12345674</CVR></Aftale>
+                <Maalgruppe kode="RF"/>
+                <Haendelser>\(event)</Haendelser>
+              </Forloeb>
+            </Forloebsudtraek>
+            """
+        }
+        func importXML(_ name: String, _ text: String) throws -> (TrinBinary.Result, Int) {
+            try text.write(toFile: dir + "/\(name).xml", atomically: true, encoding: .utf8)
+            let store = dir + "/\(name).sqlite"
+            let r = try TrinBinary.run(["import", "--store", store, "--key", key, "--mapping",
+                                        TrinBinary.repositoryRoot + "/mappings/haendelser.yaml", dir + "/\(name).xml"])
+            return (r, try SQLiteStore(path: store).eventCount())
+        }
+        // The target group from `kode` alone, no end, no hours: every optional path absent.
+        let (good, stored) = try importXML("good", document(#"<Haendelse type="job" start="2023-04-01" registreret="2023-04-02T09:00:00+02:00"/>"#))
+        #expect(good.status == 0 && stored == 1, "\(good.output)")
+        let (renamed, none) = try importXML("renamed", document(#"<Haendelse type="job" start="2023-04-01" registrering="2023-04-02T09:00:00+02:00"/>"#))
+        #expect(renamed.status == 1 && none == 0, "\(renamed.output)")
+        #expect(renamed.stdout.contains("no record has @registreret") && renamed.stdout.contains("recordedAt"), "\(renamed.stdout)")
+        let (empty, nothing) = try importXML("empty", document(""))
+        #expect(empty.status == 0 && nothing == 0, "\(empty.output)")
+    }
 }
