@@ -104,6 +104,14 @@ public struct RecordDecoder: Sendable {
 
     private func label(_ i: Int) -> String? { i >= 0 ? resolved.base[i].label : nil }
 
+    /// The label of the binding a code was read from: the fallback's when the field's own
+    /// value was empty, so that an unknown code is listed under the place (and the `values`)
+    /// it came from.
+    private func codeLabel(_ i: Int, _ v: FieldValues) -> String? {
+        guard let (_, rule) = text(i, v) else { return label(i) }
+        return rule.pointee.label
+    }
+
     /// The text of a code field that matched no code, as operations are shown it (a dry run
     /// lists them by value): masked, since a shifted column can put a CPR number there, and
     /// cut to `maximumCodeValueLength` characters.
@@ -145,10 +153,10 @@ public struct RecordDecoder: Sendable {
         }
         // unknown_target_group, unknown_activity
         guard let tg = code(f.targetGroup, v)?.targetGroup else {
-            return .rejected(.unknownTargetGroup, field: label(f.targetGroup), value: codeValue(f.targetGroup, v))
+            return .rejected(.unknownTargetGroup, field: codeLabel(f.targetGroup, v), value: codeValue(f.targetGroup, v))
         }
         guard let stage = code(f.stage, v)?.stage else {
-            return .rejected(.unknownActivity, field: label(f.stage), value: codeValue(f.stage, v))
+            return .rejected(.unknownActivity, field: codeLabel(f.stage, v), value: codeValue(f.stage, v))
         }
         // invalid_date, end_before_start
         guard let start = date(f.start, v) ?? nil else { return .rejected(.invalidDate, field: label(f.start)) }

@@ -47,14 +47,14 @@ struct FigureSystem {
     /// Suppresses the system and returns its published cells, table by table,
     /// and each with its true count (for freezing a closed year).
     ///
-    /// - Parameter previous: for a republication, the true counts as last
-    ///   published, by `FrozenYear.Key.comparable`; a cell whose count changed by
-    ///   1 to k − 1 (a cell that was not published counts as 0) is suppressed as
-    ///   if it were small, so that the two publications do not show a count below
-    ///   k by their difference.
+    /// - Parameter previous: for a republication, the true counts of every version of the
+    ///   year published before, by `FrozenYear.Key.comparable`; a cell whose count differs
+    ///   from any of them by 1 to k − 1 (a cell a version did not have counts as 0) is
+    ///   suppressed as if it were small, so that no two publications show a count below k
+    ///   by their difference.
     ///   - parts: for a combined publication, what its parts published (`PublishedParts`):
     ///     a cell they do not already show is suppressed as if it were small.
-    func disclose(_ suppressor: Suppressor, previous: [FrozenYear.Key: Int]? = nil, parts: PublishedParts? = nil, year: Int = 0)
+    func disclose(_ suppressor: Suppressor, previous: [FrozenYear.Key: Set<Int>]? = nil, parts: PublishedParts? = nil, year: Int = 0)
         -> (cells: [FigureTableName: [FigureCell]], pattern: SuppressionPattern, frozen: [FrozenYear.Cell]) {
         // Equations name only cells of this system.
         var bounds = [Int](repeating: 0, count: values.count)
@@ -65,8 +65,8 @@ struct FigureSystem {
             var flags = [Bool](repeating: false, count: values.count)
             for s in slots {
                 if let previous {
-                    let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates).comparable] ?? 0
-                    if suppressor.threshold.isSmall(abs(values[s.cell] - before)) { flags[s.cell] = true }
+                    let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates).comparable] ?? [0]
+                    if before.contains(where: { suppressor.threshold.isSmall(abs(values[s.cell] - $0)) }) { flags[s.cell] = true }
                 }
                 if let parts, parts.hides(s.table, year: year, level: s.level, coordinates: s.coordinates, value: values[s.cell],
                                           k: suppressor.threshold.k) {
@@ -85,9 +85,10 @@ struct FigureSystem {
             }
             out[s.table, default: []].append(FigureCell(coordinates: s.coordinates, level: s.level,
                                                          value: disclosed[s.cell], share: share))
+            let earlier = previous.map { ($0[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates).comparable] ?? [0]).sorted() }
             frozen.append(FrozenYear.Cell(table: s.table.rawValue, coordinates: s.coordinates, level: s.level.rawValue,
                                           truth: values[s.cell], suppressed: pattern.suppressed[s.cell],
-                                          share: share?.value, shareSuppressed: share.map { $0.isSuppressed }))
+                                          share: share?.value, shareSuppressed: share.map { $0.isSuppressed }, earlier: earlier))
         }
         return (out, pattern, frozen)
     }

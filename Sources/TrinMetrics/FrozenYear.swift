@@ -27,6 +27,12 @@ public struct FrozenYear: Codable, Sendable, Equatable {
         /// The published share of a `movedUp` cell; nil when it has none or it is suppressed.
         public let share: Double?
         public let shareSuppressed: Bool?
+        /// The cell's true counts in every version of the year published before this one
+        /// (under any k; 0 where a version had no such cell), so that a later republication
+        /// is compared with all of them, not only with this one: two republications must not
+        /// show by their difference what one would not. Nil in a first publication (and in
+        /// years kept before trin 0.3.0).
+        public var earlier: [Int]?
     }
 
     /// What suppression cost in one table of the year.
@@ -94,10 +100,24 @@ public struct FrozenYear: Codable, Sendable, Equatable {
         }
     }
 
-    /// The true counts last published, by `Key.comparable`.
-    func comparableTruths() -> [Key: Int] {
-        var out: [Key: Int] = [:]
-        for c in cells { out[Key(table: c.table, coordinates: c.coordinates).comparable] = c.truth }
+    /// Every true count this version and the versions before it had, by `Key.comparable`.
+    func comparableHistory() -> [Key: Set<Int>] {
+        var out: [Key: Set<Int>] = [:]
+        for c in cells { out[Key(table: c.table, coordinates: c.coordinates).comparable, default: []].formUnion([c.truth] + (c.earlier ?? [])) }
+        return out
+    }
+
+    /// The true counts of every kept version of a year (all k), by `Key.comparable`: what a
+    /// new publication of the year must not differ from by 1 to k − 1. A cell a version did
+    /// not have counts as 0 for it.
+    static func history(_ versions: [FrozenYear]) -> [Key: Set<Int>] {
+        var out: [Key: Set<Int>] = [:]
+        for v in versions { out.merge(v.comparableHistory()) { $0.union($1) } }
+        let keys = Set(out.keys)
+        for v in versions {
+            let own = Set(v.cells.map { Key(table: $0.table, coordinates: $0.coordinates).comparable })
+            for key in keys where !own.contains(key) { out[key, default: []].insert(0) }
+        }
         return out
     }
 

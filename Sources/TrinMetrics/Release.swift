@@ -24,7 +24,19 @@ extension Metrics {
         var years: [ReleasedYear] = []
         var loss: [InformationLoss] = []
         var newlyFrozen: [FrozenYear] = []
-        for (i, year) in self.years.enumerated() {
+        // A year kept under this k whose records retention has since deleted is still repeated
+        // as kept: a frozen year never leaves the sets.
+        let keptElsewhere = Set(frozen.filter { $0.k == threshold.k && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }.map(\.year))
+            .subtracting(self.years)
+        for year in (self.years + keptElsewhere).sorted() {
+            guard let i = self.years.firstIndex(of: year) else {
+                if let kept = frozen.first(where: { $0.year == year && $0.k == threshold.k }) {
+                    let (y, l) = kept.released()
+                    years.append(y)
+                    loss += l
+                }
+                continue
+            }
             var status = policy.status(of: year)
             // A closed year first published in full in an earlier set is repeated as it was,
             // unless a republication is asked for.
@@ -53,7 +65,10 @@ extension Metrics {
             var cells: [FigureTableName: [FigureCell]] = [:]
             var costs: [FigureTableName: (nonZero: Int, suppressed: Int, primary: Int)] = [:]
             var frozenCells: [FrozenYear.Cell] = []
-            let truths = before?.comparableTruths()
+            // Compared with every version kept for the year, under any k (each carries the
+            // versions before it): two republications, or a republication and a set of another
+            // k, must not show by their difference what one republication would not.
+            let truths = before == nil ? nil : FrozenYear.history(kept)
             for system in systems {
                 let (published, pattern, snapshot) = system.disclose(suppressor, previous: truths, parts: parts, year: year)
                 cells.merge(published) { $0 + $1 }

@@ -159,6 +159,44 @@ struct FrozenYearTests {
         #expect(again.newlyFrozen[0].asOf == "2024-04-30")
     }
 
+    /// Retention may delete every record of a kept year: the year is still repeated as kept.
+    @Test("a kept year whose records were all deleted is still repeated as first published")
+    func aKeptYearOutlivesItsRecords() throws {
+        let first = release(late: false, asOf: "2024-03-31")
+        let frozen = try kept(first.newlyFrozen)
+        let policy = ReleasePolicy(asOf: Day(iso: "2026-03-31")!)
+        let later = MetricsCalculator(policy: policy).finish(enterprises: []).released(policy: policy, frozen: frozen)
+        let y = try #require(later.years.first { $0.year == 2023 })
+        #expect(y.status == .closed)
+        #expect(y == first.years.first { $0.year == 2023 })
+        #expect(later.newlyFrozen.isEmpty)
+    }
+
+    /// Each publication is public: a second republication, even with no new records, is
+    /// compared with the first publication too, not only with the republication it replaces
+    /// (else the cells the first republication hid, unchanged since, would be shown, and
+    /// differ from the first publication by 1 to k − 1).
+    @Test("a second republication, or one under another k, shows no change of 1 to k−1 against any earlier publication")
+    func republishingTwiceRevealsNothing() throws {
+        let first = release(late: false, asOf: "2024-03-31")
+        let republished = release(late: true, asOf: "2024-04-30", frozen: try kept(first.newlyFrozen), republish: [2023])
+        #expect(republished.years.first { $0.year == 2023 }?.valueChain.value("started", "total") == .suppressed)
+        let twice = release(late: true, asOf: "2024-05-31", frozen: try kept(republished.newlyFrozen), republish: [2023])
+        let y = try #require(twice.years.first { $0.year == 2023 })
+        #expect(y.valueChain.value("started", "total") == .suppressed, "still 2 more courses than first published")
+        let firstTruths = first.newlyFrozen[0].truths()
+        for table in y.tables {
+            for cell in table.cells {
+                guard let v = cell.value.value else { continue }
+                let old = firstTruths[FrozenYear.Key(table: table.name.rawValue, coordinates: cell.coordinates)] ?? 0
+                #expect(!(1...4).contains(abs(v - old)), "\(table.name) \(cell.coordinates): first \(old), now \(v)")
+            }
+        }
+        // The kept version carries the earlier ones' counts.
+        let started = try #require(twice.newlyFrozen[0].cells.first { $0.table == "valueChain" && $0.coordinates == ["started", "total"] })
+        #expect(started.truth == 26 && started.earlier == [24, 26])
+    }
+
     @Test("a republication shows no change of 1 to k−1 in an agreement's row, whatever enterprise it is published under and whether it grew out of the pooled row")
     func republicationComparesAgreementsByTheirRows() throws {
         // 2023, first published as of 2024-03-31 (k = 5, own row from 20 courses): A has 20
