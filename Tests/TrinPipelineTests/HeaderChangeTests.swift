@@ -121,4 +121,23 @@ import TrinTestSupport
         let (empty, nothing) = try importXML("empty", document(""))
         #expect(empty.status == 0 && nothing == 0, "\(empty.output)")
     }
+
+    /// An unknown code read through a fallback (`Maalgruppe`'s `kode` when its text is empty)
+    /// is listed under the fallback's path, whose `values` it must be added to.
+    @Test func anUnknownFallbackCodeIsListedUnderTheFallback() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-fallback-code")
+        let key = dir + "/key", file = dir + "/a.xml"
+        try #require(try TrinBinary.run(["keygen", key]).status == 0)
+        try """
+            <?xml version="1.0" encoding="UTF-8"?>
+            <Forloebsudtraek xmlns="urn:example:socialoekonomi:forloeb:1">
+              <Forloeb id="P-1"><Borger><CPR>0101901234</CPR></Borger><Maalgruppe kode="ZZ"/>
+                <Haendelser><Haendelse type="job" start="2023-04-01" registreret="2023-04-02T09:00:00+02:00"/></Haendelser>
+              </Forloeb>
+            </Forloebsudtraek>
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try TrinBinary.run(["import", "--dry-run", "--store", dir + "/s.sqlite", "--key", key, "--mapping",
+                                    TrinBinary.repositoryRoot + "/mappings/haendelser.yaml", file])
+        #expect(r.stdout.contains("targetGroup (../../f:Maalgruppe/@kode)  \"ZZ\""), "\(r.stdout)")
+    }
 }
