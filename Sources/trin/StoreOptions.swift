@@ -13,10 +13,10 @@ struct StoreOptions: ParsableArguments {
     @Option(help: "The tenant (municipality code) in a PostgreSQL store. Env: TRIN_TENANT.")
     var tenant: String?
 
-    @Option(name: .customLong("key"), help: "Pseudonym key file. Env: TRIN_KEY_FILE.")
+    @Option(name: .customLong("key"), help: "Pseudonym key file (read by the commands that import, and check-config). Env: TRIN_KEY_FILE.")
     var keyFile: String?
 
-    @Option(help: "JSON-lines import log to append to. Env: TRIN_LOG.")
+    @Option(help: "JSON-lines import log to append to (by run, import and daemon). Env: TRIN_LOG.")
     var log: String?
 
     /// The configuration file in the working directory that commands read when none is named.
