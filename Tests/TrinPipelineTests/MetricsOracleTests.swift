@@ -82,6 +82,14 @@ import TrinTestSupport
         // Every figure of the published files, as a reader gets it, against the oracle too.
         #expect(publishedCheck.wrong.isEmpty, "published figures differ (\(label)):\n\(publishedCheck.wrong.prefix(25).joined(separator: "\n"))")
         #expect(publishedCheck.checked > minimumFigures / 2, "too few published figures checked: \(publishedCheck.checked)")
+        // A set as of mid-2024: 2024 open (headline figures by step), the earlier years closed
+        // and computed as of that date (an earlier date than the years kept above).
+        let midYear = dir + "/out-2024"
+        let open = try TrinBinary.run(["metrics", "--store", store, "--output", midYear, "--as-of", "2024-06-30"])
+        #expect(open.status == 0, "\(open.output)")
+        let (_, openCheck) = try oracleFigures(exports: exports, published: midYear + "/current", asOf: "2024-06-30")
+        #expect(openCheck.wrong.isEmpty, "published figures as of 2024-06-30 differ (\(label)):\n\(openCheck.wrong.prefix(25).joined(separator: "\n"))")
+        #expect(openCheck.checked > 0)
     }
 
     /// Removes a work folder unless TRIN_ORACLE_KEEP is set (to inspect the exports after a failure).
@@ -155,9 +163,9 @@ import TrinTestSupport
 
     /// Runs the oracle (which also checks its own reading against the sample manifest).
     /// With `published`, also its check of that set's files: the figures it compared, and those that differ.
-    func oracleFigures(exports: String, published: String) throws -> ([String: String], (checked: Int, wrong: [String])) {
+    func oracleFigures(exports: String, published: String, asOf: String? = nil) throws -> ([String: String], (checked: Int, wrong: [String])) {
         let oracle = try TrinBinary.run(["python3", root + "/Tests/Support/metrics_oracle.py", exports, "--check-manifest",
-                                         "--published", published], executable: "/usr/bin/env")
+                                         "--published", published] + (asOf.map { ["--as-of", $0] } ?? []), executable: "/usr/bin/env")
         try #require(oracle.status == 0, "oracle failed: \(oracle.stderr)")
         let outData = Data(oracle.stdout.utf8)
         var json = try #require(try JSONSerialization.jsonObject(with: outData) as? [String: Any])
