@@ -44,7 +44,8 @@ final class XMLFileDecoder: FileDecoder {
         cprSlots = Set(cpr.compactMap { paths.firstIndex(of: $0) })
         values = FieldValues(slots: paths.count)
         requiredFields = mapping.fields.keys.sorted().compactMap { name in
-            guard let rule = mapping.fields[name], rule.required, !rule.from.isEmpty else { return nil }
+            // A field with a constant fallback always has a value: nothing to miss.
+            guard let rule = mapping.fields[name], rule.required, !rule.from.isEmpty, rule.fallback?.value.constant == nil else { return nil }
             return (name, (rule.from + (rule.fallback?.value.from ?? [])).compactMap { paths.firstIndex(of: $0) })
         }
         mappingName = mapping.name

@@ -16,6 +16,17 @@ public struct FrozenYear: Codable, Sendable, Equatable {
     public let pooledAgreements: Int
     public let cells: [Cell]
     public let loss: [Loss]
+    /// Cells of the versions this one replaced that it does not have itself (a table
+    /// published at another level since), with their true counts: the comparison of a later
+    /// republication with every earlier version needs them too. Nil when there are none.
+    public var retired: [Retired]? = nil
+
+    /// A cell an earlier version had and this one does not, by `Key.comparable`.
+    public struct Retired: Codable, Sendable, Equatable {
+        public let table: String
+        public let coordinates: [String]
+        public let truths: [Int]
+    }
 
     /// One published cell, with its true count.
     public struct Cell: Codable, Sendable, Equatable {
@@ -104,6 +115,7 @@ public struct FrozenYear: Codable, Sendable, Equatable {
     func comparableHistory() -> [Key: Set<Int>] {
         var out: [Key: Set<Int>] = [:]
         for c in cells { out[Key(table: c.table, coordinates: c.coordinates).comparable, default: []].formUnion([c.truth] + (c.earlier ?? [])) }
+        for r in retired ?? [] { out[Key(table: r.table, coordinates: r.coordinates).comparable, default: []].formUnion(r.truths) }
         return out
     }
 
@@ -116,6 +128,7 @@ public struct FrozenYear: Codable, Sendable, Equatable {
         let keys = Set(out.keys)
         for v in versions {
             let own = Set(v.cells.map { Key(table: $0.table, coordinates: $0.coordinates).comparable })
+                .union((v.retired ?? []).map { Key(table: $0.table, coordinates: $0.coordinates).comparable })
             for key in keys where !own.contains(key) { out[key, default: []].insert(0) }
         }
         return out

@@ -42,6 +42,11 @@ extension Metrics {
             // unless a republication is asked for.
             let kept = frozen.filter { $0.year == year && ($0.asOfDay.map { $0 <= policy.asOf } ?? false) }
             let previous = kept.first { $0.k == threshold.k }
+            // Every version kept for the year, whatever its k and as-of date: all were published.
+            let everyVersion = frozen.filter { $0.year == year }
+            // A set as of an earlier date than a version kept under this k computes the year
+            // afresh but does not keep it: the kept version stays the one later sets repeat.
+            let keptLater = everyVersion.contains { $0.k == threshold.k && ($0.asOfDay.map { $0 > policy.asOf } ?? false) }
             if status == .closed, previous == nil, !keepsNewYears, !republish.contains(year) { status = .provisional }
             let full = status == .closed
             if full, let previous, !republish.contains(year) {
@@ -54,7 +59,7 @@ extension Metrics {
             // A full publication here is a republication or the first under this k: it compares
             // each cell with the true count kept for it, under this k, else under another (the
             // latest such), lest the two sets show a late change below k by their difference.
-            let before = full ? previous ?? kept.max { ($0.asOfDay ?? policy.asOf) < ($1.asOfDay ?? policy.asOf) } : nil
+            let before = full ? previous ?? everyVersion.max { ($0.asOfDay ?? policy.asOf) < ($1.asOfDay ?? policy.asOf) } : nil
             let split = AgreementLevel.split(agreements, k: threshold.k, ownRows: before?.agreementsWithOwnRow())
             let systems = [
                 Self.employmentSystem(employment[i].table, full: full, k: threshold.k,
@@ -68,7 +73,7 @@ extension Metrics {
             // Compared with every version kept for the year, under any k (each carries the
             // versions before it): two republications, or a republication and a set of another
             // k, must not show by their difference what one republication would not.
-            let truths = before == nil ? nil : FrozenYear.history(kept)
+            let truths = before == nil ? nil : FrozenYear.history(everyVersion)
             for system in systems {
                 let (published, pattern, snapshot) = system.disclose(suppressor, previous: truths, parts: parts, year: year)
                 cells.merge(published) { $0 + $1 }
@@ -90,13 +95,24 @@ extension Metrics {
                                             primary: c.primary))
                 yearLoss.append(FrozenYear.Loss(table: name.rawValue, nonZero: c.nonZero, suppressed: c.suppressed, primary: c.primary))
             }
-            if full {
-                newlyFrozen.append(FrozenYear(year: year, k: threshold.k, asOf: policy.asOf.description,
-                                              employmentGoalMet: employment[i].goalMet, pooledAgreements: pooledCount,
-                                              cells: frozenCells, loss: yearLoss))
+            if full, !keptLater {
+                var version = FrozenYear(year: year, k: threshold.k, asOf: policy.asOf.description,
+                                         employmentGoalMet: employment[i].goalMet, pooledAgreements: pooledCount,
+                                         cells: frozenCells, loss: yearLoss)
+                // What the versions before had that this one lacks is carried on with it.
+                if let truths {
+                    let own = Set(frozenCells.map { FrozenYear.Key(table: $0.table, coordinates: $0.coordinates).comparable })
+                    let retired = truths.filter { !own.contains($0.key) }
+                        .map { FrozenYear.Retired(table: $0.key.table, coordinates: $0.key.coordinates, truths: $0.value.sorted()) }
+                        .sorted { ($0.table, $0.coordinates.joined(separator: "\u{1F}")) < ($1.table, $1.coordinates.joined(separator: "\u{1F}")) }
+                    if !retired.isEmpty { version.retired = retired }
+                }
+                newlyFrozen.append(version)
             }
         }
-        return ReleasedFigures(k: threshold.k, policy: policy, years: years, enterprises: enterprises,
+        // A kept year whose records are gone still has its enterprises: the register is never purged.
+        let enterpriseYears = (enterprises + keptElsewhere.map { EnterpriseYear(year: $0, enterprises: register) }).sorted { $0.year < $1.year }
+        return ReleasedFigures(k: threshold.k, policy: policy, years: years, enterprises: enterpriseYears,
                                register: register.sorted { $0.cvr < $1.cvr }, loss: loss, newlyFrozen: newlyFrozen)
     }
 

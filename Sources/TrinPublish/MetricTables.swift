@@ -63,10 +63,12 @@ public enum MetricTables {
 
     static func goals(_ r: ReleasedFigures) -> TidyFile {
         var rows: [[String]] = []
-        for (y, e) in zip(r.years, r.enterprises) {
+        for y in r.years {
             let jobs = y.employment.value(totalCoordinate, totalCoordinate) ?? .suppressed
             rows.append([String(y.year), y.status.rawValue, r.asOf.description, "employment", String(Metrics.employmentGoal),
                          jobs.value.map(String.init) ?? "", jobs.isSuppressed ? "true" : "false", y.employmentGoalMet ? "true" : "false"])
+            // Joined by year, not by position: every released year has its enterprise figures.
+            guard let e = r.enterprises.first(where: { $0.year == y.year }) else { continue }
             rows.append([String(y.year), y.status.rawValue, r.asOf.description, "enterprises", String(Metrics.enterpriseGoal),
                          String(e.threeBottomLinesTotal), "false", e.goalMet ? "true" : "false"])
         }

@@ -46,5 +46,12 @@ public struct Retention: Sendable, Equatable {
     }
 
     /// The first day whose records are kept; nil when they are kept for ever.
+    /// Whether retention may have deleted records of `year` by `now` (some course of it ended
+    /// before the cutoff): such a year can no longer be computed afresh as it was.
+    public func mayHaveDeleted(year: Int, now: Instant) -> Bool {
+        guard let cutoff = eventsCutoff(now: now) else { return false }
+        return cutoff.year > year  // the year's last day is before the cutoff
+    }
+
     func eventsCutoff(now: Instant) -> Day? { eventDays.map { DanishTime.day(at: now).adding(days: -$0) } }
 }

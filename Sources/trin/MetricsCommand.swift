@@ -40,6 +40,13 @@ struct MetricsCommand: ParsableCommand {
                        TrinExit.configuration)
         }
         guard republish.isEmpty || year == nil else { throw fail("--republish publishes a set; it cannot be used with --year", TrinExit.configuration) }
+        // A year retention has thinned would be republished without the records it deleted.
+        if let retention = config?.retention {
+            for y in republish where retention.mayHaveDeleted(year: y, now: wallClock()) {
+                throw fail("--republish \(y): retention (`retention.events`) may have deleted records of \(y), which a republication "
+                           + "would leave out; the year stays as kept", TrinExit.configuration)
+            }
+        }
         var out = output ?? environment["TRIN_OUTPUT"] ?? config?.output
         var configuredOutput = config?.output
         var unit = config?.unitName ?? Configuration.defaultUnitName

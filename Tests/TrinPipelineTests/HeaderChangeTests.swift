@@ -120,6 +120,15 @@ import TrinTestSupport
         #expect(renamed.stdout.contains("no record has @registreret") && renamed.stdout.contains("recordedAt"), "\(renamed.stdout)")
         let (empty, nothing) = try importXML("empty", document(""))
         #expect(empty.status == 0 && nothing == 0, "\(empty.output)")
+        // A field with a constant fallback always has a value: never missing.
+        let mapping = try String(contentsOfFile: TrinBinary.repositoryRoot + "/mappings/haendelser.yaml", encoding: .utf8)
+        let withConstant = mapping.replacingOccurrences(of: #"recordedAt: { from: "@registreret", format: iso8601 }"#,
+                                                        with: #"recordedAt: { from: "@registreret", format: iso8601, fallback: { constant: "2024-12-06T02:00:00+01:00", format: iso8601 } }"#)
+        try #require(withConstant != mapping, "the shipped mapping's recordedAt line changed")
+        try withConstant.write(toFile: dir + "/constant.yaml", atomically: true, encoding: .utf8)
+        let constant = try TrinBinary.run(["import", "--store", dir + "/c.sqlite", "--key", key, "--mapping", dir + "/constant.yaml", dir + "/renamed.xml"])
+        let constantEvents = try SQLiteStore(path: dir + "/c.sqlite").eventCount()
+        #expect(constant.status == 0 && constantEvents == 1, "\(constant.output)")
     }
 
     /// An unknown code read through a fallback (`Maalgruppe`'s `kode` when its text is empty)

@@ -109,4 +109,22 @@ import TrinTestSupport
         #expect(r.status == 2)
         #expect(r.output.contains("`rejectedRows` must be an age like 90d"), "\(r.output)")
     }
+
+    /// A year retention may have thinned cannot be republished: the republication would leave
+    /// out the records retention deleted. The kept year stays as it is.
+    @Test func aYearRetentionThinnedIsNotRepublished() throws {
+        let w = try RunWorkspace(citizens: 40, seed: 4, label: "trin-republish-thinned")
+        try w.writeConfig([.init(name: "virksomheder", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder")])
+        try #require(try w.run().status == 0)
+        // Ages from today to a cutoff inside the sample's years (2022–2024).
+        let day = ISO8601DateFormatter().date(from: "2023-07-01T00:00:00Z")!
+        let days = Int(Date().timeIntervalSince(day) / 86_400)
+        let base = try String(contentsOfFile: w.config, encoding: .utf8)
+        try (base + "retention:\n  events: \(days)d\n").write(toFile: w.config, atomically: true, encoding: .utf8)
+        let r = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2022", "--as-of", "2025-06-30"])
+        #expect(r.status == 2 && r.stderr.contains("may have deleted records of 2022"), "\(r.output)")
+        // A year after the cutoff's may be republished (here: nothing kept yet, it is published).
+        let later = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2024", "--as-of", "2025-06-30"])
+        #expect(later.status == 0 && !later.stderr.contains("may have deleted"), "\(later.output)")
+    }
 }
