@@ -163,6 +163,21 @@ struct FrozenYearTests {
         #expect(again.newlyFrozen[0].asOf == "2024-04-30")
     }
 
+    /// A cell an earlier version had and a republication lacks (a table now at another level)
+    /// is carried on with the new version, so that the next republication is compared with it.
+    @Test("a republication carries the true counts of cells it no longer has")
+    func retiredCellsAreCarried() throws {
+        let first = try #require(release(late: false, asOf: "2024-03-31").newlyFrozen.first)
+        let extra = FrozenYear.Cell(table: "youth", coordinates: ["employment", "18-24"], level: "fine", truth: 7, suppressed: false,
+                                    share: nil, shareSuppressed: nil)
+        let withExtra = FrozenYear(year: first.year, k: first.k, asOf: first.asOf, employmentGoalMet: first.employmentGoalMet,
+                                   pooledAgreements: first.pooledAgreements, cells: first.cells + [extra], loss: first.loss)
+        let again = release(late: true, asOf: "2024-04-30", frozen: try kept([withExtra]), republish: [2023])
+        let version = try #require(again.newlyFrozen.first)
+        #expect(version.retired == [FrozenYear.Retired(table: "youth", coordinates: ["employment", "18-24"], truths: [7])])
+        #expect(FrozenYear.history(try kept([version]))[FrozenYear.Key(table: "youth", coordinates: ["employment", "18-24"])] == [7])
+    }
+
     /// Retention may delete every record of a kept year: the year is still repeated as kept.
     @Test("a kept year whose records were all deleted is still repeated as first published")
     func aKeptYearOutlivesItsRecords() throws {
