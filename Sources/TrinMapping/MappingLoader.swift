@@ -173,9 +173,41 @@ public enum MappingLoader {
             // One level: a fallback's own fallback would never be read.
             if fallback?.fallback != nil { throw r.error(f, "`\(field)`: a `fallback` cannot have a `fallback` of its own") }
         }
+        let type = try fieldType(r, field, m, node)
+        if let constant, let problem = constantProblem(constant, type) {
+            // Masked like any kept or printed text: a CPR number written as a constant must not be echoed.
+            throw r.error(m["constant"] ?? node, "`\(field)`: the constant `\(PersonalDataMask.mask(constant))` \(problem), so every row would break its rule")
+        }
         return FieldRule(from: from, separator: try r.string(m, "separator") ?? "/", constant: constant,
-                         type: try fieldType(r, field, m, node), required: try r.bool(m, "required") ?? requiredByDefault,
+                         type: type, required: try r.bool(m, "required") ?? requiredByDefault,
                          fallback: fallback, line: line)
+    }
+
+    /// Why a constant can never be read as its field's type (nil when it can): a constant is
+    /// the same in every row, so a bad one is a mistake in the mapping, caught when it loads.
+    static func constantProblem(_ constant: String, _ type: FieldType) -> String? {
+        let bytes = Array(constant.utf8)
+        return bytes.withUnsafeBufferPointer { raw -> String? in
+            let t = Whitespace.trimmed(raw)
+            switch type {
+            case .string:
+                return nil
+            case .cpr:
+                return "is a fixed CPR number"
+            case .cvr:
+                return CVRNumber.isValid(t) ? nil : "is not a CVR number (eight digits passing modulus 11)"
+            case .date(let pattern):
+                return pattern.day(t) == nil ? "is not a date in the field's format" : nil
+            case .timestamp(let pattern):
+                return pattern.instant(t) == nil ? "is not a timestamp in the field's format" : nil
+            case .decimal(let separator):
+                return RecordDecoder.decimal(t, separator: separator) == nil ? "is not a decimal with the field's separator" : nil
+            case .code(let list):
+                return list.values[Array(t)] != nil || list.unknownAs != nil ? nil : "is not one of the field's `values`"
+            case .bool(let yes, let no):
+                return yes.contains(Array(t)) || no.contains(Array(t)) ? nil : "is none of the field's `true` and `false` words"
+            }
+        }
     }
 
     private static func fieldType(_ r: YAMLReader, _ field: String, _ m: Node.Mapping?, _ node: Node) throws(MappingError) -> FieldType {

@@ -132,6 +132,26 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(error(nested).contains("a `fallback` cannot have a `fallback` of its own"), "\(error(nested))")
     }
 
+    @Test("a constant its field's type can never read is refused when the mapping loads")
+    func badConstantsAreRefusedAtLoad() {
+        func with(_ old: String, _ new: String) -> String { error(base.replacingOccurrences(of: old, with: new)) }
+        let start = "start: { from: E, format: yyyy-MM-dd }"
+        #expect(with(start, "start: { constant: \"2023-13-45\", format: yyyy-MM-dd }").contains("is not a date"))
+        #expect(with(start, "start: { constant: \" 2023-01-05 \", format: yyyy-MM-dd }") == "no error")
+        let stage = "stage: { from: D, values: { Y: job } }"
+        #expect(with(stage, "stage: { constant: Z, values: { Y: job } }").contains("is not one of the field's `values`"))
+        #expect(with(stage, "stage: { constant: Y, values: { Y: job } }") == "no error")
+        #expect(with(stage, "stage: { constant: Z, values: { Y: job }, unknown: job }") == "no error")
+        #expect(error(base + "  enterprise: { constant: \"12345678\" }\n").contains("is not a CVR number"))
+        #expect(error(base + "  enterprise: { constant: \"12345674\" }\n") == "no error")
+        #expect(error(base + "  hoursPerWeek: { constant: \"12,5\", decimalSeparator: \".\" }\n").contains("is not a decimal"))
+        let recorded = "recordedAt: { from: F, format: \"yyyy-MM-dd HH:mm:ss\" }"
+        #expect(with(recorded, "recordedAt: { from: F, format: \"yyyy-MM-dd HH:mm:ss\", fallback: { constant: \"soon\", format: \"yyyy-MM-dd HH:mm:ss\" } }")
+            .contains("is not a timestamp"))
+        let cpr = with("cpr: A", "cpr: { constant: \"0101901234\" }")
+        #expect(cpr.contains("fixed CPR number") && !cpr.contains("0101901234"), "\(cpr)")
+    }
+
     @Test func shippedMappingsLoad() throws {
         for name in ["forloeb", "virksomheder"] {
             let m = try MappingLoader.load(path: repoRoot + "/mappings/\(name).yaml")
