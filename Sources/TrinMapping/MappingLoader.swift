@@ -174,6 +174,21 @@ public enum MappingLoader {
             if fallback?.fallback != nil { throw r.error(f, "`\(field)`: a `fallback` cannot have a `fallback` of its own") }
         }
         let type = try fieldType(r, field, m, node)
+        // A key the field's type never reads is a mistake (a `format` meant for another field).
+        let keysOfType: [String: (FieldType) -> Bool] = [
+            "format": { if case .date = $0 { true } else if case .timestamp = $0 { true } else { false } },
+            "decimalSeparator": { if case .decimal = $0 { true } else { false } },
+            "values": { if case .code = $0 { true } else { false } },
+            "unknown": { if case .code = $0 { true } else { false } },
+            "true": { if case .bool = $0 { true } else { false } },
+            "false": { if case .bool = $0 { true } else { false } },
+        ]
+        for (key, applies) in keysOfType.sorted(by: { $0.key < $1.key }) where m[key] != nil && !applies(type) {
+            throw r.error(m[key]!, "`\(field)`: `\(key)` does not apply to a field of its type")
+        }
+        if m["separator"] != nil, from.count < 2 {
+            throw r.error(m["separator"]!, "`\(field)`: `separator` joins several `from` places, and this field has fewer than two")
+        }
         if let constant, let problem = constantProblem(constant, type) {
             // Masked like any kept or printed text: a CPR number written as a constant must not be echoed.
             throw r.error(m["constant"] ?? node, "`\(field)`: the constant `\(PersonalDataMask.mask(constant))` \(problem), so every row would break its rule")

@@ -152,6 +152,16 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(cpr.contains("fixed CPR number") && !cpr.contains("0101901234"), "\(cpr)")
     }
 
+    @Test("a key the field's type never reads is refused when the mapping loads")
+    func keysOfAnotherTypeAreRefusedAtLoad() {
+        #expect(error(base + "  hoursPerWeek: { from: G, format: yyyy-MM-dd }\n").contains("`format` does not apply"))
+        #expect(error(base + "  end: { from: G, format: yyyy-MM-dd, decimalSeparator: \",\" }\n").contains("`decimalSeparator` does not apply"))
+        #expect(error(base + "  agreement: { from: G, values: { A: B } }\n").contains("`values` does not apply"))
+        #expect(error(base + "  agreement: { from: G, separator: \"+\" }\n").contains("fewer than two"))
+        #expect(error(base + "  agreement: { from: [G, A], separator: \"+\" }\n") == "no error")
+        #expect(error(base + "  hoursPerWeek: { from: G, decimalSeparator: \",\" }\n") == "no error")
+    }
+
     @Test func shippedMappingsLoad() throws {
         for name in ["forloeb", "virksomheder"] {
             let m = try MappingLoader.load(path: repoRoot + "/mappings/\(name).yaml")
