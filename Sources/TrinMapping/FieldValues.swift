@@ -86,13 +86,16 @@ public final class FieldValues {
     /// constant when `slots` is empty, built in scratch memory: no allocation per record.
     /// Valid, like every value, until the next `reset` or `load`.
     func joined(_ slots: [Int], separator: [UInt8], constant: [UInt8]? = nil) -> UnsafeBufferPointer<UInt8> {
+        var count = constant?.count ?? 0
+        var content = constant != nil
+        for (i, slot) in slots.enumerated() {
+            let v = value(slot)
+            count += (i > 0 ? separator.count : 0) + (v?.count ?? 0)
+            if !content, let v, !Whitespace.trimmed(v).isEmpty { content = true }
+        }
         // Parts that are all empty (or white space) join to nothing, not to a row of separators:
         // the value is absent, as a single empty column's is.
-        if constant == nil, slots.count > 1, !slots.contains(where: { value($0).map { !Whitespace.trimmed($0).isEmpty } ?? false }) {
-            return UnsafeBufferPointer(start: nil, count: 0)
-        }
-        var count = constant?.count ?? 0
-        for (i, slot) in slots.enumerated() { count += (i > 0 ? separator.count : 0) + (value(slot)?.count ?? 0) }
+        guard content else { return UnsafeBufferPointer(start: nil, count: 0) }
         let out = reserveScratch(count)
         var at = out
         func put(_ bytes: UnsafeBufferPointer<UInt8>) {

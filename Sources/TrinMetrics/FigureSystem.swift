@@ -60,13 +60,14 @@ struct FigureSystem {
         var bounds = [Int](repeating: 0, count: values.count)
         for (cell, bound) in lowerBounds { bounds[cell] = min(bound, values[cell]) }
         let table = try! SuppressionTable(values: values, equations: equations, grandTotal: grandTotal, lowerBounds: bounds)
+        // Per slot, the true counts of the earlier versions (a cell a version lacked: 0).
+        let earlier = previous.map { p in slots.map { p[FrozenYear.Key(table: $0.table.rawValue, coordinates: $0.coordinates).comparable] ?? [0] } }
         var changed: [Bool]?
         if previous != nil || parts != nil {
             var flags = [Bool](repeating: false, count: values.count)
-            for s in slots {
-                if let previous {
-                    let before = previous[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates).comparable] ?? [0]
-                    if before.contains(where: { suppressor.threshold.isSmall(abs(values[s.cell] - $0)) }) { flags[s.cell] = true }
+            for (n, s) in slots.enumerated() {
+                if let before = earlier?[n], before.contains(where: { suppressor.threshold.isSmall(abs(values[s.cell] - $0)) }) {
+                    flags[s.cell] = true
                 }
                 if let parts, parts.hides(s.table, year: year, level: s.level, coordinates: s.coordinates, value: values[s.cell],
                                           k: suppressor.threshold.k) {
@@ -79,16 +80,16 @@ struct FigureSystem {
         let disclosed = pattern.disclose(values)
         var out: [FigureTableName: [FigureCell]] = [:]
         var frozen: [FrozenYear.Cell] = []
-        for s in slots {
+        for (n, s) in slots.enumerated() {
             let share = shares[s.cell].map {
                 ShareRule.disclose(numerator: disclosed[s.cell], denominator: disclosed[$0], threshold: suppressor.threshold)
             }
             out[s.table, default: []].append(FigureCell(coordinates: s.coordinates, level: s.level,
                                                          value: disclosed[s.cell], share: share))
-            let earlier = previous.map { ($0[FrozenYear.Key(table: s.table.rawValue, coordinates: s.coordinates).comparable] ?? [0]).sorted() }
             frozen.append(FrozenYear.Cell(table: s.table.rawValue, coordinates: s.coordinates, level: s.level.rawValue,
                                           truth: values[s.cell], suppressed: pattern.suppressed[s.cell],
-                                          share: share?.value, shareSuppressed: share.map { $0.isSuppressed }, earlier: earlier))
+                                          share: share?.value, shareSuppressed: share.map { $0.isSuppressed },
+                                          earlier: earlier.map { $0[n].sorted() }))
         }
         return (out, pattern, frozen)
     }

@@ -27,7 +27,7 @@ extension ReleasedFigures {
             + "\(n(y.valueChain.value("movedUp", total))) moved up\n"
         // The highest step reached (every year), and for a closed year the stage.
         for measure in ["highestStep", "highestStage"] {
-            for c in y.valueChain.cells where c.coordinates[0] == measure && (measure == "highestStage" || c.level != .fine) {
+            for c in y.valueChain.cells where c.coordinates[0] == measure {
                 out += "  highest " + (measure == "highestStep" ? "step " : "") + c.coordinates[1].padding(toLength: 16, withPad: " ", startingAt: 0)
                     + n(c.value) + "\n"
             }
