@@ -120,7 +120,6 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "TrinScheduleTests", dependencies: ["TrinSchedule", "TrinCore"], swiftSettings: strict),
         .testTarget(name: "TrinSampleTests", dependencies: ["TrinSample", "TrinCore"], swiftSettings: strict),
-        .testTarget(name: "TrinImportTests", dependencies: ["TrinImport"], swiftSettings: strict),
         .testTarget(name: "TrinPostgresTests", dependencies: ["TrinPostgres", "TrinStore", "TrinCore", "TrinTestSupport",
                                                               .product(name: "Logging", package: "swift-log")],
                     swiftSettings: strict),

@@ -145,9 +145,14 @@ struct StoreStage {
     let name: String
     let logger: Logger
     let loggedRejections: Int
+    /// Runs gathered before they are merged into the store (many more when the file's records
+    /// are held back for one pass at the end).
     let runsPerMerge: Int
     let spillAboveBytes: Int
     let spill: SpillSwitch
+    /// Most runs held back for one pass at the end: 128 runs hold 8 M records or more, and
+    /// their reading buffers take 8 MiB together (`RunMerge`).
+    static let mostRunsInOnePass = 128
 
     private(set) var rows = 0
     private(set) var known = 0
@@ -157,18 +162,20 @@ struct StoreStage {
     private var runs: [SortedRun] = []
     private var knownForNext: KnownRows?
 
+    /// `onePass`: every record goes to a sorted run, and the runs into the store once the file
+    /// is read (up to `mostRunsInOnePass` at a time).
     init(file: any FileTransaction, runID: Int64, source: String, name: String, logger: Logger, loggedRejections: Int, runsPerMerge: Int,
-         spillAboveBytes: Int, spill: SpillSwitch) throws {
+         spillAboveBytes: Int, spill: SpillSwitch, onePass: Bool) throws {
         self.file = file
         self.runID = runID
         self.source = source
         self.name = name
         self.logger = logger
         self.loggedRejections = loggedRejections
-        self.runsPerMerge = runsPerMerge
+        self.runsPerMerge = onePass ? Self.mostRunsInOnePass : runsPerMerge
         self.spillAboveBytes = spillAboveBytes
         self.spill = spill
-        if try file.databaseBytes() > spillAboveBytes { spill.turnOn() }
+        if try onePass || file.databaseBytes() > spillAboveBytes { spill.turnOn() }
     }
 
     /// Stores one batch. `producerFinished` says whether the decode stage is done, so that

@@ -27,6 +27,11 @@ public struct Importer: Sendable {
     /// file is still being read; then they double up to the largest (a write touches each
     /// page of the tree once, so bigger writes are faster, at the cost of memory).
     public var eventBatches = 4096...65_536
+    /// Whether an XML export into a store that writes best in one pass (a SQLite store with no
+    /// records yet) holds its records back in sorted runs until it is read: measured on two
+    /// cores, the same wall time or less and 0.6 CPU seconds less per million records than
+    /// writing them as they come (docs/benchmarks.md). Off only to compare the two.
+    public var writesInOnePass = true
     /// Whether a CSV export skips, undecoded, the rows its source's last export contributed
     /// (`KnownRows`): the nightly full export then costs little more than reading it.
     /// Off only to compare with the full path.
@@ -89,9 +94,14 @@ public struct Importer: Sendable {
                 let decode = DecodeStage(path: f.path, mapping: f.mapping, source: f.source, pseudonymiser: pseudonymiser,
                                          digester: digester, known: digester == nil ? nil : try transaction.knownRows(source: f.source),
                                          eventBatches: eventBatches, spill: spill)
+                // Reading XML takes two threads (libxml2's and the decoder's): on two cores the
+                // store's thread takes its CPU from them, so where one pass at the end costs the
+                // store much less, records wait for it in sorted runs. A CSV file is decoded on one
+                // thread, and the store writing on the other core as records come is faster.
+                let onePass = try !isCSV && writesInOnePass && transaction.writesBestInOnePass()
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
-                                                spillAboveBytes: spillAboveBytes, spill: spill)
+                                                spillAboveBytes: spillAboveBytes, spill: spill, onePass: onePass)
                 // A superset export, shown by rows skipped as known: the store's upkeep runs while
                 // the decoder skips the rest (not before the file is known not to be one imported
                 // before: that would be undone).

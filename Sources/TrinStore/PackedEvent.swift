@@ -40,7 +40,7 @@ extension EventRows {
 extension SortedRun {
     /// Calls `body` with every record of the run, in identity order.
     package func forEachPacked(_ body: (PackedEvent) throws -> Void) throws {
-        var cursor = RunCursor(self)
+        var cursor = RunCursor(self, bufferSize: 1 << 18)
         defer { cursor.deallocate() }
         while try cursor.advance() { try body(PackedEvent(row: cursor.row, bytes: cursor.payload)) }
     }

@@ -149,6 +149,11 @@ public final class SQLiteFileImport: FileTransaction {
         return pages * size
     }
 
+    /// True when the store holds no records yet: the file's records then only append to the tree.
+    public func writesBestInOnePass() throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM event) AND NOT EXISTS (SELECT 1 FROM event_recent)") ?? false
+    }
+
     /// Whether a file with this key was imported before (seen from inside this transaction).
     public func hasImported(_ key: ImportKey) throws -> Bool {
         try Self.hasImported(key, in: db)
@@ -310,45 +315,27 @@ public final class SQLiteFileImport: FileTransaction {
     }
 
     /// Merges sorted runs (in file order: an earlier run wins a tie) and writes them in one
-    /// pass over the tree; the same rules and counts as writing them one by one.
+    /// pass over the tree; the same rules and counts as writing them one by one. The merge
+    /// (reading the runs, picking the next record) runs on a thread of its own, so that this
+    /// one does SQLite's work alone: after a file is read, that is all that is left to wait for.
     public func write(merging runs: [SortedRun]) throws {
         try chooseTable()
-        var cursors = runs.map(RunCursor.init)
-        defer {
-            clearBindings()
-            for c in cursors { c.deallocate() }
-        }
-        var live: [Int] = []
-        for i in cursors.indices where try cursors[i].advance() { live.append(i) }
-        // Merged records are gathered a chunk at a time (a run's record is valid only until
-        // its cursor moves on), then written as a sorted batch is.
-        var staged = EventRows(source: "")
+        defer { clearBindings() }
         var boundSource: String?
-        func writeStaged() throws {
-            guard !staged.isEmpty else { return }
-            staged.order = Array(0..<Int32(staged.count))
-            try writeOrdered(staged)
-            staged.removeAll()
-        }
-        while !live.isEmpty {
-            // The smallest identity among the runs' current records; a tie goes to the earlier run.
-            var best = 0
-            for candidate in 1..<live.count {
-                let c = live[candidate], b = live[best]
-                if EventRows.compare(cursors[c].row, cursors[c].payload, cursors[b].row, cursors[b].payload) < 0 { best = candidate }
+        try HandOffQueue<EventRows>.run(capacity: 8, name: "trin-merge") { queue in
+            var merge = try RunMerge(runs)
+            while let rows = try merge.next(limit: Self.mergedChunk) { try queue.send(rows) }
+        } consume: { rows, _ in
+            if rows.source != boundSource {
+                bindSource(rows.source)
+                boundSource = rows.source
             }
-            let i = live[best]
-            if cursors[i].run.source != boundSource {
-                try writeStaged()
-                bindSource(cursors[i].run.source)
-                boundSource = cursors[i].run.source
-            }
-            staged.append(copying: cursors[i].row, cursors[i].payload)
-            if staged.count == Self.chunkRows * 4 { try writeStaged() }
-            if try !cursors[i].advance() { live.remove(at: best) }
+            try writeOrdered(rows)
         }
-        try writeStaged()
     }
+
+    /// Records per hand-over from the merging thread.
+    static let mergedChunk = 4096
 
     /// Inserts a row, or replaces the stored version when this one is greater.
     @inline(__always)

@@ -132,12 +132,12 @@ struct RunCursor {
                                          hasHours: false, hours: 0, recordedAt: 0)
     private(set) var payload = UnsafeBufferPointer<UInt8>(start: nil, count: 0)
 
-    init(_ run: SortedRun) {
+    /// A small buffer each keeps memory flat however many runs are read at once (`RunMerge`
+    /// sizes them), and reads of 32 KiB or more are still sequential enough.
+    init(_ run: SortedRun, bufferSize: Int) {
         self.run = run
         remaining = run.count
-        // Up to two merges' worth of runs are read at once: a small buffer each keeps that
-        // memory flat (32 runs: 8 MiB), and 256 KiB reads are still sequential enough.
-        buffer = .allocate(byteCount: 1 << 18, alignment: 16)
+        buffer = .allocate(byteCount: bufferSize, alignment: 16)
     }
 
     func deallocate() { buffer.deallocate() }

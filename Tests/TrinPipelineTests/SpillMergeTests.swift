@@ -59,7 +59,7 @@ import TrinTestSupport
     func spilledEqualsDirect() throws {
         let dir = TrinBinary.temporaryDirectory("trin-spill")
         let manifest = try SampleGenerator(citizens: 300, seed: 23, dirtyFraction: 0.05).write(to: dir + "/exports")
-        let direct = try importAll(dir: dir, name: "direct", key: key, manifest: manifest) { _ in }
+        let direct = try importAll(dir: dir, name: "direct", key: key, manifest: manifest) { $0.writesInOnePass = false }
         // Tiny batches, so that one citizen's records and a record's later versions fall into
         // different runs; spilling from the first batch; merges of three runs and of fewer.
         let spilled = try importAll(dir: dir, name: "spilled", key: key, manifest: manifest) {
@@ -67,7 +67,10 @@ import TrinTestSupport
             $0.runsPerMerge = 3
             $0.eventBatches = 7...50
         }
-        let small = try importAll(dir: dir, name: "small", key: key, manifest: manifest) { $0.eventBatches = 7...50 }
+        let small = try importAll(dir: dir, name: "small", key: key, manifest: manifest) {
+            $0.eventBatches = 7...50
+            $0.writesInOnePass = false
+        }
         #expect(direct.dump.split(separator: "\n").count > 500)
         #expect(direct.counts.filter { $0.contains(" imported ") }.count >= 4)
         #expect(spilled.dump == direct.dump)
@@ -79,6 +82,52 @@ import TrinTestSupport
         // Run files are unlinked as soon as they are created: nothing is left behind.
         let left = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasPrefix(".trin-run") }
         #expect(left.isEmpty)
+    }
+
+    @Test("an XML export into an empty store waits in runs for one pass: the same store and counts as batch by batch")
+    func onePassEqualsDirect() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-one-pass")
+        let manifest = try SampleGenerator(citizens: 300, seed: 41, dirtyFraction: 0.05).write(to: dir + "/exports")
+        let files = manifest.files.filter { $0.kind == "haendelser" && $0.wholeFileRejected == nil }.map(\.name).sorted()
+        try #require(files.count >= 2)
+        let mapping = try MappingLoader.load(path: "\(mappings)/haendelser.yaml")
+        /// Imports the files in order into a new store, `configure` applied before each (with its index).
+        func importFiles(_ name: String, configure: (inout Importer, Int) -> Void) throws -> [String] {
+            let store = try SQLiteStore(path: dir + "/\(name).sqlite")
+            var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
+            let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
+            let counts = files.enumerated().map { index, file in
+                configure(&importer, index)
+                let o = importer.importFile(path: dir + "/exports/" + file, displayName: file, mapping: mapping, runID: runID)
+                return "\(file) \(o.status.rawValue) read=\(o.rowsRead) new=\(o.inserted) updated=\(o.updated) same=\(o.duplicates) rejected=\(o.rejected) \(o.message ?? "")"
+            }
+            return counts + [try store.canonicalDump()]
+        }
+        // Small batches: many runs, more than one merge's worth held back; records of one
+        // course and versions of one event fall into different runs.
+        let onePass = try importFiles("one-pass") { importer, _ in importer.eventBatches = 3...5 }
+        let direct = try importFiles("direct") { importer, _ in
+            importer.eventBatches = 3...5
+            importer.writesInOnePass = false
+        }
+        #expect(onePass == direct)
+        #expect(direct[0].contains(" imported ") && !direct[0].contains("new=0 "), "\(direct[0])")
+
+        // Where the runs would go cannot be written: an XML export into an empty store needs
+        // them (and fails, naming the place); batch by batch, or into a store that holds
+        // records, it does not.
+        let missing = dir + "/no-such-directory"
+        let failing = try importFiles("no-runs") { importer, _ in importer.runDirectory = missing }
+        #expect(failing.dropLast().allSatisfy { $0.contains(" failed ") && $0.contains("cannot create a temporary run file") }, "\(failing)")
+        let afterFirst = try importFiles("no-runs-after-first") { importer, index in
+            if index > 0 { importer.runDirectory = missing }
+        }
+        #expect(afterFirst.dropLast().allSatisfy { $0.contains(" imported ") }, "\(afterFirst)")
+        let noRunsNeeded = try importFiles("no-runs-direct") { importer, _ in
+            importer.runDirectory = missing
+            importer.writesInOnePass = false
+        }
+        #expect(noRunsNeeded == direct)
     }
 
     @Test("later versions of one record, in different runs, are applied in file order")
@@ -158,7 +207,7 @@ import TrinTestSupport
         #expect(new.message?.contains("/no-such-directory") == true, "\(new.message ?? "")")
     }
 
-    @Test("a large XML export cut off after many batches were written commits nothing, in memory or through runs")
+    @Test("a large XML export cut off after many batches were written commits nothing: in memory, held back for one pass, or through runs")
     func truncatedAfterBatches() throws {
         let dir = TrinBinary.temporaryDirectory("trin-spill-truncated")
         let whole = dir + "/whole.xml"
@@ -167,10 +216,11 @@ import TrinTestSupport
         let cut = dir + "/haendelser.xml"
         try data.prefix(data.count * 9 / 10).write(to: URL(fileURLWithPath: cut))
         let mapping = try MappingLoader.load(path: "\(mappings)/haendelser.yaml")
-        for spill in [false, true] {
-            let store = try SQLiteStore(path: dir + "/\(spill ? "spilled" : "direct").sqlite")
+        for mode in ["direct", "one-pass", "spilled"] {
+            let store = try SQLiteStore(path: dir + "/\(mode).sqlite")
             var importer = try Importer(store: store, pseudonymiser: Pseudonymiser(key: key), logger: Logger(label: "test"))
-            if spill { importer.spillAboveBytes = 0; importer.runsPerMerge = 2 }
+            if mode != "one-pass" { importer.writesInOnePass = false }
+            if mode == "spilled" { importer.spillAboveBytes = 0; importer.runsPerMerge = 2 }
             let runID = try store.beginRun(command: "test", startedAt: Instant(secondsSinceEpoch: 0), dryRun: false)
             let o = importer.importFile(path: cut, mapping: mapping, runID: runID)
             #expect(o.status == .failed, "\(o.message ?? "")")

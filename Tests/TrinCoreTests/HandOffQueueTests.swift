@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-@testable import TrinImport
+@testable import TrinCore
 
 /// The joint between the stages of an import: bounded, in order, and never keeping what it
 /// handed over (a batch of records is megabytes).
