@@ -1,3 +1,4 @@
+import Crypto
 public import Foundation
 public import TrinCore
 import TrinDisclosure
@@ -57,6 +58,20 @@ public struct MetricPublisher: Sendable {
             + tables.map { ($0.name, Data($0.render(dialect).utf8)) }
             + [(DataPackage.fileName,
                 Data(DataPackage.document(tables, released, context: context, dialect: dialect).serialized().utf8))]
+    }
+
+    /// SHA-256 over every file of the set `render` makes (names, sizes and bytes), the time of
+    /// publication in `context` left out: equal for two sets that differ only in when they
+    /// were made, so that a run can tell whether its set would tell readers anything new.
+    public func figuresDigest(_ released: ReleasedFigures, context: PublicationContext) -> String {
+        var timeless = context
+        timeless.publishedAt = Instant(secondsSinceEpoch: 0)
+        var hash = SHA256()
+        for file in render(released, context: timeless) {
+            hash.update(data: Data("\(file.name)\n\(file.data.count)\n".utf8))
+            hash.update(data: file.data)
+        }
+        return hash.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// Step 1: writes the files and the manifest into `sets/.partial-<name>/`, fsynced.

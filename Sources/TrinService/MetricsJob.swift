@@ -119,7 +119,16 @@ public enum MetricsJob {
                                runID: String, dialect: PublishedCSVDialect = .danish,
                                publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true,
                                figureTables: Bool = true) throws -> PublishedSet {
-        let (released, latestRecordedAt) = try releaseRead(store: store, k: k, policy: policy, republish: republish, keepsNewYears: freeze)
+        let read = try releaseRead(store: store, k: k, policy: policy, republish: republish, keepsNewYears: freeze)
+        return try publish(read, store: store, k: k, policy: policy, unitName: unitName, outputDirectory: outputDirectory, runID: runID,
+                           dialect: dialect, publishedAt: publishedAt, republish: republish, freeze: freeze, figureTables: figureTables)
+    }
+
+    /// `publish` of figures already read (`releaseRead`).
+    static func publish(_ read: (figures: ReleasedFigures, latestRecordedAt: Instant?), store: any Store, k: Int, policy: ReleasePolicy,
+                        unitName: String, outputDirectory: String, runID: String, dialect: PublishedCSVDialect,
+                        publishedAt: Instant, republish: Set<Int>, freeze: Bool, figureTables: Bool) throws -> PublishedSet {
+        let released = read.figures
         // Kept before the files are written: a set that fails to publish is repeated by the next run.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -128,7 +137,7 @@ public enum MetricsJob {
                                 figures: String(decoding: try encoder.encode(year), as: UTF8.self))
         }, replacing: republish)
         let context = PublicationContext(unitName: unitName,
-                                         dataChangedAt: latestRecordedAt ?? Instant(secondsSinceEpoch: 0),
+                                         dataChangedAt: read.latestRecordedAt ?? Instant(secondsSinceEpoch: 0),
                                          publishedAt: publishedAt)
         let set = try MetricPublisher(dialect: dialect).publish(released, context: context,
                                                                 outputDirectory: URL(fileURLWithPath: outputDirectory), runID: runID)
@@ -138,6 +147,13 @@ public enum MetricsJob {
             try tables.publishFigureTables(tablesForBI(released), set: set.name, asOf: policy.asOf, k: k, publishedAt: publishedAt)
         }
         return set
+    }
+
+    /// `MetricPublisher.figuresDigest` of the figures read, as the configured unit and dialect render them.
+    static func figuresDigest(_ read: (figures: ReleasedFigures, latestRecordedAt: Instant?), unitName: String,
+                              dialect: PublishedCSVDialect) -> String {
+        MetricPublisher(dialect: dialect).figuresDigest(read.figures, context: PublicationContext(
+            unitName: unitName, dataChangedAt: read.latestRecordedAt ?? Instant(secondsSinceEpoch: 0), publishedAt: .now))
     }
 
     /// The set's CSV files as typed tables, numbers with a decimal point.
@@ -165,22 +181,40 @@ public enum MetricsJob {
         /// Nothing the figures depend on changed since the set named was published, and it is
         /// still current: it stays, and nothing was computed.
         case unchanged(set: String)
+        /// The store changed, but the figures computed from it are those of the set named,
+        /// which is still current: it stays (records that changed no figure, a purge of records
+        /// of kept years, a nightly export that brought back records retention deleted).
+        case sameFigures(set: String)
     }
 
     /// Publishes with the configuration's k, as-of date, unit, output folder and CSV dialect,
     /// unless nothing they are made from changed since the last publication (the store's
     /// records and register, k, the as-of date, unit, folder, dialect, freezing, this trin)
     /// and that set is still current: a nightly run that brought nothing new computes nothing.
+    /// When the store changed, the figures are computed, and a set is published only when its
+    /// files would differ from the current set's in more than the time they were made: a run
+    /// whose changes move no figure adds no set that readers would take for news.
     public static func publish(store: any Store, configuration c: Configuration, runID: String, freeze: Bool = true) throws -> Publication {
         let policy = policy(asOf: c.asOf)
         let d = dialect(c)
-        let inputs = "content \(try store.contentVersion()); k \(c.k); as-of \(policy.asOf); unit \(c.unitName); output \(c.output); "
+        let settings = "k \(c.k); as-of \(policy.asOf); unit \(c.unitName); output \(c.output); "
             + "dialect \(d.delimiter)\(d.decimalSeparator); freeze \(freeze); trin \(TrinVersion.current)"
-        if let last = try store.lastPublication(), last.inputs == inputs, currentSet(in: c.output) == last.set {
-            return .unchanged(set: last.set)
+        let content = "content \(try store.contentVersion()); "
+        let last = try store.lastPublication()
+        let current = last.flatMap { currentSet(in: c.output) == $0.set ? $0 : nil }
+        if let current, current.inputs.hasPrefix(content + settings + "; figures ") {
+            return .unchanged(set: current.set)
         }
-        let set = try publish(store: store, k: c.k, policy: policy, unitName: c.unitName, outputDirectory: c.output,
-                              runID: runID, dialect: d, freeze: freeze)
+        let read = try releaseRead(store: store, k: c.k, policy: policy, republish: [], keepsNewYears: freeze)
+        let digest = figuresDigest(read, unitName: c.unitName, dialect: d)
+        let inputs = content + settings + "; figures " + digest
+        // Same settings, same files: the set stays, unless a year is to be kept now (that is news).
+        if let current, current.inputs.hasSuffix(settings + "; figures " + digest), !freeze || read.figures.newlyFrozen.isEmpty {
+            try store.recordPublication(inputs: inputs, set: current.set)
+            return .sameFigures(set: current.set)
+        }
+        let set = try publish(read, store: store, k: c.k, policy: policy, unitName: c.unitName, outputDirectory: c.output,
+                              runID: runID, dialect: d, publishedAt: .now, republish: [], freeze: freeze, figureTables: true)
         try store.recordPublication(inputs: inputs, set: set.name)
         return .published(set)
     }

@@ -16,7 +16,10 @@ public enum RunOutputs {
                                                           "set": "\(set.name)", "files": "\(set.manifest.files.count)"])
         case .unchanged(let set):
             logger.info("metric set unchanged: nothing it is made from changed since it was published",
-                        metadata: ["event": "metrics_unchanged", "run": "\(result.runID)", "set": "\(set)"])
+                        metadata: ["event": "metrics_unchanged", "run": "\(result.runID)", "set": "\(set)", "recomputed": "false"])
+        case .sameFigures(let set):
+            logger.info("metric set unchanged: the store changed, but no figure did",
+                        metadata: ["event": "metrics_unchanged", "run": "\(result.runID)", "set": "\(set)", "recomputed": "true"])
         }
     }
 

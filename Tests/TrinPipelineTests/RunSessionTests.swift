@@ -43,6 +43,62 @@ import TrinTestSupport
         #expect(w.logText().contains("\"event\":\"metrics_unchanged\""))
     }
 
+    /// A run that changed the store but no figure keeps the current set (at the real size most
+    /// changes are such: versions of records that differ in no counted field, a purge of
+    /// records of kept years); a run that changed a figure publishes.
+    @Test func aRunWhoseChangesMoveNoFigureKeepsTheCurrentSet() throws {
+        let w = try RunWorkspace(citizens: 40, seed: 14, label: "trin-same-figures")
+        let files = w.files("forloeb")
+        try #require(files.count >= 2)
+        // The first export again from a source named later, each row under another id of the
+        // source's own: every record is replaced by a greater version (the source's name decides
+        // between versions of one time), and no figure counts either.
+        let original = Array(try Data(contentsOf: URL(fileURLWithPath: w.exports + "/" + files[0])))
+        var again: [UInt8] = []
+        var i = 0
+        while i < original.count {
+            if original[i...].starts(with: Array(";F-20".utf8)) {
+                again += Array(";G-20".utf8)
+                i += 5
+            } else {
+                again.append(original[i])
+                i += 1
+            }
+        }
+        try Data(again).write(to: URL(fileURLWithPath: w.exports + "/again.csv"))
+        let key = try PseudonymKey.load(path: w.key)
+        let session = try RunSession.open(store: .sqlite(path: w.storePath), key: key, logPath: w.log, command: "run", consoleLevel: .critical,
+                                          locking: .forTheSession(wait: false))
+        defer { session.close() }
+        // One source per file: a file:// export of the same modification time under the same
+        // source name would be unchanged to the conditional fetch.
+        func pass(_ file: String, source: String) throws -> RunResult {
+            try w.writeConfig([.init(name: source, url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
+            let loaded = try LoadedConfiguration.load(path: w.config)
+            return try #require(try session.pass(loaded, sources: loaded.sources, dryRun: false))
+        }
+        func current() throws -> String { try FileManager.default.destinationOfSymbolicLink(atPath: w.dir + "/out/current") }
+        func lastMetricsLine() -> String {
+            w.logText().split(separator: "\n").last { $0.contains("\"event\":\"metrics_") }.map(String.init) ?? ""
+        }
+        #expect(try pass(files[0], source: "a-first").succeeded)
+        let first = try current()
+        let versionBefore = try session.store.contentVersion()
+        let replaced = try pass("again.csv", source: "b-again")
+        #expect(replaced.succeeded && replaced.outcomes.first?.inserted == 0 && (replaced.outcomes.first?.updated ?? 0) > 0, "\(replaced.outcomes.map { "\($0.status) \($0.message ?? "") read=\($0.rowsRead) new=\($0.inserted) upd=\($0.updated) same=\($0.duplicates)" })")
+        #expect(try session.store.contentVersion() > versionBefore, "the store changed")
+        #expect(try current() == first)
+        #expect(lastMetricsLine().contains("\"event\":\"metrics_unchanged\"") && lastMetricsLine().contains("\"recomputed\":true"),
+                "\(lastMetricsLine())")
+        // Nothing changed since: kept without computing.
+        #expect(try pass("again.csv", source: "b-again").succeeded)
+        #expect(lastMetricsLine().contains("\"recomputed\":false"), "\(lastMetricsLine())")
+        // New records move figures: a new set.
+        #expect(try pass(files[1], source: "c-second").succeeded)
+        #expect(try current() != first)
+        #expect(lastMetricsLine().contains("\"event\":\"metrics_published\""), "\(lastMetricsLine())")
+    }
+
     @Test func importFilesRecordsOneRunAndADryRunKeepsNothing() throws {
         let w = try RunWorkspace(citizens: 40, seed: 13, label: "trin-session-import")
         let file = w.exports + "/" + (try #require(w.files("forloeb").first))
