@@ -115,10 +115,24 @@ public enum MetricsJob {
     /// source's records), years already kept are repeated but no new year is kept, and a
     /// closed year not kept yet is published as provisional (headline figures only): in full
     /// it would differ from the set that keeps it by the late source's records.
+    ///
+    /// A year to republish must be closed as of the policy's date, and not one whose records
+    /// `retention` may have deleted by `publishedAt`: its republication would replace what was
+    /// kept with figures that lack them (`MetricsJobError.cannotRepublish`, before anything is read).
     public static func publish(store: any Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
                                runID: String, dialect: PublishedCSVDialect = .danish,
-                               publishedAt: Instant = .now, republish: Set<Int> = [], freeze: Bool = true,
+                               publishedAt: Instant = .now, republish: Set<Int> = [], retention: Retention? = nil, freeze: Bool = true,
                                figureTables: Bool = true) throws -> PublishedSet {
+        for year in republish.sorted() {
+            let status = policy.status(of: year)
+            guard status == .closed else {
+                throw MetricsJobError.cannotRepublish(year: year, reason: "only a closed year can be republished; as of \(policy.asOf), \(year) is \(status.rawValue)")
+            }
+            if let retention, retention.mayHaveDeleted(year: year, now: publishedAt) {
+                throw MetricsJobError.cannotRepublish(year: year, reason: "retention (`retention.events`) may have deleted records of \(year), which a "
+                                                      + "republication would leave out; the year stays as kept")
+            }
+        }
         let read = try releaseRead(store: store, k: k, policy: policy, republish: republish, keepsNewYears: freeze)
         return try publish(read, store: store, k: k, policy: policy, unitName: unitName, outputDirectory: outputDirectory, runID: runID,
                            dialect: dialect, publishedAt: publishedAt, republish: republish, freeze: freeze, figureTables: figureTables)
@@ -239,11 +253,16 @@ public enum MetricsJob {
 public enum MetricsJobError: Error, CustomStringConvertible {
     /// A kept year in the store cannot be read (a store written by a newer trin, or damaged).
     case unreadableFrozenYear(year: Int, k: Int, message: String)
+    /// A republication that was asked for and may not be made (an open year, or one retention
+    /// may have thinned); nothing was published.
+    case cannotRepublish(year: Int, reason: String)
 
     public var description: String {
         switch self {
         case let .unreadableFrozenYear(year, k, message):
             "the store's frozen figures for \(year) (k = \(k)) cannot be read: \(message)"
+        case let .cannotRepublish(year, reason):
+            "--republish \(year): \(reason)"
         }
     }
 }

@@ -303,9 +303,11 @@ public struct RunSession: Sendable {
     /// `trin metrics`: a new set of metric files from the store, published under the lock.
     /// `figureTables`: whether a server store's BI tables take this set (the configured output's).
     public func publishMetrics(k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
-                               dialect: PublishedCSVDialect, republish: Set<Int>, figureTables: Bool = true) throws -> PublishedSet {
+                               dialect: PublishedCSVDialect, republish: Set<Int>, retention: Retention? = nil,
+                               figureTables: Bool = true) throws -> PublishedSet {
         try MetricsJob.publish(store: store, k: k, policy: policy, unitName: unitName, outputDirectory: outputDirectory,
-                               runID: command, dialect: dialect, republish: republish, figureTables: figureTables)
+                               runID: command, dialect: dialect, publishedAt: SystemClock.nowInstant(), republish: republish,
+                               retention: retention, figureTables: figureTables)
     }
 
     /// The figures as they would be published (`trin metrics --year`, `trin report`,

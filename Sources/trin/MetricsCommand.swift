@@ -35,18 +35,7 @@ struct MetricsCommand: ParsableCommand {
             throw fail("k = \(threshold) is below \(DisclosureThreshold.floor), Statistics Denmark's floor", TrinExit.configuration)
         }
         let policy = try release.policy(config)
-        for y in republish where policy.status(of: y) != .closed {
-            throw fail("--republish \(y): only a closed year can be republished; as of \(policy.asOf), \(y) is \(policy.status(of: y).rawValue)",
-                       TrinExit.configuration)
-        }
         guard republish.isEmpty || year == nil else { throw fail("--republish publishes a set; it cannot be used with --year", TrinExit.configuration) }
-        // A year retention has thinned would be republished without the records it deleted.
-        if let retention = config?.retention {
-            for y in republish where retention.mayHaveDeleted(year: y, now: wallClock()) {
-                throw fail("--republish \(y): retention (`retention.events`) may have deleted records of \(y), which a republication "
-                           + "would leave out; the year stays as kept", TrinExit.configuration)
-            }
-        }
         var out = output ?? environment["TRIN_OUTPUT"] ?? config?.output
         var configuredOutput = config?.output
         var unit = config?.unitName ?? Configuration.defaultUnitName
@@ -71,8 +60,10 @@ struct MetricsCommand: ParsableCommand {
             }
             guard let out else { return }
             // A set written elsewhere by hand (another folder) does not replace what BI tools read.
+            // The library refuses a republication of an open year or of one retention may have thinned.
             let set = try session.publishMetrics(k: threshold, policy: policy, unitName: unit, outputDirectory: out,
                                                  dialect: MetricsJob.dialect(config), republish: Set(republish),
+                                                 retention: config?.retention,
                                                  figureTables: configuredOutput == nil || out == configuredOutput)
             if !republish.isEmpty {
                 FileHandleOutput.standardOutput("republished \(republish.map(String.init).joined(separator: ", ")): figures that changed by 1 to \(threshold - 1) are suppressed\n")
@@ -80,6 +71,9 @@ struct MetricsCommand: ParsableCommand {
             FileHandleOutput.standardOutput("published \(set.manifest.files.count) files as of \(policy.asOf) to \(set.directory.path) (k = \(threshold)); readers use \(out)/current\n")
         } catch let e as ExitCode {
             throw e
+        } catch let e as MetricsJobError {
+            if case .cannotRepublish = e { throw fail("\(e)", TrinExit.configuration) }
+            throw fail("\(e)", TrinExit.internalError)
         } catch {
             throw fail("\(error)", TrinExit.internalError)
         }

@@ -123,6 +123,9 @@ import TrinTestSupport
         try (base + "retention:\n  events: \(days)d\n").write(toFile: w.config, atomically: true, encoding: .utf8)
         let r = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2022", "--as-of", "2025-06-30"])
         #expect(r.status == 2 && r.stderr.contains("may have deleted records of 2022"), "\(r.output)")
+        // The cutoff's own year too: its courses that ended before July are gone.
+        let same = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2023", "--as-of", "2025-06-30"])
+        #expect(same.status == 2 && same.stderr.contains("may have deleted records of 2023"), "\(same.output)")
         // A year after the cutoff's may be republished (here: nothing kept yet, it is published).
         let later = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2024", "--as-of", "2025-06-30"])
         #expect(later.status == 0 && !later.stderr.contains("may have deleted"), "\(later.output)")

@@ -183,3 +183,40 @@ import TrinTestSupport
         #expect((manifest as? [String: Any])?["dataChangedAt"] as? String == Instant(secondsSinceEpoch: 1_800_000_000).description)
     }
 }
+
+/// What the publishing stage refuses to republish, whoever calls it: an open year, and a
+/// closed one whose records retention may have deleted (its kept figures would be replaced
+/// by figures without them). Nothing is published then.
+@Suite struct RepublicationRulesTests {
+    @Test func anOpenYearAndAYearRetentionMayHaveThinnedAreNotRepublished() throws {
+        let dir = NSTemporaryDirectory() + "trin-republish-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: dir + "/trin.sqlite")
+        let policy = ReleasePolicy(asOf: try #require(Day(iso: "2026-11-30")))
+        let now = Instant(secondsSinceEpoch: 1_796_000_000)  // 2026-11-30, 01:53 Danish time
+        func publish(_ year: Int, retention: Retention?) throws {
+            _ = try MetricsJob.publish(store: store, k: 5, policy: policy, unitName: "Test", outputDirectory: dir + "/out", runID: "r",
+                                       publishedAt: now, republish: [year], retention: retention)
+        }
+        func refusal(_ year: Int, retention: Retention?) -> String? {
+            do { try publish(year, retention: retention); return nil } catch let e as MetricsJobError {
+                guard case .cannotRepublish(let y, _) = e, y == year else { return "other: \(e)" }
+                return "\(e)"
+            } catch { return "other: \(error)" }
+        }
+        #expect(refusal(2026, retention: nil)?.contains("only a closed year can be republished; as of 2026-11-30, 2026 is open") == true)
+        // Four years of retention, as of late 2026: a cutoff in late 2022. Records of 2021 and of
+        // 2022 may be gone (a course of 2022 that ended in March), not those of 2023.
+        let fourYears = Retention(eventDays: 4 * 365)
+        #expect(refusal(2021, retention: fourYears)?.contains("may have deleted records of 2021") == true)
+        #expect(refusal(2022, retention: fourYears)?.contains("may have deleted records of 2022") == true)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/out/current"), "nothing was published")
+        #expect(refusal(2023, retention: fourYears) == nil)
+        #expect(refusal(2022, retention: nil) == nil)
+        // A cutoff on the year's first day has deleted nothing of it.
+        let toNewYear = Retention(eventDays: Int(try #require(Day(iso: "2026-11-30")).daysSinceEpoch - #require(Day(iso: "2024-01-01")).daysSinceEpoch))
+        #expect(refusal(2024, retention: toNewYear) == nil)
+        #expect(refusal(2023, retention: toNewYear)?.contains("may have deleted records of 2023") == true)
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/current"))
+    }
+}
