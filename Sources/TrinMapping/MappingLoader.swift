@@ -262,6 +262,10 @@ public enum MappingLoader {
         case "bool":
             let yes = try m.flatMap { mm throws(MappingError) in try mm["true"].map { n throws(MappingError) in try r.strings(n) } } ?? ["ja"]
             let no = try m.flatMap { mm throws(MappingError) in try mm["false"].map { n throws(MappingError) in try r.strings(n) } } ?? ["nej"]
+            // A word in both lists would read as whichever the decoder tries first.
+            if let both = yes.first(where: no.contains) {
+                throw r.error(m?["false"] ?? m?["true"], "`\(both)` is both a `true` and a `false` word of \(field)")
+            }
             return .bool(trueWords: Set(yes.map { Array($0.utf8) }), falseWords: Set(no.map { Array($0.utf8) }))
         case "cpr": return .cpr
         case "cvr": return .cvr

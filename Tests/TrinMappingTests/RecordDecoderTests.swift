@@ -132,6 +132,20 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(error(nested).contains("a `fallback` cannot have a `fallback` of its own"), "\(error(nested))")
     }
 
+    @Test("a word that is both a true and a false word is refused when the mapping loads")
+    func ambiguousBooleanWordsAreRefused() throws {
+        let register = try String(contentsOfFile: repoRoot + "/mappings/virksomheder.yaml", encoding: .utf8)
+        func with(_ words: String) -> String {
+            error(register.replacingOccurrences(of: "socialBottomLine: { from: \"Social bundlinje\", true: [ja], false: [nej] }",
+                                                with: "socialBottomLine: { from: \"Social bundlinje\", \(words) }"))
+        }
+        #expect(with("true: [ja], false: [nej]") == "no error")
+        #expect(with("true: [ja, x], false: [nej, x]").contains("`x` is both a `true` and a `false` word of socialBottomLine"),
+                "\(with("true: [ja, x], false: [nej, x]"))")
+        // The defaults are `ja` and `nej`: `ja` given as false alone collides with the default true word.
+        #expect(with("false: [ja]").contains("`ja` is both a `true` and a `false` word"))
+    }
+
     @Test("a constant its field's type can never read is refused when the mapping loads")
     func badConstantsAreRefusedAtLoad() {
         func with(_ old: String, _ new: String) -> String { error(base.replacingOccurrences(of: old, with: new)) }
