@@ -225,6 +225,13 @@ public enum MappingLoader {
         }
     }
 
+    /// Whether `text` has no white space at either end: a source's text is trimmed (as
+    /// `Whitespace.trimmed` does) before it is compared with codes and words.
+    static func isTrimmed(_ text: String) -> Bool {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBufferPointer { b in Whitespace.trimmed(UnsafeBufferPointer(b)).count == b.count }
+    }
+
     private static func fieldType(_ r: YAMLReader, _ field: String, _ m: Node.Mapping?, _ node: Node) throws(MappingError) -> FieldType {
         let expected = defaultType(field)
         let given = try m.flatMap { mm throws(MappingError) in try r.string(mm, "type") } ?? expected
@@ -249,6 +256,9 @@ public enum MappingLoader {
             var values: [[UInt8]: String] = [:]
             for (k, v) in try r.mapping(valuesNode, allowed: nil).pairs {
                 guard let code = k.string, let value = v.string else { throw r.error(k, "values map a source code to a canonical value") }
+                guard Self.isTrimmed(code) else {
+                    throw r.error(k, "the code `\(code)` has white space at an end: the trimmed text it is compared with never matches it")
+                }
                 guard allowed.contains(value) else {
                     throw r.error(v, "unknown canonical value `\(value)` for \(field) (known: \(allowed.joined(separator: ", ")))")
                 }
@@ -262,6 +272,9 @@ public enum MappingLoader {
         case "bool":
             let yes = try m.flatMap { mm throws(MappingError) in try mm["true"].map { n throws(MappingError) in try r.strings(n) } } ?? ["ja"]
             let no = try m.flatMap { mm throws(MappingError) in try mm["false"].map { n throws(MappingError) in try r.strings(n) } } ?? ["nej"]
+            if let untrimmed = (yes + no).first(where: { !Self.isTrimmed($0) }) {
+                throw r.error(m?["true"] ?? m?["false"], "the word `\(untrimmed)` of \(field) has white space at an end: the trimmed text it is compared with never matches it")
+            }
             // A word in both lists would read as whichever the decoder tries first.
             if let both = yes.first(where: no.contains) {
                 throw r.error(m?["false"] ?? m?["true"], "`\(both)` is both a `true` and a `false` word of \(field)")

@@ -132,7 +132,7 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(error(nested).contains("a `fallback` cannot have a `fallback` of its own"), "\(error(nested))")
     }
 
-    @Test("a word that is both a true and a false word is refused when the mapping loads")
+    @Test("a word or code that can never match (in both word lists, white space at an end) is refused when the mapping loads")
     func ambiguousBooleanWordsAreRefused() throws {
         let register = try String(contentsOfFile: repoRoot + "/mappings/virksomheder.yaml", encoding: .utf8)
         func with(_ words: String) -> String {
@@ -144,6 +144,10 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
                 "\(with("true: [ja, x], false: [nej, x]"))")
         // The defaults are `ja` and `nej`: `ja` given as false alone collides with the default true word.
         #expect(with("false: [ja]").contains("`ja` is both a `true` and a `false` word"))
+        // Texts are trimmed before they are compared: a word with white space at an end never matches.
+        #expect(with("true: [\"ja \"], false: [nej]").contains("the word `ja ` of socialBottomLine has white space at an end"))
+        let code = error(base.replacingOccurrences(of: "values: { X: other }", with: "values: { \" X\": other }"))
+        #expect(code.contains("the code ` X` has white space at an end"), "\(code)")
     }
 
     @Test("a constant its field's type can never read is refused when the mapping loads")
