@@ -28,9 +28,10 @@ public struct Importer: Sendable {
     /// page of the tree once, so bigger writes are faster, at the cost of memory).
     public var eventBatches = 4096...65_536
     /// Whether an XML export into a store that writes best in one pass (a SQLite store with no
-    /// records yet) holds its records back in sorted runs until it is read: measured on two
-    /// cores, the same wall time or less and 0.6 CPU seconds less per million records than
-    /// writing them as they come (docs/benchmarks.md). Off only to compare the two.
+    /// records yet) holds its records back in sorted runs until it is read, where the disk has
+    /// room for them (twice the file's size free): measured on two cores, the same wall time
+    /// or less and 0.6 CPU seconds less per million records than writing them as they come
+    /// (docs/benchmarks.md). Off only to compare the two.
     public var writesInOnePass = true
     /// Whether a CSV export skips, undecoded, the rows its source's last export contributed
     /// (`KnownRows`): the nightly full export then costs little more than reading it.
@@ -98,7 +99,11 @@ public struct Importer: Sendable {
                 // store's thread takes its CPU from them, so where one pass at the end costs the
                 // store much less, records wait for it in sorted runs. A CSV file is decoded on one
                 // thread, and the store writing on the other core as records come is faster.
-                let onePass = try !isCSV && writesInOnePass && transaction.writesBestInOnePass()
+                // The runs hold about 70 % of the file's size until the commit, beside the store it
+                // makes: only where the disk has room for both (unknown room: try, and a full disk
+                // fails the file as any write would).
+                let room = f.identity.map { file in DiskSpace.available(at: spill.directory).map { $0 >= 2 * file.size } ?? true } ?? true
+                let onePass = try !isCSV && writesInOnePass && room && transaction.writesBestInOnePass()
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
                                                 spillAboveBytes: spillAboveBytes, spill: spill, onePass: onePass)

@@ -15,9 +15,16 @@ struct RunMerge: ~Copyable {
     /// 8 MiB whatever their number.
     init(_ runs: [SortedRun]) throws(StoreError) {
         let buffer = min(max((8 << 20) / max(runs.count, 1), 32 << 10), 1 << 18)
-        cursors = runs.map { RunCursor($0, bufferSize: buffer) }
-        live = Array(repeating: false, count: runs.count)
-        for i in cursors.indices { live[i] = try cursors[i].advance() }
+        var cursors = runs.map { RunCursor($0, bufferSize: buffer) }
+        var live = Array(repeating: false, count: runs.count)
+        // Before `self` is whole, a failed read leaves no deinit to free the buffers.
+        do {
+            for i in cursors.indices { live[i] = try cursors[i].advance() }
+        } catch {
+            for c in cursors { c.deallocate() }
+            throw error
+        }
+        (self.cursors, self.live) = (cursors, live)
         let count = cursors.count
         losers = Array(repeating: 0, count: max(count, 1))
         guard count > 1 else { return }

@@ -110,6 +110,29 @@ import TrinTestSupport
         #expect(r.output.contains("`rejectedRows` must be an age like 90d"), "\(r.output)")
     }
 
+    /// The night after retention deleted old records keeps the current set: the years those
+    /// records count in are kept as first published, so no file of the set changes, and a new
+    /// set would tell readers nothing (at the real size, most nights with a purge are such).
+    @Test func aPurgeOfRecordsOfKeptYearsKeepsTheCurrentSet() throws {
+        let w = try RunWorkspace(citizens: 40, seed: 21, label: "trin-retention-same-set")
+        let file = try #require(w.files("forloeb").last)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
+        try #require(try w.runInProcess().succeeded)
+        func current() throws -> String { try FileManager.default.destinationOfSymbolicLink(atPath: w.dir + "/out/current") }
+        let first = try current()
+        let before = try w.store().eventCount()
+        // A cutoff inside the sample's years (2022–2024), all closed and kept by the first run.
+        let day = ISO8601DateFormatter().date(from: "2023-07-01T00:00:00Z")!
+        let days = Int(Date().timeIntervalSince(day) / 86_400)
+        try String(contentsOfFile: w.config, encoding: .utf8).appending("retention:\n  events: \(days)d\n")
+            .write(toFile: w.config, atomically: true, encoding: .utf8)
+        #expect(try w.runInProcess().succeeded)
+        #expect(try w.store().eventCount() < before, "retention deleted records")
+        #expect(try current() == first)
+        let last = w.logText().split(separator: "\n").last { $0.contains("\"event\":\"metrics_") }.map(String.init) ?? ""
+        #expect(last.contains("\"event\":\"metrics_unchanged\"") && last.contains("\"recomputed\":true"), "\(last)")
+    }
+
     /// A year retention may have thinned cannot be republished: the republication would leave
     /// out the records retention deleted. The kept year stays as it is.
     @Test func aYearRetentionThinnedIsNotRepublished() throws {
