@@ -211,17 +211,21 @@ public enum MetricsJob {
     public static func publish(store: any Store, configuration c: Configuration, runID: String, freeze: Bool = true) throws -> Publication {
         let policy = policy(asOf: c.asOf)
         let d = dialect(c)
+        // What the files are made from and how they are written; and, apart, what decides how
+        // they are computed (the store's content, and whether new years may be kept: a run in
+        // which a source failed may not). The latter change without changing the files as often
+        // as not: then the files decide.
         let settings = "k \(c.k); as-of \(policy.asOf); unit \(c.unitName); output \(c.output); "
-            + "dialect \(d.delimiter)\(d.decimalSeparator); freeze \(freeze); trin \(TrinVersion.current)"
-        let content = "content \(try store.contentVersion()); "
+            + "dialect \(d.delimiter)\(d.decimalSeparator); trin \(TrinVersion.current)"
+        let computed = "content \(try store.contentVersion()); freeze \(freeze); "
         let last = try store.lastPublication()
         let current = last.flatMap { currentSet(in: c.output) == $0.set ? $0 : nil }
-        if let current, current.inputs.hasPrefix(content + settings + "; figures ") {
+        if let current, current.inputs.hasPrefix(computed + settings + "; figures ") {
             return .unchanged(set: current.set)
         }
         let read = try releaseRead(store: store, k: c.k, policy: policy, republish: [], keepsNewYears: freeze)
         let digest = figuresDigest(read, unitName: c.unitName, dialect: d)
-        let inputs = content + settings + "; figures " + digest
+        let inputs = computed + settings + "; figures " + digest
         // Same settings, same files: the set stays, unless a year is to be kept now (that is news).
         if let current, current.inputs.hasSuffix(settings + "; figures " + digest), !freeze || read.figures.newlyFrozen.isEmpty {
             try store.recordPublication(inputs: inputs, set: current.set)

@@ -93,6 +93,15 @@ import TrinTestSupport
         // Nothing changed since: kept without computing.
         #expect(try pass("again.csv", source: "b-again").succeeded)
         #expect(lastMetricsLine().contains("\"recomputed\":false"), "\(lastMetricsLine())")
+        // A source that fails (no year may be kept in that run), and its recovery the run after,
+        // change nothing a set holds: the set stays.
+        let failed = try pass("no-such-export.csv", source: "b-again")
+        #expect(!failed.succeeded)
+        #expect(try current() == first)
+        #expect(lastMetricsLine().contains("\"event\":\"metrics_unchanged\""), "\(lastMetricsLine())")
+        #expect(try pass("again.csv", source: "b-again").succeeded)
+        #expect(try current() == first)
+        #expect(lastMetricsLine().contains("\"event\":\"metrics_unchanged\""), "\(lastMetricsLine())")
         // New records move figures: a new set.
         #expect(try pass(files[1], source: "c-second").succeeded)
         #expect(try current() != first)
