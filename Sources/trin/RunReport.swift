@@ -30,19 +30,25 @@ enum RunReport {
             rows.append([key.source, key.field, "\"\(key.value)\"", "\(n)"])
         }
         return "\nCodes the mapping does not know (add them to the field's `values`, or take them up with the source):\n"
-            + format(rows, leftAligned: 3).split(separator: "\n").map { "  " + $0 + "\n" }.joined()
+            + format(rows).split(separator: "\n").map { "  " + $0 + "\n" }.joined()
     }
 
-    /// Aligns a table: the first `leftAligned` columns to the left, the others (numbers) to the right.
-    static func format(_ rows: [[String]], leftAligned: Int = 2) -> String {
+    /// Aligns a table (the first row its header): columns of numbers to the right (every
+    /// cell below the header empty or a number, a duration such as `12s` included), text to
+    /// the left. Trailing blanks are dropped.
+    static func format(_ rows: [[String]]) -> String {
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
         for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func isNumber(_ c: String) -> Bool {
+            c.contains(where: \.isNumber) && c.allSatisfy { $0.isNumber || ".,-+%s".contains($0) }
+        }
+        let numeric = first.indices.map { i in rows.dropFirst().allSatisfy { i >= $0.count || $0[i].isEmpty || isNumber($0[i]) } }
         return rows.map { r in
-            r.enumerated().map { i, c in
-                i < leftAligned ? c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-                    : String(repeating: " ", count: widths[i] - c.count) + c
-            }.joined(separator: "  ")
+            String(r.enumerated().map { i, c in
+                numeric[i] ? String(repeating: " ", count: widths[i] - c.count) + c
+                    : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ").reversed().drop { $0 == " " }.reversed())
         }.joined(separator: "\n") + "\n"
     }
 }
