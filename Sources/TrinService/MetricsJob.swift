@@ -116,26 +116,35 @@ public enum MetricsJob {
     /// closed year not kept yet is published as provisional (headline figures only): in full
     /// it would differ from the set that keeps it by the late source's records.
     ///
-    /// A year to republish must be closed as of the policy's date, and not one whose records
-    /// `retention` may have deleted by `publishedAt`: its republication would replace what was
-    /// kept with figures that lack them (`MetricsJobError.cannotRepublish`, before anything is read).
+    /// Years to republish are checked first (`checkRepublication`), before anything is read.
     public static func publish(store: any Store, k: Int, policy: ReleasePolicy, unitName: String, outputDirectory: String,
                                runID: String, dialect: PublishedCSVDialect = .danish,
                                publishedAt: Instant = .now, republish: Set<Int> = [], retention: Retention? = nil, freeze: Bool = true,
                                figureTables: Bool = true) throws -> PublishedSet {
-        for year in republish.sorted() {
-            let status = policy.status(of: year)
-            guard status == .closed else {
-                throw MetricsJobError.cannotRepublish(year: year, reason: "only a closed year can be republished; as of \(policy.asOf), \(year) is \(status.rawValue)")
-            }
-            if let retention, retention.mayHaveDeleted(year: year, now: publishedAt) {
-                throw MetricsJobError.cannotRepublish(year: year, reason: "retention (`retention.events`) may have deleted records of \(year), which a "
-                                                      + "republication would leave out; the year stays as kept")
-            }
-        }
+        try checkRepublication(republish, policy: policy, retention: retention)
         let read = try releaseRead(store: store, k: k, policy: policy, republish: republish, keepsNewYears: freeze)
         return try publish(read, store: store, k: k, policy: policy, unitName: unitName, outputDirectory: outputDirectory, runID: runID,
                            dialect: dialect, publishedAt: publishedAt, republish: republish, freeze: freeze, figureTables: figureTables)
+    }
+
+    /// Whether `years` may be republished: each must be closed as of the policy's date, and
+    /// no records may be deleted by retention. A year's figures depend on its own records and
+    /// on earlier years' (a citizen's first job, the first record of a course), so once
+    /// retention deletes old records, any year computed afresh may differ from what was kept
+    /// by more than the late records (a citizen whose first job was deleted counts again), and
+    /// its republication would replace the kept figures with those (docs/metrics.md).
+    public static func checkRepublication(_ years: Set<Int>, policy: ReleasePolicy, retention: Retention?) throws(MetricsJobError) {
+        for year in years.sorted() {
+            let status = policy.status(of: year)
+            guard status == .closed else {
+                throw .cannotRepublish(year: year, reason: "only a closed year can be republished; as of \(policy.asOf), \(year) is \(status.rawValue)")
+            }
+            if let retention, retention.deletesRecords {
+                throw .cannotRepublish(year: year, reason: "retention (`retention.events`) deletes old records, and \(year)'s figures depend on "
+                                       + "earlier years' records too (a citizen's first job, the start of a course): republished, it would be "
+                                       + "computed without them; the year stays as kept")
+            }
+        }
     }
 
     /// `publish` of figures already read (`releaseRead`).

@@ -45,16 +45,9 @@ public struct Retention: Sendable, Equatable {
         try store.prepareImports(eventsEndedBefore: eventsCutoff(now: now))
     }
 
-    /// Whether retention may have deleted records of `year` by `now`: such a year can no
-    /// longer be computed afresh as it was. A record counts in a year only if it ends in it or
-    /// later, and retention deletes records that ended before its cutoff, so the year may
-    /// have lost records as soon as the cutoff is past its first day (a course that ran in
-    /// January and ended in March is gone once the cutoff is in April).
-    public func mayHaveDeleted(year: Int, now: Instant) -> Bool {
-        guard let cutoff = eventsCutoff(now: now) else { return false }
-        guard let first = Day(year: year, month: 1, day: 1) else { return cutoff.year > year }
-        return first < cutoff
-    }
+    /// Whether progress records are deleted once old (`events`): then no year can be computed
+    /// afresh as it was first published (`MetricsJob.checkRepublication`).
+    public var deletesRecords: Bool { eventDays != nil }
 
     /// The first day whose records are kept; nil when they are kept for ever.
     func eventsCutoff(now: Instant) -> Day? { eventDays.map { DanishTime.day(at: now).adding(days: -$0) } }

@@ -36,6 +36,10 @@ struct MetricsCommand: ParsableCommand {
         }
         let policy = try release.policy(config)
         guard republish.isEmpty || year == nil else { throw fail("--republish publishes a set; it cannot be used with --year", TrinExit.configuration) }
+        // Refused before the run lock is waited for or the store opened; the library checks again.
+        do { try MetricsJob.checkRepublication(Set(republish), policy: policy, retention: config?.retention) } catch {
+            throw fail("\(error)", TrinExit.configuration)
+        }
         var out = output ?? environment["TRIN_OUTPUT"] ?? config?.output
         var configuredOutput = config?.output
         var unit = config?.unitName ?? Configuration.defaultUnitName

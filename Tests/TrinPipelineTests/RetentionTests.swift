@@ -133,8 +133,9 @@ import TrinTestSupport
         #expect(last.contains("\"event\":\"metrics_unchanged\"") && last.contains("\"recomputed\":true"), "\(last)")
     }
 
-    /// A year retention may have thinned cannot be republished: the republication would leave
-    /// out the records retention deleted. The kept year stays as it is.
+    /// While retention deletes records, no year is republished: a republication would compute
+    /// the year without them (its own, and earlier years' that it depends on). The kept year
+    /// stays as it is.
     @Test func aYearRetentionThinnedIsNotRepublished() throws {
         let w = try RunWorkspace(citizens: 40, seed: 4, label: "trin-republish-thinned")
         try w.writeConfig([.init(name: "virksomheder", url: "file://\(w.exports)/virksomheder.csv", mapping: "virksomheder")])
@@ -144,13 +145,19 @@ import TrinTestSupport
         let days = Int(Date().timeIntervalSince(day) / 86_400)
         let base = try String(contentsOfFile: w.config, encoding: .utf8)
         try (base + "retention:\n  events: \(days)d\n").write(toFile: w.config, atomically: true, encoding: .utf8)
-        let r = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2022", "--as-of", "2025-06-30"])
-        #expect(r.status == 2 && r.stderr.contains("may have deleted records of 2022"), "\(r.output)")
-        // The cutoff's own year too: its courses that ended before July are gone.
-        let same = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2023", "--as-of", "2025-06-30"])
-        #expect(same.status == 2 && same.stderr.contains("may have deleted records of 2023"), "\(same.output)")
-        // A year after the cutoff's may be republished (here: nothing kept yet, it is published).
-        let later = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2024", "--as-of", "2025-06-30"])
-        #expect(later.status == 0 && !later.stderr.contains("may have deleted"), "\(later.output)")
+        // Every year, the cutoff's and later ones too: a year's figures depend on earlier years' records.
+        for year in ["2022", "2023", "2024"] {
+            let r = try TrinBinary.run(["metrics", "--config", w.config, "--republish", year, "--as-of", "2025-06-30"])
+            #expect(r.status == 2 && r.stderr.contains("deletes old records, and \(year)'s figures depend on"), "\(r.output)")
+        }
+        // Refused before anything is opened: a store that is not there does not matter.
+        try FileManager.default.moveItem(atPath: w.storePath, toPath: w.storePath + ".away")
+        let early = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2024", "--as-of", "2025-06-30"])
+        #expect(early.status == 2 && early.stderr.contains("deletes old records"), "\(early.output)")
+        try FileManager.default.moveItem(atPath: w.storePath + ".away", toPath: w.storePath)
+        // Without records retention, the year is republished (here: nothing kept yet, it is published).
+        try base.write(toFile: w.config, atomically: true, encoding: .utf8)
+        let allowed = try TrinBinary.run(["metrics", "--config", w.config, "--republish", "2024", "--as-of", "2025-06-30"])
+        #expect(allowed.status == 0, "\(allowed.output)")
     }
 }
