@@ -253,10 +253,12 @@ public enum MappingLoader {
         case "code":
             guard let m, let valuesNode = m["values"] else { throw r.error(node, "code field `\(field)` needs `values` (source code: canonical value)") }
             let allowed = canonicalValues(field)
+            // Several places joined are not trimmed again (an empty last part leaves the separator).
+            let joined = m["from"]?.sequence.map { $0.count > 1 } ?? false
             var values: [[UInt8]: String] = [:]
             for (k, v) in try r.mapping(valuesNode, allowed: nil).pairs {
                 guard let code = k.string, let value = v.string else { throw r.error(k, "values map a source code to a canonical value") }
-                guard Self.isTrimmed(code) else {
+                guard joined || Self.isTrimmed(code) else {
                     throw r.error(k, "the code `\(code)` has white space at an end: the trimmed text it is compared with never matches it")
                 }
                 guard allowed.contains(value) else {
@@ -272,7 +274,8 @@ public enum MappingLoader {
         case "bool":
             let yes = try m.flatMap { mm throws(MappingError) in try mm["true"].map { n throws(MappingError) in try r.strings(n) } } ?? ["ja"]
             let no = try m.flatMap { mm throws(MappingError) in try mm["false"].map { n throws(MappingError) in try r.strings(n) } } ?? ["nej"]
-            if let untrimmed = (yes + no).first(where: { !Self.isTrimmed($0) }) {
+            let joined = m?["from"]?.sequence.map { $0.count > 1 } ?? false
+            if !joined, let untrimmed = (yes + no).first(where: { !Self.isTrimmed($0) }) {
                 throw r.error(m?["true"] ?? m?["false"], "the word `\(untrimmed)` of \(field) has white space at an end: the trimmed text it is compared with never matches it")
             }
             // A word in both lists would read as whichever the decoder tries first.

@@ -34,8 +34,8 @@ enum RunReport {
     }
 
     /// Aligns a table (the first row its header): columns of numbers to the right (every
-    /// cell below the header empty or a number, a duration such as `12s` included), text to
-    /// the left. Trailing blanks are dropped.
+    /// cell below the header empty, `-`, or a number, a duration such as `12s` included),
+    /// text to the left. Trailing blanks are dropped.
     static func format(_ rows: [[String]]) -> String {
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
@@ -43,7 +43,7 @@ enum RunReport {
         func isNumber(_ c: String) -> Bool {
             c.contains(where: \.isNumber) && c.allSatisfy { $0.isNumber || ".,-+%s".contains($0) }
         }
-        let numeric = first.indices.map { i in rows.dropFirst().allSatisfy { i >= $0.count || $0[i].isEmpty || isNumber($0[i]) } }
+        let numeric = first.indices.map { i in rows.dropFirst().allSatisfy { i >= $0.count || ["", "-"].contains($0[i]) || isNumber($0[i]) } }
         return rows.map { r in
             String(r.enumerated().map { i, c in
                 numeric[i] ? String(repeating: " ", count: widths[i] - c.count) + c

@@ -148,6 +148,10 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(with("true: [\"ja \"], false: [nej]").contains("the word `ja ` of socialBottomLine has white space at an end"))
         let code = error(base.replacingOccurrences(of: "values: { X: other }", with: "values: { \" X\": other }"))
         #expect(code.contains("the code ` X` has white space at an end"), "\(code)")
+        // Joined places are not trimmed again: `A` and an empty `G` joined by a space give `A `.
+        let joined = error(base.replacingOccurrences(of: "targetGroup: { from: C, values: { X: other } }",
+                                                     with: "targetGroup: { from: [C, G], separator: \" \", values: { \"X \": other } }"))
+        #expect(joined == "no error", "\(joined)")
     }
 
     @Test("a constant its field's type can never read is refused when the mapping loads")
