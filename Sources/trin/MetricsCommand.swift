@@ -16,6 +16,8 @@ struct MetricsCommand: ParsableCommand {
             With --year, print a readable summary of one year instead (suppressed as published).
             A closed year is published as it was first published in full; records that arrive later for it
             change it only with --republish YEAR, and then every figure that changed by 1 to k-1 is suppressed.
+            No year is republished while `retention.events` deletes old records (a year's figures depend on
+            earlier years' records too).
             """)
 
     @OptionGroup var options: StoreOptions
