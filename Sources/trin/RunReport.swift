@@ -35,7 +35,8 @@ enum RunReport {
 
     /// Aligns a table (the first row its header): columns of numbers to the right (every
     /// cell below the header empty, `-`, or a number, a duration such as `12s` included),
-    /// text to the left. Trailing blanks are dropped.
+    /// text to the left. Widths are in characters (a letter written with a combining mark is
+    /// one), and trailing blanks are dropped.
     static func format(_ rows: [[String]]) -> String {
         guard let first = rows.first else { return "" }
         var widths = Array(repeating: 0, count: first.count)
@@ -47,7 +48,7 @@ enum RunReport {
         return rows.map { r in
             String(r.enumerated().map { i, c in
                 numeric[i] ? String(repeating: " ", count: widths[i] - c.count) + c
-                    : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                    : c + String(repeating: " ", count: widths[i] - c.count)
             }.joined(separator: "  ").reversed().drop { $0 == " " }.reversed())
         }.joined(separator: "\n") + "\n"
     }
