@@ -102,8 +102,8 @@ public struct Importer: Sendable {
                 // The runs hold about 70 % of the file's size until the commit, beside the store it
                 // makes: only where the disk has room for both (unknown room: try, and a full disk
                 // fails the file as any write would).
-                let room = f.identity.map { file in DiskSpace.available(at: spill.directory).map { $0 >= 2 * file.size } ?? true } ?? true
-                let onePass = try !isCSV && writesInOnePass && room && transaction.writesBestInOnePass()
+                var room: Bool { f.identity.map { file in DiskSpace.available(at: spill.directory).map { $0 >= 2 * file.size } ?? true } ?? true }
+                let onePass = try !isCSV && writesInOnePass && transaction.writesBestInOnePass() && room
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
                                                 spillAboveBytes: spillAboveBytes, spill: spill, onePass: onePass)

@@ -204,9 +204,10 @@ public enum MetricsJob {
         /// Nothing the figures depend on changed since the set named was published, and it is
         /// still current: it stays, and nothing was computed.
         case unchanged(set: String)
-        /// The store changed, but the figures computed from it are those of the set named,
-        /// which is still current: it stays (records that changed no figure, a purge of records
-        /// of kept years, a nightly export that brought back records retention deleted).
+        /// Something the figures are made from changed, but the set's files would be those of
+        /// the set named (but for the time of publication), which is still current: it stays (a
+        /// purge of records of kept years, records a nightly export brought back that retention
+        /// deleted again, a source that failed and recovered).
         case sameFigures(set: String)
     }
 
@@ -266,8 +267,8 @@ public enum MetricsJob {
 public enum MetricsJobError: Error, CustomStringConvertible {
     /// A kept year in the store cannot be read (a store written by a newer trin, or damaged).
     case unreadableFrozenYear(year: Int, k: Int, message: String)
-    /// A republication that was asked for and may not be made (an open year, or one retention
-    /// may have thinned); nothing was published.
+    /// A republication that was asked for and may not be made (a year not closed, or any year
+    /// while retention deletes records); nothing was published.
     case cannotRepublish(year: Int, reason: String)
 
     public var description: String {
