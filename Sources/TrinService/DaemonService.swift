@@ -209,11 +209,14 @@ public struct DaemonService: Service {
     }
 
     func logSchedule(_ next: [String: Instant]) {
-        guard let (name, time) = next.min(by: { $0.value < $1.value }) else {
+        guard let time = next.values.min() else {
             logger.notice("no scheduled sources: idle until stopped or reloaded", metadata: ["event": "daemon_idle"])
             return
         }
-        logger.info("next run", metadata: ["event": "next_run", "source": "\(name)", "at": "\(time)"])
+        // Every source that fires then (sources often share a schedule), in name order.
+        let names = next.filter { $0.value == time }.keys.sorted()
+        logger.info("next run", metadata: ["event": "next_run", "source": "\(names[0])", "sources": "\(names.joined(separator: ","))",
+                                           "at": "\(time)"])
     }
 
     /// Runs blocking work (libcurl, SQLite) on its own thread, not on the

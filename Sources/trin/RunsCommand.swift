@@ -11,6 +11,11 @@ struct RunsCommand: ParsableCommand {
         abstract: "List recent runs, or show one run with its files and examples of rejected rows.",
         subcommands: [List.self, Show.self], defaultSubcommand: List.self)
 
+    // Declared here as well as in each subcommand: without them, `trin runs --config X show 4`
+    // sent every argument to the default `list`, which knows no `show`. With them, the store's
+    // options may come before or after the subcommand's name.
+    @OptionGroup var options: StoreOptions
+
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "Recent runs, newest first.")
         @OptionGroup var options: StoreOptions

@@ -171,6 +171,14 @@ import TrinStore
         let bySource = try TrinBinary.run(["runs", "--store", w.storePath, "--json", "--source", "forloeb"])
         let forloebRuns = try #require(try JSONSerialization.jsonObject(with: Data(bySource.stdout.utf8)) as? [[String: Any]])
         #expect(forloebRuns.count == 1, "only the first run attempted forloeb")
+
+        // The store's options before the subcommand, as operations type them after `trin runs --config X`.
+        for arguments in [["runs", "--store", w.storePath, "show", "1"], ["runs", "show", "1", "--store", w.storePath],
+                          ["runs", "--store", w.storePath, "list", "--limit", "1"]] {
+            let shown = try TrinBinary.run(arguments)
+            #expect(shown.status == 0, "\(arguments): \(shown.output)")
+            #expect(shown.stdout.contains(arguments.contains("show") ? "run 1: run" : "interrupted"), "\(arguments): \(shown.stdout)")
+        }
     }
 }
 

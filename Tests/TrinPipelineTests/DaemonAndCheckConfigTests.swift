@@ -15,7 +15,7 @@ import TrinMapping
         let forloeb = try #require(w.files("forloeb").first)
         try w.writeConfig([
             .init(name: "forloeb", url: server.url("/files/\(forloeb)"), mapping: "forloeb", schedule: "0 2 * * *"),
-            .init(name: "virksomheder", url: server.url("/files/virksomheder.csv"), mapping: "virksomheder"),
+            .init(name: "virksomheder", url: server.url("/files/virksomheder.csv"), mapping: "virksomheder", schedule: "0 2 * * *"),
         ])
         let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
@@ -28,6 +28,10 @@ import TrinMapping
         #expect(run.command == "daemon")
         #expect(run.status == "succeeded")
         #expect(Set(try w.lastRun().values.map(\.status)) == [.imported])
+        // Both sources fire at 02:00: the log names both, not one of them.
+        #expect(eventually(timeout: 10) {
+            w.logText().split(separator: "\n").contains { $0.contains("\"event\":\"next_run\"") && $0.contains("\"sources\":\"forloeb,virksomheder\"") }
+        }, "\(w.logText())")
 
         // A broken configuration on SIGHUP is refused, and the daemon keeps running.
         let good = try String(contentsOfFile: w.config, encoding: .utf8)
