@@ -26,7 +26,6 @@ final class EarlyWriteback: @unchecked Sendable {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         let thread = Thread { [self] in
-            defer { close(fd) }
             condition.lock()
             while !stopped {
                 _ = condition.wait(until: Date(timeIntervalSinceNow: interval))
@@ -35,6 +34,8 @@ final class EarlyWriteback: @unchecked Sendable {
                 _ = trin_start_writeback(fd)
                 condition.lock()
             }
+            // Closed before `stop()` may return.
+            close(fd)
             done = true
             condition.broadcast()
             condition.unlock()

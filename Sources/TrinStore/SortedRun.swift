@@ -15,7 +15,8 @@ import TrinCore
 /// the store (nothing is left behind, even after a crash) and holds what the store itself
 /// holds: pseudonyms, never a CPR number.
 public final class SortedRun: @unchecked Sendable {
-    // @unchecked: immutable after init; the file is read by one cursor at a time.
+    // @unchecked: immutable after init; the file is read by one cursor, once (it empties
+    // the file when it has read it all).
     let file: FileDescriptor
     /// Number of records.
     public let count: Int
@@ -144,7 +145,13 @@ struct RunCursor {
 
     /// Moves to the next record; false at the end of the run.
     mutating func advance() throws(StoreError) -> Bool {
-        guard remaining > 0 else { return false }
+        guard remaining > 0 else {
+            // Read to its end. A run is merged once, so its pages are freed here, on the
+            // merging thread, not when the store's thread lets go of the run: closing twenty
+            // runs of 6 MB took 14 ms there, before the commit.
+            try? run.file.truncate()
+            return false
+        }
         try fill(RunRecord.headerSize)
         let (row, length) = RunRecord.row(at: UnsafeRawPointer(buffer.baseAddress! + start))
         self.row = row
