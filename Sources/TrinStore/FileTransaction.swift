@@ -16,7 +16,8 @@ public protocol FileTransaction: AnyObject {
     func add(_ record: ProgressRecord) throws
     /// Writes packed records (sorted first if they are not); equal identities in file order.
     func write(_ rows: EventRows) throws
-    /// Writes sorted runs merged into one identity order (an earlier run wins a tie).
+    /// Writes sorted runs merged into one identity order (an earlier run wins a tie). The
+    /// runs are spent: each file is emptied once it has been read.
     func write(merging runs: [SortedRun]) throws
     /// Adds an enterprise from the register: the later row for a CVR wins within a file,
     /// the greatest version (`EnterpriseKey`) across files.

@@ -180,15 +180,10 @@ public final class SQLiteStore: Store {
     /// or `commit` is false (a dry run), nothing of the file remains.
     public func importFile<T>(commit: Bool, _ body: (any FileTransaction) throws -> T) throws -> T {
         var result: T?
-        // Only for a transaction that will commit: a dry run's pages are thrown away.
-        let writeback = commit ? EarlyWriteback(path: path) : nil
-        defer { writeback?.stop() }
         try queue.inTransaction { db in
             let session = try SQLiteFileImport(db: db, recentLimit: recentLimit)
             result = try body(session)
             try session.flush()
-            // The commit syncs the file itself; the nudging ends before it.
-            writeback?.stop()
             if commit, session.inserted + session.updated > 0 { try Self.bumpContentVersion(db) }
             return commit ? .commit : .rollback
         }

@@ -8,9 +8,4 @@
    already initialised, in which case its defaults stay. */
 int trin_sqlite_configure_process(void);
 
-/* Starts the kernel writing the file's dirty pages without waiting for them
-   (Linux's sync_file_range with SYNC_FILE_RANGE_WRITE, which Glibc's module map hides).
-   Returns 0, or -1 with errno set; does nothing elsewhere. */
-int trin_start_writeback(int fd);
-
 #endif
