@@ -29,6 +29,23 @@ public final class FieldValues {
         lengths.initialize(repeating: -1, count: max(slots, 1))
     }
 
+    /// The last CPR text parsed (up to 16 bytes, as two integers) and what it parsed to: the
+    /// records of one course, and a citizen's consecutive rows, repeat the number, and its
+    /// parse and birth date are then taken from here.
+    private var cprText: (length: Int, head: UInt64, tail: UInt64) = (-1, 0, 0)
+    private var cprResult: Result<CPRNumber, CPRNumber.Failure> = .failure(.malformed)
+
+    /// `CPRNumber.parse(text)`, from the last result when the text is the last one's.
+    func parseCPR(_ text: UnsafeBufferPointer<UInt8>) -> Result<CPRNumber, CPRNumber.Failure> {
+        guard text.count <= 16 else { return CPRNumber.parse(text) }
+        let head = ResolvedField.head(text)
+        let tail = text.count > 8 ? ResolvedField.head(UnsafeBufferPointer(rebasing: text[8...])) : 0
+        if cprText.length == text.count && cprText.head == head && cprText.tail == tail { return cprResult }
+        cprResult = CPRNumber.parse(text)
+        cprText = (text.count, head, tail)
+        return cprResult
+    }
+
     deinit {
         for block in retired { block.deallocate() }
         scratch.deallocate()
@@ -170,6 +187,9 @@ struct ResolvedField: Sendable {
     let codeStarts: [Int]
     let canonical: [Canonical]
     let unknownIndex: Int?
+    /// Per code: its first eight bytes as one integer (`head`), so that most codes are told
+    /// apart by one comparison, not a call to `memcmp`.
+    let codeHeads: [UInt64]
 
     /// A canonical code value and what it names in each code field.
     struct Canonical: Sendable {
@@ -204,15 +224,28 @@ struct ResolvedField: Sendable {
             }
         }
         codeBytes = bytes; codeStarts = starts; self.canonical = canonical; unknownIndex = unknown
+        codeHeads = (0..<(starts.count - 1)).map { i in
+            bytes.withUnsafeBufferPointer { Self.head(UnsafeBufferPointer(rebasing: $0[starts[i]..<starts[i + 1]])) }
+        }
+    }
+
+    /// The first eight bytes of `bytes` (fewer padded with zeros) as one integer.
+    @inline(__always)
+    static func head(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        if bytes.count >= 8 { return UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(as: UInt64.self) }
+        var h: UInt64 = 0
+        for (i, b) in bytes.enumerated() { h |= UInt64(b) << (8 * UInt64(i)) }
+        return h
     }
 
     /// The canonical value of a code, nil when unknown and not mapped.
     func canonicalCode(_ code: UnsafeBufferPointer<UInt8>) -> Canonical? {
-        codeBytes.withUnsafeBufferPointer { all in
-            for i in 0..<(codeStarts.count - 1) {
+        let head = Self.head(code)
+        return codeBytes.withUnsafeBufferPointer { all in
+            for i in 0..<(codeStarts.count - 1) where codeHeads[i] == head {
                 let start = codeStarts[i], end = codeStarts[i + 1]
                 guard end - start == code.count else { continue }
-                if code.count == 0 || memcmp(all.baseAddress! + start, code.baseAddress!, code.count) == 0 { return canonical[i] }
+                if code.count <= 8 || memcmp(all.baseAddress! + start + 8, code.baseAddress! + 8, code.count - 8) == 0 { return canonical[i] }
             }
             return unknownIndex.map { canonical[$0] }
         }

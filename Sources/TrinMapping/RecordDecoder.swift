@@ -144,7 +144,7 @@ public struct RecordDecoder: Sendable {
 
     private func decodeEvent(_ v: FieldValues) -> InPlaceOutcome {
         // cpr_malformed, cpr_invalid_date
-        let parsed = withText(f.cpr, v) { t, _ in CPRNumber.parse(t) } ?? .failure(.malformed)
+        let parsed = withText(f.cpr, v) { t, _ in v.parseCPR(t) } ?? .failure(.malformed)
         let cpr: CPRNumber
         switch parsed {
         case .success(let c): cpr = c

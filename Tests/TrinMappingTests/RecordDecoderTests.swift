@@ -43,6 +43,71 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
         #expect(e.ageBand == .from30to39 && e.agreement == "SA-2022-007" && e.enterprise == "12345674")
     }
 
+    /// Codes are told apart by their first eight bytes first, then by length and the rest:
+    /// codes that share a beginning, or are a prefix of each other, must each find their own value.
+    @Test func codesThatShareTheirFirstBytesFindTheirOwnValues() throws {
+        let yaml = """
+            mapping: t
+            format: csv
+            csv: { columns: [A, B, C, D, E, F] }
+            fields:
+              cpr: A
+              sourceRecordID: B
+              targetGroup: { from: C, values: { Fleksjob: fleksjob } }
+              stage:
+                from: D
+                values: { Virksom: motivation, Virksomh: afklaring, Virksomhedspraktik: praktik,
+                          Virksomhedspraktikforlaengelse: job, "": uddannelse, "ø": loentimer }
+              start: { from: E, format: yyyy-MM-dd }
+              recordedAt: { from: F, format: "yyyy-MM-dd HH:mm:ss" }
+
+            """
+        let decoder = try RecordDecoder(mapping: try MappingLoader.parse(yaml: yaml, file: "m.yaml")) { ["A", "B", "C", "D", "E", "F"].firstIndex(of: $0) }
+        func stage(_ activity: String) -> Stage? {
+            let row = ["010190-1234", "F-1", "Fleksjob", activity, "2023-01-03", "2023-01-03 14:22:05"]
+            if case .event(let e) = decoder.decode(Row(values: row.map { Array($0.utf8) })) { return e.stage }
+            return nil
+        }
+        #expect(stage("Virksom") == .motivation)
+        #expect(stage("Virksomh") == .afklaring)
+        #expect(stage("Virksomhedspraktik") == .praktik)
+        #expect(stage("Virksomhedspraktikforlaengelse") == .job)
+        #expect(stage("ø") == .loentimer)
+        for unknown in ["Virksomhedspraktiz", "Virksomhedspraktikforlaengelsf", "Virkso", "Virksomhe", "Virksomh\u{0}", "ø\u{0}"] {
+            #expect(stage(unknown) == nil, "\(unknown)")
+        }
+    }
+
+    /// One decoder and one set of values over many rows, as an import reads them: a CPR
+    /// number repeated from the row before is taken from the last parse, and must decode
+    /// exactly as it does alone, whatever came before it.
+    @Test func consecutiveRowsDecodeAsEachDoesAlone() throws {
+        let decoder = try RecordDecoder(mapping: mapping) { columns.firstIndex(of: $0) }
+        let values = FieldValues(slots: columns.count)
+        let numbers = ["010190-1234", "010190-1234", "0101901234", "3202901234", "3202901234", "010190-1234", "01019-1234",
+                       "010190-12345", "010190-1234", "", "010190-1234", "1506451234", "150645-1234", "1506451234 ", "0101901234"]
+        for (i, cpr) in numbers.enumerated() {
+            let row: [String: String] = [
+                "CPR-nr.": cpr, "Forløbs-ID": "F-\(i)", "Aftale-ID": "SA-2022-007", "CVR-nr.": "12345674", "Virksomhed": "Café",
+                "Målgruppe": "Ressourceforløb", "Aktivitet": "Virksomhedspraktik", "Startdato": "03-01-2023",
+                "Slutdato": "31-03-2023", "Timer pr. uge": "12,5", "Registreret": "03-01-2023 14:22:05",
+            ]
+            let bytes = columns.map { Array((row[$0] ?? "").utf8) }
+            values.reset()
+            for (slot, b) in bytes.enumerated() { b.withUnsafeBufferPointer { values.set(slot, $0) } }
+            let together = decoder.decode(values)
+            let alone = try RecordDecoder(mapping: mapping) { columns.firstIndex(of: $0) }.decode(Row(values: bytes))
+            switch (together, alone) {
+            case (.event(let a), .event(let b)):
+                #expect(a.cpr == b.cpr && a.ageBand == b.ageBand, "row \(i): \(cpr)")
+            case (.rejected(let a, _, _), .rejected(let b, _, _)):
+                #expect(a == b, "row \(i): \(cpr)")
+            default:
+                Issue.record("row \(i) (\(cpr)): \(together) alone \(alone)")
+            }
+        }
+    }
+
     @Test func eachRuleHasItsReason() throws {
         #expect(try reason(["CPR-nr.": "01019-1234"]) == .cprMalformed)
         #expect(try reason(["CPR-nr.": ""]) == .cprMalformed)
