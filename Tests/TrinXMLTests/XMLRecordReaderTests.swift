@@ -83,6 +83,32 @@ struct XMLRecordReaderTests {
         #expect(records.map { $0[1] } == ["første", "første", "anden", nil])
     }
 
+    @Test("attributes are read whatever their order, unmapped ones between them, and one read by two spellings fills both")
+    func attributesInAnyOrder() throws {
+        let borgerNS = "urn:example:borger:2"
+        let spec = try XMLRecordSpec(
+            namespaces: ["f": forloebNS, "c": borgerNS, "d": borgerNS], root: "f:Forloebsudtraek",
+            recordPath: "/f:Forloebsudtraek/f:Forloeb/f:Haendelser/f:Haendelse",
+            fields: ["@type", "@start", "@slut", "@c:kilde", "@d:kilde"])
+        let path = try temporaryXML("""
+            <Forloebsudtraek xmlns="\(forloebNS)" xmlns:b="\(borgerNS)">
+              <Forloeb><Haendelser>
+                <Haendelse type="job" start="2023-01-01" slut="2023-02-01" b:kilde="a"/>
+                <Haendelse slut="2023-02-02" start="2023-01-02" type="praktik" b:kilde="b"/>
+                <Haendelse x="1" start="2023-01-03" y="2" type="ophoert"/>
+                <Haendelse b:kilde="d" slut="2023-02-04" type="job" start="2023-01-04"/>
+              </Haendelser></Forloeb>
+            </Forloebsudtraek>
+            """)
+        let records = try readAll(path, spec)
+        #expect(records.map(\.values) == [
+            ["job", "2023-01-01", "2023-02-01", "a", "a"],
+            ["praktik", "2023-01-02", "2023-02-02", "b", "b"],
+            ["ophoert", "2023-01-03", nil, nil, nil],
+            ["job", "2023-01-04", "2023-02-04", "d", "d"],
+        ])
+    }
+
     @Test("names match by namespace URI whatever prefix the document uses, never by prefix")
     func namespacesByURI() throws {
         let borgerNS = "urn:example:borger:2"
