@@ -6,6 +6,7 @@ import TrinFetch
 public import TrinMapping
 public import TrinSchedule
 import TrinImport
+import TrinStore
 
 /// A configuration with everything a run needs parsed and checked up front:
 /// each source's mapping, schedule and URL template. A run starts only when all
@@ -162,10 +163,26 @@ public enum ConfigurationCheck {
         return Result(loaded: loaded, problems: problems)
     }
 
-    /// Connects to a server store without changing it, and checks its schema version and that
-    /// the tenant's pseudonyms were made with `keyID` (nothing to check for a SQLite file,
-    /// whose folder `run` checks). Returns what to report when all is well.
-    public static func checkServerStore(_ c: Configuration, keyID: String?, into problems: inout [ConfigurationProblem]) -> String? {
+    /// Reads the store without changing it and checks that its pseudonyms were made with
+    /// `keyID`: a SQLite file that exists, or a server store (with its schema version).
+    /// Returns what to report when all is well.
+    public static func checkStore(_ c: Configuration, keyID: String?, into problems: inout [ConfigurationProblem]) -> String? {
+        if case .sqlite(let path)? = try? c.storeLocation() {
+            guard FileManager.default.fileExists(atPath: path) else { return "store \(path): made at the first run" }
+            do {
+                let stored = try SQLiteStore.keyID(ofFile: path)
+                if let stored, let keyID, stored != keyID {
+                    problems.append(ConfigurationProblem(location: c.file, message: "store \(path): its pseudonyms were made with key \(stored), "
+                                                         + "but keyFile holds key \(keyID): every run would be refused"))
+                    return nil
+                }
+                return "store \(path): " + (stored == nil ? "no records yet" : "key \(stored!) matches")
+            } catch {
+                // Not a problem of the configuration (a crashed import's journal, which the next
+                // run rolls back, makes a file unreadable to a reader that may not write).
+                return "store \(path): key not checked (\(error))"
+            }
+        }
         guard case .postgres(let url, let tenant, _)? = try? c.storeLocation() else { return nil }
         let environment = ProcessInfo.processInfo.environment
         let found: PostgresStore.Inspection

@@ -130,6 +130,25 @@ public final class SQLiteStore: Store {
         }
     }
 
+    /// The key id a store file's pseudonyms were made with (nil: none yet), read without
+    /// opening it as a store: nothing is created or migrated, and no lock is taken but
+    /// SQLite's own for the read (it waits up to `timeoutSeconds` for a writer's commit). For a
+    /// check of the configuration before the first run.
+    public static func keyID(ofFile path: String, timeoutSeconds: Double = 5) throws(StoreError) -> String? {
+        var config = Configuration()
+        config.readonly = true
+        config.busyMode = .timeout(timeoutSeconds)
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            return try queue.read { db in
+                guard try db.tableExists("meta") else { return nil }
+                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'")
+            }
+        } catch {
+            throw .database(path: path, message: "\(error)")
+        }
+    }
+
     /// The key id the store's pseudonyms were made with, if bound.
     public func keyID() throws(StoreError) -> String? {
         try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'") }

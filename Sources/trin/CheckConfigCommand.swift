@@ -36,7 +36,7 @@ struct CheckConfigCommand: ParsableCommand {
             var keyID: String?
             do { keyID = try PseudonymKey.load(path: keyPath).keyID } catch { problems.append("\(path): keyFile: \(error)") }
             var storeProblems: [ConfigurationProblem] = []
-            storeLine = ConfigurationCheck.checkServerStore(c, keyID: keyID, into: &storeProblems)
+            storeLine = ConfigurationCheck.checkStore(c, keyID: keyID, into: &storeProblems)
             problems += storeProblems.map(\.description)
         }
         guard problems.isEmpty, let loaded = check.loaded else {

@@ -150,6 +150,30 @@ import TrinMapping
         let open = try TrinBinary.run(["check-config", "--config", w.config])
         #expect(open.status == 2)
         #expect(open.stderr.contains("chmod 600"))
+        chmod(w.key, 0o600)
+        #expect(ok.stdout.contains("store \(w.storePath): made at the first run"), "\(ok.stdout)")
+    }
+
+    /// A key file replaced or restored from the wrong backup: every run would be refused, so
+    /// the check says so, as it does for a server store.
+    @Test func checkConfigRefusesAKeyTheStoreWasNotMadeWith() throws {
+        let w = try RunWorkspace()
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
+        let before = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(before.status == 0 && before.stdout.contains("made at the first run"), "\(before.output)")
+        #expect(try w.run().status == 0)
+        let same = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(same.status == 0 && same.stdout.contains("matches"), "\(same.output)")
+
+        let other = w.dir + "/other.key"
+        try #require(try TrinBinary.run(["keygen", other]).status == 0)
+        let wrong = try TrinBinary.run(["check-config", "--config", w.config, "--key", other])
+        #expect(wrong.status == 2, "\(wrong.output)")
+        #expect(wrong.stderr.contains("its pseudonyms were made with key") && wrong.stderr.contains("every run would be refused"),
+                "\(wrong.stderr)")
+        // And the run it foretells is refused as it says.
+        #expect(try w.run(["--key", other]).status == 2)
     }
 
     @Test func theExampleConfigurationLoadsWithItsMappings() throws {
