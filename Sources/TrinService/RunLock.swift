@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 import TrinCore
 
 /// A run lock a session holds: a file lock beside a SQLite store (`RunLock`), or a
@@ -68,6 +69,12 @@ public final class RunLock: HeldRunLock, @unchecked Sendable {
     private static func attempt(path: String, blocking: Bool) throws(RunLockError) -> RunLock? {
         let file: FileDescriptor
         do { file = try FileDescriptor(opening: path, O_RDWR | O_CREAT, mode: 0o640) } catch {
+            // The lock sits beside the store: a missing folder is the store's, and trin makes none.
+            let folder = (path as NSString).deletingLastPathComponent
+            if error.errno == ENOENT, !FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder) {
+                throw .cannotOpen(path: path, message: "the store's folder \(folder) does not exist (trin does not create it: "
+                                  + "check `store` in the configuration, or create the folder for the service's user)")
+            }
             throw .cannotOpen(path: path, message: String(cString: strerror(error.errno)))
         }
         while flock(file.rawValue, LOCK_EX | (blocking ? 0 : LOCK_NB)) != 0 {

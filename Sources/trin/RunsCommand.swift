@@ -21,7 +21,7 @@ struct RunsCommand: ParsableCommand {
         @OptionGroup var options: StoreOptions
         @Option(help: "How many runs.") var limit = 20
         @Option(help: "Only runs that attempted this source.") var source: String?
-        @Flag(help: "One JSON object per run (times in UTC, ISO 8601), for scripts.") var json = false
+        @Flag(help: "A JSON array, one object per run (times in UTC, ISO 8601), for scripts.") var json = false
 
         func run() throws {
             let (store, location) = try openStore(options)

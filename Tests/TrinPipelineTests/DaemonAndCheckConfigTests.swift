@@ -176,6 +176,19 @@ import TrinMapping
         #expect(try w.run(["--key", other]).status == 2)
     }
 
+    /// A store in a folder that does not exist: the message says so, not that a lock file
+    /// could not be opened.
+    @Test func aStoreInAMissingFolderIsNamedAsSuch() throws {
+        let w = try RunWorkspace()
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
+        let missing = w.dir + "/no-such-folder/trin.sqlite"
+        let r = try w.run(["--store", missing])
+        #expect(r.status == 2, "\(r.output)")
+        #expect(r.stderr.contains("the store's folder \(w.dir)/no-such-folder does not exist"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: w.dir + "/no-such-folder"))
+    }
+
     @Test func theExampleConfigurationLoadsWithItsMappings() throws {
         let loaded = try LoadedConfiguration.load(path: TrinBinary.repositoryRoot + "/examples/trin.yaml", environment: [:])
         #expect(loaded.sources.map(\.name) == ["forloeb", "haendelser", "virksomheder"])
