@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Logging
 import TrinCore
 import TrinMapping
@@ -32,7 +33,11 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         let (store, keyPath, logPath, _) = try options.resolved()
         let map: Mapping
-        do { map = try MappingLoader.load(path: mapping) } catch { throw fail("\(error)", TrinExit.configuration) }
+        do { map = try MappingLoader.load(path: mapping) } catch {
+            // `--mapping forloeb` for `mappings/forloeb.yaml`: say which file was meant.
+            let hint = FileManager.default.fileExists(atPath: mapping) ? "" : " (--mapping takes the mapping file's path, e.g. mappings/forloeb.yaml)"
+            throw fail("mapping \(error)\(hint)", TrinExit.configuration)
+        }
         // The same lock as `trin run`: an import by hand waits for a nightly run, never overlaps it.
         let key = try loadKey(keyPath)
         let session = try openSession(store: store, key: key, logPath: logPath, command: "import", locking: .forTheSession(wait: true))

@@ -96,6 +96,10 @@ import TrinStore
         #expect(r.status == 1)
         // (Not the whole path: the mask may hide digits of the temporary folder's random name.)
         #expect(r.stdout.contains("/missing.csv: cannot open: No such file or directory"), "\(r.output)")
+        // A mapping given by name instead of path: the message says what `--mapping` takes.
+        let byName = try TrinBinary.run(["import", "--store", dir + "/s.sqlite", "--key", dir + "/key", "--mapping", "forloeb", dir + "/missing.csv"])
+        #expect(byName.status == 2)
+        #expect(byName.stderr.contains("mapping forloeb: ") && byName.stderr.contains("--mapping takes the mapping file's path"), "\(byName.stderr)")
     }
 }
 
