@@ -51,6 +51,11 @@ public final class SQLiteStore: Store {
     /// Tests choose where records go with `recentLimit`.
     init(path: String, recentLimit: RecentEvents.Limit) throws(StoreError) {
         _ = Self.processConfigured
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+            // SQLite would say only "unable to open database file".
+            throw .database(path: path, message: "a folder, not a store file: `store` names the SQLite file (e.g. \((path as NSString).appendingPathComponent("trin.sqlite")))")
+        }
         self.path = path
         self.recentLimit = recentLimit
         var config = Configuration()

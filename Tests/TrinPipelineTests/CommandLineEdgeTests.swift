@@ -72,6 +72,11 @@ import TrinStore
         let r = try TrinBinary.run(["runs", "show", "1", "--store", store])
         #expect(r.status == 4, "\(r.output)")
         #expect(r.stderr.contains("no such table: rejection"), "\(r.stderr)")
+        // A folder named as the store: said so, not SQLite's "unable to open database file".
+        let folder = URL(fileURLWithPath: store).deletingLastPathComponent().path
+        let f = try TrinBinary.run(["runs", "--store", folder])
+        #expect(f.status == 4, "\(f.output)")
+        #expect(f.stderr.contains("a folder, not a store file") && f.stderr.contains("\(folder)/trin.sqlite"), "\(f.stderr)")
     }
 
     @Test("the annual report shows a closed year in full only once a set has kept it")
