@@ -16,7 +16,34 @@ public enum MappingLoader {
         return try parse(yaml: text, file: path)
     }
 
+    /// `load`, with every field checked before it fails: the problems of all fields (each at
+    /// its line), as `trin check-config` lists them. A problem of the file as a whole (not
+    /// YAML, the layout) still ends the reading: the fields' checks depend on it.
+    /// The mapping is nil when there is a problem.
+    public static func loadCheckingAll(path: String) -> (mapping: Mapping?, problems: [MappingError]) {
+        let text: String
+        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
+            return (nil, [.unreadable(file: path, message: "cannot read the file (\(error.localizedDescription))")])
+        }
+        var problems: [MappingError] = []
+        do {
+            let mapping = try parse(yaml: text, file: path, problems: &problems)
+            return problems.isEmpty ? (mapping, []) : (nil, problems)
+        } catch {
+            return (nil, problems + [error])
+        }
+    }
+
     public static func parse(yaml: String, file: String) throws(MappingError) -> Mapping {
+        var problems: [MappingError] = []
+        let mapping = try parse(yaml: yaml, file: file, problems: &problems)
+        if let first = problems.first { throw first }
+        return mapping
+    }
+
+    /// Collects the fields' problems into `problems` and goes on; throws a problem of the
+    /// whole file. The mapping returned is only good when `problems` stayed empty.
+    private static func parse(yaml: String, file: String, problems: inout [MappingError]) throws(MappingError) -> Mapping {
         let r = YAMLReader(file: file)
         let root = try r.compose(yaml)
         let top = try r.mapping(root, allowed: ["mapping", "description", "record", "format", "csv", "xml", "fields"])
@@ -36,26 +63,35 @@ public enum MappingLoader {
         let fieldMap = try r.mapping(fieldsNode, allowed: nil)
         let canonical = Dictionary(uniqueKeysWithValues: kind.canonicalFields.map { ($0.name, $0.required) })
         var fields: [String: FieldRule] = [:]
+        // Each field is checked on its own: a problem in one is collected, and the next is read.
+        var unusable: Set<String> = []
         for (keyNode, valueNode) in fieldMap.pairs {
-            guard let key = keyNode.string else { throw r.error(keyNode, "a field name must be text") }
-            guard let required = canonical[key] else {
-                throw r.error(keyNode, "unknown canonical field `\(key)` for \(kind.rawValue) records (known: \(kind.canonicalFields.map(\.name).joined(separator: ", ")))")
-            }
-            var rule = try fieldRule(r, key, valueNode, requiredByDefault: required)
-            if required && !rule.required { throw r.error(valueNode, "`\(key)` is required for \(kind.rawValue) records and cannot be optional") }
-            if case .csv(let layout) = format, let columns = layout.columns {
-                for column in rule.from + (rule.fallback?.value.from ?? []) where !columns.contains(column) {
-                    throw r.error(valueNode, "unknown column `\(column)` (the layout's columns: \(columns.joined(separator: ", ")))")
+            do throws(MappingError) {
+                guard let key = keyNode.string else { throw r.error(keyNode, "a field name must be text") }
+                guard let required = canonical[key] else {
+                    throw r.error(keyNode, "unknown canonical field `\(key)` for \(kind.rawValue) records (known: \(kind.canonicalFields.map(\.name).joined(separator: ", ")))")
                 }
+                unusable.insert(key)
+                var rule = try fieldRule(r, key, valueNode, requiredByDefault: required)
+                if required && !rule.required { throw r.error(valueNode, "`\(key)` is required for \(kind.rawValue) records and cannot be optional") }
+                if case .csv(let layout) = format, let columns = layout.columns {
+                    for column in rule.from + (rule.fallback?.value.from ?? []) where !columns.contains(column) {
+                        throw r.error(valueNode, "unknown column `\(column)` (the layout's columns: \(columns.joined(separator: ", ")))")
+                    }
+                }
+                rule.line = valueNode.mark?.line ?? rule.line
+                fields[key] = rule
+                unusable.remove(key)
+            } catch {
+                problems.append(error)
             }
-            rule.line = valueNode.mark?.line ?? rule.line
-            fields[key] = rule
         }
         if case .xml(let layout) = format {
-            try checkXMLPaths(r, layout, fields)
+            try checkXMLPaths(r, layout, fields, problems: &problems)
         }
-        for (field, required) in kind.canonicalFields where required && fields[field] == nil {
-            throw r.error(fieldsNode, "required field `\(field)` is not bound")
+        // A field bound with a problem is not also reported as unbound.
+        for (field, required) in kind.canonicalFields where required && fields[field] == nil && !unusable.contains(field) {
+            problems.append(r.error(fieldsNode, "required field `\(field)` is not bound"))
         }
         var mapping = Mapping(name: name, file: file, record: kind, format: format, fields: fields)
         mapping.fingerprint = fingerprint(yaml)
@@ -63,7 +99,8 @@ public enum MappingLoader {
     }
 
     /// Compiles every XML path now, so a bad path is reported at its field's line.
-    private static func checkXMLPaths(_ r: YAMLReader, _ layout: XMLLayout, _ fields: [String: FieldRule]) throws(MappingError) {
+    private static func checkXMLPaths(_ r: YAMLReader, _ layout: XMLLayout, _ fields: [String: FieldRule],
+                                      problems: inout [MappingError]) throws(MappingError) {
         do {
             _ = try XMLRecordSpec(namespaces: layout.namespaces, root: layout.root, recordPath: layout.record, fields: [])
         } catch {
@@ -74,7 +111,7 @@ public enum MappingLoader {
             do {
                 _ = try XMLRecordSpec(namespaces: layout.namespaces, root: layout.root, recordPath: layout.record, fields: paths)
             } catch {
-                throw MappingError.invalid(file: r.file, line: rule.line, message: "\(name): \(error)")
+                problems.append(MappingError.invalid(file: r.file, line: rule.line, message: "\(name): \(error)"))
             }
         }
     }

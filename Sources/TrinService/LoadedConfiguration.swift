@@ -116,10 +116,17 @@ public enum ConfigurationCheck {
         var mappingsOK = true
         for source in configuration.sources {
             let at = "\(path):\(source.line)"
-            do { mappings[source.name] = try MappingLoader.load(path: source.mappingPath) } catch {
-                mappingsOK = false
-                problems.append(problem(from: ConfigurationError.invalid(error), file: source.mappingPath,
-                                        prefix: "source `\(source.name)`: mapping: "))
+            // Every problem of the mapping's fields, not only the first; a mapping file that
+            // cannot be read is named at the configuration's line that refers to it.
+            let (mapping, mappingProblems) = MappingLoader.loadCheckingAll(path: source.mappingPath)
+            if let mapping { mappings[source.name] = mapping } else { mappingsOK = false }
+            for error in mappingProblems {
+                if case .unreadable(let file, let message) = error {
+                    problems.append(ConfigurationProblem(location: at, message: "source `\(source.name)`: mapping \(file): \(message)"))
+                } else {
+                    problems.append(problem(from: ConfigurationError.invalid(error), file: source.mappingPath,
+                                            prefix: "source `\(source.name)`: mapping: "))
+                }
             }
             if let expression = source.schedule {
                 do { schedules[source.name] = try CronSchedule(parsing: expression) } catch {

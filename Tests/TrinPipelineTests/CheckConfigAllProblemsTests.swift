@@ -45,4 +45,38 @@ import TrinTestSupport
         #expect(folders.status == 2)
         #expect(folders.stderr.contains("the folder of the metric output (\(dir)/not-a-folder) does not exist"), "\(folders.stderr)")
     }
+
+    /// A mapping with mistakes in several fields has them all listed at their lines, and a
+    /// mapping file that is not there is named at the configuration's line that refers to it.
+    @Test func everyProblemOfAMappingInOnePass() throws {
+        let dir = TrinBinary.temporaryDirectory("trin-check-mapping")
+        try #require(try TrinBinary.run(["keygen", dir + "/key"]).status == 0)
+        let original = try String(contentsOfFile: TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", encoding: .utf8)
+        let broken = original.replacingOccurrences(of: "  sourceRecordID:", with: "  sourceRecordId:")
+            .replacingOccurrences(of: "unknown: reject", with: "unknown: rejekt")
+        try #require(broken != original && broken.components(separatedBy: "rejekt").count > 2)
+        try broken.write(toFile: dir + "/forloeb.yaml", atomically: true, encoding: .utf8)
+        func line(of text: String, in file: String) -> Int {
+            (file.components(separatedBy: "\n").firstIndex { $0.contains(text) } ?? -2) + 1
+        }
+        try """
+            store: \(dir)/s.sqlite
+            keyFile: \(dir)/key
+            output: \(dir)/output
+            sources:
+              - name: a
+                url: https://example.dk/a.csv
+                mapping: \(dir)/forloeb.yaml
+              - name: b
+                url: https://example.dk/b.csv
+                mapping: \(dir)/no-such-mapping.yaml
+            """.write(toFile: dir + "/trin.yaml", atomically: true, encoding: .utf8)
+        let r = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(dir)/forloeb.yaml:\(line(of: "sourceRecordId:", in: broken)): "), "\(r.stderr)")
+        for (index, rejekt) in broken.components(separatedBy: "\n").enumerated() where rejekt.contains("rejekt") {
+            #expect(r.stderr.contains("\(dir)/forloeb.yaml:\(index + 1): "), "line \(index + 1)\n\(r.stderr)")
+        }
+        #expect(r.stderr.contains("\(dir)/trin.yaml:8: source `b`: mapping \(dir)/no-such-mapping.yaml: cannot read the file"), "\(r.stderr)")
+    }
 }
