@@ -11,8 +11,8 @@ struct DisclosureCommand: ParsableCommand {
         commandName: "disclosure",
         abstract: "Print what disclosure control costs: the share of non-zero true counts not published, per table and year.",
         discussion: """
-            For every k given (default 5 and 3): per closed year and table, the non-zero counts, how many are
-            suppressed, and the share; then the same overall for closed years. Open and provisional years are
+            For every k given (default 5 and 3): per closed year and table, the non-zero counts, how many are \
+            suppressed, and the share; then the same overall for closed years. Open and provisional years are \
             listed for their headline figures. Prints counts of cells only, never a count of citizens.
             """)
 

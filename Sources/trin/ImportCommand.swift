@@ -12,7 +12,7 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Import export files through a mapping into the store, and print what happened per file.",
         discussion: """
-            Each file is one transaction: a file that fails leaves nothing behind, and a file with the
+            Each file is one transaction: a file that fails leaves nothing behind, and a file with the \
             same content as one imported before is skipped. Rejected rows are kept with the CPR number masked.
             """)
 

@@ -12,11 +12,11 @@ struct MetricsCommand: ParsableCommand {
         commandName: "metrics",
         abstract: "Recompute the metrics from the store and publish a new set of metric files (JSON, CSV, manifest).",
         discussion: """
-            Readers see the previous complete set or the new complete set through `<output>/current`, never a mix.
-            With --year, print a readable summary of one year instead (suppressed as published).
-            A closed year is published as it was first published in full; records that arrive later for it
-            change it only with --republish YEAR, and then every figure that changed by 1 to k-1 is suppressed.
-            No year is republished while `retention.events` deletes old records (a year's figures depend on
+            Readers see the previous complete set or the new complete set through `<output>/current`, never a mix. \
+            With --year, print a readable summary of one year instead (suppressed as published). \
+            A closed year is published as it was first published in full; records that arrive later for it \
+            change it only with --republish YEAR, and then every figure that changed by 1 to k-1 is suppressed. \
+            No year is republished while `retention.events` deletes old records (a year's figures depend on \
             earlier years' records too).
             """)
 

@@ -6,10 +6,10 @@ struct SampleCommand: ParsableCommand {
         commandName: "sample",
         abstract: "Write synthetic, deterministic sample exports (forloeb CSV, haendelser XML, virksomheder CSV).",
         discussion: """
-            The same seed gives the same bytes. With --dirty, bad rows of every kind in docs/exports.md are injected, and
-            sample-manifest.json says how many per file and reason. No real person's data: every citizen is synthetic.
-            --profile kommune draws a municipality of real size (1,000 citizens, 48 enterprises, 40 agreements,
-            2022–2025) instead of the small standard world; the manifest then also has its true figures per year.
+            The same seed gives the same bytes. With --dirty, bad rows of every kind in docs/exports.md are injected, and \
+            sample-manifest.json says how many per file and reason. No real person's data: every citizen is synthetic. \
+            --profile kommune draws a municipality of real size (1,000 citizens, 48 enterprises, 40 agreements, \
+            2022–2025) instead of the small standard world; the manifest then also has its true figures per year. \
             --forloeb-rows / --haendelser-bytes write one large file for benchmarks instead.
             """)
 

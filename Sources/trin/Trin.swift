@@ -11,9 +11,13 @@ struct Trin: AsyncParsableCommand {
         commandName: "trin",
         abstract: "Batch data integration for the social-economy unit: exports in, anonymised metric files out.",
         discussion: """
-            Exit codes: 0 everything succeeded; 1 some sources or files failed; 2 configuration or usage error;
-            3 another run holds the lock; 4 the store cannot be opened, read or written (or another internal
-            error); 5 imported, but the metric set, the Prometheus textfile, retention or the log could not be written.
+            Exit codes:
+              0 everything succeeded
+              1 some sources or files failed
+              2 configuration or usage error
+              3 another run holds the lock
+              4 the store cannot be opened, read or written (or another internal error)
+              5 imported, but the metric set, Prometheus textfile, retention or log failed
             """,
         version: "\(TrinVersion.current) (metric schema 2, definitions 3)",
         subcommands: [RunCommand.self, DaemonCommand.self, CheckConfigCommand.self, ImportCommand.self, MetricsCommand.self,
