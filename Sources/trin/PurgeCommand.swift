@@ -21,12 +21,11 @@ struct PurgeCommand: ParsableCommand {
         defer { session.close() }
         let purged: PurgeCounts
         do { purged = try session.applyRetention(retention) } catch { throw fail("\(error)", TrinExit.internalError) }
-        func age(_ days: Int?) -> String { days.map { "older than \($0) days" } ?? "kept (no age set)" }
-        FileHandleOutput.standardOutput("""
-            rejected rows: \(purged.rejectedRows) deleted (\(age(retention.rejectedRowDays)))
-            runs: \(purged.runs) deleted (\(age(retention.runDays)))
-            events: \(purged.events) deleted (\(age(retention.eventDays)))
-
-            """)
+        func line(_ what: String, _ count: Int, _ days: Int?) -> String {
+            days.map { "\(what): \(count) deleted (older than \($0) days)" } ?? "\(what): all kept (no retention age set)"
+        }
+        FileHandleOutput.standardOutput([line("rejected rows", purged.rejectedRows, retention.rejectedRowDays),
+                                         line("runs", purged.runs, retention.runDays),
+                                         line("events", purged.events, retention.eventDays)].joined(separator: "\n") + "\n")
     }
 }
