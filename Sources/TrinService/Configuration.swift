@@ -40,6 +40,14 @@ public struct Configuration: Sendable {
     /// warning), though its good records are kept: an export that changed shape must be seen.
     public var rejectedShareLimit = 0.25
     public var sources: [SourceConfig]
+    /// The line each of the file's paths is written on (`store`, `keyFile`, `output`, `log`,
+    /// `prometheus`, `workDirectory`), when the value in use is the file's (not a variable's),
+    /// for messages about it.
+    public var pathLines: [String: Int] = [:]
+
+    /// The place of a path in the file, `file:line`, or the file's name when the value came
+    /// from elsewhere.
+    public func place(of key: String) -> String { pathLines[key].map { "\(file):\($0)" } ?? file }
 
     /// The report's heading when the configuration names no unit.
     public static let defaultUnitName = "Socialøkonomisk enhed"
@@ -213,6 +221,11 @@ public struct Configuration: Sendable {
         configuration.combined = combined
         configuration.workDirectory = try path("workDirectory", env: "TRIN_WORK_DIRECTORY")
         configuration.rejectedShareLimit = shareLimit
+        for (key, variable) in [("store", "TRIN_STORE"), ("keyFile", "TRIN_KEY_FILE"), ("output", "TRIN_OUTPUT"), ("log", "TRIN_LOG"),
+                                ("prometheus", "TRIN_PROMETHEUS"), ("workDirectory", "TRIN_WORK_DIRECTORY")]
+        where environment[variable].map({ $0.isEmpty }) ?? true {
+            if let line = top[key]?.mark?.line { configuration.pathLines[key] = line }
+        }
         return configuration
     }
 

@@ -151,19 +151,23 @@ public enum ConfigurationCheck {
                 }
             }
         }
+        if configuration.tenant != nil && !StoreLocation.isURL(configuration.store) {
+            problems.append(ConfigurationProblem(location: configuration.place(of: "store"), message: "`tenant` applies to a PostgreSQL store: "
+                                                 + "a SQLite store holds one municipality and ignores it", isWarning: true))
+        }
         if checkFiles {
             let c = configuration
             if StoreLocation.isURL(c.store) {
                 if let work = (try? c.storeLocation())?.workFolder {
-                    checkWritableFolder(of: work + "/x", what: "work directory", file: path, creatable: true, into: &problems)
+                    checkWritableFolder(of: work + "/x", what: "work directory", file: c.place(of: "workDirectory"), creatable: true, into: &problems)
                 }
             } else {
-                checkWritableFolder(of: c.store, what: "store", file: path, into: &problems)
+                checkWritableFolder(of: c.store, what: "store", file: c.place(of: "store"), into: &problems)
             }
-            if let log = c.log { checkWritableFolder(of: log, what: "log", file: path, creatable: true, into: &problems) }
-            if let p = c.prometheus { checkWritableFolder(of: p, what: "prometheus textfile", file: path, into: &problems) }
+            if let log = c.log { checkWritableFolder(of: log, what: "log", file: c.place(of: "log"), creatable: true, into: &problems) }
+            if let p = c.prometheus { checkWritableFolder(of: p, what: "prometheus textfile", file: c.place(of: "prometheus"), into: &problems) }
             // The output folder is created when missing, so its nearest existing ancestor must be writable.
-            checkWritableFolder(of: c.output + "/current", what: "metric output", file: path, creatable: true, into: &problems)
+            checkWritableFolder(of: c.output + "/current", what: "metric output", file: c.place(of: "output"), creatable: true, into: &problems)
         }
         let loaded = mappingsOK
             ? LoadedConfiguration(configuration: configuration, mappings: mappings, schedules: schedules) : nil

@@ -34,7 +34,7 @@ struct CheckConfigCommand: ParsableCommand {
             if let tenant = options.tenant ?? environment["TRIN_TENANT"] { c.tenant = tenant }
             let keyPath = options.keyFile ?? c.keyFile
             var keyID: String?
-            do { keyID = try PseudonymKey.load(path: keyPath).keyID } catch { problems.append("\(path): keyFile: \(error)") }
+            do { keyID = try PseudonymKey.load(path: keyPath).keyID } catch { problems.append("\(c.place(of: "keyFile")): keyFile: \(error)") }
             var storeProblems: [ConfigurationProblem] = []
             storeLine = ConfigurationCheck.checkStore(c, keyID: keyID, into: &storeProblems)
             problems += storeProblems.map(\.description)

@@ -38,12 +38,17 @@ import TrinTestSupport
             .replacingOccurrences(of: "k: 2\nretention:\n  rejectedRows: 90 days\n", with: "")
             .replacingOccurrences(of: "ftp://", with: "https://").replacingOccurrences(of: "maybe", with: "false")
             .replacingOccurrences(of: "  - name: a\n    url: https://example.dk/c.csv", with: "  - name: c\n    url: https://example.dk/c.csv")
+            .appending("\ntenant: \"0101\"\n")
             .write(toFile: dir + "/trin.yaml", atomically: true, encoding: .utf8)
         try #require(try TrinBinary.run(["keygen", dir + "/key"]).status == 0)
         try "a file where a folder should be".write(toFile: dir + "/not-a-folder", atomically: true, encoding: .utf8)
         let folders = try TrinBinary.run(["check-config", "--config", dir + "/trin.yaml"])
         #expect(folders.status == 2)
-        #expect(folders.stderr.contains("the folder of the metric output (\(dir)/not-a-folder) does not exist"), "\(folders.stderr)")
+        // At the line that names the folder.
+        #expect(folders.stderr.contains("\(dir)/trin.yaml:3: the folder of the metric output (\(dir)/not-a-folder) does not exist"),
+                "\(folders.stderr)")
+        // A tenant with a SQLite store is a warning: it separates nothing there.
+        #expect(folders.stderr.contains("warning: `tenant` applies to a PostgreSQL store"), "\(folders.stderr)")
     }
 
     /// A mapping with mistakes in several fields has them all listed at their lines, and a
