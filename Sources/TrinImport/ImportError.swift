@@ -22,10 +22,18 @@ public enum ImportError: Error, Sendable, CustomStringConvertible {
         case .cannotRead(let f, let m): "\(f): cannot read: \(m)"
         case .csv(let e): "\(e)"
         case .mapping(let f, let e, let columns):
-            "\(f): \(e)" + (columns.map { " (the file's columns: \($0.joined(separator: ", ")))" } ?? "")
+            "\(f): \(e)" + (columns.map { Self.columnsNote($0) } ?? "")
         case .document(let f, let m): m.hasPrefix(f) ? m : "\(f): \(m)"
         case .store(let e): "\(e)"
         case .changedWhileReading(let f): "\(f): the file changed while it was being imported; nothing of it was kept, and it is read again next time"
         }
+    }
+
+    /// The columns a CSV file has; and when its first line is markup, that it is not CSV at
+    /// all (an XML export or an HTML page given to a CSV mapping).
+    static func columnsNote(_ columns: [String]) -> String {
+        let first = columns.first?.drop { $0 == "\u{FEFF}" || $0 == " " } ?? ""
+        return first.hasPrefix("<") ? " (the file's first line is markup, not a CSV header: an XML or HTML file given to a CSV mapping?)"
+            : " (the file's columns: \(columns.joined(separator: ", ")))"
     }
 }

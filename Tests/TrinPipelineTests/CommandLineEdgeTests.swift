@@ -105,6 +105,12 @@ import TrinStore
         let byName = try TrinBinary.run(["import", "--store", dir + "/s.sqlite", "--key", dir + "/key", "--mapping", "forloeb", dir + "/missing.csv"])
         #expect(byName.status == 2)
         #expect(byName.stderr.contains("mapping forloeb: ") && byName.stderr.contains("--mapping takes the mapping file's path"), "\(byName.stderr)")
+        // An XML export given to a CSV mapping: said so, not listed as the file's "columns".
+        try "<?xml version=\"1.0\"?>\n<Forloebsudtraek/>\n".write(toFile: dir + "/export.csv", atomically: true, encoding: .utf8)
+        let xml = try TrinBinary.run(["import", "--store", dir + "/s.sqlite", "--key", dir + "/key", "--mapping",
+                                      TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", dir + "/export.csv"])
+        #expect(xml.status == 1)
+        #expect(xml.stdout.contains("the file's first line is markup, not a CSV header"), "\(xml.output)")
     }
 }
 
