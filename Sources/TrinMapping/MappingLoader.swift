@@ -34,9 +34,12 @@ public enum MappingLoader {
         }
     }
 
+    /// Reads a mapping; throws its first problem (a field's, before one found after the
+    /// fields, such as an XML layout that compiles no path).
     public static func parse(yaml: String, file: String) throws(MappingError) -> Mapping {
         var problems: [MappingError] = []
-        let mapping = try parse(yaml: yaml, file: file, problems: &problems)
+        let mapping: Mapping
+        do { mapping = try parse(yaml: yaml, file: file, problems: &problems) } catch { throw problems.first ?? error }
         if let first = problems.first { throw first }
         return mapping
     }

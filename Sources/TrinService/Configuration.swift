@@ -41,8 +41,8 @@ public struct Configuration: Sendable {
     public var rejectedShareLimit = 0.25
     public var sources: [SourceConfig]
     /// The line each of the file's paths is written on (`store`, `keyFile`, `output`, `log`,
-    /// `prometheus`, `workDirectory`), when the value in use is the file's (not a variable's),
-    /// for messages about it.
+    /// `prometheus`, `workDirectory`, and `tenant`), when the value in use is the file's (not a
+    /// variable's), for messages about it.
     public var pathLines: [String: Int] = [:]
 
     /// The place of a path in the file, `file:line`, or the file's name when the value came
@@ -222,7 +222,7 @@ public struct Configuration: Sendable {
         configuration.workDirectory = try path("workDirectory", env: "TRIN_WORK_DIRECTORY")
         configuration.rejectedShareLimit = shareLimit
         for (key, variable) in [("store", "TRIN_STORE"), ("keyFile", "TRIN_KEY_FILE"), ("output", "TRIN_OUTPUT"), ("log", "TRIN_LOG"),
-                                ("prometheus", "TRIN_PROMETHEUS"), ("workDirectory", "TRIN_WORK_DIRECTORY")]
+                                ("prometheus", "TRIN_PROMETHEUS"), ("workDirectory", "TRIN_WORK_DIRECTORY"), ("tenant", "TRIN_TENANT")]
         where environment[variable].map({ $0.isEmpty }) ?? true {
             if let line = top[key]?.mark?.line { configuration.pathLines[key] = line }
         }

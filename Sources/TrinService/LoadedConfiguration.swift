@@ -152,7 +152,7 @@ public enum ConfigurationCheck {
             }
         }
         if configuration.tenant != nil && !StoreLocation.isURL(configuration.store) {
-            problems.append(ConfigurationProblem(location: configuration.place(of: "store"), message: "`tenant` applies to a PostgreSQL store: "
+            problems.append(ConfigurationProblem(location: configuration.place(of: "tenant"), message: "`tenant` applies to a PostgreSQL store: "
                                                  + "a SQLite store holds one municipality and ignores it", isWarning: true))
         }
         if checkFiles {
@@ -181,17 +181,21 @@ public enum ConfigurationCheck {
         if case .sqlite(let path)? = try? c.storeLocation() {
             guard FileManager.default.fileExists(atPath: path) else { return "store \(path): made at the first run" }
             do {
-                let stored = try SQLiteStore.keyID(ofFile: path)
-                if let stored, let keyID, stored != keyID {
-                    problems.append(ConfigurationProblem(location: c.file, message: "store \(path): its pseudonyms were made with key \(stored), "
-                                                         + "but keyFile holds key \(keyID): every run would be refused"))
+                switch try SQLiteStore.storedKey(ofFile: path) {
+                case .none:
+                    return "store \(path): no records yet"
+                case .key(let stored) where keyID != nil && stored != keyID:
+                    problems.append(ConfigurationProblem(location: c.place(of: "keyFile"), message: "store \(path): its pseudonyms were made "
+                                                         + "with key \(stored), but keyFile holds key \(keyID!): every run would be refused"))
                     return nil
+                case .key(let stored):
+                    return "store \(path): key \(stored) matches"
+                case .notNow(let why):
+                    return "store \(path): key not checked (\(why))"
                 }
-                return "store \(path): " + (stored == nil ? "no records yet" : "key \(stored!) matches")
             } catch {
-                // Not a problem of the configuration (a crashed import's journal, which the next
-                // run rolls back, makes a file unreadable to a reader that may not write).
-                return "store \(path): key not checked (\(error))"
+                problems.append(ConfigurationProblem(location: c.place(of: "store"), message: "\(error)"))
+                return nil
             }
         }
         guard case .postgres(let url, let tenant, _)? = try? c.storeLocation() else { return nil }

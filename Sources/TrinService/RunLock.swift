@@ -73,7 +73,7 @@ public final class RunLock: HeldRunLock, @unchecked Sendable {
             let folder = (path as NSString).deletingLastPathComponent
             if error.errno == ENOENT, !FileManager.default.fileExists(atPath: folder.isEmpty ? "." : folder) {
                 throw .cannotOpen(path: path, message: "the store's folder \(folder) does not exist (trin does not create it: "
-                                  + "check `store` in the configuration, or create the folder for the service's user)")
+                                  + "check the store's path, or create the folder for the service's user)")
             }
             throw .cannotOpen(path: path, message: String(cString: strerror(error.errno)))
         }

@@ -51,11 +51,7 @@ public final class SQLiteStore: Store {
     /// Tests choose where records go with `recentLimit`.
     init(path: String, recentLimit: RecentEvents.Limit) throws(StoreError) {
         _ = Self.processConfigured
-        var isFolder: ObjCBool = false
-        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
-            // SQLite would say only "unable to open database file".
-            throw .database(path: path, message: "a folder, not a store file: `store` names the SQLite file (e.g. \((path as NSString).appendingPathComponent("trin.sqlite")))")
-        }
+        try Self.refuseFolder(path)
         self.path = path
         self.recentLimit = recentLimit
         var config = Configuration()
@@ -135,20 +131,46 @@ public final class SQLiteStore: Store {
         }
     }
 
-    /// The key id a store file's pseudonyms were made with (nil: none yet), read without
-    /// opening it as a store: nothing is created or migrated, and no lock is taken but
-    /// SQLite's own for the read (it waits up to `timeoutSeconds` for a writer's commit). For a
-    /// check of the configuration before the first run.
-    public static func keyID(ofFile path: String, timeoutSeconds: Double = 5) throws(StoreError) -> String? {
+    /// A store path that names a folder is refused with what to write instead (SQLite would
+    /// say only "unable to open database file").
+    static func refuseFolder(_ path: String) throws(StoreError) {
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return }
+        throw .database(path: path, message: "a folder, not a store file: `store` names the SQLite file "
+                        + "(e.g. \((path as NSString).appendingPathComponent("trin.sqlite")))")
+    }
+
+    /// What a store file says of its key, read for a check of the configuration.
+    public enum StoredKey: Sendable, Equatable {
+        /// No pseudonym yet (a store made, nothing imported).
+        case none
+        /// The key id its pseudonyms were made with.
+        case key(String)
+        /// Not readable just now, for a reason the next run settles: a run is writing it, or
+        /// a crashed import's journal waits to be rolled back by the next writer.
+        case notNow(String)
+    }
+
+    /// The key a store file's pseudonyms were made with, read without opening it as a store:
+    /// nothing is migrated, and no lock is taken but SQLite's own for the read (it waits up to
+    /// `timeoutSeconds` for a writer's commit). Throws for a file that can never be a store
+    /// (a folder, not a database).
+    public static func storedKey(ofFile path: String, timeoutSeconds: Double = 5) throws(StoreError) -> StoredKey {
+        _ = Self.processConfigured
+        try refuseFolder(path)
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(timeoutSeconds)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             return try queue.read { db in
-                guard try db.tableExists("meta") else { return nil }
-                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'")
+                guard try db.tableExists("meta") else { return .none }
+                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'").map { .key($0) } ?? .none
             }
+        } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
+            return .notNow("a run is writing it")
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_READONLY_ROLLBACK {
+            return .notNow("an interrupted import's journal is rolled back by the next run")
         } catch {
             throw .database(path: path, message: "\(error)")
         }

@@ -35,7 +35,8 @@ struct ImportCommand: ParsableCommand {
         let map: Mapping
         do { map = try MappingLoader.load(path: mapping) } catch {
             // `--mapping forloeb` for `mappings/forloeb.yaml`: say which file was meant.
-            let hint = FileManager.default.fileExists(atPath: mapping) ? "" : " (--mapping takes the mapping file's path, e.g. mappings/forloeb.yaml)"
+            let bareName = !mapping.contains("/") && !mapping.hasSuffix(".yaml") && !mapping.hasSuffix(".yml")
+            let hint = bareName && !FileManager.default.fileExists(atPath: mapping) ? " (--mapping takes the mapping file's path, e.g. mappings/forloeb.yaml)" : ""
             throw fail("mapping \(error)\(hint)", TrinExit.configuration)
         }
         // The same lock as `trin run`: an import by hand waits for a nightly run, never overlaps it.

@@ -184,6 +184,35 @@ let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().delet
 
         """
 
+    /// `parse` throws the first problem: a field's comes before one of the XML layout found
+    /// after the fields; `loadCheckingAll` lists both, and no field as unbound that is bound.
+    @Test func theFirstProblemIsThrownAndAllAreListed() throws {
+        let yaml = """
+            mapping: x
+            format: xml
+            xml: { namespaces: { f: "urn:f" }, root: g:Root, record: g:Root/g:Item }
+            fields:
+              cpr: "@cpr"
+              sourceRecordID: { from: "@id", unknownKey: 1 }
+              targetGroup: { from: "@tg", values: { A: fleksjob } }
+              stage: { from: "@st", values: { B: job } }
+              start: { from: "@start", format: yyyy-MM-dd }
+              recordedAt: { from: "@at", format: "yyyy-MM-dd HH:mm:ss" }
+
+            """
+        let thrown = error(yaml)
+        #expect(thrown.hasPrefix("m.yaml:6: ") && thrown.contains("unknownKey"), "\(thrown)")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("trin-first-problem-\(UUID().uuidString).yaml").path
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let (mapping, problems) = MappingLoader.loadCheckingAll(path: file)
+        #expect(mapping == nil)
+        let texts = problems.map(\.description)
+        #expect(texts.count == 2, "\(texts)")
+        #expect(texts.first?.contains("unknownKey") == true && texts.last?.contains("xml: ") == true, "\(texts)")
+        #expect(!texts.contains { $0.contains("is not bound") }, "\(texts)")
+    }
+
     @Test("a CSV dialect that can read no file is refused when the mapping loads, at its line")
     func unusableDialectIsRefusedAtLoad() {
         func with(_ csv: String) -> String { error(base.replacingOccurrences(of: "csv: { columns: [A, B, C, D, E, F, G] }", with: csv)) }

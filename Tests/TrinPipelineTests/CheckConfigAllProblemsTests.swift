@@ -47,8 +47,10 @@ import TrinTestSupport
         // At the line that names the folder.
         #expect(folders.stderr.contains("\(dir)/trin.yaml:3: the folder of the metric output (\(dir)/not-a-folder) does not exist"),
                 "\(folders.stderr)")
-        // A tenant with a SQLite store is a warning: it separates nothing there.
-        #expect(folders.stderr.contains("warning: `tenant` applies to a PostgreSQL store"), "\(folders.stderr)")
+        // A tenant with a SQLite store is a warning, at its line: it separates nothing there.
+        let written = try String(contentsOfFile: dir + "/trin.yaml", encoding: .utf8).components(separatedBy: "\n")
+        let tenantLine = (written.firstIndex { $0.hasPrefix("tenant:") } ?? -2) + 1
+        #expect(folders.stderr.contains("\(dir)/trin.yaml:\(tenantLine): warning: `tenant` applies to a PostgreSQL store"), "\(folders.stderr)")
     }
 
     /// A mapping with mistakes in several fields has them all listed at their lines, and a
@@ -83,5 +85,7 @@ import TrinTestSupport
             #expect(r.stderr.contains("\(dir)/forloeb.yaml:\(index + 1): "), "line \(index + 1)\n\(r.stderr)")
         }
         #expect(r.stderr.contains("\(dir)/trin.yaml:8: source `b`: mapping \(dir)/no-such-mapping.yaml: cannot read the file"), "\(r.stderr)")
+        // A field bound with a problem is reported once, not also as unbound.
+        #expect(!r.stderr.contains("`targetGroup` is not bound") && !r.stderr.contains("`stage` is not bound"), "\(r.stderr)")
     }
 }

@@ -174,6 +174,12 @@ import TrinMapping
                 "\(wrong.stderr)")
         // And the run it foretells is refused as it says.
         #expect(try w.run(["--key", other]).status == 2)
+
+        // A store that can never be one is a problem too, as the run would fail on it (exit 4).
+        let folder = try TrinBinary.run(["check-config", "--config", w.config, "--store", w.dir])
+        #expect(folder.status == 2 && folder.stderr.contains("a folder, not a store file"), "\(folder.output)")
+        let notADatabase = try TrinBinary.run(["check-config", "--config", w.config, "--store", w.key])
+        #expect(notADatabase.status == 2 && notADatabase.stderr.contains("not a database"), "\(notADatabase.output)")
     }
 
     /// A store in a folder that does not exist: the message says so, not that a lock file
