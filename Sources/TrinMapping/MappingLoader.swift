@@ -72,6 +72,12 @@ public enum MappingLoader {
             do throws(MappingError) {
                 guard let key = keyNode.string else { throw r.error(keyNode, "a field name must be text") }
                 guard let required = canonical[key] else {
+                    // A known name in other letter case (`sourceRecordId`) is named as the one
+                    // meant, and not reported again as unbound.
+                    if let meant = canonical.keys.first(where: { $0.lowercased() == key.lowercased() }) {
+                        unusable.insert(meant)
+                        throw r.error(keyNode, "unknown canonical field `\(key)` for \(kind.rawValue) records: did you mean `\(meant)`?")
+                    }
                     throw r.error(keyNode, "unknown canonical field `\(key)` for \(kind.rawValue) records (known: \(kind.canonicalFields.map(\.name).joined(separator: ", ")))")
                 }
                 unusable.insert(key)

@@ -85,7 +85,10 @@ import TrinTestSupport
             #expect(r.stderr.contains("\(dir)/forloeb.yaml:\(index + 1): "), "line \(index + 1)\n\(r.stderr)")
         }
         #expect(r.stderr.contains("\(dir)/trin.yaml:8: source `b`: mapping \(dir)/no-such-mapping.yaml: cannot read the file"), "\(r.stderr)")
-        // A field bound with a problem is reported once, not also as unbound.
+        // A field bound with a problem is reported once, not also as unbound; a known name in
+        // other letter case is named as the one meant.
         #expect(!r.stderr.contains("`targetGroup` is not bound") && !r.stderr.contains("`stage` is not bound"), "\(r.stderr)")
+        #expect(r.stderr.contains("unknown canonical field `sourceRecordId` for event records: did you mean `sourceRecordID`?"), "\(r.stderr)")
+        #expect(!r.stderr.contains("`sourceRecordID` is not bound"), "\(r.stderr)")
     }
 }
