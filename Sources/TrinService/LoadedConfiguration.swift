@@ -178,7 +178,8 @@ public enum ConfigurationCheck {
     /// `keyID`: a SQLite file that exists, or a server store (with its schema version).
     /// Returns what to report when all is well.
     public static func checkStore(_ c: Configuration, keyID: String?, into problems: inout [ConfigurationProblem]) -> String? {
-        if case .sqlite(let path)? = try? c.storeLocation() {
+        let location = try? c.storeLocation()
+        if case .sqlite(let path)? = location {
             guard FileManager.default.fileExists(atPath: path) else { return "store \(path): made at the first run" }
             do {
                 switch try SQLiteStore.storedKey(ofFile: path) {
@@ -198,7 +199,7 @@ public enum ConfigurationCheck {
                 return nil
             }
         }
-        guard case .postgres(let url, let tenant, _)? = try? c.storeLocation() else { return nil }
+        guard case .postgres(let url, let tenant, _)? = location else { return nil }
         let environment = ProcessInfo.processInfo.environment
         let found: PostgresStore.Inspection
         do {

@@ -121,8 +121,7 @@ public final class SQLiteStore: Store {
     /// A store whose pseudonyms were made with another key refuses to mix them.
     public func bind(keyID: String, scheme: String) throws(StoreError) {
         try write { db in
-            let stored = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'")
-            if let stored {
+            if let stored = try Self.boundKeyID(db) {
                 guard stored == keyID else { throw StoreError.keyMismatch(path: self.path, storeKeyID: stored, keyID: keyID) }
             } else {
                 try db.execute(sql: "INSERT INTO meta(key, value) VALUES ('key_id', ?), ('pseudonym_scheme', ?)",
@@ -165,7 +164,7 @@ public final class SQLiteStore: Store {
             let queue = try DatabaseQueue(path: path, configuration: config)
             return try queue.read { db in
                 guard try db.tableExists("meta") else { return .none }
-                return try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'").map { .key($0) } ?? .none
+                return try Self.boundKeyID(db).map { .key($0) } ?? .none
             }
         } catch let error as DatabaseError where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) {
             return .notNow("a run is writing it")
@@ -178,7 +177,12 @@ public final class SQLiteStore: Store {
 
     /// The key id the store's pseudonyms were made with, if bound.
     public func keyID() throws(StoreError) -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'") }
+        try read { db in try Self.boundKeyID(db) }
+    }
+
+    /// The key id kept in `meta` (`bind`), if any.
+    private static func boundKeyID(_ db: Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'key_id'")
     }
 
     // MARK: Runs
