@@ -66,7 +66,9 @@ struct DecodeStage: Sendable {
         case .csv(let layout):
             decoder = try CSVFileDecoder(path: path, mapping: mapping, layout: layout, source: source, digester: digester, known: known,
                                          spillDirectory: spill.directory)
-        case .xml(let layout): decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout)
+        case .xml(let layout):
+            decoder = try XMLFileDecoder(path: path, mapping: mapping, layout: layout, source: source, digester: digester, known: known,
+                                         spillDirectory: spill.directory)
         }
         var batch = ImportBatch()
         var events = EventRows(source: source)

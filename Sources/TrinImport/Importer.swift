@@ -33,8 +33,8 @@ public struct Importer: Sendable {
     /// or less and 0.6 CPU seconds less per million records than writing them as they come
     /// (docs/benchmarks.md). Off only to compare the two.
     public var writesInOnePass = true
-    /// Whether a CSV export skips, undecoded, the rows its source's last export contributed
-    /// (`KnownRows`): the nightly full export then costs little more than reading it.
+    /// Whether an export skips, undecoded, the CSV rows or XML records its source's last export
+    /// contributed (`KnownRows`): the nightly full export then costs little more than reading it.
     /// Off only to compare with the full path.
     public var skipsKnownRows = true
     /// Called on the importing thread after each batch the store has written, and once when
@@ -89,12 +89,7 @@ public struct Importer: Sendable {
                 // Asked once, as soon as the digest is in (it cannot change in this transaction).
                 var knownAsked = false
                 let spill = SpillSwitch(directory: runDirectory ?? store.workDirectory)
-                // Only CSV rows are recognised as known (an XML record has no row of its own).
                 var isCSV: Bool { if case .csv = f.mapping.format { true } else { false } }
-                let digester = skipsKnownRows && isCSV ? pseudonymiser.rowDigester : nil
-                let decode = DecodeStage(path: f.path, mapping: f.mapping, source: f.source, pseudonymiser: pseudonymiser,
-                                         digester: digester, known: digester == nil ? nil : try transaction.knownRows(source: f.source),
-                                         eventBatches: eventBatches, spill: spill)
                 // Reading XML takes two threads (libxml2's and the decoder's): on two cores the
                 // store's thread takes its CPU from them, so where one pass at the end costs the
                 // store much less, records wait for it in sorted runs. A CSV file is decoded on one
@@ -104,6 +99,14 @@ public struct Importer: Sendable {
                 // fails the file as any write would).
                 var room: Bool { f.identity.map { file in DiskSpace.available(at: spill.directory).map { $0 >= 2 * file.size } ?? true } ?? true }
                 let onePass = try !isCSV && writesInOnePass && transaction.writesBestInOnePass() && room
+                // Known rows: every CSV import keeps its rows' digests for the next export. An XML
+                // import into an empty store keeps none: there the digests would take a fifth more
+                // time from the decoding thread, which shares the cores with libxml2 (the next
+                // export is then read in full, and keeps them for the one after).
+                let digester = skipsKnownRows && !onePass ? pseudonymiser.rowDigester : nil
+                let decode = DecodeStage(path: f.path, mapping: f.mapping, source: f.source, pseudonymiser: pseudonymiser,
+                                         digester: digester, known: digester == nil ? nil : try transaction.knownRows(source: f.source),
+                                         eventBatches: eventBatches, spill: spill)
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
                                                 spillAboveBytes: spillAboveBytes, spill: spill, onePass: onePass)
