@@ -107,6 +107,11 @@ public struct RunSession: Sendable {
                                    openLog: () throws(RunSessionError) -> (Logger, JSONLinesLogHandler?)) throws(RunSessionError) -> Opened {
         switch location {
         case .sqlite(let path):
+            // A folder named as the store is said to be one before a lock file is made beside it.
+            do { try SQLiteStore.refuseFolder(path) } catch {
+                logUnavailable(error, try? openLog().1)
+                throw .store(error)
+            }
             let lockPath = RunLock.path(forStore: path)
             let tryLock: @Sendable () throws(RunLockError) -> (any HeldRunLock)? = { () throws(RunLockError) in
                 try RunLock.tryAcquire(path: lockPath)

@@ -132,7 +132,7 @@ public final class SQLiteStore: Store {
 
     /// A store path that names a folder is refused with what to write instead (SQLite would
     /// say only "unable to open database file").
-    static func refuseFolder(_ path: String) throws(StoreError) {
+    public static func refuseFolder(_ path: String) throws(StoreError) {
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else { return }
         throw .database(path: path, message: "a folder, not a store file: `store` names the SQLite file "
@@ -157,12 +157,19 @@ public final class SQLiteStore: Store {
     public static func storedKey(ofFile path: String, timeoutSeconds: Double = 5) throws(StoreError) -> StoredKey {
         _ = Self.processConfigured
         try refuseFolder(path)
+        // A store an older trin left in WAL mode: even a read-only connection would make (and
+        // leave) its -wal and -shm files, or fail where the folder is not writable. The next
+        // run converts it to the rollback journal; until then it is not read here.
+        if Self.isInWALMode(path) { return .notNow("it is in an older trin's WAL mode, which the next run converts") }
         var config = Configuration()
         config.readonly = true
         config.busyMode = .timeout(timeoutSeconds)
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             return try queue.read { db in
+                // A store a newer trin migrated: every run would refuse it (`migrate`).
+                let unknown = try StoreSchema.migrator.appliedIdentifiers(db).subtracting(StoreSchema.migrator.migrations)
+                guard unknown.isEmpty else { throw NewerSchema(migrations: unknown.sorted()) }
                 guard try db.tableExists("meta") else { return .none }
                 return try Self.boundKeyID(db).map { .key($0) } ?? .none
             }
@@ -173,6 +180,16 @@ public final class SQLiteStore: Store {
         } catch {
             throw .database(path: path, message: "\(error)")
         }
+    }
+
+    /// Whether the file is a SQLite database in WAL mode: its header's read and write
+    /// versions (bytes 18 and 19) are 2.
+    static func isInWALMode(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        guard let header = try? handle.read(upToCount: 20), header.count == 20,
+              header.prefix(16).elementsEqual("SQLite format 3\u{0}".utf8) else { return false }
+        return header[header.startIndex + 18] == 2 && header[header.startIndex + 19] == 2
     }
 
     /// The key id the store's pseudonyms were made with, if bound.

@@ -77,6 +77,13 @@ import TrinStore
         let f = try TrinBinary.run(["runs", "--store", folder])
         #expect(f.status == 4, "\(f.output)")
         #expect(f.stderr.contains("a folder, not a store file") && f.stderr.contains("\(folder)/trin.sqlite"), "\(f.stderr)")
+        // A command that takes the run lock says the same, and leaves no lock file beside the folder.
+        let lockFile = folder + ".lock"
+        try? FileManager.default.removeItem(atPath: lockFile)
+        let i = try TrinBinary.run(["import", "--store", folder, "--key", folder + "/key", "--mapping",
+                                    TrinBinary.repositoryRoot + "/mappings/forloeb.yaml", folder + "/none.csv"])
+        #expect(i.status == 4 && i.stderr.contains("a folder, not a store file"), "\(i.output)")
+        #expect(!FileManager.default.fileExists(atPath: lockFile))
     }
 
     @Test("the annual report shows a closed year in full only once a set has kept it")

@@ -182,6 +182,43 @@ import TrinMapping
         #expect(notADatabase.status == 2 && notADatabase.stderr.contains("not a database"), "\(notADatabase.output)")
     }
 
+    /// check-config reads an existing store without changing it (not a byte, no file made
+    /// beside it), and says what a run would meet: a schema a newer trin wrote is a problem
+    /// (every run would be refused); a store an older trin left in WAL mode is not read.
+    @Test func checkConfigLeavesTheStoreAsItIsAndForetellsANewerSchema() throws {
+        let w = try RunWorkspace()
+        let file = try #require(w.files("forloeb").first)
+        try w.writeConfig([.init(name: "forloeb", url: "file://\(w.exports)/\(file)", mapping: "forloeb")])
+        #expect(try w.run().status == 0)
+        let folder = URL(fileURLWithPath: w.storePath).deletingLastPathComponent().path
+        func snapshot() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder) where name.hasPrefix(URL(fileURLWithPath: w.storePath).lastPathComponent) {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
+            }
+            return files
+        }
+        let before = try snapshot()
+        let ok = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(ok.status == 0 && ok.stdout.contains("matches"), "\(ok.output)")
+        #expect(try snapshot() == before, "check-config changed the store or made a file beside it")
+
+        try DatabaseQueue(path: w.storePath).write { try $0.execute(sql: "INSERT INTO grdb_migrations(identifier) VALUES ('v99')") }
+        let newer = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(newer.status == 2 && newer.stderr.contains("newer than this trin knows"), "\(newer.output)")
+        #expect(try w.run().status == 4, "the run it foretells is refused")
+        try DatabaseQueue(path: w.storePath).write { try $0.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v99'") }
+
+        _ = try DatabaseQueue(path: w.storePath).writeWithoutTransaction { try String.fetchOne($0, sql: "PRAGMA journal_mode = WAL") }
+        let wal = try snapshot()
+        let inWAL = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(inWAL.status == 0 && inWAL.stdout.contains("key not checked (it is in an older trin's WAL mode"), "\(inWAL.output)")
+        #expect(try snapshot() == wal)
+        #expect(try w.run().status == 0)
+        let converted = try TrinBinary.run(["check-config", "--config", w.config])
+        #expect(converted.status == 0 && converted.stdout.contains("matches"), "\(converted.output)")
+    }
+
     /// A store in a folder that does not exist: the message says so, not that a lock file
     /// could not be opened.
     @Test func aStoreInAMissingFolderIsNamedAsSuch() throws {

@@ -53,6 +53,16 @@ import TrinTestSupport
                 "\(purge.stdout)")
         #expect(try w.store().run(id: ancient) == nil)
         #expect(purge.stdout.contains("events: all kept (no retention age set)"), "\(purge.stdout)")
+
+        // Rejected rows kept by their own age still go with their runs, and the output says so.
+        let base = try String(contentsOfFile: w.config, encoding: .utf8)
+        try base.replacingOccurrences(of: "rejectedRows: 30d", with: "rejectedRows: none")
+            .write(toFile: w.config, atomically: true, encoding: .utf8)
+        let older = try addOldRejection(try w.store(), daysAgo: 400)
+        let purgeAgain = try TrinBinary.run(["purge", "--config", w.config])
+        #expect(purgeAgain.status == 0, "\(purgeAgain.output)")
+        #expect(try w.store().run(id: older) == nil)
+        #expect(purgeAgain.stdout.contains("rejected rows: 1 deleted (older than 365 days)"), "\(purgeAgain.stdout)")
     }
 
     /// Records a shorter retention deleted come back, once a longer one is set, from the very
