@@ -206,16 +206,17 @@ public enum ConfigurationCheck {
             found = try PostgresStore.inspect(url: url, tenant: tenant, environment: environment, home: environment["HOME"],
                                               readFile: { try? String(contentsOfFile: $0, encoding: .utf8) }, logger: Logger(label: "trin"))
         } catch {
-            problems.append(ConfigurationProblem(location: c.file, message: "store: \(error)"))
+            problems.append(ConfigurationProblem(location: c.place(of: "store"), message: "store: \(error)"))
             return nil
         }
         let known = PostgresStore.schemaVersion
         if found.schemaVersion > known {
-            problems.append(ConfigurationProblem(location: c.file, message: "store \(url): schema version \(found.schemaVersion) is newer than this trin's \(known): update trin"))
+            problems.append(ConfigurationProblem(location: c.place(of: "store"), message: "store \(url): schema version \(found.schemaVersion) is newer than this trin's \(known): update trin"))
             return nil
         }
         if let stored = found.keyID, let keyID, stored != keyID {
-            problems.append(ConfigurationProblem(location: c.file, message: "store \(url): tenant \(tenant)'s pseudonyms were made with key \(stored), but keyFile holds key \(keyID)"))
+            problems.append(ConfigurationProblem(location: c.place(of: "keyFile"), message: "store \(url): tenant \(tenant)'s pseudonyms were made "
+                                                 + "with key \(stored), but keyFile holds key \(keyID): every run would be refused"))
             return nil
         }
         let schema = found.schemaVersion == known ? "schema version \(known), current"
