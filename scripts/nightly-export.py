@@ -6,6 +6,7 @@ same. Deterministic: SEED (default 7) picks the rows, so each night of a series 
 
     nightly-export.py DAY1.csv DAY2.csv [SEED]
 """
+import os
 import random
 import sys
 from datetime import datetime, timedelta
@@ -48,6 +49,8 @@ for row in rng.sample(rows, len(rows) // 100):
     f[-1] = later(f[-1], 400)
     out.append(b";".join(f))
     new += 1
-with open(dst, "wb") as f:
+# Renamed when whole: an interrupted run leaves no half file the bench would take for a night.
+with open(dst + ".part", "wb") as f:
     f.write(b"\r\n".join(out) + b"\r\n")
+os.replace(dst + ".part", dst)
 print(f"{dst}: {len(rows)} rows again, {changed} of them changed, {new} new", file=sys.stderr)

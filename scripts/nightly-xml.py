@@ -7,6 +7,7 @@ bench's files have one element per line). Deterministic: SEED (default 7) picks 
 
     nightly-xml.py DAY1.xml DAY2.xml [SEED]
 """
+import os
 import random
 import re
 import sys
@@ -29,7 +30,9 @@ def later(m: re.Match, days: int) -> bytes:
 
 events = changed = 0
 copies, course, closing = [], None, []
-with open(src, "rb") as f, open(dst, "wb") as out:
+# Written under another name and renamed when whole: an interrupted run leaves no half file
+# that the bench would take for a night's export.
+with open(src, "rb") as f, open(dst + ".part", "wb") as out:
     for line in f:
         stripped = line.strip()
         if stripped.startswith(b"<Forloeb "):
@@ -62,4 +65,5 @@ with open(src, "rb") as f, open(dst, "wb") as out:
             line = stamp.sub(lambda m: later(m, 366), line)
             out.write(line)
     out.writelines(closing)
+os.replace(dst + ".part", dst)
 print(f"{dst}: {events} events again, {changed} of them changed, {len(copies)} courses new", file=sys.stderr)

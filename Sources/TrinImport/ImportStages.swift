@@ -56,6 +56,8 @@ struct DecodeStage: Sendable {
     var known: KnownRows?
     var eventBatches: ClosedRange<Int>
     var spill: SpillSwitch
+    /// Keeps no digests and removes the source's last set (an XML one pass into an empty store).
+    var forgetsKnownRows = false
 
     /// Rejected and register rows per hand-over.
     static let itemsPerBatch = 2048
@@ -133,7 +135,7 @@ struct DecodeStage: Sendable {
             }
         }
         if !events.isEmpty { try attachEvents() }
-        batch.knownRowsForNext = decoder.knownRowsForNext
+        batch.knownRowsForNext = decoder.knownRowsForNext ?? (forgetsKnownRows ? .keepingNone() : nil)
         if batch.rowsRead > 0 || batch.knownRowsForNext != nil { try send() }
     }
 }

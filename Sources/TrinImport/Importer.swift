@@ -102,11 +102,12 @@ public struct Importer: Sendable {
                 // Known rows: every CSV import keeps its rows' digests for the next export. An XML
                 // import into an empty store keeps none: there the digests would take a fifth more
                 // time from the decoding thread, which shares the cores with libxml2 (the next
-                // export is then read in full, and keeps them for the one after).
+                // export is then read in full, and keeps them for the one after). It removes an
+                // older set of the source (one a purge of every record left behind).
                 let digester = skipsKnownRows && !onePass ? pseudonymiser.rowDigester : nil
                 let decode = DecodeStage(path: f.path, mapping: f.mapping, source: f.source, pseudonymiser: pseudonymiser,
                                          digester: digester, known: digester == nil ? nil : try transaction.knownRows(source: f.source),
-                                         eventBatches: eventBatches, spill: spill)
+                                         eventBatches: eventBatches, spill: spill, forgetsKnownRows: skipsKnownRows && onePass)
                 var storeStage = try StoreStage(file: transaction, runID: f.runID, source: f.source, name: f.name, logger: logger,
                                                 loggedRejections: loggedRejectionsPerFile, runsPerMerge: runsPerMerge,
                                                 spillAboveBytes: spillAboveBytes, spill: spill, onePass: onePass)

@@ -56,6 +56,14 @@ public struct KnownRows: Sendable {
     /// An empty set: nothing is skipped, every accepted row is gathered.
     public init(context: String, limit: Int = KnownRows.maximumRows) { self.init(context: context, digests: [], limit: limit) }
 
+    /// A set that keeps nothing: saved, it removes the source's last one (an import that keeps
+    /// no digests must not leave an older export's set for the next import to use).
+    public static func keepingNone() -> KnownRows {
+        var rows = KnownRows(context: "")
+        rows.drop()
+        return rows
+    }
+
     /// The most rows this set keeps for the next export.
     private let limit: Int
 
