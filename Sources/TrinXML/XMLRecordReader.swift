@@ -89,6 +89,9 @@ public final class XMLRecordReader {
         }
         self.context = context
         xmlCtxtUseOptions(context, Self.options)
+        // Text is wanted only inside a mapped element: until one opens, libxml2 is given no
+        // text callback and skips the white space between elements without calling out.
+        Self.wantText(false, context)
         let dictionary = context.pointee.dict
         let scanner = RecordScanner(spec: spec, batchTarget: Self.batchTarget) { name in
             guard let name else { return nil }
@@ -183,6 +186,7 @@ public final class XMLRecordReader {
         let rootMatches = state.pointee.scanner.startElement(local: local, uri: uri, attributeCount: Int(attributeCount),
                                                              attributes: attributes, line: line)
         if state.pointee.scanner.recordOpened { state.pointee.scanner.recordLine = line - linesInStartTag(state.pointee.context) }
+        if state.pointee.scanner.isCapturing { wantText(true, state.pointee.context) }
         if let level = state.pointee.scanner.foreignStep {
             let expected = state.pointee.scanner.steps[level]
             let found = XMLName(namespaceURI: uri.map { String(cString: $0) }, localName: local.map { String(cString: $0) } ?? "")
@@ -214,6 +218,7 @@ public final class XMLRecordReader {
     private static let onEndElement: endElementNsSAX2Func = { user, _, _, _ in
         guard let state = user?.assumingMemoryBound(to: ParseState.self), state.pointee.problem == nil else { return }
         state.pointee.scanner.endElement()
+        if !state.pointee.scanner.isCapturing { wantText(false, state.pointee.context) }
         if state.pointee.scanner.groupTooLarge { stopGroupTooLarge(state) }
     }
 
@@ -265,6 +270,15 @@ public final class XMLRecordReader {
     /// with its input at the tag's end, and a record is reported at the line its tag starts
     /// on. The tag is still in the input buffer (a push parser parses a start tag only once
     /// it has all of it), and no `<` occurs inside one. 0 when the tag's start is not found.
+    /// Sets or clears libxml2's text callbacks (character data, ignorable white space). Both
+    /// stay equal, so libxml2 never asks whether white space is ignorable either.
+    static func wantText(_ wanted: Bool, _ context: xmlParserCtxtPtr) {
+        guard let sax = context.pointee.sax else { return }
+        let callback: charactersSAXFunc? = wanted ? onCharacters : nil
+        sax.pointee.characters = callback
+        sax.pointee.ignorableWhitespace = callback
+    }
+
     static func linesInStartTag(_ context: xmlParserCtxtPtr) -> Int {
         guard let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur, cur > base else { return 0 }
         guard let open = trin_last_open_bracket(base, cur) else { return 0 }
