@@ -169,8 +169,9 @@ public struct DaemonService: Service {
         return updated
     }
 
-    /// When each scheduled source runs first: at once if it never succeeded or
-    /// missed a firing since its last success (or with `--run-now`), else at its next firing.
+    /// When each source runs first: with `--run-now` every source at once (a source without a
+    /// schedule then once only); else a scheduled source at once if it never succeeded or
+    /// missed a firing since its last success, else at its next firing.
     func initialFireTimes(_ loaded: LoadedConfiguration) -> [String: Instant] {
         let now = SystemClock.nowInstant()
         var next: [String: Instant] = [:]

@@ -13,9 +13,12 @@ import TrinMapping
         let w = try RunWorkspace()
         let server = try TestHTTPServer(root: w.exports)
         let forloeb = try #require(w.files("forloeb").first)
+        let haendelser = try #require(w.files("haendelser").first)
         try w.writeConfig([
             .init(name: "forloeb", url: server.url("/files/\(forloeb)"), mapping: "forloeb", schedule: "0 2 * * *"),
             .init(name: "virksomheder", url: server.url("/files/virksomheder.csv"), mapping: "virksomheder", schedule: "0 2 * * *"),
+            // No schedule: only `--run-now`'s first pass runs it; it has no next run.
+            .init(name: "haendelser", url: server.url("/files/\(haendelser)"), mapping: "haendelser"),
         ])
         let daemon = try TrinBinary.start(["daemon", "--config", w.config, "--run-now"])
         defer { if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) } }
@@ -28,7 +31,9 @@ import TrinMapping
         #expect(run.command == "daemon")
         #expect(run.status == "succeeded")
         #expect(Set(try w.lastRun().values.map(\.status)) == [.imported])
-        // Both sources fire at 02:00: the log names both, not one of them.
+        #expect(try w.lastRun().keys.sorted() == ["forloeb", "haendelser", "virksomheder"], "--run-now runs every source once")
+        // Both scheduled sources fire at 02:00: the log names both, not one of them, and not
+        // the source without a schedule.
         #expect(eventually(timeout: 10) {
             w.logText().split(separator: "\n").contains { $0.contains("\"event\":\"next_run\"") && $0.contains("\"sources\":\"forloeb,virksomheder\"") }
         }, "\(w.logText())")
