@@ -222,6 +222,34 @@ import TrinMapping
         #expect(try w.run().status == 0)
         let converted = try TrinBinary.run(["check-config", "--config", w.config])
         #expect(converted.status == 0 && converted.stdout.contains("matches"), "\(converted.output)")
+
+        // A store whose import was cut off after SQLite began writing into it: its journal is
+        // hot, and only the next writer may roll it back. The files copied mid-transaction
+        // are what a crash leaves.
+        let crashed = w.dir + "/crashed.sqlite"
+        try DatabaseQueue(path: w.storePath).writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = 1")
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            for i in 0..<2000 {
+                try db.execute(sql: "INSERT INTO meta(key, value) VALUES (?, ?)", arguments: ["filler\(i)", String(repeating: "x", count: 500)])
+            }
+            try FileManager.default.copyItem(atPath: w.storePath, toPath: crashed)
+            try FileManager.default.copyItem(atPath: w.storePath + "-journal", toPath: crashed + "-journal")
+            try db.execute(sql: "ROLLBACK")
+        }
+        let journal = try Data(contentsOf: URL(fileURLWithPath: crashed + "-journal"))
+        try #require(journal.prefix(8).contains { $0 != 0 }, "the journal's header is written: SQLite would roll it back")
+        let hot = try TrinBinary.run(["check-config", "--config", w.config, "--store", crashed])
+        #expect(hot.status == 0 && hot.stdout.contains("key not checked (an interrupted import's journal"), "\(hot.output)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: crashed + "-journal")) == journal, "left for the next run to roll back")
+
+        // A store a run holds locked as it commits: check-config waits (5 s), then says so.
+        try DatabaseQueue(path: w.storePath).writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN EXCLUSIVE")
+            let busy = try TrinBinary.run(["check-config", "--config", w.config])
+            try db.execute(sql: "ROLLBACK")
+            #expect(busy.status == 0 && busy.stdout.contains("key not checked (a run is writing it)"), "\(busy.output)")
+        }
     }
 
     /// A store in a folder that does not exist: the message says so, not that a lock file
