@@ -94,10 +94,7 @@ public final class SQLiteStore: Store {
         }
         while true {
             let before = try queue.read(applied)
-            // A store a newer trin migrated: this one would read it without the newer tables
-            // (and write it as if they were not there). Refused, as the PostgreSQL store is.
-            let unknown = before.subtracting(migrator.migrations)
-            guard unknown.isEmpty else { throw NewerSchema(migrations: unknown.sorted()) }
+            try refuseNewerSchema(applied: before)
             do {
                 try migrator.migrate(queue)
                 return
@@ -109,6 +106,13 @@ public final class SQLiteStore: Store {
     }
 
     /// The store has migrations this trin does not know.
+    /// A store a newer trin migrated: this one would read it without the newer tables (and
+    /// write it as if they were not there). Refused, as the PostgreSQL store is.
+    static func refuseNewerSchema(applied: Set<String>) throws {
+        let unknown = applied.subtracting(StoreSchema.migrator.migrations)
+        guard unknown.isEmpty else { throw NewerSchema(migrations: unknown.sorted()) }
+    }
+
     struct NewerSchema: Error, CustomStringConvertible {
         let migrations: [String]
         var description: String {
@@ -167,9 +171,8 @@ public final class SQLiteStore: Store {
         do {
             let queue = try DatabaseQueue(path: path, configuration: config)
             return try queue.read { db in
-                // A store a newer trin migrated: every run would refuse it (`migrate`).
-                let unknown = try StoreSchema.migrator.appliedIdentifiers(db).subtracting(StoreSchema.migrator.migrations)
-                guard unknown.isEmpty else { throw NewerSchema(migrations: unknown.sorted()) }
+                // Every run would refuse it (`migrate`).
+                try refuseNewerSchema(applied: StoreSchema.migrator.appliedIdentifiers(db))
                 guard try db.tableExists("meta") else { return .none }
                 return try Self.boundKeyID(db).map { .key($0) } ?? .none
             }

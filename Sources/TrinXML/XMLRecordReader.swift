@@ -266,10 +266,6 @@ public final class XMLRecordReader {
                                                  column: Int(error.pointee.int2), message: message)
     }
 
-    /// How many line breaks the start tag just parsed holds: libxml2 calls `startElementNs`
-    /// with its input at the tag's end, and a record is reported at the line its tag starts
-    /// on. The tag is still in the input buffer (a push parser parses a start tag only once
-    /// it has all of it), and no `<` occurs inside one. 0 when the tag's start is not found.
     /// Sets or clears libxml2's text callbacks (character data, ignorable white space). Both
     /// stay equal, so libxml2 never asks whether white space is ignorable either.
     static func wantText(_ wanted: Bool, _ context: xmlParserCtxtPtr) {
@@ -279,6 +275,10 @@ public final class XMLRecordReader {
         sax.pointee.ignorableWhitespace = callback
     }
 
+    /// How many line breaks the start tag just parsed holds: libxml2 calls `startElementNs`
+    /// with its input at the tag's end, and a record is reported at the line its tag starts
+    /// on. The tag is still in the input buffer (a push parser parses a start tag only once
+    /// it has all of it), and no `<` occurs inside one. 0 when the tag's start is not found.
     static func linesInStartTag(_ context: xmlParserCtxtPtr) -> Int {
         guard let input = context.pointee.input, let base = input.pointee.base, let cur = input.pointee.cur, cur > base else { return 0 }
         guard let open = trin_last_open_bracket(base, cur) else { return 0 }
